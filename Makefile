@@ -1,0 +1,94 @@
+# meldwijzer: build, test, run, fuzz, install.
+# `make check` and `make run` first bring in what is missing (scripts/install-deps).
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+PREFIX ?= /usr/local
+BUILD ?= build
+CFLAGS ?= -O2 -g
+WERROR ?=
+DATADIR ?= $(CURDIR)/data
+
+# SANITIZE=1: AddressSanitizer + UndefinedBehaviorSanitizer, in a build folder of its own.
+ifeq ($(SANITIZE),1)
+BUILD := $(BUILD)/sanitize
+SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+
+LIBS_PKG = jansson
+WARNINGS = -std=c11 -Wall -Wextra -Wshadow -Wconversion -Wformat=2 -Wstrict-prototypes \
+	   -Wmissing-prototypes -Wpointer-arith -Wvla $(if $(WERROR),-Werror)
+ALL_CFLAGS = $(WARNINGS) $(CFLAGS) $(SAN_FLAGS) -D_FORTIFY_SOURCE=2 -fstack-protector-strong \
+	     $(shell $(PKG_CONFIG) --cflags $(LIBS_PKG)) -MMD -MP
+ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)
+LIBS = $(shell $(PKG_CONFIG) --libs $(LIBS_PKG))
+TEST_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
+
+CORE_SOURCES = src/strbuf.c src/timefmt.c src/hours.c src/kb.c src/assess.c src/situation.c \
+	       src/text.c src/route.c src/contract.c src/wegwijzer.c
+CORE_OBJECTS = $(CORE_SOURCES:src/%.c=$(BUILD)/%.o)
+UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
+BINARY = $(BUILD)/meldwijzer
+
+.PHONY: all deps check unit-check cli-check run fuzz bench install clean
+
+all: $(BINARY)
+
+deps:
+	@scripts/install-deps
+
+$(BUILD)/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/cli.o: src/cli.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -DMELDWIJZER_DATADIR='"$(DATADIR)"' -c $< -o $@
+
+$(BUILD)/libmeldwijzer.a: $(CORE_OBJECTS)
+	ar rcs $@ $^
+
+$(BINARY): $(BUILD)/cli.o $(BUILD)/libmeldwijzer.a
+	$(CC) $(ALL_LDFLAGS) $^ $(LIBS) -o $@
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libmeldwijzer.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Isrc -DTEST_DATADIR='"$(CURDIR)/data"' $< $(BUILD)/libmeldwijzer.a \
+		$(ALL_LDFLAGS) $(LIBS) $(TEST_LIBS) -o $@
+
+# The README's test command. VALGRIND=1 runs every test binary under valgrind.
+check: deps
+	@$(MAKE) --no-print-directory all $(UNIT_TESTS)
+	@BUILD=$(BUILD) VALGRIND=$(VALGRIND) scripts/run-tests $(UNIT_TESTS)
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	$(BINARY) wegwijzer
+
+# libFuzzer targets (clang); FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 30
+FUZZ_TARGETS = $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(CORE_SOURCES)
+	@mkdir -p $(@D)
+	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -Isrc $(shell $(PKG_CONFIG) --cflags $(LIBS_PKG)) \
+		-DTEST_DATADIR='"$(CURDIR)/data"' $< $(CORE_SOURCES) $(LIBS) -o $@
+fuzz: deps
+	@$(MAKE) --no-print-directory $(FUZZ_TARGETS)
+	@set -e; for target in $(FUZZ_TARGETS); do \
+		name=$$(basename $$target); mkdir -p $(BUILD)/fuzz/corpus-$$name; \
+		echo "fuzzing $$name for $(FUZZ_SECONDS) s"; \
+		$$target -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -print_final_stats=1 \
+			$(BUILD)/fuzz/corpus-$$name tests/fuzz/corpus/$$name 2>&1 | tail -n 12; \
+	done
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/meldwijzer/data $(DESTDIR)$(PREFIX)/share/man/man1
+	$(MAKE) --no-print-directory BUILD=$(BUILD)/install DATADIR=$(PREFIX)/share/meldwijzer/data all
+	install -m 755 $(BUILD)/install/meldwijzer $(DESTDIR)$(PREFIX)/bin/meldwijzer
+	install -m 644 data/*.json $(DESTDIR)$(PREFIX)/share/meldwijzer/data/
+	install -m 644 docs/meldwijzer.1 $(DESTDIR)$(PREFIX)/share/man/man1/meldwijzer.1
+
+clean:
+	rm -rf build
+
+-include $(wildcard $(BUILD)/*.d $(BUILD)/tests/*.d)

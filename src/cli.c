@@ -1,0 +1,396 @@
+/*
+ * cli: the `meldwijzer` command line. Exit codes: 0 ok, 1 failure (I/O,
+ * memory), 2 bad input or usage, always with a message that names what is
+ * wrong. Every subcommand takes --help.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "assess.h"
+#include "contract.h"
+#include "kb.h"
+#include "route.h"
+#include "situation.h"
+#include "strbuf.h"
+#include "text.h"
+#include "timefmt.h"
+#include "wegwijzer.h"
+
+#ifndef MELDWIJZER_DATADIR
+#define MELDWIJZER_DATADIR "data"
+#endif
+
+#define EXIT_OK 0
+#define EXIT_FAILURE_RUN 1
+#define EXIT_BAD_INPUT 2
+#define INPUT_CAP (1024u * 1024u)
+
+struct options {
+	const char *data_dir;
+	bool json;
+	bool help;
+	bool has_time;
+	int64_t at;
+	enum kb_lang lang;
+	unsigned forms;
+};
+
+struct command {
+	const char *name;
+	const char *usage;
+	const char *allowed; /* the options it takes, as "json at lang form" */
+	int (*run)(const struct kb *kb, const struct options *options);
+};
+
+__attribute__((format(printf, 2, 3))) static int usage_error(const char *command, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "meldwijzer%s%s: ", command ? " " : "", command ? command : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nSee 'meldwijzer%s%s --help'.\n", command ? " " : "", command ? command : "");
+	return EXIT_BAD_INPUT;
+}
+
+static int64_t now_or(const struct options *options)
+{
+	return options->has_time ? options->at : (int64_t)time(NULL);
+}
+
+static int write_json(json_t *value)
+{
+	if (!value) {
+		fprintf(stderr, "meldwijzer: out of memory\n");
+		return EXIT_FAILURE_RUN;
+	}
+	int status = json_dumpf(value, stdout, JSON_INDENT(2));
+	json_decref(value);
+	fputc('\n', stdout);
+	if (status != 0 || fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "meldwijzer: cannot write the output\n");
+		return EXIT_FAILURE_RUN;
+	}
+	return EXIT_OK;
+}
+
+static int finish_output(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "meldwijzer: cannot write the output\n");
+		return EXIT_FAILURE_RUN;
+	}
+	return EXIT_OK;
+}
+
+/* Reads stdin up to INPUT_CAP; on error prints why and returns the exit code. */
+static int read_input(const char *command, struct strbuf *input)
+{
+	strbuf_init(input, INPUT_CAP);
+	int status = strbuf_read_stream(input, stdin);
+	if (status == STRBUF_TOO_LARGE) {
+		fprintf(stderr, "meldwijzer %s: input: larger than %u bytes\n", command, INPUT_CAP);
+		return EXIT_BAD_INPUT;
+	}
+	if (status != STRBUF_OK) {
+		fprintf(stderr, "meldwijzer %s: input: cannot be read\n", command);
+		return EXIT_FAILURE_RUN;
+	}
+	return EXIT_OK;
+}
+
+static void print_route_text(const struct kb *kb, const struct route_result *route, enum kb_lang lang)
+{
+	(void)kb;
+	if (route->urgent)
+		printf("*** %s ***\n\n", text_get(T_REASON_112_ACUTE, lang));
+	for (size_t i = 0; i < route->count; i++) {
+		const struct route_recommendation *item = &route->items[i];
+		printf("%zu. %s: %s", i + 1, item->channel->name[lang], item->channel->phone_display);
+		if (item->channel->url)
+			printf(" / %s", item->channel->url);
+		printf("\n   %s\n", item->reason);
+	}
+}
+
+static int run_route(const struct kb *kb, const struct options *options)
+{
+	struct strbuf input;
+	int code = read_input("route", &input);
+	if (code != EXIT_OK) {
+		strbuf_release(&input);
+		return code;
+	}
+	struct situation *situation = malloc(sizeof *situation);
+	char error[SITUATION_ERROR_SIZE];
+	if (!situation) {
+		strbuf_release(&input);
+		return EXIT_FAILURE_RUN;
+	}
+	if (situation_from_json(kb, input.buf, input.len, situation, error)) {
+		fprintf(stderr, "meldwijzer route: situation: %s\n", error);
+		strbuf_release(&input);
+		free(situation);
+		return EXIT_BAD_INPUT;
+	}
+	strbuf_release(&input);
+	if (options->has_time) {
+		situation->has_time = true;
+		situation->at = options->at;
+	}
+	struct route_result route;
+	route_for_situation(kb, situation, now_or(options), &route);
+	struct assess_result assessment;
+	bool assessed = situation->signal_count > 0;
+	if (assessed && assess_signals(kb, situation->signals, situation->signal_count, situation->minor, &assessment)) {
+		free(situation);
+		fprintf(stderr, "meldwijzer: out of memory\n");
+		return EXIT_FAILURE_RUN;
+	}
+	if (options->json) {
+		code = write_json(contract_route_json(kb, &route, assessed ? &assessment : NULL, situation->lang));
+	} else {
+		print_route_text(kb, &route, situation->lang);
+		code = finish_output();
+	}
+	if (assessed)
+		assess_result_release(&assessment);
+	free(situation);
+	return code;
+}
+
+static int run_assess(const struct kb *kb, const struct options *options)
+{
+	struct strbuf input;
+	int code = read_input("assess", &input);
+	if (code != EXIT_OK) {
+		strbuf_release(&input);
+		return code;
+	}
+	struct assess_request request;
+	char error[SITUATION_ERROR_SIZE];
+	if (assess_request_from_json(kb, input.buf, input.len, &request, error)) {
+		fprintf(stderr, "meldwijzer assess: input: %s\n", error);
+		strbuf_release(&input);
+		return EXIT_BAD_INPUT;
+	}
+	strbuf_release(&input);
+	struct assess_result assessment;
+	if (assess_signals(kb, request.signals, request.signal_count, request.minor, &assessment)) {
+		fprintf(stderr, "meldwijzer: out of memory\n");
+		return EXIT_FAILURE_RUN;
+	}
+	if (options->json) {
+		code = write_json(contract_assessment_json(kb, &assessment, request.lang));
+	} else {
+		for (int f = 0; f < KB_FORM_COUNT; f++) {
+			printf("%s: %s\n", kb_form_id((enum kb_form)f),
+			       assessment.forms[f].indicated ? "indicated" : "not indicated");
+			for (int d = 0; d < KB_DIMENSION_COUNT; d++) {
+				const struct assess_dimension *dim = &assessment.forms[f].dimensions[d];
+				if (dim->strong + dim->medium + dim->weak)
+					printf("  %s: %u strong, %u medium, %u weak%s\n", kb_dimension_id((enum kb_dimension)d),
+					       dim->strong, dim->medium, dim->weak, dim->positive ? " (positive)" : "");
+			}
+		}
+		printf("concern: %u\n", assessment.concern);
+		code = finish_output();
+	}
+	assess_result_release(&assessment);
+	return code;
+}
+
+static int run_signals(const struct kb *kb, const struct options *options)
+{
+	unsigned forms = options->forms ? options->forms : (1u << KB_FORM_COUNT) - 1;
+	if (options->json)
+		return write_json(contract_signals_json(kb, forms, options->lang));
+	for (int f = 0; f < KB_FORM_COUNT; f++) {
+		if (!(forms & (1u << f)))
+			continue;
+		const char *name = text_form_name((enum kb_form)f, options->lang);
+		printf("%s\n", name);
+		for (size_t i = 0; i < kb->signal_count; i++) {
+			const struct kb_signal *signal = &kb->signals[i];
+			if (signal->forms & (1u << f))
+				printf("  - %s [%s]\n", signal->text[options->lang], signal->id);
+		}
+		putchar('\n');
+	}
+	return finish_output();
+}
+
+static int run_contacts(const struct kb *kb, const struct options *options)
+{
+	int64_t at = now_or(options);
+	if (options->json)
+		return write_json(contract_contacts_json(kb, at, options->lang));
+	for (size_t i = 0; i < kb->channel_count; i++) {
+		const struct kb_channel *channel = &kb->channels[i];
+		char state[400];
+		route_describe_state(channel, hours_state_at(&channel->hours, at), at, options->lang, state, sizeof state);
+		printf("%s: %s", channel->name[options->lang], channel->phone_display);
+		if (channel->url)
+			printf(" / %s", channel->url);
+		printf("\n  %s\n  %s\n", channel->purpose[options->lang], state);
+	}
+	return finish_output();
+}
+
+static int run_wegwijzer(const struct kb *kb, const struct options *options)
+{
+	return wegwijzer_run(kb, stdin, stdout, options->lang, now_or(options)) ? EXIT_FAILURE_RUN : EXIT_OK;
+}
+
+static const struct command commands[] = {
+	{"wegwijzer", "meldwijzer wegwijzer [--lang nl|en] [--at TIME]\n"
+		      "  The guide: asks the leaflet's questions one at a time (one answer per line on stdin),\n"
+		      "  then shows whom to contact, and optionally checks the signals you see.",
+	 "lang at", run_wegwijzer},
+	{"route", "meldwijzer route [--json] [--at TIME]\n"
+		  "  Reads a situation (JSON, see README) on stdin and shows the channels to contact, in order.\n"
+		  "  --at TIME  an RFC 3339 time to use instead of the situation's \"at\" or now.",
+	 "json at", run_route},
+	{"assess", "meldwijzer assess [--json]\n"
+		   "  Reads {\"signals\": [ids], \"minor\": bool, \"lang\": \"nl\"|\"en\"} on stdin and weighs the\n"
+		   "  signals with the ILO/EC indicator rule, per form of exploitation.",
+	 "json", run_assess},
+	{"signals", "meldwijzer signals [--form sexual|labour|criminal] [--lang nl|en] [--json]\n"
+		    "  Lists the signals of possible exploitation, with their weights and sources.",
+	 "json lang form", run_signals},
+	{"contacts", "meldwijzer contacts [--at TIME] [--lang nl|en] [--json]\n"
+		     "  Lists every channel with its phone number, online form and whether it is open.",
+	 "json at lang", run_contacts},
+};
+
+static void print_main_help(void)
+{
+	printf("meldwijzer: recognise signals of exploitation and find whom to contact.\n"
+	       "In acute danger: always call 112.\n\n"
+	       "usage: meldwijzer [--data DIR] COMMAND [OPTIONS]\n\n"
+	       "commands:\n");
+	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+		printf("  %s\n", commands[i].usage);
+	printf("\n--data DIR  the knowledge base (default: $MELDWIJZER_DATA or %s)\n"
+	       "exit codes: 0 ok, 1 failure, 2 bad input or usage\n",
+	       MELDWIJZER_DATADIR);
+}
+
+static bool takes(const struct command *command, const char *option)
+{
+	size_t len = strlen(option);
+	for (const char *p = command->allowed; (p = strstr(p, option)) != NULL; p += len) {
+		bool starts = p == command->allowed || p[-1] == ' ';
+		bool ends = p[len] == '\0' || p[len] == ' ';
+		if (starts && ends)
+			return true;
+	}
+	return false;
+}
+
+/* Splits "--name=value" or "--name value"; returns the value or NULL when missing. */
+static const char *option_value(int argc, char **argv, int *i, const char *arg, size_t name_len)
+{
+	if (arg[name_len] == '=')
+		return arg + name_len + 1;
+	if (*i + 1 < argc)
+		return argv[++*i];
+	return NULL;
+}
+
+static int parse_options(const struct command *command, int argc, char **argv, int first, struct options *options)
+{
+	for (int i = first; i < argc; i++) {
+		const char *arg = argv[i];
+		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+			options->help = true;
+			continue;
+		}
+		if (strcmp(arg, "--json") == 0 && takes(command, "json")) {
+			options->json = true;
+			continue;
+		}
+		static const char *const valued[] = {"at", "lang", "form"};
+		bool matched = false;
+		for (size_t v = 0; v < 3 && !matched; v++) {
+			size_t name_len = 2 + strlen(valued[v]);
+			if (strncmp(arg, "--", 2) != 0 || strncmp(arg + 2, valued[v], name_len - 2) != 0 ||
+			    (arg[name_len] != '\0' && arg[name_len] != '=') || !takes(command, valued[v]))
+				continue;
+			matched = true;
+			const char *value = option_value(argc, argv, &i, arg, name_len);
+			if (!value)
+				return usage_error(command->name, "option '%s' needs a value", arg);
+			if (v == 0) {
+				if (!rfc3339_parse(value, strlen(value), &options->at))
+					return usage_error(command->name,
+							   "--at: '%s' is not a valid RFC 3339 time (like 2026-11-28T14:05:00+01:00)",
+							   value);
+				options->has_time = true;
+			} else if (v == 1) {
+				if (!kb_lang_from_id(value, &options->lang))
+					return usage_error(command->name, "--lang: '%s' is not a language (nl or en)", value);
+			} else {
+				enum kb_form form;
+				if (!kb_form_from_id(value, &form))
+					return usage_error(command->name,
+							   "--form: '%s' is not a form (sexual, labour or criminal)", value);
+				options->forms |= 1u << form;
+			}
+		}
+		if (!matched)
+			return usage_error(command->name, "unknown option or argument '%s'", arg);
+	}
+	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	struct options options = {.lang = KB_LANG_NL};
+	options.data_dir = getenv("MELDWIJZER_DATA");
+	if (!options.data_dir || !*options.data_dir)
+		options.data_dir = MELDWIJZER_DATADIR;
+	int i = 1;
+	for (; i < argc && strncmp(argv[i], "--data", 6) == 0; i++) {
+		if (argv[i][6] == '=') {
+			options.data_dir = argv[i] + 7;
+		} else if (argv[i][6] == '\0' && i + 1 < argc) {
+			options.data_dir = argv[++i];
+		} else {
+			return usage_error(NULL, "%s needs a directory", "--data");
+		}
+	}
+	if (i >= argc || strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "help") == 0) {
+		print_main_help();
+		return i >= argc ? EXIT_BAD_INPUT : EXIT_OK;
+	}
+	const struct command *command = NULL;
+	for (size_t c = 0; c < sizeof commands / sizeof *commands; c++) {
+		if (strcmp(argv[i], commands[c].name) == 0)
+			command = &commands[c];
+	}
+	if (!command)
+		return usage_error(NULL, "unknown command '%s'", argv[i]);
+	int code = parse_options(command, argc, argv, i + 1, &options);
+	if (code != EXIT_OK)
+		return code;
+	if (options.help) {
+		printf("usage: %s\n", command->usage);
+		return EXIT_OK;
+	}
+	struct kb kb;
+	struct kb_error error;
+	if (kb_load(&kb, options.data_dir, &error)) {
+		fprintf(stderr, "meldwijzer: knowledge base in %s: %s\n", options.data_dir, error.message);
+		return EXIT_BAD_INPUT;
+	}
+	code = command->run(&kb, &options);
+	kb_release(&kb);
+	return code;
+}

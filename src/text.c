@@ -1,0 +1,111 @@
+#include "text.h"
+
+#include <stdio.h>
+
+#include "hours.h"
+
+/* Designated initialisers per id: a sentence added to the enum but not here
+ * is NULL, and test_text checks that no entry is NULL in any language. */
+static const char *const texts[T_COUNT][KB_LANG_COUNT] = {
+	[T_REASON_112_ACUTE] = {"Er is acuut gevaar. Bel meteen 112.",
+				"There is acute danger. Call 112 straight away."},
+	[T_REASON_112_LATER] = {"Wordt het gevaarlijk? Bel dan altijd meteen 112.",
+				"If it becomes dangerous, always call 112 straight away."},
+	[T_REASON_MMA_WANTED] = {"Je wilt anoniem blijven. Bij Meld Misdaad Anoniem hoef je je naam niet te geven. Je melding gaat alleen door naar de politie of een andere instantie als je anonimiteit zeker is.",
+				 "You want to stay anonymous. At Meld Misdaad Anoniem you do not have to give your name. Your report is passed on to the police or another agency only if your anonymity is guaranteed."},
+	[T_REASON_MMA_OPTION] = {"Wil je liever anoniem melden? Dat kan bij Meld Misdaad Anoniem.",
+				 "Would you rather report anonymously? You can do that at Meld Misdaad Anoniem."},
+	[T_REASON_ESSM_ADVICE] = {"Je wilt advies. Een maatschappelijk werker van het meld- en adviespunt bespreekt de signalen met je en kijkt met je naar de volgende stappen. Dat kan ook anoniem.",
+				  "You want advice. A social worker at the advice and reporting point talks the signals through with you and looks at next steps with you. This can also be done anonymously."},
+	[T_REASON_ESSM_REPORT] = {"Je wilt een (mogelijk) slachtoffer melden. Dat kan bij het meld- en adviespunt van ESSM in de regio Rotterdam. ESSM biedt slachtoffers ook hulp en opvang.",
+				  "You want to report a (possible) victim. You can do that at the ESSM advice and reporting point in the Rotterdam region. ESSM also offers victims help and shelter."},
+	[T_REASON_ESSM_OPTION] = {"Twijfel je of het om uitbuiting gaat? Bespreek het met het meld- en adviespunt. Dat kan ook anoniem.",
+				  "Not sure whether it is exploitation? Talk it through with the advice and reporting point. This can also be done anonymously."},
+	[T_REASON_NLA_LABOUR] = {"Je ziet signalen van oneerlijk, onveilig of ongezond werk. Meld die bij de Nederlandse Arbeidsinspectie, telefonisch of met het online formulier.",
+				 "You see signals of unfair, unsafe or unhealthy work. Report them to the Netherlands Labour Authority, by phone or with the online form."},
+	[T_REASON_POLITIE_MAIN] = {"Je vermoedt mensenhandel en er is geen spoed. Bel dan het algemene nummer van de politie.",
+				   "You suspect human trafficking and it is not urgent. Then call the police's general number."},
+	[T_REASON_POLITIE_AFTER_ACUTE] = {"Als er geen acuut gevaar meer is, kun je een vermoeden van mensenhandel ook melden via het algemene nummer van de politie.",
+					  "Once there is no acute danger, you can also report a suspicion of human trafficking through the police's general number."},
+	[T_REASON_POLITIE_OPTION] = {"Vermoed je mensenhandel en is er geen spoed? Dan kun je ook de politie bellen.",
+				     "Do you suspect human trafficking and is it not urgent? Then you can also call the police."},
+	[T_REASON_OUTSIDE_REGION] = {"Het meld- en adviespunt van ESSM is er alleen voor de regio Rotterdam. Buiten die regio bel je de politie als je mensenhandel vermoedt.",
+				     "The ESSM advice and reporting point only serves the Rotterdam region. Outside that region, call the police if you suspect human trafficking."},
+	[T_REASON_VEILIGTHUIS_MINOR] = {"Het gaat om iemand jonger dan 18. Veilig Thuis geeft advies en neemt meldingen aan over kindermishandeling. Werk je met kinderen of jongeren? Volg dan ook de meldcode.",
+					"This concerns someone under 18. Veilig Thuis gives advice and takes reports about child abuse. Do you work with children or young people? Then also follow the reporting code."},
+	[T_REASON_OTHER_CHANNEL] = {"Ook deze instantie kan helpen.", "This organisation can also help."},
+	[T_STATE_ALWAYS] = {"Dag en nacht bereikbaar.", "Available day and night."},
+	[T_STATE_OPEN_UNTIL] = {"Nu bereikbaar, tot %s uur.", "Available now, until %s."},
+	[T_STATE_CLOSED_OPENS] = {"Nu gesloten. Weer bereikbaar %s.", "Closed now. Available again %s."},
+	[T_STATE_UNKNOWN] = {"De openingstijden zijn niet bekend.", "The opening hours are not known."},
+	[T_STATE_UNKNOWN_WITH_FORM] = {"De openingstijden van de telefoon zijn niet bekend. Je kunt ook het online formulier gebruiken.",
+				       "The phone line's opening hours are not known. You can also use the online form."},
+	[T_STATE_CLOSED_ALTERNATIVES] = {"Kun je niet wachten? Bel bij gevaar 112, of meld anoniem met het online formulier van Meld Misdaad Anoniem.",
+					 "Can it not wait? In danger call 112, or report anonymously with the online form of Meld Misdaad Anoniem."},
+	[T_MOMENT_TODAY] = {"vandaag om %s uur", "today at %s"},
+	[T_MOMENT_TOMORROW] = {"morgen om %s uur", "tomorrow at %s"},
+	[T_MOMENT_DATE] = {"op %s %d %s om %s uur", "on %s %d %s at %s"},
+	[T_FORM_SEXUAL] = {"seksuele uitbuiting", "sexual exploitation"},
+	[T_FORM_LABOUR] = {"arbeidsuitbuiting", "labour exploitation"},
+	[T_FORM_CRIMINAL] = {"criminele uitbuiting", "criminal exploitation"},
+};
+
+static const char *const weekdays[7][KB_LANG_COUNT] = {
+	{"maandag", "Monday"}, {"dinsdag", "Tuesday"},  {"woensdag", "Wednesday"}, {"donderdag", "Thursday"},
+	{"vrijdag", "Friday"}, {"zaterdag", "Saturday"}, {"zondag", "Sunday"},
+};
+
+static const char *const months[12][KB_LANG_COUNT] = {
+	{"januari", "January"}, {"februari", "February"}, {"maart", "March"},     {"april", "April"},
+	{"mei", "May"},         {"juni", "June"},         {"juli", "July"},       {"augustus", "August"},
+	{"september", "September"}, {"oktober", "October"}, {"november", "November"}, {"december", "December"},
+};
+
+const char *text_get(enum text_id id, enum kb_lang lang)
+{
+	return texts[id][lang];
+}
+
+const char *text_weekday(int weekday, enum kb_lang lang)
+{
+	return weekdays[weekday][lang];
+}
+
+const char *text_month(int month, enum kb_lang lang)
+{
+	return months[month - 1][lang];
+}
+
+const char *text_form_name(enum kb_form form, enum kb_lang lang)
+{
+	static const enum text_id ids[KB_FORM_COUNT] = {T_FORM_SEXUAL, T_FORM_LABOUR, T_FORM_CRIMINAL};
+	return texts[ids[form]][lang];
+}
+
+void text_clock(int64_t when, char *out, size_t size)
+{
+	struct civil_time t;
+	amsterdam_civil(when, &t);
+	snprintf(out, size, "%02d:%02d", t.hour, t.minute);
+}
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+void text_moment(int64_t now, int64_t when, enum kb_lang lang, char *out, size_t size)
+{
+	struct civil_time today, day;
+	char clock[8];
+	amsterdam_civil(now, &today);
+	amsterdam_civil(when, &day);
+	text_clock(when, clock, sizeof clock);
+	int64_t day_difference = days_from_civil(day.year, day.month, day.day) -
+				 days_from_civil(today.year, today.month, today.day);
+	if (day_difference == 0)
+		snprintf(out, size, texts[T_MOMENT_TODAY][lang], clock);
+	else if (day_difference == 1)
+		snprintf(out, size, texts[T_MOMENT_TOMORROW][lang], clock);
+	else
+		snprintf(out, size, texts[T_MOMENT_DATE][lang], weekdays[day.weekday][lang], day.day,
+			 months[day.month - 1][lang], clock);
+}
+#pragma GCC diagnostic pop

@@ -1,0 +1,62 @@
+/*
+ * text: the user-facing sentences of the command line and the routing
+ * reasons, in Dutch (the source language, B1) and English.
+ *
+ * Kept as one table so that every sentence exists in both languages (a
+ * missing translation is a compile error, see text.c) and so that the
+ * command line and the website say exactly the same thing.
+ */
+#ifndef MELDWIJZER_TEXT_H
+#define MELDWIJZER_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kb.h"
+
+enum text_id {
+	/* routing reasons: the lead sentence */
+	T_REASON_112_ACUTE,
+	T_REASON_112_LATER,
+	T_REASON_MMA_WANTED,
+	T_REASON_MMA_OPTION,
+	T_REASON_ESSM_ADVICE,
+	T_REASON_ESSM_REPORT,
+	T_REASON_ESSM_OPTION,
+	T_REASON_NLA_LABOUR,
+	T_REASON_POLITIE_MAIN,
+	T_REASON_POLITIE_AFTER_ACUTE,
+	T_REASON_POLITIE_OPTION,
+	T_REASON_OUTSIDE_REGION,
+	T_REASON_VEILIGTHUIS_MINOR,
+	T_REASON_OTHER_CHANNEL,
+	/* routing reasons: the state sentence */
+	T_STATE_ALWAYS,
+	T_STATE_OPEN_UNTIL,        /* %s = closing clock time */
+	T_STATE_CLOSED_OPENS,      /* %s = moment phrase */
+	T_STATE_UNKNOWN,
+	T_STATE_UNKNOWN_WITH_FORM,
+	T_STATE_CLOSED_ALTERNATIVES,
+	/* moments */
+	T_MOMENT_TODAY,            /* %s = clock time */
+	T_MOMENT_TOMORROW,         /* %s = clock time */
+	T_MOMENT_DATE,             /* %s weekday, %d day, %s month, %s clock time */
+	/* forms of exploitation */
+	T_FORM_SEXUAL,
+	T_FORM_LABOUR,
+	T_FORM_CRIMINAL,
+	T_COUNT
+};
+
+const char *text_get(enum text_id id, enum kb_lang lang);
+const char *text_weekday(int weekday, enum kb_lang lang); /* 0 = Monday */
+const char *text_month(int month, enum kb_lang lang);     /* 1 = January */
+const char *text_form_name(enum kb_form form, enum kb_lang lang);
+
+/* "today at 08:30", "tomorrow at 08:30" or "on Saturday 28 November at 08:30",
+ * all in Amsterdam time, relative to `now`. */
+void text_moment(int64_t now, int64_t when, enum kb_lang lang, char *out, size_t size);
+/* "22:00": the Amsterdam wall-clock time. */
+void text_clock(int64_t when, char *out, size_t size);
+
+#endif

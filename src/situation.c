@@ -34,7 +34,7 @@ static const char *quoted(const char *text, char *buffer, size_t size)
 static json_t *parse_object(const char *text, size_t len, char error[SITUATION_ERROR_SIZE])
 {
 	json_error_t json_error;
-	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &json_error);
+	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &json_error);
 	if (!root) {
 		reject(error, "not valid JSON (line %d, column %d): %s", json_error.line, json_error.column,
 		       json_error.text);

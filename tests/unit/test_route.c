@@ -1,0 +1,184 @@
+#include "test_support.h"
+
+#include <string.h>
+
+#include "route.h"
+#include "text.h"
+
+static const char *channel_at(const struct route_result *r, size_t i)
+{
+	return i < r->count ? r->items[i].channel->id : "(none)";
+}
+
+static const struct route_recommendation *find(const struct route_result *r, const char *id)
+{
+	for (size_t i = 0; i < r->count; i++) {
+		if (strcmp(r->items[i].channel->id, id) == 0)
+			return &r->items[i];
+	}
+	return NULL;
+}
+
+static const int64_t saturday_noon = 1795863600; /* 2026-11-28T12:00:00+01:00 */
+
+static void test_every_combination_keeps_the_rules(void **state)
+{
+	(void)state;
+	struct kb kb;
+	load_real_kb(&kb);
+	assert_int_equal(saturday_noon, parse_time("2026-11-28T12:00:00+01:00"));
+	/* 5 flags x 4 form bits (3 forms + unknown) x 2 regions */
+	for (unsigned combination = 0; combination < (1u << 10); combination++) {
+		struct situation s;
+		situation_init(&s);
+		s.acute_danger = combination & 1u;
+		s.wants_advice = combination & 2u;
+		s.report_victim = combination & 4u;
+		s.wants_anonymity = combination & 8u;
+		s.minor = combination & 16u;
+		s.forms = (combination >> 5) & 7u;
+		s.form_unknown = combination & 256u;
+		s.region = combination & 512u ? REGION_OTHER : REGION_ROTTERDAM;
+		struct route_result r;
+		route_for_situation(&kb, &s, saturday_noon, &r);
+
+		assert_int_equal(r.urgent, s.acute_danger);
+		size_t main_need = 0;
+		if (s.acute_danger) {
+			assert_string_equal(channel_at(&r, 0), "112");
+			main_need = 1;
+		}
+		const char *expected_first = s.wants_anonymity ? "meldmisdaadanoniem"
+					     : (s.wants_advice || s.report_victim) && s.region == REGION_ROTTERDAM ? "essm"
+					     : (s.forms & (1u << KB_FORM_LABOUR)) ? "nla"
+										   : "politie";
+		assert_string_equal(channel_at(&r, main_need), expected_first);
+		/* always reachable: 112, the police and the anonymous line */
+		assert_non_null(find(&r, "112"));
+		assert_non_null(find(&r, "politie"));
+		assert_non_null(find(&r, "meldmisdaadanoniem"));
+		assert_true((find(&r, "essm") != NULL) == (s.region == REGION_ROTTERDAM));
+		assert_true((find(&r, "nla") != NULL) == ((s.forms & (1u << KB_FORM_LABOUR)) != 0));
+		assert_true((find(&r, "veiligthuis") != NULL) == s.minor);
+		for (size_t i = 0; i < r.count; i++) {
+			assert_true(strlen(r.items[i].reason) > 20);
+			for (size_t j = 0; j < i; j++)
+				assert_ptr_not_equal(r.items[i].channel, r.items[j].channel);
+		}
+		if (!s.acute_danger)
+			assert_string_equal(channel_at(&r, r.count - 1), "112");
+	}
+	kb_release(&kb);
+}
+
+static void test_outside_the_region_says_so(void **state)
+{
+	(void)state;
+	struct kb kb;
+	load_real_kb(&kb);
+	struct situation s;
+	situation_init(&s);
+	s.wants_advice = true;
+	s.region = REGION_OTHER;
+	s.lang = KB_LANG_EN;
+	struct route_result r;
+	route_for_situation(&kb, &s, saturday_noon, &r);
+	assert_string_equal(channel_at(&r, 0), "politie");
+	assert_non_null(strstr(r.items[0].reason, "only serves the Rotterdam region"));
+	kb_release(&kb);
+}
+
+struct essm_case {
+	const char *at;
+	enum channel_open_state state;
+	const char *phrase;
+};
+
+static void test_essm_state_and_reason_at_the_boundaries(void **state)
+{
+	(void)state;
+	struct kb kb;
+	load_real_kb(&kb);
+	static const struct essm_case cases[] = {
+		{"2026-11-28T08:29:00+01:00", CHANNEL_STATE_CLOSED, "Nu gesloten. Weer bereikbaar vandaag om 08:30 uur."},
+		{"2026-11-28T08:30:00+01:00", CHANNEL_STATE_OPEN, "Nu bereikbaar, tot 22:00 uur."},
+		{"2026-11-28T21:59:00+01:00", CHANNEL_STATE_OPEN, "Nu bereikbaar, tot 22:00 uur."},
+		{"2026-11-28T22:00:00+01:00", CHANNEL_STATE_CLOSED, "Nu gesloten. Weer bereikbaar morgen om 08:30 uur."},
+		{"2026-03-29T08:29:00+02:00", CHANNEL_STATE_CLOSED, "vandaag om 08:30 uur"},
+		{"2026-03-29T08:30:00+02:00", CHANNEL_STATE_OPEN, "tot 22:00 uur"},
+		{"2026-03-29T21:59:00+02:00", CHANNEL_STATE_OPEN, "tot 22:00 uur"},
+		{"2026-03-29T22:00:00+02:00", CHANNEL_STATE_CLOSED, "morgen om 08:30 uur"},
+		{"2026-10-25T08:29:00+01:00", CHANNEL_STATE_CLOSED, "vandaag om 08:30 uur"},
+		{"2026-10-25T08:30:00+01:00", CHANNEL_STATE_OPEN, "tot 22:00 uur"},
+		{"2026-10-25T21:59:00+01:00", CHANNEL_STATE_OPEN, "tot 22:00 uur"},
+		{"2026-10-25T22:00:00+01:00", CHANNEL_STATE_CLOSED, "morgen om 08:30 uur"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		struct situation s;
+		situation_init(&s);
+		s.wants_advice = true;
+		s.has_time = true;
+		s.at = parse_time(cases[i].at);
+		struct route_result r;
+		route_for_situation(&kb, &s, 0, &r);
+		assert_string_equal(channel_at(&r, 0), "essm");
+		if (r.items[0].state.state != cases[i].state)
+			fail_msg("%s: ESSM state %d, expected %d", cases[i].at, r.items[0].state.state, cases[i].state);
+		if (!strstr(r.items[0].reason, cases[i].phrase))
+			fail_msg("%s: reason \"%s\" lacks \"%s\"", cases[i].at, r.items[0].reason, cases[i].phrase);
+		bool offers_alternatives = strstr(r.items[0].reason, "Meld Misdaad Anoniem") != NULL;
+		assert_true(offers_alternatives == (cases[i].state == CHANNEL_STATE_CLOSED));
+	}
+	kb_release(&kb);
+}
+
+static void test_reasons_follow_the_language(void **state)
+{
+	(void)state;
+	struct kb kb;
+	load_real_kb(&kb);
+	struct situation s;
+	situation_init(&s);
+	s.acute_danger = true;
+	s.lang = KB_LANG_EN;
+	struct route_result r;
+	route_for_situation(&kb, &s, saturday_noon, &r);
+	assert_string_equal(r.items[0].reason, "There is acute danger. Call 112 straight away. Available day and night.");
+	s.lang = KB_LANG_NL;
+	route_for_situation(&kb, &s, saturday_noon, &r);
+	assert_string_equal(r.items[0].reason, "Er is acuut gevaar. Bel meteen 112. Dag en nacht bereikbaar.");
+	const struct route_recommendation *police = find(&r, "politie");
+	assert_int_equal(police->state.state, CHANNEL_STATE_UNKNOWN);
+	assert_non_null(strstr(police->reason, "De openingstijden zijn niet bekend."));
+	kb_release(&kb);
+}
+
+static void test_every_text_exists_in_both_languages(void **state)
+{
+	(void)state;
+	for (int id = 0; id < T_COUNT; id++) {
+		for (int l = 0; l < KB_LANG_COUNT; l++) {
+			if (!text_get((enum text_id)id, (enum kb_lang)l))
+				fail_msg("text %d has no %s version", id, kb_lang_id((enum kb_lang)l));
+		}
+	}
+	char moment[96];
+	text_moment(parse_time("2026-11-28T23:00:00+01:00"), parse_time("2026-12-01T08:30:00+01:00"), KB_LANG_NL,
+		    moment, sizeof moment);
+	assert_string_equal(moment, "op dinsdag 1 december om 08:30 uur");
+	text_moment(parse_time("2026-11-28T23:00:00+01:00"), parse_time("2026-12-01T08:30:00+01:00"), KB_LANG_EN,
+		    moment, sizeof moment);
+	assert_string_equal(moment, "on Tuesday 1 December at 08:30");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_combination_keeps_the_rules),
+		cmocka_unit_test(test_outside_the_region_says_so),
+		cmocka_unit_test(test_essm_state_and_reason_at_the_boundaries),
+		cmocka_unit_test(test_reasons_follow_the_language),
+		cmocka_unit_test(test_every_text_exists_in_both_languages),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -269,15 +269,15 @@ static const struct command commands[] = {
 	 "json at lang", run_contacts},
 };
 
-static void print_main_help(void)
+static void print_main_help(FILE *out)
 {
-	printf("meldwijzer: recognise signals of exploitation and find whom to contact.\n"
+	fprintf(out, "meldwijzer: recognise signals of exploitation and find whom to contact.\n"
 	       "In acute danger: always call 112.\n\n"
 	       "usage: meldwijzer [--data DIR] COMMAND [OPTIONS]\n\n"
 	       "commands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-		printf("  %s\n", commands[i].usage);
-	printf("\n--data DIR  the knowledge base (default: $MELDWIJZER_DATA or %s)\n"
+		fprintf(out, "  %s\n", commands[i].usage);
+	fprintf(out, "\n--data DIR  the knowledge base (default: $MELDWIJZER_DATA or %s)\n"
 	       "exit codes: 0 ok, 1 failure, 2 bad input or usage\n",
 	       MELDWIJZER_DATADIR);
 }
@@ -367,7 +367,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (i >= argc || strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "help") == 0) {
-		print_main_help();
+		print_main_help(i >= argc ? stderr : stdout);
 		return i >= argc ? EXIT_BAD_INPUT : EXIT_OK;
 	}
 	const struct command *command = NULL;

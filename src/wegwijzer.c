@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <string.h>
+#include <strings.h>
 
 #include "assess.h"
 #include "route.h"
@@ -185,6 +186,18 @@ static bool parse_choices(const char *answer, int max, unsigned long long *chose
 	return true;
 }
 
+static const char *const yes_words[] = {"j", "ja", "y", "yes", NULL};
+static const char *const no_words[] = {"n", "nee", "no", NULL};
+
+static bool is_word(const char *answer, const char *const *words)
+{
+	for (const char *const *w = words; *w; w++) {
+		if (strcasecmp(answer, *w) == 0)
+			return true;
+	}
+	return false;
+}
+
 static void print_options(struct guide *g, const enum guide_text *options, int count)
 {
 	for (int i = 0; i < count; i++)
@@ -207,6 +220,14 @@ static enum read_status ask(struct guide *g, int number, enum guide_text questio
 	for (;;) {
 		if (read_answer(g, answer) == READ_END)
 			return READ_END;
+		if (options[0] == G_YES && is_word(answer, yes_words)) {
+			*chosen = 1;
+			return READ_OK;
+		}
+		if (options[0] == G_YES && is_word(answer, no_words)) {
+			*chosen = 2;
+			return READ_OK;
+		}
 		if (parse_choices(answer, count, chosen) && *chosen &&
 		    (multiple || (*chosen & (*chosen - 1)) == 0))
 			return READ_OK;
@@ -228,13 +249,15 @@ static void print_recommendations(struct guide *g, const struct route_result *ro
 	}
 }
 
-static void print_assessment(struct guide *g, const struct assess_result *result, size_t signal_count)
+static void print_assessment(struct guide *g, const struct assess_result *result, size_t signal_count, unsigned forms)
 {
 	fprintf(g->out, "\n%s\n", say(g, G_ASSESS_HEADING));
 	if (signal_count == 0) {
 		fprintf(g->out, "%s\n", say(g, G_ASSESS_NONE));
 	}
 	for (int f = 0; f < KB_FORM_COUNT; f++) {
+		if (!(forms & (1u << f)))
+			continue;
 		const struct assess_form *form = &result->forms[f];
 		unsigned strong = 0, medium = 0, weak = 0;
 		for (int d = 0; d < KB_DIMENSION_COUNT; d++) {
@@ -259,11 +282,17 @@ static void print_assessment(struct guide *g, const struct assess_result *result
 	fprintf(g->out, "\n%s\n", say(g, G_ASSESS_CLOSING));
 }
 
+/* The forms whose signals the checklist shows: those chosen, or all when none was. */
+static unsigned checklist_forms(const struct situation *situation)
+{
+	return situation->forms ? situation->forms : (1u << KB_FORM_COUNT) - 1;
+}
+
 /* Shows the signals of each chosen form as a numbered list and collects the chosen ones. */
 static enum read_status run_checklist(struct guide *g, const struct situation *situation, size_t *signals,
 				      size_t *signal_count)
 {
-	unsigned forms = situation->forms ? situation->forms : (1u << KB_FORM_COUNT) - 1;
+	unsigned forms = checklist_forms(situation);
 	enum kb_profile profile = situation->minor ? KB_PROFILE_MINOR : KB_PROFILE_ADULT;
 	*signal_count = 0;
 	for (int f = 0; f < KB_FORM_COUNT; f++) {
@@ -367,7 +396,7 @@ static enum read_status run_questions(struct guide *g)
 			return READ_END;
 		struct assess_result result;
 		if (assess_signals(g->kb, signals, signal_count, situation.minor, &result) == 0) {
-			print_assessment(g, &result, signal_count);
+			print_assessment(g, &result, signal_count, checklist_forms(&situation));
 			assess_result_release(&result);
 		}
 	}

@@ -77,11 +77,14 @@ fuzz: deps
 	@set -e; for target in $(FUZZ_TARGETS); do \
 		name=$$(basename $$target); mkdir -p $(BUILD)/fuzz/corpus-$$name; \
 		echo "fuzzing $$name for $(FUZZ_SECONDS) s"; \
-		$$target -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -print_final_stats=1 \
-			$(BUILD)/fuzz/corpus-$$name tests/fuzz/corpus/$$name 2>&1 | tail -n 12; \
+		if ! $$target -max_total_time=$(FUZZ_SECONDS) -max_len=262144 -print_final_stats=1 \
+			$(BUILD)/fuzz/corpus-$$name tests/fuzz/corpus/$$name > $(BUILD)/fuzz/$$name.log 2>&1; then \
+			tail -n 60 $(BUILD)/fuzz/$$name.log; echo "fuzz: $$name found a problem"; exit 1; \
+		fi; \
+		grep -E '^(Done|stat::number_of_executed_units)' $(BUILD)/fuzz/$$name.log; \
 	done
 
-install: all
+install:
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/meldwijzer/data $(DESTDIR)$(PREFIX)/share/man/man1
 	$(MAKE) --no-print-directory BUILD=$(BUILD)/install DATADIR=$(PREFIX)/share/meldwijzer/data all
 	install -m 755 $(BUILD)/install/meldwijzer $(DESTDIR)$(PREFIX)/bin/meldwijzer

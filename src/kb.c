@@ -107,10 +107,9 @@ static int check_keys(struct place *place, json_t *object, const char *const *al
 static int get_object(struct place *place, json_t *parent, const char *field, bool optional, json_t **out)
 {
 	json_t *value = json_object_get(parent, field);
-	if (!value || (optional && json_is_null(value))) {
-		*out = NULL;
+	*out = NULL;
+	if (!value || (optional && json_is_null(value)))
 		return optional ? 0 : fail(place, field, "is missing");
-	}
 	if (!json_is_object(value))
 		return fail(place, field, "must be an object");
 	*out = value;
@@ -120,6 +119,7 @@ static int get_object(struct place *place, json_t *parent, const char *field, bo
 static int get_array(struct place *place, json_t *parent, const char *field, json_t **out)
 {
 	json_t *value = json_object_get(parent, field);
+	*out = NULL;
 	if (!value)
 		return fail(place, field, "is missing");
 	if (!json_is_array(value))
@@ -132,10 +132,9 @@ static int get_string(struct place *place, json_t *parent, const char *field, bo
 		      const char **out)
 {
 	json_t *value = json_object_get(parent, field);
-	if (!value || (optional && json_is_null(value))) {
-		*out = NULL;
+	*out = NULL;
+	if (!value || (optional && json_is_null(value)))
 		return optional ? 0 : fail(place, field, "is missing");
-	}
 	if (!json_is_string(value))
 		return fail(place, field, "must be a string");
 	const char *text = json_string_value(value);
@@ -153,7 +152,8 @@ static int get_string(struct place *place, json_t *parent, const char *field, bo
 static int get_enum(struct place *place, json_t *parent, const char *field, const char *const *table, int count,
 		    int *out)
 {
-	const char *text;
+	const char *text = NULL;
+	*out = -1;
 	if (get_string(place, parent, field, false, KB_ID_CAP, &text))
 		return -1;
 	int i = index_of(table, count, text);

@@ -391,43 +391,64 @@ static enum kb_strength strength_for(const struct kb_indicator *indicator, const
 	return indicator->strength[profile];
 }
 
+/* Opens a file's list of entries: checks the top-level fields and the sources,
+ * and that the list holds 1 to `cap` entries. */
+static int open_entry_list(struct place *place, json_t *doc, const char *list_name, size_t cap, json_t **sources,
+			   json_t **list)
+{
+	snprintf(place->entry, sizeof place->entry, "top level");
+	if (check_keys(place, doc, (const char *const[]){"about", "sources", list_name, NULL}) ||
+	    check_sources(place, doc, sources) || get_array(place, doc, list_name, list))
+		return -1;
+	size_t count = json_array_size(*list);
+	if (count == 0 || count > cap)
+		return fail(place, list_name, "must hold 1 to %zu entries", cap);
+	return 0;
+}
+
+/* Reads entry `index` of a list: an object with only `allowed` fields and a
+ * unique, well-formed "id"; names the entry in later messages by that id. */
+static int read_entry(struct place *place, json_t *list, size_t index, const char *kind,
+		      const char *const *allowed, json_t **entry, const char **id)
+{
+	*entry = json_array_get(list, index);
+	snprintf(place->entry, sizeof place->entry, "%s #%zu", kind, index + 1);
+	if (!json_is_object(*entry))
+		return fail(place, NULL, "must be an object");
+	if (check_keys(place, *entry, allowed) || get_string(place, *entry, "id", false, KB_ID_CAP, id))
+		return -1;
+	snprintf(place->entry, sizeof place->entry, "%s \"%s\" (#%zu)", kind, *id, index + 1);
+	if (!is_valid_id(*id))
+		return fail(place, "id", "may hold only a-z, 0-9, '-', '_' and '.'");
+	for (size_t j = 0; j < index; j++) {
+		const char *earlier = json_string_value(json_object_get(json_array_get(list, j), "id"));
+		if (strcmp(earlier, *id) == 0)
+			return fail(place, "id", "is used twice");
+	}
+	return 0;
+}
+
 /* ---- signals.json ---- */
 
 static int load_signals(struct kb *kb, json_t *doc, const struct form_rule rules[KB_FORM_COUNT], struct kb_error *err)
 {
 	struct place place = {.file = "signals.json", .err = err};
-	snprintf(place.entry, sizeof place.entry, "top level");
-	if (check_keys(&place, doc, (const char *const[]){"about", "sources", "signals", NULL}))
-		return -1;
 	json_t *sources, *signals;
-	if (check_sources(&place, doc, &sources) || get_array(&place, doc, "signals", &signals))
+	if (open_entry_list(&place, doc, "signals", KB_MAX_SIGNALS, &sources, &signals))
 		return -1;
 	size_t count = json_array_size(signals);
-	if (count == 0 || count > KB_MAX_SIGNALS)
-		return fail(&place, "signals", "must hold 1 to %u entries", KB_MAX_SIGNALS);
 	kb->signals = calloc(count, sizeof *kb->signals);
 	if (!kb->signals)
 		return fail(&place, NULL, "out of memory");
 
 	for (size_t i = 0; i < count; i++) {
-		json_t *entry = json_array_get(signals, i);
+		json_t *entry;
 		struct kb_signal *signal = &kb->signals[i];
 		kb->signal_count = i + 1; /* so kb_release() frees what this entry allocates */
-		snprintf(place.entry, sizeof place.entry, "signal #%zu", i + 1);
-		if (!json_is_object(entry))
-			return fail(&place, NULL, "must be an object");
-		if (check_keys(&place, entry,
-			       (const char *const[]){"id", "forms", "profiles", "text", "indicators", "source", NULL}))
+		if (read_entry(&place, signals, i, "signal",
+			       (const char *const[]){"id", "forms", "profiles", "text", "indicators", "source", NULL},
+			       &entry, &signal->id))
 			return -1;
-		if (get_string(&place, entry, "id", false, KB_ID_CAP, &signal->id))
-			return -1;
-		snprintf(place.entry, sizeof place.entry, "signal \"%s\" (#%zu)", signal->id, i + 1);
-		if (!is_valid_id(signal->id))
-			return fail(&place, "id", "may hold only a-z, 0-9, '-', '_' and '.'");
-		for (size_t j = 0; j < i; j++) {
-			if (strcmp(kb->signals[j].id, signal->id) == 0)
-				return fail(&place, "id", "is used twice");
-		}
 		if (get_texts(&place, entry, "text", false, signal->text))
 			return -1;
 
@@ -617,37 +638,21 @@ static int check_channel_facts(struct place *place, json_t *entry, json_t *sourc
 static int load_channels(struct kb *kb, json_t *doc, struct kb_error *err)
 {
 	struct place place = {.file = "channels.json", .err = err};
-	snprintf(place.entry, sizeof place.entry, "top level");
-	if (check_keys(&place, doc, (const char *const[]){"about", "sources", "channels", NULL}))
-		return -1;
 	json_t *sources, *channels;
-	if (check_sources(&place, doc, &sources) || get_array(&place, doc, "channels", &channels))
+	if (open_entry_list(&place, doc, "channels", KB_MAX_CHANNELS, &sources, &channels))
 		return -1;
 	size_t count = json_array_size(channels);
-	if (count == 0 || count > KB_MAX_CHANNELS)
-		return fail(&place, "channels", "must hold 1 to %d entries", KB_MAX_CHANNELS);
 	kb->channels = calloc(count, sizeof *kb->channels);
 	if (!kb->channels)
 		return fail(&place, NULL, "out of memory");
 	for (size_t i = 0; i < count; i++) {
-		json_t *entry = json_array_get(channels, i);
+		json_t *entry;
 		struct kb_channel *channel = &kb->channels[i];
-		snprintf(place.entry, sizeof place.entry, "channel #%zu", i + 1);
-		if (!json_is_object(entry))
-			return fail(&place, NULL, "must be an object");
-		if (check_keys(&place, entry,
+		if (read_entry(&place, channels, i, "channel",
 			       (const char *const[]){"id", "name", "full_name", "phone", "url", "region", "purpose",
-						     "anonymity", "cost", "hours", "facts", NULL}))
+						     "anonymity", "cost", "hours", "facts", NULL},
+			       &entry, &channel->id))
 			return -1;
-		if (get_string(&place, entry, "id", false, KB_ID_CAP, &channel->id))
-			return -1;
-		snprintf(place.entry, sizeof place.entry, "channel \"%s\" (#%zu)", channel->id, i + 1);
-		if (!is_valid_id(channel->id))
-			return fail(&place, "id", "may hold only a-z, 0-9, '-', '_' and '.'");
-		for (size_t j = 0; j < i; j++) {
-			if (strcmp(kb->channels[j].id, channel->id) == 0)
-				return fail(&place, "id", "is used twice");
-		}
 		json_t *phone;
 		const char *region;
 		if (get_texts(&place, entry, "name", false, channel->name) ||

@@ -105,9 +105,8 @@ static int read_input(const char *command, struct strbuf *input)
 	return EXIT_OK;
 }
 
-static void print_route_text(const struct kb *kb, const struct route_result *route, enum kb_lang lang)
+static void print_route_text(const struct route_result *route, enum kb_lang lang)
 {
-	(void)kb;
 	if (route->urgent)
 		printf("*** %s ***\n\n", text_get(T_REASON_112_ACUTE, lang));
 	for (size_t i = 0; i < route->count; i++) {
@@ -156,7 +155,7 @@ static int run_route(const struct kb *kb, const struct options *options)
 	if (options->json) {
 		code = write_json(contract_route_json(kb, &route, assessed ? &assessment : NULL, situation->lang));
 	} else {
-		print_route_text(kb, &route, situation->lang);
+		print_route_text(&route, situation->lang);
 		code = finish_output();
 	}
 	if (assessed)

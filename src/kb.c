@@ -59,14 +59,6 @@ bool kb_form_from_id(const char *id, enum kb_form *out)
 	return i >= 0;
 }
 
-bool kb_dimension_from_id(const char *id, enum kb_dimension *out)
-{
-	int i = index_of(dimension_ids, KB_DIMENSION_COUNT, id);
-	if (i >= 0)
-		*out = (enum kb_dimension)i;
-	return i >= 0;
-}
-
 /* Where a validation problem was found, for the error message. */
 struct place {
 	const char *file;

@@ -114,6 +114,5 @@ const char *kb_strength_id(enum kb_strength strength);
 const char *kb_confidence_id(enum kb_confidence confidence);
 bool kb_lang_from_id(const char *id, enum kb_lang *out);
 bool kb_form_from_id(const char *id, enum kb_form *out);
-bool kb_dimension_from_id(const char *id, enum kb_dimension *out);
 
 #endif

@@ -54,24 +54,6 @@ int strbuf_addstr(struct strbuf *sb, const char *s)
 	return strbuf_add(sb, s, strlen(s));
 }
 
-int strbuf_addf(struct strbuf *sb, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int needed = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (needed < 0)
-		return STRBUF_NO_MEMORY;
-	int status = strbuf_grow(sb, (size_t)needed);
-	if (status != STRBUF_OK)
-		return status;
-	va_start(ap, fmt);
-	vsnprintf(sb->buf + sb->len, (size_t)needed + 1, fmt, ap);
-	va_end(ap);
-	sb->len += (size_t)needed;
-	return STRBUF_OK;
-}
-
 int strbuf_read_stream(struct strbuf *sb, FILE *stream)
 {
 	char chunk[8192];

@@ -10,7 +10,6 @@
 #ifndef MELDWIJZER_STRBUF_H
 #define MELDWIJZER_STRBUF_H
 
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -32,8 +31,6 @@ void strbuf_init(struct strbuf *sb, size_t cap);
 void strbuf_release(struct strbuf *sb);
 __attribute__((warn_unused_result)) int strbuf_add(struct strbuf *sb, const char *data, size_t len);
 __attribute__((warn_unused_result)) int strbuf_addstr(struct strbuf *sb, const char *s);
-__attribute__((warn_unused_result, format(printf, 2, 3))) int strbuf_addf(struct strbuf *sb,
-									   const char *fmt, ...);
 /* Reads all of `stream` into the buffer; STRBUF_TOO_LARGE as soon as the cap is passed
  * (it stops reading there, so a huge or endless input cannot make it hang or grow). */
 __attribute__((warn_unused_result)) int strbuf_read_stream(struct strbuf *sb, FILE *stream);

@@ -66,16 +66,6 @@ const char *text_get(enum text_id id, enum kb_lang lang)
 	return texts[id][lang];
 }
 
-const char *text_weekday(int weekday, enum kb_lang lang)
-{
-	return weekdays[weekday][lang];
-}
-
-const char *text_month(int month, enum kb_lang lang)
-{
-	return months[month - 1][lang];
-}
-
 const char *text_form_name(enum kb_form form, enum kb_lang lang)
 {
 	static const enum text_id ids[KB_FORM_COUNT] = {T_FORM_SEXUAL, T_FORM_LABOUR, T_FORM_CRIMINAL};

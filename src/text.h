@@ -49,8 +49,6 @@ enum text_id {
 };
 
 const char *text_get(enum text_id id, enum kb_lang lang);
-const char *text_weekday(int weekday, enum kb_lang lang); /* 0 = Monday */
-const char *text_month(int month, enum kb_lang lang);     /* 1 = January */
 const char *text_form_name(enum kb_form form, enum kb_lang lang);
 
 /* "today at 08:30", "tomorrow at 08:30" or "on Saturday 28 November at 08:30",

@@ -8,6 +8,7 @@ BUILD ?= build
 CFLAGS ?= -O2 -g
 WERROR ?=
 DATADIR ?= $(CURDIR)/data
+WEBDIR ?= $(CURDIR)/web
 
 # SANITIZE=1: AddressSanitizer + UndefinedBehaviorSanitizer, in a build folder of its own.
 ifeq ($(SANITIZE),1)
@@ -15,7 +16,7 @@ BUILD := $(BUILD)/sanitize
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
 
-LIBS_PKG = jansson
+LIBS_PKG = jansson libmicrohttpd libqrencode inih
 WARNINGS = -std=c11 -Wall -Wextra -Wshadow -Wconversion -Wformat=2 -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wpointer-arith -Wvla $(if $(WERROR),-Werror)
 ALL_CFLAGS = $(WARNINGS) $(CFLAGS) $(SAN_FLAGS) -D_FORTIFY_SOURCE=2 -fstack-protector-strong \
@@ -25,7 +26,8 @@ LIBS = $(shell $(PKG_CONFIG) --libs $(LIBS_PKG))
 TEST_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
 
 CORE_SOURCES = src/strbuf.c src/timefmt.c src/hours.c src/kb.c src/assess.c src/situation.c \
-	       src/text.c src/route.c src/contract.c src/wegwijzer.c
+	       src/text.c src/route.c src/contract.c src/wegwijzer.c src/render.c src/qr.c src/config.c \
+	       src/http.c src/web.c
 CORE_OBJECTS = $(CORE_SOURCES:src/%.c=$(BUILD)/%.o)
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 BINARY = $(BUILD)/meldwijzer
@@ -43,13 +45,13 @@ $(BUILD)/%.o: src/%.c
 
 $(BUILD)/cli.o: src/cli.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -DMELDWIJZER_DATADIR='"$(DATADIR)"' -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -DMELDWIJZER_DATADIR='"$(DATADIR)"' -DMELDWIJZER_WEBDIR='"$(WEBDIR)"' -c $< -o $@
 
 $(BUILD)/libmeldwijzer.a: $(CORE_OBJECTS)
 	ar rcs $@ $^
 
 $(BINARY): $(BUILD)/cli.o $(BUILD)/libmeldwijzer.a
-	$(CC) $(ALL_LDFLAGS) $^ $(LIBS) -o $@
+	$(CC) $(ALL_LDFLAGS) $^ $(LIBS) -lpthread -o $@
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libmeldwijzer.a
 	@mkdir -p $(@D)
@@ -61,9 +63,11 @@ check: deps
 	@$(MAKE) --no-print-directory all $(UNIT_TESTS)
 	@BUILD=$(BUILD) VALGRIND=$(VALGRIND) scripts/run-tests $(UNIT_TESTS)
 
+# Builds and starts the website on http://127.0.0.1:8080/ (LISTEN=ADDR:PORT to change).
+LISTEN ?= 127.0.0.1:8080
 run: deps
 	@$(MAKE) --no-print-directory all
-	$(BINARY) wegwijzer
+	$(BINARY) serve --listen $(LISTEN)
 
 # libFuzzer targets (clang); FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 30
@@ -85,10 +89,15 @@ fuzz: deps
 	done
 
 install:
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/meldwijzer/data $(DESTDIR)$(PREFIX)/share/man/man1
-	$(MAKE) --no-print-directory BUILD=$(BUILD)/install DATADIR=$(PREFIX)/share/meldwijzer/data all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/meldwijzer/data $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/meldwijzer/web/templates $(DESTDIR)$(PREFIX)/share/meldwijzer/web/static
+	$(MAKE) --no-print-directory BUILD=$(BUILD)/install DATADIR=$(PREFIX)/share/meldwijzer/data \
+		WEBDIR=$(PREFIX)/share/meldwijzer/web all
 	install -m 755 $(BUILD)/install/meldwijzer $(DESTDIR)$(PREFIX)/bin/meldwijzer
 	install -m 644 data/*.json $(DESTDIR)$(PREFIX)/share/meldwijzer/data/
+	install -m 644 web/strings.json $(DESTDIR)$(PREFIX)/share/meldwijzer/web/
+	install -m 644 web/templates/*.html $(DESTDIR)$(PREFIX)/share/meldwijzer/web/templates/
+	install -m 644 web/static/* $(DESTDIR)$(PREFIX)/share/meldwijzer/web/static/
 	install -m 644 docs/meldwijzer.1 $(DESTDIR)$(PREFIX)/share/man/man1/meldwijzer.1
 
 clean:

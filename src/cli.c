@@ -10,9 +10,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <time.h>
 
+#include <signal.h>
+
 #include "assess.h"
+#include "config.h"
+#include "http.h"
+#include "web.h"
 #include "contract.h"
 #include "kb.h"
 #include "route.h"
@@ -24,6 +30,9 @@
 
 #ifndef MELDWIJZER_DATADIR
 #define MELDWIJZER_DATADIR "data"
+#endif
+#ifndef MELDWIJZER_WEBDIR
+#define MELDWIJZER_WEBDIR "web"
 #endif
 
 #define EXIT_OK 0
@@ -39,6 +48,9 @@ struct options {
 	int64_t at;
 	enum kb_lang lang;
 	unsigned forms;
+	const char *listen;
+	const char *config_file;
+	const char *web_dir;
 };
 
 struct command {
@@ -247,6 +259,54 @@ static int run_wegwijzer(const struct kb *kb, const struct options *options)
 	return wegwijzer_run(kb, stdin, stdout, options->lang, now_or(options)) ? EXIT_FAILURE_RUN : EXIT_OK;
 }
 
+/* Serves the website until SIGINT or SIGTERM. The signals are blocked before
+ * the server's threads start, so only this thread receives them (sigwait). */
+static int run_serve(const struct kb *kb, const struct options *options)
+{
+	struct server_config config;
+	char error[CONFIG_ERROR_SIZE];
+	config_defaults(&config, options->web_dir ? options->web_dir : MELDWIJZER_WEBDIR);
+	if (options->config_file && config_load_file(&config, options->config_file, error)) {
+		fprintf(stderr, "meldwijzer serve: config: %s\n", error);
+		return EXIT_BAD_INPUT;
+	}
+	if (options->web_dir)
+		snprintf(config.web_dir, sizeof config.web_dir, "%s", options->web_dir);
+	if (options->listen && config_set_listen(&config, options->listen, error)) {
+		fprintf(stderr, "meldwijzer serve: --%s\n", error);
+		return EXIT_BAD_INPUT;
+	}
+	struct web web;
+	char web_error[400];
+	if (web_init(&web, kb, &config, web_error, sizeof web_error)) {
+		fprintf(stderr, "meldwijzer serve: web files in %s: %s\n", config.web_dir, web_error);
+		return EXIT_BAD_INPUT;
+	}
+	sigset_t stop_signals;
+	sigemptyset(&stop_signals);
+	sigaddset(&stop_signals, SIGINT);
+	sigaddset(&stop_signals, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	struct http_server *server =
+		http_server_start(&config, web_handle, web_error_page, &web, web_error, sizeof web_error);
+	if (!server) {
+		fprintf(stderr, "meldwijzer serve: %s\n", web_error);
+		web_release(&web);
+		return EXIT_FAILURE_RUN;
+	}
+	bool ipv6 = strchr(config.listen_host, ':') != NULL;
+	printf("meldwijzer: serving on http://%s%s%s:%u/ (Ctrl-C stops)\n", ipv6 ? "[" : "", config.listen_host,
+	       ipv6 ? "]" : "", config.port);
+	fflush(stdout);
+	int received = 0;
+	sigwait(&stop_signals, &received);
+	http_server_stop(server);
+	web_release(&web);
+	printf("meldwijzer: stopped\n");
+	return finish_output();
+}
+
 static const struct command commands[] = {
 	{"wegwijzer", "meldwijzer wegwijzer [--lang nl|en] [--at TIME]\n"
 		      "  The guide: asks the leaflet's questions one at a time (one answer per line on stdin),\n"
@@ -266,6 +326,11 @@ static const struct command commands[] = {
 	{"contacts", "meldwijzer contacts [--at TIME] [--lang nl|en] [--json]\n"
 		     "  Lists every channel with its phone number, online form and whether it is open.",
 	 "json at lang", run_contacts},
+	{"serve", "meldwijzer serve [--listen ADDR:PORT] [--config FILE] [--web DIR]\n"
+		  "  Serves the website and the JSON API (default 127.0.0.1:8080) until SIGINT or SIGTERM.\n"
+		  "  --config FILE  an INI file with [server] and [limits] settings (see docs/architecture.md)\n"
+		  "  --web DIR      templates, texts and static files (default " MELDWIJZER_WEBDIR ")",
+	 "listen config web", run_serve},
 };
 
 static void print_main_help(FILE *out)
@@ -315,9 +380,9 @@ static int parse_options(const struct command *command, int argc, char **argv, i
 			options->json = true;
 			continue;
 		}
-		static const char *const valued[] = {"at", "lang", "form"};
+		static const char *const valued[] = {"at", "lang", "form", "listen", "config", "web"};
 		bool matched = false;
-		for (size_t v = 0; v < 3 && !matched; v++) {
+		for (size_t v = 0; v < sizeof valued / sizeof *valued && !matched; v++) {
 			size_t name_len = 2 + strlen(valued[v]);
 			if (strncmp(arg, "--", 2) != 0 || strncmp(arg + 2, valued[v], name_len - 2) != 0 ||
 			    (arg[name_len] != '\0' && arg[name_len] != '=') || !takes(command, valued[v]))
@@ -335,6 +400,12 @@ static int parse_options(const struct command *command, int argc, char **argv, i
 			} else if (v == 1) {
 				if (!kb_lang_from_id(value, &options->lang))
 					return usage_error(command->name, "--lang: '%s' is not a language (nl or en)", value);
+			} else if (v == 3) {
+				options->listen = value;
+			} else if (v == 4) {
+				options->config_file = value;
+			} else if (v == 5) {
+				options->web_dir = value;
 			} else {
 				enum kb_form form;
 				if (!kb_form_from_id(value, &form))

@@ -1,0 +1,155 @@
+#define _POSIX_C_SOURCE 200809L
+#include "config.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void config_defaults(struct server_config *config, const char *web_dir)
+{
+	memset(config, 0, sizeof *config);
+	snprintf(config->listen_host, sizeof config->listen_host, "127.0.0.1");
+	config->port = 8080;
+	snprintf(config->public_base_url, sizeof config->public_base_url, "http://127.0.0.1:8080");
+	snprintf(config->web_dir, sizeof config->web_dir, "%s", web_dir);
+	snprintf(config->exit_url, sizeof config->exit_url, "https://www.google.com/");
+	config->threads = 0;
+	config->connections = 2048;
+	config->connections_per_address = 128;
+	config->timeout_seconds = 15;
+	config->body_bytes = 65536;
+	config->url_bytes = 2048;
+	config->fields = 200;
+}
+
+static int parse_number(const char *value, unsigned long min, unsigned long max, unsigned long *out)
+{
+	char *end;
+	errno = 0;
+	if (!*value || *value == '-')
+		return -1;
+	unsigned long number = strtoul(value, &end, 10);
+	if (errno || *end || number < min || number > max)
+		return -1;
+	*out = number;
+	return 0;
+}
+
+int config_set_listen(struct server_config *config, const char *value, char error[CONFIG_ERROR_SIZE])
+{
+	const char *colon = strrchr(value, ':');
+	const char *host = value;
+	size_t host_len = colon ? (size_t)(colon - value) : 0;
+	if (host_len >= 2 && host[0] == '[' && host[host_len - 1] == ']') {
+		host++;
+		host_len -= 2;
+	}
+	unsigned long port;
+	if (!colon || host_len == 0 || host_len >= sizeof config->listen_host ||
+	    parse_number(colon + 1, 1, 65535, &port)) {
+		snprintf(error, CONFIG_ERROR_SIZE, "listen: '%.200s' is not ADDRESS:PORT (like 127.0.0.1:8080)", value);
+		return -1;
+	}
+	memcpy(config->listen_host, host, host_len);
+	config->listen_host[host_len] = '\0';
+	config->port = (unsigned)port;
+	return 0;
+}
+
+struct ini_state {
+	struct server_config *config;
+	char problem[120];
+	int failed;
+};
+
+static int copy_text(char *target, size_t size, const char *value)
+{
+	size_t len = strlen(value);
+	if (len == 0 || len >= size)
+		return -1;
+	memcpy(target, value, len + 1);
+	return 0;
+}
+
+/* inih calls this per setting; returning 0 makes ini_parse() report this line. */
+static int on_setting(void *user, const char *section, const char *key, const char *value)
+{
+	struct ini_state *state = user;
+	struct server_config *config = state->config;
+	unsigned long number = 0;
+	char listen_error[CONFIG_ERROR_SIZE];
+	int bad = 0;
+	if (state->failed)
+		return 1;
+	if (strcmp(section, "server") == 0) {
+		if (strcmp(key, "listen") == 0) {
+			bad = config_set_listen(config, value, listen_error);
+		} else if (strcmp(key, "public_base_url") == 0) {
+			bad = (strncmp(value, "http://", 7) != 0 && strncmp(value, "https://", 8) != 0) ||
+			      copy_text(config->public_base_url, sizeof config->public_base_url, value);
+			size_t len = strlen(config->public_base_url);
+			while (!bad && len > 8 && config->public_base_url[len - 1] == '/')
+				config->public_base_url[--len] = '\0';
+		} else if (strcmp(key, "web_dir") == 0) {
+			bad = copy_text(config->web_dir, sizeof config->web_dir, value);
+		} else if (strcmp(key, "exit_url") == 0) {
+			bad = strncmp(value, "https://", 8) != 0 || copy_text(config->exit_url, sizeof config->exit_url, value);
+		} else if (strcmp(key, "threads") == 0) {
+			bad = parse_number(value, 0, 256, &number);
+			config->threads = (unsigned)number;
+		} else {
+			bad = 2;
+		}
+	} else if (strcmp(section, "limits") == 0) {
+		if (strcmp(key, "connections") == 0) {
+			bad = parse_number(value, 1, 100000, &number);
+			config->connections = (unsigned)number;
+		} else if (strcmp(key, "connections_per_address") == 0) {
+			bad = parse_number(value, 1, 100000, &number);
+			config->connections_per_address = (unsigned)number;
+		} else if (strcmp(key, "timeout_seconds") == 0) {
+			bad = parse_number(value, 1, 3600, &number);
+			config->timeout_seconds = (unsigned)number;
+		} else if (strcmp(key, "body_bytes") == 0) {
+			bad = parse_number(value, 1024, 16ul << 20, &number);
+			config->body_bytes = number;
+		} else if (strcmp(key, "url_bytes") == 0) {
+			bad = parse_number(value, 256, 65536, &number);
+			config->url_bytes = number;
+		} else if (strcmp(key, "fields") == 0) {
+			bad = parse_number(value, 1, 10000, &number);
+			config->fields = (unsigned)number;
+		} else {
+			bad = 2;
+		}
+	} else {
+		snprintf(state->problem, sizeof state->problem, "unknown section [%.40s]", section);
+		state->failed = 1;
+		return 0;
+	}
+	if (bad) {
+		snprintf(state->problem, sizeof state->problem, "%s %.40s.%.40s", bad == 2 ? "unknown setting" : "bad value for",
+			 section, key);
+		state->failed = 1;
+		return 0;
+	}
+	return 1;
+}
+
+int config_load_file(struct server_config *config, const char *path, char error[CONFIG_ERROR_SIZE])
+{
+	struct ini_state state = {.config = config};
+	int status = ini_parse(path, on_setting, &state);
+	if (status < 0) {
+		snprintf(error, CONFIG_ERROR_SIZE, "%.200s: cannot be read", path);
+		return -1;
+	}
+	if (status > 0) {
+		snprintf(error, CONFIG_ERROR_SIZE, "%.150s, line %d: %s", path, status,
+			 state.failed ? state.problem : "not a valid INI line");
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,49 @@
+/*
+ * config: the web server's settings, from defaults, an INI file and flags
+ * (in that order; later wins). Unknown sections or keys and bad values are
+ * errors that name the file, line and key.
+ *
+ * [server]  listen = 127.0.0.1:8080     address:port (IPv4 or [IPv6]:port)
+ *           public_base_url = http://127.0.0.1:8080   absolute URL the poster's QR codes lead to
+ *           threads = 0                  0: one per core
+ *           web_dir = web                templates and static files
+ *           exit_url = https://www.google.com/   where "quick exit" leads
+ * [limits]  connections = 2048           total open connections
+ *           connections_per_address = 128
+ *           timeout_seconds = 15         idle connection timeout
+ *           body_bytes = 65536           request body cap (413 beyond)
+ *           url_bytes = 2048             path + query cap (414 beyond)
+ *           fields = 200                 query/form fields cap (400 beyond)
+ */
+#ifndef MELDWIJZER_CONFIG_H
+#define MELDWIJZER_CONFIG_H
+
+#include <stddef.h>
+
+#define CONFIG_ERROR_SIZE 300
+#define CONFIG_TEXT_SIZE 512
+
+struct server_config {
+	char listen_host[CONFIG_TEXT_SIZE];
+	unsigned port;
+	char public_base_url[CONFIG_TEXT_SIZE]; /* without a trailing slash */
+	char web_dir[CONFIG_TEXT_SIZE];
+	char exit_url[CONFIG_TEXT_SIZE];
+	unsigned threads;
+	unsigned connections;
+	unsigned connections_per_address;
+	unsigned timeout_seconds;
+	size_t body_bytes;
+	size_t url_bytes;
+	unsigned fields;
+};
+
+void config_defaults(struct server_config *config, const char *web_dir);
+/* Reads an INI file over the current settings. */
+__attribute__((warn_unused_result)) int config_load_file(struct server_config *config, const char *path,
+							 char error[CONFIG_ERROR_SIZE]);
+/* Sets "listen" from "ADDR:PORT" ("[::1]:8080" for IPv6). */
+__attribute__((warn_unused_result)) int config_set_listen(struct server_config *config, const char *value,
+							  char error[CONFIG_ERROR_SIZE]);
+
+#endif

@@ -1,0 +1,308 @@
+#define _POSIX_C_SOURCE 200809L
+#include "http.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* The headers of ARCHITECTURE section 4, on every response. No inline script or
+ * style anywhere, so the policy needs no 'unsafe-inline'. */
+static const char content_security_policy[] =
+	"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; "
+	"base-uri 'none'; frame-ancestors 'none'";
+static const char permissions_policy[] =
+	"accelerometer=(), camera=(), geolocation=(), gyroscope=(), microphone=(), payment=(), usb=()";
+
+struct http_server {
+	struct MHD_Daemon *daemon;
+	struct server_config config;
+	http_handler handler;
+	http_error_page error_page;
+	void *app;
+};
+
+struct http_cached {
+	struct MHD_Response *response;
+	unsigned status;
+};
+
+/* Per-connection request state, kept across MHD's calls for one request. */
+struct request_state {
+	struct strbuf body;
+	bool too_large;
+};
+
+static void add_security_headers(struct MHD_Response *response, bool cacheable)
+{
+	MHD_add_response_header(response, "Content-Security-Policy", content_security_policy);
+	MHD_add_response_header(response, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(response, "X-Frame-Options", "DENY");
+	MHD_add_response_header(response, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(response, "Permissions-Policy", permissions_policy);
+	MHD_add_response_header(response, "Cross-Origin-Opener-Policy", "same-origin");
+	MHD_add_response_header(response, "Cross-Origin-Resource-Policy", "same-origin");
+	MHD_add_response_header(response, "Cache-Control", cacheable ? "public, max-age=3600" : "no-store");
+}
+
+struct http_cached *http_cached_create(unsigned status, const char *content_type, const char *body, size_t len,
+				       bool cacheable, const char *etag)
+{
+	struct http_cached *cached = calloc(1, sizeof *cached);
+	if (!cached)
+		return NULL;
+	cached->response = MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
+	if (!cached->response) {
+		free(cached);
+		return NULL;
+	}
+	cached->status = status;
+	if (content_type)
+		MHD_add_response_header(cached->response, "Content-Type", content_type);
+	if (etag)
+		MHD_add_response_header(cached->response, "ETag", etag);
+	add_security_headers(cached->response, cacheable);
+	return cached;
+}
+
+void http_cached_free(struct http_cached *cached)
+{
+	if (!cached)
+		return;
+	MHD_destroy_response(cached->response);
+	free(cached);
+}
+
+const char *http_field(const struct http_request *request, const char *key)
+{
+	for (size_t i = 0; i < request->field_count; i++) {
+		if (strcmp(request->fields[i].key, key) == 0)
+			return request->fields[i].value;
+	}
+	return NULL;
+}
+
+struct field_collector {
+	struct http_field *fields;
+	size_t count;
+	size_t cap;
+	size_t bytes;
+	bool overflow;
+};
+
+static enum MHD_Result collect_field(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	struct field_collector *collector = cls;
+	if (collector->count == collector->cap) {
+		collector->overflow = true;
+		return MHD_NO;
+	}
+	collector->bytes += strlen(key) + (value ? strlen(value) : 0) + 2;
+	collector->fields[collector->count++] = (struct http_field){key, value ? value : ""};
+	return MHD_YES;
+}
+
+static enum MHD_Result send_reply(struct MHD_Connection *connection, struct http_reply *reply)
+{
+	enum MHD_Result result;
+	if (reply->cached) {
+		result = MHD_queue_response(connection, reply->cached->status, reply->cached->response);
+		strbuf_release(&reply->body);
+		return result;
+	}
+	struct MHD_Response *response = MHD_create_response_from_buffer(reply->body.len, reply->body.buf ? reply->body.buf : (void *)"",
+									 MHD_RESPMEM_MUST_COPY);
+	strbuf_release(&reply->body);
+	if (!response)
+		return MHD_NO;
+	if (reply->content_type)
+		MHD_add_response_header(response, "Content-Type", reply->content_type);
+	if (reply->allow)
+		MHD_add_response_header(response, "Allow", reply->allow);
+	add_security_headers(response, reply->cacheable);
+	result = MHD_queue_response(connection, reply->status, response);
+	MHD_destroy_response(response);
+	return result;
+}
+
+static enum http_method method_of(const char *method)
+{
+	if (strcmp(method, MHD_HTTP_METHOD_GET) == 0)
+		return HTTP_GET;
+	if (strcmp(method, MHD_HTTP_METHOD_HEAD) == 0)
+		return HTTP_HEAD;
+	if (strcmp(method, MHD_HTTP_METHOD_POST) == 0)
+		return HTTP_POST;
+	return HTTP_OTHER;
+}
+
+static enum MHD_Result answer_error(struct http_server *server, struct MHD_Connection *connection,
+				    struct http_request *request, unsigned status)
+{
+	struct http_reply reply = {.status = status};
+	strbuf_init(&reply.body, 1u << 20);
+	server->error_page(server->app, request, status, &reply);
+	return send_reply(connection, &reply);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, const char *url, const char *method,
+				  const char *version, const char *upload_data, size_t *upload_data_size,
+				  void **con_cls)
+{
+	(void)version;
+	struct http_server *server = cls;
+	struct request_state *state = *con_cls;
+	struct http_request request = {.method = method_of(method), .path = url};
+	request.content_type = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Content-Type");
+	request.if_none_match = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "If-None-Match");
+
+	if (!state) {
+		state = calloc(1, sizeof *state);
+		if (!state)
+			return MHD_NO;
+		strbuf_init(&state->body, server->config.body_bytes);
+		*con_cls = state;
+		/* Refuse an announced oversized body before reading any of it. */
+		const char *length = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Content-Length");
+		if (length && strtoull(length, NULL, 10) > server->config.body_bytes) {
+			state->too_large = true;
+			return answer_error(server, connection, &request, MHD_HTTP_CONTENT_TOO_LARGE);
+		}
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		if (!state->too_large && strbuf_add(&state->body, upload_data, *upload_data_size) != STRBUF_OK)
+			state->too_large = true;
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (state->too_large)
+		return answer_error(server, connection, &request, MHD_HTTP_CONTENT_TOO_LARGE);
+
+	struct field_collector collector = {.cap = server->config.fields};
+	collector.fields = calloc(collector.cap, sizeof *collector.fields);
+	if (!collector.fields)
+		return MHD_NO;
+	MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, collect_field, &collector);
+	enum MHD_Result result;
+	if (strlen(url) + collector.bytes > server->config.url_bytes) {
+		result = answer_error(server, connection, &request, MHD_HTTP_URI_TOO_LONG);
+	} else if (collector.overflow) {
+		result = answer_error(server, connection, &request, MHD_HTTP_BAD_REQUEST);
+	} else {
+		request.fields = collector.fields;
+		request.field_count = collector.count;
+		request.body = state->body.buf;
+		request.body_len = state->body.len;
+		struct http_reply reply = {.status = MHD_HTTP_OK};
+		strbuf_init(&reply.body, 4u << 20);
+		server->handler(server->app, &request, &reply);
+		result = send_reply(connection, &reply);
+	}
+	free(collector.fields);
+	return result;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *connection, void **con_cls,
+			 enum MHD_RequestTerminationCode code)
+{
+	(void)cls;
+	(void)connection;
+	(void)code;
+	struct request_state *state = *con_cls;
+	if (state) {
+		strbuf_release(&state->body);
+		free(state);
+		*con_cls = NULL;
+	}
+}
+
+/* MHD's messages may carry client details in their arguments: print the fixed text only. */
+static void log_without_details(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	(void)ap;
+	char line[200];
+	size_t len = 0;
+	for (const char *p = fmt; *p && len + 1 < sizeof line; p++) {
+		if (*p == '%') {
+			line[len++] = '_';
+			while (p[1] && !strchr("sdiuxXpclz%", p[1]))
+				p++;
+			if (p[1] == 'l' || p[1] == 'z')
+				p++;
+			if (p[1])
+				p++;
+			continue;
+		}
+		if (*p != '\n')
+			line[len++] = *p;
+	}
+	line[len] = '\0';
+	fprintf(stderr, "meldwijzer: http: %s\n", line);
+}
+
+struct http_server *http_server_start(const struct server_config *config, http_handler handler,
+				      http_error_page error_page, void *app, char *error, size_t error_size)
+{
+	struct http_server *server = calloc(1, sizeof *server);
+	if (!server) {
+		snprintf(error, error_size, "out of memory");
+		return NULL;
+	}
+	server->config = *config;
+	server->handler = handler;
+	server->error_page = error_page;
+	server->app = app;
+
+	struct sockaddr_storage address;
+	memset(&address, 0, sizeof address);
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+	struct sockaddr_in *v4 = (struct sockaddr_in *)&address;
+	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&address;
+	if (inet_pton(AF_INET, config->listen_host, &v4->sin_addr) == 1) {
+		v4->sin_family = AF_INET;
+		v4->sin_port = htons((uint16_t)config->port);
+	} else if (inet_pton(AF_INET6, config->listen_host, &v6->sin6_addr) == 1) {
+		v6->sin6_family = AF_INET6;
+		v6->sin6_port = htons((uint16_t)config->port);
+		flags |= MHD_USE_IPv6;
+	} else {
+		snprintf(error, error_size, "listen: '%.200s' is not an IPv4 or IPv6 address", config->listen_host);
+		free(server);
+		return NULL;
+	}
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned threads = config->threads ? config->threads : (unsigned)(cores > 0 ? cores : 1);
+
+	server->daemon = MHD_start_daemon(
+		flags, 0, NULL, NULL, on_request, server, MHD_OPTION_EXTERNAL_LOGGER, log_without_details, NULL,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&address,
+		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, config->connections,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, config->connections_per_address, MHD_OPTION_CONNECTION_TIMEOUT,
+		config->timeout_seconds, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
+		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+		MHD_OPTION_STRICT_FOR_CLIENT, 1,
+		MHD_OPTION_END);
+	if (!server->daemon) {
+		snprintf(error, error_size, "cannot listen on %.200s port %u (in use, or not allowed)",
+			 config->listen_host, config->port);
+		free(server);
+		return NULL;
+	}
+	return server;
+}
+
+void http_server_stop(struct http_server *server)
+{
+	if (!server)
+		return;
+	MHD_stop_daemon(server->daemon);
+	free(server);
+}

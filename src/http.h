@@ -1,0 +1,70 @@
+/*
+ * http: the HTTP server on libmicrohttpd (thread pool with epoll). It owns
+ * the limits (connections, per-address connections, idle timeout, body size,
+ * URL length, number of fields), the security headers that every response
+ * carries, and the translation between MHD and the plain request/reply below,
+ * so that the site's handlers never see MHD.
+ *
+ * Privacy: nothing about the client (address, user agent, URL) is logged;
+ * MHD's own messages are reduced to their fixed text.
+ */
+#ifndef MELDWIJZER_HTTP_H
+#define MELDWIJZER_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+#include "strbuf.h"
+
+enum http_method { HTTP_GET, HTTP_HEAD, HTTP_POST, HTTP_OTHER };
+
+struct http_field {
+	const char *key;
+	const char *value;
+};
+
+struct http_request {
+	enum http_method method;
+	const char *path;          /* decoded, without the query */
+	const struct http_field *fields; /* query arguments, in order, repeats kept */
+	size_t field_count;
+	const char *body;          /* POST body (NUL-terminated), or NULL */
+	size_t body_len;
+	const char *content_type;  /* or NULL */
+	const char *if_none_match; /* or NULL */
+};
+
+struct http_cached; /* a prepared response that many requests can share */
+
+struct http_reply {
+	unsigned status;
+	const char *content_type;  /* for `body` */
+	struct strbuf body;
+	const char *allow;         /* for 405 */
+	bool cacheable;            /* static files: public caching; otherwise no-store */
+	const struct http_cached *cached; /* when set, sent instead of `body` */
+};
+
+typedef void (*http_handler)(void *app, const struct http_request *request, struct http_reply *reply);
+
+/* Prepares a response once (for static files and pages that never change). `etag` may be NULL. */
+struct http_cached *http_cached_create(unsigned status, const char *content_type, const char *body, size_t len,
+				       bool cacheable, const char *etag);
+void http_cached_free(struct http_cached *cached);
+
+/* Called for limit errors the server answers itself (400, 413, 414); fills
+ * `reply` with a page or JSON message. */
+typedef void (*http_error_page)(void *app, const struct http_request *request, unsigned status,
+				struct http_reply *reply);
+
+struct http_server;
+/* Starts listening; returns NULL with a message in `error`. */
+struct http_server *http_server_start(const struct server_config *config, http_handler handler,
+				      http_error_page error_page, void *app, char *error, size_t error_size);
+void http_server_stop(struct http_server *server);
+
+/* The first value of a query field, or NULL. */
+const char *http_field(const struct http_request *request, const char *key);
+
+#endif

@@ -1,0 +1,954 @@
+#define _POSIX_C_SOURCE 200809L
+#include "web.h"
+
+#include <dirent.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "assess.h"
+#include "contract.h"
+#include "hours.h"
+#include "qr.h"
+#include "route.h"
+#include "situation.h"
+#include "text.h"
+#include "timefmt.h"
+
+#define PAGE_CAP (2u << 20)
+#define STATIC_FILE_CAP (512u * 1024u)
+
+static const char html_type[] = "text/html; charset=utf-8";
+static const char json_content_type[] = "application/json";
+
+/* ---------- loading ---------- */
+
+static int load_strings(struct web *web, const char *path, char *error, size_t error_size)
+{
+	json_error_t json_error;
+	json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &json_error);
+	if (!doc) {
+		snprintf(error, error_size, "%.200s: line %d: %s", path, json_error.line, json_error.text);
+		return -1;
+	}
+	json_t *strings = json_object_get(doc, "strings");
+	int status = 0;
+	if (!json_is_object(strings)) {
+		snprintf(error, error_size, "%.200s: field \"strings\" must be an object", path);
+		status = -1;
+	}
+	for (int l = 0; l < KB_LANG_COUNT; l++)
+		web->texts[l] = json_object();
+	const char *key;
+	json_t *entry;
+	if (status == 0) {
+		json_object_foreach(strings, key, entry) {
+			for (int l = 0; l < KB_LANG_COUNT && status == 0; l++) {
+				json_t *text = json_object_get(entry, kb_lang_id((enum kb_lang)l));
+				if (!json_is_string(text) || json_string_length(text) == 0 || json_object_size(entry) != KB_LANG_COUNT) {
+					snprintf(error, error_size, "%.200s: string \"%.60s\" needs exactly \"nl\" and \"en\" texts",
+						 path, key);
+					status = -1;
+				} else {
+					json_object_set(web->texts[l], key, text);
+				}
+			}
+			if (status)
+				break;
+		}
+	}
+	json_decref(doc);
+	return status;
+}
+
+static const char *content_type_for(const char *name)
+{
+	static const struct {
+		const char *suffix, *type;
+	} types[] = {{".css", "text/css; charset=utf-8"}, {".js", "text/javascript; charset=utf-8"},
+		     {".svg", "image/svg+xml"},           {".png", "image/png"},
+		     {".ico", "image/x-icon"},            {".txt", "text/plain; charset=utf-8"}};
+	size_t len = strlen(name);
+	for (size_t i = 0; i < sizeof types / sizeof *types; i++) {
+		size_t suffix_len = strlen(types[i].suffix);
+		if (len > suffix_len && strcmp(name + len - suffix_len, types[i].suffix) == 0)
+			return types[i].type;
+	}
+	return NULL;
+}
+
+/* FNV-1a: a content fingerprint for ETags (not a security measure). */
+static uint64_t fingerprint(const char *data, size_t len)
+{
+	uint64_t hash = 1469598103934665603ull;
+	for (size_t i = 0; i < len; i++) {
+		hash ^= (unsigned char)data[i];
+		hash *= 1099511628211ull;
+	}
+	return hash;
+}
+
+static int load_statics(struct web *web, const char *dir, char *error, size_t error_size)
+{
+	DIR *folder = opendir(dir);
+	if (!folder) {
+		snprintf(error, error_size, "%.200s: cannot open the static folder", dir);
+		return -1;
+	}
+	struct dirent *file;
+	int status = 0;
+	while (status == 0 && (file = readdir(folder)) != NULL) {
+		const char *type = content_type_for(file->d_name);
+		if (file->d_name[0] == '.' || !type)
+			continue;
+		if (web->static_count == WEB_MAX_STATIC || strlen(file->d_name) > 100) {
+			snprintf(error, error_size, "%.200s: too many files, or a name too long", dir);
+			status = -1;
+			break;
+		}
+		char path[4096];
+		snprintf(path, sizeof path, "%s/%s", dir, file->d_name);
+		struct strbuf data;
+		strbuf_init(&data, STATIC_FILE_CAP);
+		if (strbuf_read_file(&data, path) != STRBUF_OK) {
+			snprintf(error, error_size, "%.200s: cannot be read (or larger than 512 KiB)", path);
+			status = -1;
+		} else {
+			struct web_static_file *entry = &web->statics[web->static_count++];
+			snprintf(entry->url, sizeof entry->url, "/static/%.100s", file->d_name);
+			snprintf(entry->etag, sizeof entry->etag, "\"%016llx\"",
+				 (unsigned long long)fingerprint(data.buf, data.len));
+			entry->ok = http_cached_create(200, type, data.buf, data.len, true, entry->etag);
+			entry->not_modified = http_cached_create(304, NULL, "", 0, true, entry->etag);
+			if (!entry->ok || !entry->not_modified) {
+				snprintf(error, error_size, "out of memory");
+				status = -1;
+			}
+		}
+		strbuf_release(&data);
+	}
+	closedir(folder);
+	return status;
+}
+
+/* ---------- helpers ---------- */
+
+static const char *text(const struct web *web, enum kb_lang lang, const char *key)
+{
+	const char *value = json_string_value(json_object_get(web->texts[lang], key));
+	return value ? value : key;
+}
+
+static const char *lang_prefix(enum kb_lang lang)
+{
+	return lang == KB_LANG_EN ? "/en" : "";
+}
+
+static int url_encode(struct strbuf *out, const char *value)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' ||
+		    *p == '_' || *p == '.' || *p == '~') {
+			if (strbuf_add(out, (const char *)p, 1))
+				return -1;
+		} else {
+			char escaped[3] = {'%', hex[*p >> 4], hex[*p & 15]};
+			if (strbuf_add(out, escaped, 3))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* "/path?key=value&..." from the request's fields (those for which `keep` says yes). */
+static json_t *url_with_fields(const char *path, const struct http_request *request, const char *skip_key)
+{
+	struct strbuf url;
+	strbuf_init(&url, 8192);
+	int status = strbuf_addstr(&url, path);
+	bool first = true;
+	for (size_t i = 0; i < request->field_count && status == 0; i++) {
+		if (skip_key && strcmp(request->fields[i].key, skip_key) == 0)
+			continue;
+		if (strcmp(request->fields[i].key, "step") == 0)
+			continue;
+		status = strbuf_addstr(&url, first ? "?" : "&") || url_encode(&url, request->fields[i].key) ||
+			 strbuf_addstr(&url, "=") || url_encode(&url, request->fields[i].value);
+		first = false;
+	}
+	json_t *result = status == 0 ? json_stringn(url.buf, url.len) : json_string(path);
+	strbuf_release(&url);
+	return result;
+}
+
+/* The parts every page shares: texts, language, links, navigation state. */
+static json_t *page_context(struct web *web, enum kb_lang lang, const char *page_path,
+			    const struct http_request *request, const char *title_key, const char *nav_key)
+{
+	enum kb_lang other = lang == KB_LANG_NL ? KB_LANG_EN : KB_LANG_NL;
+	char alt_path[160];
+	snprintf(alt_path, sizeof alt_path, "%s%s", lang_prefix(other), page_path);
+	if (strcmp(alt_path, "") == 0)
+		snprintf(alt_path, sizeof alt_path, "/");
+	json_t *nav = json_object();
+	if (nav_key)
+		json_object_set_new(nav, nav_key, json_true());
+	json_t *context = json_pack("{s:O, s:s, s:s, s:s, s:s, s:s, s:o}", "t", web->texts[lang], "lang",
+				    kb_lang_id(lang), "alt_lang", kb_lang_id(other), "prefix", lang_prefix(lang),
+				    "exit_url", web->config->exit_url, "title", text(web, lang, title_key), "nav", nav);
+	json_object_set_new(context, "alt_url",
+			    request ? url_with_fields(alt_path, request, NULL) : json_string(alt_path));
+	return context;
+}
+
+static void render_page(struct web *web, const char *template_name, json_t *context, unsigned status,
+			struct http_reply *reply)
+{
+	const struct template *template = template_set_get(web->templates, template_name);
+	reply->status = status;
+	reply->content_type = html_type;
+	if (!template || template_render(template, context, &reply->body)) {
+		strbuf_release(&reply->body);
+		reply->status = 500;
+		reply->content_type = "text/plain; charset=utf-8";
+		if (strbuf_addstr(&reply->body, "Internal error. In acute danger: call 112.\n"))
+			reply->status = 500; /* the body stays empty; the status says enough */
+	}
+	json_decref(context);
+}
+
+static void reply_json(struct http_reply *reply, unsigned status, json_t *value)
+{
+	reply->status = status;
+	reply->content_type = json_content_type;
+	char *dumped = value ? json_dumps(value, JSON_COMPACT) : NULL;
+	json_decref(value);
+	if (!dumped || strbuf_addstr(&reply->body, dumped) || strbuf_addstr(&reply->body, "\n")) {
+		strbuf_release(&reply->body);
+		reply->status = 500;
+		if (strbuf_addstr(&reply->body, "{\"error\":\"internal error\"}\n"))
+			reply->status = 500;
+	}
+	free(dumped);
+}
+
+static void reply_json_error(struct http_reply *reply, unsigned status, const char *message)
+{
+	reply_json(reply, status, json_pack("{s:s}", "error", message));
+}
+
+/* Adds state and label fields to each recommendation of a route result, for the pages. */
+static json_t *route_for_page(struct web *web, const struct route_result *route, enum kb_lang lang)
+{
+	json_t *result = contract_route_json(web->kb, route, NULL, lang);
+	json_t *list = json_object_get(result, "recommendations");
+	for (size_t i = 0; i < route->count; i++) {
+		json_t *item = json_array_get(list, i);
+		enum channel_open_state state = route->items[i].state.state;
+		const char *id = state == CHANNEL_STATE_OPEN ? "open" : state == CHANNEL_STATE_CLOSED ? "closed" : "unknown";
+		const char *label = text(web, lang, state == CHANNEL_STATE_OPEN     ? "open_now"
+						    : state == CHANNEL_STATE_CLOSED ? "closed_now"
+										    : "hours_unknown");
+		json_object_set_new(item, "state", json_string(id));
+		json_object_set_new(item, "state_label", json_string(label));
+	}
+	return result;
+}
+
+/* ---------- pages ---------- */
+
+static void page_home(struct web *web, enum kb_lang lang, struct http_reply *reply)
+{
+	render_page(web, "home", page_context(web, lang, "/", NULL, "nav_home", "home"), 200, reply);
+}
+
+static void page_privacy(struct web *web, enum kb_lang lang, struct http_reply *reply)
+{
+	render_page(web, "privacy", page_context(web, lang, "/privacy", NULL, "privacy_title", "privacy"), 200, reply);
+}
+
+static json_t *channels_for_page(struct web *web, enum kb_lang lang, int64_t now)
+{
+	json_t *list = json_array();
+	for (size_t i = 0; i < web->kb->channel_count; i++) {
+		const struct kb_channel *channel = &web->kb->channels[i];
+		struct channel_state state = hours_state_at(&channel->hours, now);
+		char hours_text[400];
+		route_describe_state(channel, state, now, lang, hours_text, sizeof hours_text);
+		json_t *item = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "id", channel->id, "name",
+					 channel->name[lang], "phone", channel->phone_display, "tel", channel->phone_tel,
+					 "purpose", channel->purpose[lang], "hours", hours_text, "rotterdam",
+					 channel->rotterdam_region_only);
+		if (channel->url)
+			json_object_set_new(item, "url", json_string(channel->url));
+		if (channel->anonymity[lang])
+			json_object_set_new(item, "anonymity", json_string(channel->anonymity[lang]));
+		if (channel->cost[lang])
+			json_object_set_new(item, "cost", json_string(channel->cost[lang]));
+		json_array_append_new(list, item);
+	}
+	return list;
+}
+
+static void page_contacts(struct web *web, enum kb_lang lang, const struct http_request *request,
+			  struct http_reply *reply)
+{
+	json_t *context = page_context(web, lang, "/contact", request, "contacts_title", "contacts");
+	json_object_set_new(context, "channels", channels_for_page(web, lang, (int64_t)time(NULL)));
+	render_page(web, "contacts", context, 200, reply);
+}
+
+static void page_poster(struct web *web, enum kb_lang lang, struct http_reply *reply)
+{
+	json_t *context = page_context(web, lang, "/poster", NULL, "nav_poster", "poster");
+	const char *targets[2][2] = {{"signals", "/signalen"}, {"guide", "/wegwijzer"}};
+	const char *labels[2] = {"poster_scan_signals", "poster_scan_guide"};
+	for (int i = 0; i < 2; i++) {
+		char url[CONFIG_TEXT_SIZE + 64];
+		snprintf(url, sizeof url, "%s%s%s", web->config->public_base_url, lang_prefix(lang), targets[i][1]);
+		struct strbuf svg;
+		strbuf_init(&svg, 256u * 1024u);
+		if (qr_svg(&svg, url, text(web, lang, labels[i])) == 0)
+			json_object_set_new(context, targets[i][0],
+					    json_pack("{s:s, s:s%}", "url", url, "svg", svg.buf, svg.len));
+		strbuf_release(&svg);
+	}
+	/* the poster shows numbers, not live opening state */
+	json_object_set_new(context, "channels", channels_for_page(web, lang, 0));
+	render_page(web, "poster", context, 200, reply);
+}
+
+/* ---- the guide ---- */
+
+enum { ANSWER_NONE = -1 };
+
+struct guide_answers {
+	int danger;       /* 0 no, 1 yes */
+	unsigned forms;   /* kb_form bits, bit 3: unknown */
+	int minor;        /* 0 no, 1 yes, 2 unknown */
+	int need;         /* 0 advice, 1 report, 2 anonymous, 3 unsure */
+	int region;       /* 0 rotterdam, 1 other */
+	int step;         /* the step the form was sent from, or 0 */
+};
+
+static const char *const danger_values[] = {"no", "yes", NULL};
+static const char *const form_values[] = {"sexual", "labour", "criminal", "unknown", NULL};
+static const char *const minor_values[] = {"no", "yes", "unknown", NULL};
+static const char *const need_values[] = {"advice", "report", "anonymous", "unsure", NULL};
+static const char *const region_values[] = {"rotterdam", "other", NULL};
+
+static int value_index(const char *const *values, const char *value)
+{
+	for (int i = 0; values[i]; i++) {
+		if (strcmp(values[i], value) == 0)
+			return i;
+	}
+	return -2;
+}
+
+/* Reads the answers from the query; -1 when a value is not one of the choices. */
+static int read_guide_answers(const struct http_request *request, struct guide_answers *answers)
+{
+	*answers = (struct guide_answers){ANSWER_NONE, 0, ANSWER_NONE, ANSWER_NONE, ANSWER_NONE, 0};
+	for (size_t i = 0; i < request->field_count; i++) {
+		const char *key = request->fields[i].key, *value = request->fields[i].value;
+		int index = 0;
+		if (strcmp(key, "danger") == 0)
+			index = answers->danger = value_index(danger_values, value);
+		else if (strcmp(key, "form") == 0) {
+			index = value_index(form_values, value);
+			if (index >= 0)
+				answers->forms |= 1u << index;
+		} else if (strcmp(key, "minor") == 0)
+			index = answers->minor = value_index(minor_values, value);
+		else if (strcmp(key, "need") == 0)
+			index = answers->need = value_index(need_values, value);
+		else if (strcmp(key, "region") == 0)
+			index = answers->region = value_index(region_values, value);
+		else if (strcmp(key, "step") == 0)
+			index = answers->step = (value[0] >= '1' && value[0] <= '5' && value[1] == '\0') ? value[0] - '0' : -2;
+		if (index == -2)
+			return -1;
+	}
+	return 0;
+}
+
+struct question {
+	const char *name;
+	const char *text_key;
+	const char *hint_key;
+	bool multiple;
+	const char *const *values;
+	const char *const *labels;
+};
+
+static const char *const yes_no_labels[] = {"a_no", "a_yes"};
+static const char *const form_labels[] = {"a_sexual", "a_labour", "a_criminal", "a_dont_know"};
+static const char *const minor_labels[] = {"a_no", "a_yes", "a_dont_know"};
+static const char *const need_labels[] = {"a_advice", "a_report", "a_anonymous", "a_unsure"};
+static const char *const region_labels[] = {"a_rotterdam", "a_other_region"};
+
+static const struct question questions[5] = {
+	{"danger", "q_danger", NULL, false, danger_values, yes_no_labels},
+	{"form", "q_forms", "q_forms_hint", true, form_values, form_labels},
+	{"minor", "q_minor", NULL, false, minor_values, minor_labels},
+	{"need", "q_need", NULL, false, need_values, need_labels},
+	{"region", "q_region", NULL, false, region_values, region_labels},
+};
+
+static int first_unanswered(const struct guide_answers *a)
+{
+	if (a->danger < 0)
+		return 1;
+	if (!a->forms)
+		return 2;
+	if (a->minor < 0)
+		return 3;
+	if (a->need < 0)
+		return 4;
+	if (a->region < 0)
+		return 5;
+	return 0;
+}
+
+static json_t *question_json(struct web *web, enum kb_lang lang, int step)
+{
+	const struct question *q = &questions[step - 1];
+	json_t *options = json_array();
+	/* "yes" first reads more naturally than the stored order no/yes */
+	static const int yes_first[] = {1, 0};
+	static const int yes_first_three[] = {1, 0, 2};
+	for (int i = 0; q->values[i]; i++) {
+		int v = (step == 1) ? yes_first[i] : (step == 3) ? yes_first_three[i] : i;
+		char id[48];
+		snprintf(id, sizeof id, "%s-%s", q->name, q->values[v]);
+		json_array_append_new(options, json_pack("{s:s, s:s, s:s, s:s, s:s}", "type", q->multiple ? "checkbox" : "radio",
+							 "id", id, "name", q->name, "value", q->values[v], "label",
+							 text(web, lang, q->labels[v])));
+	}
+	json_t *result = json_pack("{s:s, s:o}", "text", text(web, lang, q->text_key), "options", options);
+	if (q->hint_key)
+		json_object_set_new(result, "hint", json_string(text(web, lang, q->hint_key)));
+	return result;
+}
+
+static void page_guide(struct web *web, enum kb_lang lang, const struct http_request *request,
+		       struct http_reply *reply)
+{
+	struct guide_answers answers;
+	if (read_guide_answers(request, &answers)) {
+		web_error_page(web, request, 400, reply);
+		return;
+	}
+	json_t *context = page_context(web, lang, "/wegwijzer", request, "guide_title", "guide");
+	json_t *page = json_object();
+	json_object_set_new(context, "page", page);
+	json_object_set_new(page, "acute", json_boolean(answers.danger == 1));
+	int step = first_unanswered(&answers);
+	char path[32];
+	snprintf(path, sizeof path, "%s/wegwijzer", lang_prefix(lang));
+	json_object_set_new(page, "restart_url", json_string(path));
+	if (step) {
+		json_object_set_new(page, "step", json_integer(step));
+		json_object_set_new(page, "question", question_json(web, lang, step));
+		json_object_set_new(page, "error", json_boolean(answers.step == step));
+		json_t *hidden = json_array();
+		for (size_t i = 0; i < request->field_count; i++) {
+			if (strcmp(request->fields[i].key, "step") != 0)
+				json_array_append_new(hidden, json_pack("{s:s, s:s}", "name", request->fields[i].key, "value",
+									request->fields[i].value));
+		}
+		json_object_set_new(page, "hidden", hidden);
+		if (step > 1)
+			json_object_set_new(page, "back_url", url_with_fields(path, request, questions[step - 2].name));
+		render_page(web, "guide", context, 200, reply);
+		return;
+	}
+	struct situation situation;
+	situation_init(&situation);
+	situation.lang = lang;
+	situation.acute_danger = answers.danger == 1;
+	situation.forms = answers.forms & 7u;
+	situation.form_unknown = (answers.forms & 8u) != 0;
+	situation.minor = answers.minor == 1;
+	situation.wants_advice = answers.need == 0;
+	situation.report_victim = answers.need == 1;
+	situation.wants_anonymity = answers.need == 2;
+	situation.region = answers.region == 1 ? REGION_OTHER : REGION_ROTTERDAM;
+	struct route_result route;
+	route_for_situation(web->kb, &situation, (int64_t)time(NULL), &route);
+	json_object_set_new(page, "result", json_true());
+	json_object_set_new(page, "back_url", url_with_fields(path, request, "region"));
+	json_object_set_new(context, "route", route_for_page(web, &route, lang));
+	char signals_url[48];
+	snprintf(signals_url, sizeof signals_url, "%s/signalen%s", lang_prefix(lang), situation.minor ? "?minor=1" : "");
+	json_object_set_new(page, "signals_url", json_string(signals_url));
+	render_page(web, "guide", context, 200, reply);
+}
+
+/* ---- the signal check ---- */
+
+static const char *const form_title_keys[KB_FORM_COUNT] = {"form_sexual_title", "form_labour_title", "form_criminal_title"};
+
+/* "Points to: coercion and control; exploitative conditions" for one signal in one form. */
+static json_t *points_to(struct web *web, enum kb_lang lang, const struct kb_signal *signal, enum kb_form form)
+{
+	bool seen[KB_DIMENSION_COUNT] = {false};
+	struct strbuf out;
+	strbuf_init(&out, 1024);
+	int status = 0;
+	for (size_t w = 0; w < signal->weight_count && status == 0; w++) {
+		const struct kb_weight *weight = &signal->weights[w];
+		if (weight->form != form || seen[weight->dimension])
+			continue;
+		seen[weight->dimension] = true;
+		char key[64];
+		snprintf(key, sizeof key, "dim_%s", kb_dimension_id(weight->dimension));
+		status = (out.len && strbuf_addstr(&out, "; ")) || strbuf_addstr(&out, text(web, lang, key));
+	}
+	if (status == 0 && out.len == 0)
+		status = strbuf_addstr(&out, text(web, lang, "dim_concern"));
+	json_t *result = json_string(out.buf ? out.buf : "");
+	strbuf_release(&out);
+	return result;
+}
+
+struct signal_choice {
+	size_t signals[SITUATION_MAX_SIGNALS];
+	size_t count;
+	bool minor;
+};
+
+static int read_signal_choice(const struct kb *kb, const struct http_request *request, struct signal_choice *choice)
+{
+	memset(choice, 0, sizeof *choice);
+	for (size_t i = 0; i < request->field_count; i++) {
+		const char *key = request->fields[i].key, *value = request->fields[i].value;
+		if (strcmp(key, "minor") == 0) {
+			if (strcmp(value, "1") != 0)
+				return -1;
+			choice->minor = true;
+		} else if (strcmp(key, "signal") == 0) {
+			long index = kb_signal_index(kb, value);
+			if (index < 0)
+				return -1;
+			bool repeated = false;
+			for (size_t j = 0; j < choice->count; j++)
+				repeated = repeated || choice->signals[j] == (size_t)index;
+			if (!repeated && choice->count < SITUATION_MAX_SIGNALS)
+				choice->signals[choice->count++] = (size_t)index;
+		}
+	}
+	return 0;
+}
+
+static bool was_chosen(const struct signal_choice *choice, size_t signal)
+{
+	for (size_t i = 0; i < choice->count; i++) {
+		if (choice->signals[i] == signal)
+			return true;
+	}
+	return false;
+}
+
+static void page_signals(struct web *web, enum kb_lang lang, const struct http_request *request,
+			 struct http_reply *reply)
+{
+	struct signal_choice choice;
+	if (read_signal_choice(web->kb, request, &choice)) {
+		web_error_page(web, request, 400, reply);
+		return;
+	}
+	json_t *context = page_context(web, lang, "/signalen", request, "signals_title", "signals");
+	json_t *groups = json_array();
+	for (int f = 0; f < KB_FORM_COUNT; f++) {
+		json_t *signals = json_array();
+		for (size_t i = 0; i < web->kb->signal_count; i++) {
+			const struct kb_signal *signal = &web->kb->signals[i];
+			if (!(signal->forms & (1u << f)))
+				continue;
+			json_array_append_new(signals, json_pack("{s:s, s:s, s:s, s:o, s:b}", "id", signal->id, "form",
+								 kb_form_id((enum kb_form)f), "text", signal->text[lang],
+								 "points_to", points_to(web, lang, signal, (enum kb_form)f),
+								 "checked", was_chosen(&choice, i)));
+		}
+		json_array_append_new(groups, json_pack("{s:s, s:s, s:o}", "form", kb_form_id((enum kb_form)f), "title",
+							text(web, lang, form_title_keys[f]), "signals", signals));
+	}
+	json_object_set_new(context, "page", json_pack("{s:o, s:b}", "groups", groups, "minor", choice.minor));
+	render_page(web, "signals", context, 200, reply);
+}
+
+static void page_signals_result(struct web *web, enum kb_lang lang, const struct http_request *request,
+				struct http_reply *reply)
+{
+	struct signal_choice choice;
+	if (read_signal_choice(web->kb, request, &choice)) {
+		web_error_page(web, request, 400, reply);
+		return;
+	}
+	struct assess_result assessment;
+	if (assess_signals(web->kb, choice.signals, choice.count, choice.minor, &assessment)) {
+		web_error_page(web, request, 500, reply);
+		return;
+	}
+	json_t *context = page_context(web, lang, "/signalen/uitslag", request, "signals_result_title", "signals");
+	json_t *forms = json_array();
+	struct situation situation;
+	situation_init(&situation);
+	situation.lang = lang;
+	situation.minor = choice.minor;
+	situation.wants_advice = true; /* someone weighing signals is asking for advice first */
+	for (int f = 0; f < KB_FORM_COUNT; f++) {
+		unsigned strong = 0, medium = 0, weak = 0;
+		for (int d = 0; d < KB_DIMENSION_COUNT; d++) {
+			strong += assessment.forms[f].dimensions[d].strong;
+			medium += assessment.forms[f].dimensions[d].medium;
+			weak += assessment.forms[f].dimensions[d].weak;
+		}
+		if (strong + medium + weak == 0)
+			continue;
+		situation.forms |= 1u << f;
+		json_array_append_new(forms, json_pack("{s:s, s:I, s:I, s:I, s:b}", "title", text(web, lang, form_title_keys[f]),
+						       "strong", (json_int_t)strong, "medium", (json_int_t)medium, "weak",
+						       (json_int_t)weak, "indicated", assessment.forms[f].indicated));
+	}
+	json_t *chosen = json_array();
+	for (size_t i = 0; i < choice.count; i++)
+		json_array_append_new(chosen, json_string(web->kb->signals[choice.signals[i]].text[lang]));
+	struct route_result route;
+	route_for_situation(web->kb, &situation, (int64_t)time(NULL), &route);
+	char edit_path[40];
+	snprintf(edit_path, sizeof edit_path, "%s/signalen", lang_prefix(lang));
+	json_object_set_new(context, "page",
+			    json_pack("{s:o, s:o, s:I, s:b, s:o}", "forms", forms, "chosen", chosen, "concern",
+				      (json_int_t)assessment.concern, "none", choice.count == 0, "edit_url",
+				      url_with_fields(edit_path, request, NULL)));
+	json_object_set_new(context, "route", route_for_page(web, &route, lang));
+	assess_result_release(&assessment);
+	render_page(web, "signals_result", context, 200, reply);
+}
+
+/* ---------- API ---------- */
+
+static bool is_json_request(const struct http_request *request)
+{
+	const char *type = request->content_type;
+	if (!type || strncmp(type, "application/json", 16) != 0)
+		return false;
+	return type[16] == '\0' || type[16] == ';' || type[16] == ' ';
+}
+
+static void api_route(struct web *web, const struct http_request *request, struct http_reply *reply)
+{
+	struct situation *situation = malloc(sizeof *situation);
+	char error[SITUATION_ERROR_SIZE];
+	if (!situation) {
+		reply_json_error(reply, 500, "out of memory");
+		return;
+	}
+	if (situation_from_json(web->kb, request->body ? request->body : "", request->body_len, situation, error)) {
+		reply_json_error(reply, 400, error);
+		free(situation);
+		return;
+	}
+	struct route_result route;
+	route_for_situation(web->kb, situation, (int64_t)time(NULL), &route);
+	struct assess_result assessment;
+	bool assessed = situation->signal_count > 0 &&
+			assess_signals(web->kb, situation->signals, situation->signal_count, situation->minor, &assessment) == 0;
+	reply_json(reply, 200, contract_route_json(web->kb, &route, assessed ? &assessment : NULL, situation->lang));
+	if (assessed)
+		assess_result_release(&assessment);
+	free(situation);
+}
+
+static void api_assess(struct web *web, const struct http_request *request, struct http_reply *reply)
+{
+	struct assess_request input;
+	char error[SITUATION_ERROR_SIZE];
+	if (assess_request_from_json(web->kb, request->body ? request->body : "", request->body_len, &input, error)) {
+		reply_json_error(reply, 400, error);
+		return;
+	}
+	struct assess_result assessment;
+	if (assess_signals(web->kb, input.signals, input.signal_count, input.minor, &assessment)) {
+		reply_json_error(reply, 500, "out of memory");
+		return;
+	}
+	reply_json(reply, 200, contract_assessment_json(web->kb, &assessment, input.lang));
+	assess_result_release(&assessment);
+}
+
+static bool read_lang_field(const struct http_request *request, enum kb_lang *lang)
+{
+	const char *value = http_field(request, "lang");
+	*lang = KB_LANG_NL;
+	return !value || kb_lang_from_id(value, lang);
+}
+
+static void api_signals(struct web *web, const struct http_request *request, struct http_reply *reply)
+{
+	enum kb_lang lang;
+	unsigned forms = 0;
+	if (!read_lang_field(request, &lang)) {
+		reply_json_error(reply, 400, "lang: expected \"nl\" or \"en\"");
+		return;
+	}
+	for (size_t i = 0; i < request->field_count; i++) {
+		enum kb_form form;
+		if (strcmp(request->fields[i].key, "form") != 0)
+			continue;
+		if (!kb_form_from_id(request->fields[i].value, &form)) {
+			reply_json_error(reply, 400, "form: expected sexual, labour or criminal");
+			return;
+		}
+		forms |= 1u << form;
+	}
+	reply_json(reply, 200, contract_signals_json(web->kb, forms ? forms : (1u << KB_FORM_COUNT) - 1, lang));
+}
+
+static void api_contacts(struct web *web, const struct http_request *request, struct http_reply *reply)
+{
+	enum kb_lang lang;
+	int64_t at = (int64_t)time(NULL);
+	const char *at_text = http_field(request, "at");
+	if (!read_lang_field(request, &lang)) {
+		reply_json_error(reply, 400, "lang: expected \"nl\" or \"en\"");
+		return;
+	}
+	if (at_text && !rfc3339_parse(at_text, strlen(at_text), &at)) {
+		reply_json_error(reply, 400, "at: not a valid RFC 3339 time (like 2026-11-28T14:05:00+01:00)");
+		return;
+	}
+	reply_json(reply, 200, contract_contacts_json(web->kb, at, lang));
+}
+
+/* ---------- dispatch ---------- */
+
+static const char *const error_keys[][2] = {
+	{"error_400_title", "error_400_text"}, {"error_404_title", "error_404_text"}, {"error_405_title", "error_405_text"},
+	{"error_413_title", "error_413_text"}, {"error_414_title", "error_414_text"},
+};
+
+static bool is_api_path(const char *path)
+{
+	return strncmp(path, "/api/", 5) == 0 || strcmp(path, "/healthz") == 0;
+}
+
+static enum kb_lang split_language(const char *path, const char **rest)
+{
+	if (strcmp(path, "/en") == 0) {
+		*rest = "/";
+		return KB_LANG_EN;
+	}
+	if (strncmp(path, "/en/", 4) == 0) {
+		*rest = path + 3;
+		return KB_LANG_EN;
+	}
+	*rest = path;
+	return KB_LANG_NL;
+}
+
+void web_error_page(void *app, const struct http_request *request, unsigned status, struct http_reply *reply)
+{
+	struct web *web = app;
+	static const struct {
+		unsigned status;
+		const char *message;
+	} messages[] = {{400, "bad request"}, {404, "not found"}, {405, "method not allowed"},
+			{413, "request body too large"}, {414, "URL too long"}, {415, "Content-Type must be application/json"},
+			{500, "internal error"}};
+	strbuf_release(&reply->body);
+	reply->cached = NULL;
+	if (is_api_path(request->path) || status == 415 || status == 500) {
+		const char *message = "error";
+		for (size_t i = 0; i < sizeof messages / sizeof *messages; i++) {
+			if (messages[i].status == status)
+				message = messages[i].message;
+		}
+		reply_json_error(reply, status, message);
+		return;
+	}
+	const char *rest;
+	enum kb_lang lang = split_language(request->path, &rest);
+	size_t which = status == 400 ? 0 : status == 404 ? 1 : status == 405 ? 2 : status == 413 ? 3 : 4;
+	json_t *context = page_context(web, lang, "/", NULL, error_keys[which][0], NULL);
+	json_object_set_new(context, "error",
+			    json_pack("{s:s, s:s}", "title", text(web, lang, error_keys[which][0]), "text",
+				      text(web, lang, error_keys[which][1])));
+	render_page(web, "error", context, status, reply);
+}
+
+static const struct web_cached_page *cached_page(const struct web *web, const char *path)
+{
+	for (size_t i = 0; i < web->page_count; i++) {
+		if (strcmp(web->pages[i].path, path) == 0)
+			return &web->pages[i];
+	}
+	return NULL;
+}
+
+static void handle_api(struct web *web, const struct http_request *request, struct http_reply *reply)
+{
+	const char *path = request->path;
+	bool post_endpoint = strcmp(path, "/api/v1/route") == 0 || strcmp(path, "/api/v1/assess") == 0;
+	bool get_endpoint = strcmp(path, "/api/v1/signals") == 0 || strcmp(path, "/api/v1/contacts") == 0 ||
+			    strcmp(path, "/healthz") == 0;
+	if (!post_endpoint && !get_endpoint) {
+		web_error_page(web, request, 404, reply);
+		return;
+	}
+	if (post_endpoint && request->method != HTTP_POST) {
+		web_error_page(web, request, 405, reply);
+		reply->allow = "POST";
+		return;
+	}
+	if (get_endpoint && request->method != HTTP_GET && request->method != HTTP_HEAD) {
+		web_error_page(web, request, 405, reply);
+		reply->allow = "GET, HEAD";
+		return;
+	}
+	if (post_endpoint && !is_json_request(request)) {
+		web_error_page(web, request, 415, reply);
+		return;
+	}
+	if (strcmp(path, "/api/v1/route") == 0)
+		api_route(web, request, reply);
+	else if (strcmp(path, "/api/v1/assess") == 0)
+		api_assess(web, request, reply);
+	else if (strcmp(path, "/api/v1/signals") == 0)
+		api_signals(web, request, reply);
+	else if (strcmp(path, "/api/v1/contacts") == 0)
+		api_contacts(web, request, reply);
+	else
+		reply_json(reply, 200, json_pack("{s:s}", "status", "ok"));
+}
+
+void web_render_path(struct web *web, const char *path, struct http_reply *reply)
+{
+	const char *rest;
+	enum kb_lang lang = split_language(path, &rest);
+	if (strcmp(rest, "/") == 0)
+		page_home(web, lang, reply);
+	else if (strcmp(rest, "/privacy") == 0)
+		page_privacy(web, lang, reply);
+	else if (strcmp(rest, "/poster") == 0)
+		page_poster(web, lang, reply);
+	else {
+		struct http_request empty = {.method = HTTP_GET, .path = path};
+		page_signals(web, lang, &empty, reply);
+	}
+}
+
+void web_handle(void *app, const struct http_request *request, struct http_reply *reply)
+{
+	struct web *web = app;
+	const char *path = request->path;
+	if (is_api_path(path)) {
+		handle_api(web, request, reply);
+		return;
+	}
+	if (request->method != HTTP_GET && request->method != HTTP_HEAD) {
+		web_error_page(web, request, 405, reply);
+		reply->allow = "GET, HEAD";
+		return;
+	}
+	if (strncmp(path, "/static/", 8) == 0) {
+		for (size_t i = 0; i < web->static_count; i++) {
+			const struct web_static_file *file = &web->statics[i];
+			if (strcmp(file->url, path) != 0)
+				continue;
+			bool fresh = request->if_none_match && strstr(request->if_none_match, file->etag);
+			reply->cached = fresh ? file->not_modified : file->ok;
+			return;
+		}
+		web_error_page(web, request, 404, reply);
+		return;
+	}
+	const struct web_cached_page *cached = request->field_count == 0 ? cached_page(web, path) : NULL;
+	if (cached) {
+		reply->cached = cached->page;
+		return;
+	}
+	const char *rest;
+	enum kb_lang lang = split_language(path, &rest);
+	if (strcmp(rest, "/wegwijzer") == 0)
+		page_guide(web, lang, request, reply);
+	else if (strcmp(rest, "/signalen") == 0)
+		page_signals(web, lang, request, reply);
+	else if (strcmp(rest, "/signalen/uitslag") == 0)
+		page_signals_result(web, lang, request, reply);
+	else if (strcmp(rest, "/contact") == 0)
+		page_contacts(web, lang, request, reply);
+	else if (strcmp(rest, "/") == 0 || strcmp(rest, "/privacy") == 0 || strcmp(rest, "/poster") == 0)
+		web_render_path(web, path, reply); /* with a query string: rendered, not cached */
+	else
+		web_error_page(web, request, 404, reply);
+}
+
+/* ---------- start and stop ---------- */
+
+static int cache_pages(struct web *web, char *error, size_t error_size)
+{
+	static const char *const paths[] = {"/", "/en/", "/en", "/privacy", "/en/privacy", "/poster", "/en/poster",
+					    "/signalen", "/en/signalen"};
+	for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
+		struct http_reply reply = {.status = 200};
+		strbuf_init(&reply.body, PAGE_CAP);
+		web_render_path(web, paths[i], &reply);
+		struct web_cached_page *page = &web->pages[web->page_count];
+		snprintf(page->path, sizeof page->path, "%s", paths[i]);
+		page->page = reply.status == 200 ? http_cached_create(200, html_type, reply.body.buf, reply.body.len, false, NULL)
+						 : NULL;
+		strbuf_release(&reply.body);
+		if (!page->page) {
+			snprintf(error, error_size, "page %s cannot be rendered", paths[i]);
+			return -1;
+		}
+		web->page_count++;
+	}
+	return 0;
+}
+
+int web_init(struct web *web, const struct kb *kb, const struct server_config *config, char *error, size_t error_size)
+{
+	memset(web, 0, sizeof *web);
+	web->kb = kb;
+	web->config = config;
+	char path[CONFIG_TEXT_SIZE + 32];
+	char render_error[RENDER_ERROR_SIZE];
+	snprintf(path, sizeof path, "%s/templates", config->web_dir);
+	if (template_set_load(&web->templates, path, render_error)) {
+		snprintf(error, error_size, "%s", render_error);
+		goto fail;
+	}
+	snprintf(path, sizeof path, "%s/strings.json", config->web_dir);
+	if (load_strings(web, path, error, error_size))
+		goto fail;
+	snprintf(path, sizeof path, "%s/static", config->web_dir);
+	if (load_statics(web, path, error, error_size) || cache_pages(web, error, error_size))
+		goto fail;
+	return 0;
+fail:
+	web_release(web);
+	return -1;
+}
+
+void web_release(struct web *web)
+{
+	template_set_free(web->templates);
+	for (int l = 0; l < KB_LANG_COUNT; l++)
+		json_decref(web->texts[l]);
+	for (size_t i = 0; i < web->static_count; i++) {
+		http_cached_free(web->statics[i].ok);
+		http_cached_free(web->statics[i].not_modified);
+	}
+	for (size_t i = 0; i < web->page_count; i++)
+		http_cached_free(web->pages[i].page);
+	memset(web, 0, sizeof *web);
+}

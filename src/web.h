@@ -1,0 +1,60 @@
+/*
+ * web: the public website and JSON API on top of kb, assess and route.
+ * Pages are rendered from web/templates with the texts of web/strings.json;
+ * pages that never change (home, privacy, poster, the empty signal check) are
+ * rendered once at start and shared; static files are read once and served
+ * with an ETag. Nothing about the client is stored: the guide's answers live
+ * only in the page address (GET forms), there are no cookies.
+ *
+ * web_init() loads everything and reports the first problem in `error`.
+ * After that a web is read-only and serves many threads at once.
+ */
+#ifndef MELDWIJZER_WEB_H
+#define MELDWIJZER_WEB_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "config.h"
+#include "http.h"
+#include "kb.h"
+#include "render.h"
+
+#define WEB_MAX_STATIC 32
+#define WEB_MAX_CACHED_PAGES 16
+
+struct web_static_file {
+	char url[128];
+	char etag[24];
+	struct http_cached *ok;
+	struct http_cached *not_modified;
+};
+
+struct web_cached_page {
+	char path[64];
+	struct http_cached *page;
+};
+
+struct web {
+	const struct kb *kb;
+	const struct server_config *config;
+	struct template_set *templates;
+	json_t *texts[KB_LANG_COUNT];   /* {key: text} per language */
+	struct web_static_file statics[WEB_MAX_STATIC];
+	size_t static_count;
+	struct web_cached_page pages[WEB_MAX_CACHED_PAGES];
+	size_t page_count;
+};
+
+__attribute__((warn_unused_result)) int web_init(struct web *web, const struct kb *kb,
+						 const struct server_config *config, char *error, size_t error_size);
+void web_release(struct web *web);
+
+/* The http_handler and http_error_page for http_server_start(). */
+void web_handle(void *app, const struct http_request *request, struct http_reply *reply);
+void web_error_page(void *app, const struct http_request *request, unsigned status, struct http_reply *reply);
+
+/* Renders a page (no cache) into `reply`; exposed for tests of the cached pages. */
+void web_render_path(struct web *web, const char *path, struct http_reply *reply);
+
+#endif

@@ -1,0 +1,60 @@
+// Starts a real meldwijzer server on loopback for the HTTP and browser tests.
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { writeFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
+export const binary = process.env.MELDWIJZER_BIN || path.join(root, "build", "meldwijzer");
+
+let nextPort = 20000 + (process.pid % 20000);
+
+export async function startServer(extraConfig = "") {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const port = nextPort++;
+    const dir = mkdtempSync(path.join(tmpdir(), "meldwijzer-test-"));
+    const configPath = path.join(dir, "server.ini");
+    writeFileSync(configPath,
+      `[server]\npublic_base_url = https://meldwijzer.example\n${extraConfig}`);
+    const child = spawn(binary, ["--data", path.join(root, "data"), "serve", "--listen", `127.0.0.1:${port}`,
+      "--config", configPath, "--web", path.join(root, "web")], { stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk) => { output += chunk; });
+    child.stderr.on("data", (chunk) => { output += chunk; });
+    const started = await new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), 10000);
+      const check = () => {
+        if (output.includes("serving on")) { clearTimeout(timer); resolve(true); }
+      };
+      child.stdout.on("data", check);
+      child.on("exit", () => { clearTimeout(timer); resolve(false); });
+    });
+    if (started) {
+      return {
+        url: `http://127.0.0.1:${port}`,
+        port,
+        output: () => output,
+        async stop() {
+          if (child.exitCode !== null) return child.exitCode;
+          child.kill("SIGTERM");
+          const [code] = await once(child, "exit");
+          return code;
+        },
+      };
+    }
+    child.kill("SIGKILL");
+    if (!/cannot listen/.test(output)) throw new Error(`server did not start: ${output}`);
+  }
+  throw new Error("no free port found");
+}
+
+export const pages = [
+  "/", "/wegwijzer", "/wegwijzer?danger=yes",
+  "/wegwijzer?danger=no&form=labour&form=criminal&minor=no&need=advice&region=rotterdam",
+  "/wegwijzer?danger=yes&form=sexual&minor=yes&need=anonymous&region=other",
+  "/signalen", "/signalen/uitslag?minor=1&signal=lange-dagen&signal=weinig-of-geen-loon&signal=moe-en-mager",
+  "/signalen/uitslag", "/contact", "/privacy", "/poster", "/bestaat-niet",
+];
+
+export const allPages = [...pages, ...pages.map((page) => `/en${page}`)];

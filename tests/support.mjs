@@ -17,13 +17,17 @@ export async function startServer(extraConfig = "") {
     const configPath = path.join(dir, "server.ini");
     writeFileSync(configPath,
       `[server]\npublic_base_url = https://meldwijzer.example\n${extraConfig}`);
-    const child = spawn(binary, ["--data", path.join(root, "data"), "serve", "--listen", `127.0.0.1:${port}`,
-      "--config", configPath, "--web", path.join(root, "web")], { stdio: ["ignore", "pipe", "pipe"] });
+    const wrapper = (process.env.MELDWIJZER_WRAPPER || "").split(" ").filter(Boolean);
+    const args = ["--data", path.join(root, "data"), "serve", "--listen", `127.0.0.1:${port}`,
+      "--config", configPath, "--web", path.join(root, "web")];
+    const child = wrapper.length
+      ? spawn(wrapper[0], [...wrapper.slice(1), binary, ...args], { stdio: ["ignore", "pipe", "pipe"] })
+      : spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     child.stdout.on("data", (chunk) => { output += chunk; });
     child.stderr.on("data", (chunk) => { output += chunk; });
     const started = await new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(false), 10000);
+      const timer = setTimeout(() => resolve(false), 60000);
       const check = () => {
         if (output.includes("serving on")) { clearTimeout(timer); resolve(true); }
       };

@@ -88,6 +88,12 @@ fuzz: deps
 		grep -E '^(Done|stat::number_of_executed_units)' $(BUILD)/fuzz/$$name.log; \
 	done
 
+# Benchmark on loopback against nginx in the same run (BENCH_SECONDS per row).
+BENCH_SECONDS ?= 10
+bench: deps
+	@$(MAKE) --no-print-directory all
+	bench/run $(BENCH_SECONDS)
+
 install:
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/meldwijzer/data $(DESTDIR)$(PREFIX)/share/man/man1 \
 		$(DESTDIR)$(PREFIX)/share/meldwijzer/web/templates $(DESTDIR)$(PREFIX)/share/meldwijzer/web/static

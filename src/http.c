@@ -2,6 +2,8 @@
 #include "http.h"
 
 #include <arpa/inet.h>
+#include <malloc.h>
+#include <stdatomic.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <stdarg.h>
@@ -21,6 +23,7 @@ static const char permissions_policy[] =
 
 struct http_server {
 	struct MHD_Daemon *daemon;
+	atomic_uint open_connections;
 	struct server_config config;
 	http_handler handler;
 	http_error_page error_page;
@@ -223,6 +226,22 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **co
 	}
 }
 
+/* When the last connection closes, hand the memory of past bursts back to the
+ * system: glibc keeps freed per-thread arena memory otherwise, and a server that
+ * waits for the next visitor should stay small. Cheap, and only when idle. */
+static void on_connection(void *cls, struct MHD_Connection *connection, void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	(void)connection;
+	(void)socket_context;
+	struct http_server *server = cls;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		atomic_fetch_add(&server->open_connections, 1);
+	} else if (atomic_fetch_sub(&server->open_connections, 1) == 1) {
+		malloc_trim(0);
+	}
+}
+
 /* MHD's messages may carry client details in their arguments: print the fixed text only. */
 static void log_without_details(void *cls, const char *fmt, va_list ap)
 {
@@ -288,7 +307,7 @@ struct http_server *http_server_start(const struct server_config *config, http_h
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, config->connections_per_address, MHD_OPTION_CONNECTION_TIMEOUT,
 		config->timeout_seconds, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
 		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-		MHD_OPTION_STRICT_FOR_CLIENT, 1,
+		MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_NOTIFY_CONNECTION, on_connection, server,
 		MHD_OPTION_END);
 	if (!server->daemon) {
 		snprintf(error, error_size, "cannot listen on %.200s port %u (in use, or not allowed)",

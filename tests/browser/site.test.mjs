@@ -36,12 +36,15 @@ function fileName(page) {
 test("every page in Dutch and English has no axe violations for WCAG 2.1 A and AA", async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
+  const foreign = [];
+  page.on("request", (request) => { if (!request.url().startsWith(server.url)) foreign.push(request.url()); });
   for (const address of allPages) {
     await page.goto(server.url + address);
     const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
     const summary = results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
     assert.deepEqual(summary, [], address);
   }
+  assert.deepEqual(foreign, [], "no page loads anything from another site");
   await context.close();
 });
 

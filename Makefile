@@ -16,7 +16,7 @@ BUILD := $(BUILD)/sanitize
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
 
-LIBS_PKG = jansson libmicrohttpd libqrencode inih
+LIBS_PKG = jansson libmicrohttpd libqrencode inih libsodium sqlite3
 WARNINGS = -std=c11 -Wall -Wextra -Wshadow -Wconversion -Wformat=2 -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wpointer-arith -Wvla $(if $(WERROR),-Werror)
 ALL_CFLAGS = $(WARNINGS) $(CFLAGS) $(SAN_FLAGS) -D_FORTIFY_SOURCE=2 -fstack-protector-strong \
@@ -27,7 +27,7 @@ TEST_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
 
 CORE_SOURCES = src/strbuf.c src/timefmt.c src/hours.c src/kb.c src/assess.c src/situation.c \
 	       src/text.c src/route.c src/contract.c src/wegwijzer.c src/render.c src/qr.c src/config.c \
-	       src/http.c src/web.c
+	       src/http.c src/web.c src/crypt.c src/db_sqlite.c src/report.c src/ratelimit.c
 CORE_OBJECTS = $(CORE_SOURCES:src/%.c=$(BUILD)/%.o)
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 BINARY = $(BUILD)/meldwijzer
@@ -65,9 +65,14 @@ check: deps
 
 # Builds and starts the website on http://127.0.0.1:8080/ (LISTEN=ADDR:PORT to change).
 LISTEN ?= 127.0.0.1:8080
+# A demo database is made on first use; its recovery key goes to var/demo-recovery-key.txt
+# (a demo only: a real recovery key is printed once and kept offline).
 run: deps
 	@$(MAKE) --no-print-directory all
-	$(BINARY) serve --listen $(LISTEN)
+	@if [ ! -f var/meldwijzer.db ]; then mkdir -p var && umask 077 && \
+		$(BINARY) init --db sqlite:var/meldwijzer.db > var/demo-recovery-key.txt && \
+		echo "meldwijzer: demo database var/meldwijzer.db made; recovery key in var/demo-recovery-key.txt"; fi
+	$(BINARY) serve --listen $(LISTEN) --db sqlite:var/meldwijzer.db
 
 # libFuzzer targets (clang); FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 30

@@ -17,6 +17,9 @@
 
 #include "assess.h"
 #include "config.h"
+#include "crypt.h"
+#include "db.h"
+#include "report.h"
 #include "http.h"
 #include "web.h"
 #include "contract.h"
@@ -51,7 +54,12 @@ struct options {
 	const char *listen;
 	const char *config_file;
 	const char *web_dir;
+	const char *db_url;
+	const char *args[2];
+	int arg_count;
 };
+
+#define DEFAULT_DB "sqlite:var/meldwijzer.db"
 
 struct command {
 	const char *name;
@@ -276,10 +284,26 @@ static int run_serve(const struct kb *kb, const struct options *options)
 		fprintf(stderr, "meldwijzer serve: --%s\n", error);
 		return EXIT_BAD_INPUT;
 	}
+	struct db *db;
+	char db_error[DB_ERROR_SIZE];
+	struct reporting reporting;
+	char report_error[REPORT_ERROR_SIZE];
+	const char *db_url = options->db_url ? options->db_url : DEFAULT_DB;
+	if (crypt_init() || db_open(&db, db_url, false, db_error)) {
+		fprintf(stderr, "meldwijzer serve: database: %s\n", db_error);
+		return EXIT_BAD_INPUT;
+	}
+	if (reporting_open(&reporting, kb, db, report_error)) {
+		fprintf(stderr, "meldwijzer serve: %s (database %s)\n", report_error, db_url);
+		db_close(db);
+		return EXIT_BAD_INPUT;
+	}
 	struct web web;
 	char web_error[400];
-	if (web_init(&web, kb, &config, web_error, sizeof web_error)) {
+	if (web_init(&web, kb, &config, &reporting, web_error, sizeof web_error)) {
 		fprintf(stderr, "meldwijzer serve: web files in %s: %s\n", config.web_dir, web_error);
+		reporting_close(&reporting);
+		db_close(db);
 		return EXIT_BAD_INPUT;
 	}
 	sigset_t stop_signals;
@@ -293,6 +317,8 @@ static int run_serve(const struct kb *kb, const struct options *options)
 	if (!server) {
 		fprintf(stderr, "meldwijzer serve: %s\n", web_error);
 		web_release(&web);
+		reporting_close(&reporting);
+		db_close(db);
 		return EXIT_FAILURE_RUN;
 	}
 	bool ipv6 = strchr(config.listen_host, ':') != NULL;
@@ -303,8 +329,137 @@ static int run_serve(const struct kb *kb, const struct options *options)
 	sigwait(&stop_signals, &received);
 	http_server_stop(server);
 	web_release(&web);
+	reporting_close(&reporting);
+	db_close(db);
 	printf("meldwijzer: stopped\n");
 	return finish_output();
+}
+
+static int run_init(const struct kb *kb, const struct options *options)
+{
+	(void)kb;
+	const char *db_url = options->db_url ? options->db_url : DEFAULT_DB;
+	struct db *db;
+	char error[DB_ERROR_SIZE];
+	char key_error[REPORT_ERROR_SIZE];
+	if (crypt_init() || db_open(&db, db_url, true, error)) {
+		fprintf(stderr, "meldwijzer init: database: %s\n", error);
+		return EXIT_BAD_INPUT;
+	}
+	if (db_is_initialised(db) != 0) {
+		fprintf(stderr, "meldwijzer init: %s is already initialised; nothing was changed\n", db_url);
+		db_close(db);
+		return EXIT_BAD_INPUT;
+	}
+	struct crypt_team team;
+	char recovery[CRYPT_RECOVERY_TEXT_SIZE];
+	if (reporting_create_key_file(db_key_path(db), key_error)) {
+		fprintf(stderr, "meldwijzer init: server key file: %s\n", key_error);
+		db_close(db);
+		return EXIT_BAD_INPUT;
+	}
+	if (crypt_new_team(&team, recovery) || db_initialise(db, &team, error)) {
+		fprintf(stderr, "meldwijzer init: %s\n", error);
+		crypt_wipe(recovery, sizeof recovery);
+		db_close(db);
+		return EXIT_FAILURE_RUN;
+	}
+	printf("Initialised %s (server key file: %s).\n\n"
+	       "RECOVERY KEY (shown once; it opens every report):\n\n    %s\n\n"
+	       "Write it down or print it, and keep it offline in a safe place. Whoever holds it and the\n"
+	       "database can read all reports. Without it, no report can be read when staff passwords are lost.\n",
+	       db_url, db_key_path(db), recovery);
+	crypt_wipe(recovery, sizeof recovery);
+	db_close(db);
+	return finish_output();
+}
+
+static void print_report_line(void *ctx, const struct db_report *report)
+{
+	(void)ctx;
+	printf("%s  %s  %-12s  %-11s  %u message(s)  forms: %s\n", report->ref, report->created_day, report->kind,
+	       report->status, report->message_count, report->forms[0] ? report->forms : "-");
+}
+
+/* Reads the recovery key (first line of stdin) and unwraps the team secret. */
+static int read_team_secret(struct reporting *reporting, unsigned char secret[CRYPT_KEY_BYTES])
+{
+	char line[256];
+	if (!fgets(line, sizeof line, stdin)) {
+		fprintf(stderr, "meldwijzer reports: stdin: expected the recovery key on the first line\n");
+		return EXIT_BAD_INPUT;
+	}
+	int status = crypt_open_team(&reporting->team, line, secret);
+	crypt_wipe(line, sizeof line);
+	if (status) {
+		fprintf(stderr, "meldwijzer reports: stdin: that is not the recovery key of this database\n");
+		return EXIT_BAD_INPUT;
+	}
+	return EXIT_OK;
+}
+
+static int run_reports(const struct kb *kb, const struct options *options)
+{
+	const char *action = options->arg_count ? options->args[0] : "list";
+	bool needs_ref = strcmp(action, "show") == 0 || strcmp(action, "answer") == 0;
+	if ((strcmp(action, "list") != 0 && !needs_ref) || (needs_ref != (options->arg_count == 2))) {
+		fprintf(stderr, "meldwijzer reports: expected 'list', 'show REF' or 'answer REF'\n");
+		return EXIT_BAD_INPUT;
+	}
+	const char *db_url = options->db_url ? options->db_url : DEFAULT_DB;
+	struct db *db;
+	char error[DB_ERROR_SIZE];
+	char report_error[REPORT_ERROR_SIZE];
+	struct reporting reporting;
+	if (crypt_init() || db_open(&db, db_url, false, error)) {
+		fprintf(stderr, "meldwijzer reports: database: %s\n", error);
+		return EXIT_BAD_INPUT;
+	}
+	if (reporting_open(&reporting, kb, db, report_error)) {
+		fprintf(stderr, "meldwijzer reports: %s\n", report_error);
+		db_close(db);
+		return EXIT_BAD_INPUT;
+	}
+	unsigned char secret[CRYPT_KEY_BYTES];
+	int code = read_team_secret(&reporting, secret);
+	if (code == EXIT_OK && strcmp(action, "list") == 0) {
+		code = db_list_reports(db, print_report_line, NULL) ? EXIT_FAILURE_RUN : finish_output();
+	} else if (code == EXIT_OK && strcmp(action, "show") == 0) {
+		json_t *report = NULL;
+		if (report_read_as_team(&reporting, secret, options->args[1], &report)) {
+			fprintf(stderr, "meldwijzer reports: no report %s (or it cannot be opened)\n", options->args[1]);
+			code = EXIT_BAD_INPUT;
+		} else {
+			code = write_json(report);
+		}
+	} else if (code == EXIT_OK) {
+		struct strbuf body;
+		strbuf_init(&body, REPORT_MESSAGE_CAP);
+		int read_status = strbuf_read_stream(&body, stdin);
+		while (body.len && (body.buf[body.len - 1] == '\n' || body.buf[body.len - 1] == ' '))
+			body.buf[--body.len] = '\0';
+		if (read_status != STRBUF_OK || body.len == 0 || strlen(body.buf) != body.len) {
+			fprintf(stderr, "meldwijzer reports: stdin: after the recovery key, give the answer (1 to %d bytes)\n",
+				REPORT_MESSAGE_CAP);
+			code = EXIT_BAD_INPUT;
+		} else {
+			int status = report_answer_as_team(&reporting, secret, options->args[1], body.buf);
+			if (status != 0) {
+				fprintf(stderr, "meldwijzer reports: %s\n",
+					status == 2 ? "this report has reached its maximum number of messages"
+						    : "no such report, or the answer could not be stored");
+				code = status == 2 ? EXIT_BAD_INPUT : EXIT_FAILURE_RUN;
+			} else {
+				printf("Answer stored for report %s.\n", options->args[1]);
+				code = finish_output();
+			}
+		}
+		strbuf_release(&body);
+	}
+	crypt_wipe(secret, sizeof secret);
+	reporting_close(&reporting);
+	db_close(db);
+	return code;
 }
 
 static const struct command commands[] = {
@@ -326,11 +481,19 @@ static const struct command commands[] = {
 	{"contacts", "meldwijzer contacts [--at TIME] [--lang nl|en] [--json]\n"
 		     "  Lists every channel with its phone number, online form and whether it is open.",
 	 "json at lang", run_contacts},
-	{"serve", "meldwijzer serve [--listen ADDR:PORT] [--config FILE] [--web DIR]\n"
+	{"init", "meldwijzer init [--db sqlite:PATH]\n"
+		 "  Creates the database schema, the server key file (PATH.key) and the team keys, and prints\n"
+		 "  the recovery key once. Refuses an initialised database. Default --db " DEFAULT_DB ".",
+	 "db", run_init},
+	{"reports", "meldwijzer reports [--db sqlite:PATH] [list | show REF | answer REF]\n"
+		    "  For the advice point until staff accounts exist: reads the recovery key from the first line\n"
+		    "  of stdin; 'answer' then reads the answer from the rest of stdin.",
+	 "db args", run_reports},
+	{"serve", "meldwijzer serve [--listen ADDR:PORT] [--config FILE] [--web DIR] [--db sqlite:PATH]\n"
 		  "  Serves the website and the JSON API (default 127.0.0.1:8080) until SIGINT or SIGTERM.\n"
 		  "  --config FILE  an INI file with [server] and [limits] settings (see docs/architecture.md)\n"
 		  "  --web DIR      templates, texts and static files (default " MELDWIJZER_WEBDIR ")",
-	 "listen config web", run_serve},
+	 "listen config web db", run_serve},
 };
 
 static void print_main_help(FILE *out)
@@ -380,7 +543,7 @@ static int parse_options(const struct command *command, int argc, char **argv, i
 			options->json = true;
 			continue;
 		}
-		static const char *const valued[] = {"at", "lang", "form", "listen", "config", "web"};
+		static const char *const valued[] = {"at", "lang", "form", "listen", "config", "web", "db"};
 		bool matched = false;
 		for (size_t v = 0; v < sizeof valued / sizeof *valued && !matched; v++) {
 			size_t name_len = 2 + strlen(valued[v]);
@@ -406,6 +569,8 @@ static int parse_options(const struct command *command, int argc, char **argv, i
 				options->config_file = value;
 			} else if (v == 5) {
 				options->web_dir = value;
+			} else if (v == 6) {
+				options->db_url = value;
 			} else {
 				enum kb_form form;
 				if (!kb_form_from_id(value, &form))
@@ -413,6 +578,10 @@ static int parse_options(const struct command *command, int argc, char **argv, i
 							   "--form: '%s' is not a form (sexual, labour or criminal)", value);
 				options->forms |= 1u << form;
 			}
+		}
+		if (!matched && arg[0] != '-' && takes(command, "args") && options->arg_count < 2) {
+			options->args[options->arg_count++] = arg;
+			matched = true;
 		}
 		if (!matched)
 			return usage_error(command->name, "unknown option or argument '%s'", arg);

@@ -22,6 +22,8 @@ void config_defaults(struct server_config *config, const char *web_dir)
 	config->body_bytes = 65536;
 	config->url_bytes = 2048;
 	config->fields = 200;
+	config->submissions_per_hour = 10;
+	config->receipt_attempts_per_hour = 20;
 }
 
 static int parse_number(const char *value, unsigned long min, unsigned long max, unsigned long *out)
@@ -121,6 +123,12 @@ static int on_setting(void *user, const char *section, const char *key, const ch
 		} else if (strcmp(key, "fields") == 0) {
 			bad = parse_number(value, 1, 10000, &number);
 			config->fields = (unsigned)number;
+		} else if (strcmp(key, "submissions_per_hour") == 0) {
+			bad = parse_number(value, 1, 1000000, &number);
+			config->submissions_per_hour = (unsigned)number;
+		} else if (strcmp(key, "receipt_attempts_per_hour") == 0) {
+			bad = parse_number(value, 1, 1000000, &number);
+			config->receipt_attempts_per_hour = (unsigned)number;
 		} else {
 			bad = 2;
 		}

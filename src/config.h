@@ -14,6 +14,8 @@
  *           body_bytes = 65536           request body cap (413 beyond)
  *           url_bytes = 2048             path + query cap (414 beyond)
  *           fields = 200                 query/form fields cap (400 beyond)
+ *           submissions_per_hour = 10    reports per client and hour (429 beyond)
+ *           receipt_attempts_per_hour = 20  receipt logins per client and hour
  */
 #ifndef MELDWIJZER_CONFIG_H
 #define MELDWIJZER_CONFIG_H
@@ -36,6 +38,8 @@ struct server_config {
 	size_t body_bytes;
 	size_t url_bytes;
 	unsigned fields;
+	unsigned submissions_per_hour;      /* per client (429 beyond) */
+	unsigned receipt_attempts_per_hour; /* per client (429 beyond) */
 };
 
 void config_defaults(struct server_config *config, const char *web_dir);

@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <malloc.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -11,7 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
+
+#include "crypt.h"
+
+#define WORKER_QUEUE_SIZE 64
 
 /* The headers of ARCHITECTURE section 4, on every response. No inline script or
  * style anywhere, so the policy needs no 'unsafe-inline'. */
@@ -21,9 +27,26 @@ static const char content_security_policy[] =
 static const char permissions_policy[] =
 	"accelerometer=(), camera=(), geolocation=(), gyroscope=(), microphone=(), payment=(), usb=()";
 
+struct deferred_job;
+
+/* A bounded pool of worker threads for slow jobs (argon2id). */
+struct worker_pool {
+	pthread_t threads[16];
+	unsigned thread_count;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	struct deferred_job *queue[WORKER_QUEUE_SIZE];
+	unsigned head, count;
+	bool stopping;
+};
+
 struct http_server {
 	struct MHD_Daemon *daemon;
 	atomic_uint open_connections;
+	struct worker_pool pool;
+	pthread_mutex_t salt_lock;
+	unsigned char client_salt[CRYPT_KEY_BYTES];
+	int64_t salt_hour;
 	struct server_config config;
 	http_handler handler;
 	http_error_page error_page;
@@ -39,6 +62,19 @@ struct http_cached {
 struct request_state {
 	struct strbuf body;
 	bool too_large;
+	/* for a deferred request: what the worker needs and what it made */
+	struct http_request request;
+	struct http_field *fields;
+	struct http_reply reply;
+	atomic_bool done;
+	bool deferred;
+};
+
+struct deferred_job {
+	struct http_server *server;
+	struct MHD_Connection *connection;
+	struct request_state *state;
+	http_job job;
 };
 
 static void add_security_headers(struct MHD_Response *response, bool cacheable)
@@ -154,6 +190,70 @@ static enum MHD_Result answer_error(struct http_server *server, struct MHD_Conne
 	return send_reply(connection, &reply);
 }
 
+static void *worker_main(void *arg)
+{
+	struct http_server *server = arg;
+	struct worker_pool *pool = &server->pool;
+	for (;;) {
+		pthread_mutex_lock(&pool->lock);
+		while (!pool->stopping && pool->count == 0)
+			pthread_cond_wait(&pool->wake, &pool->lock);
+		if (pool->count == 0) {
+			pthread_mutex_unlock(&pool->lock);
+			return NULL;
+		}
+		struct deferred_job *job = pool->queue[pool->head];
+		pool->head = (pool->head + 1) % WORKER_QUEUE_SIZE;
+		pool->count--;
+		pthread_mutex_unlock(&pool->lock);
+		job->job(server->app, &job->state->request, &job->state->reply);
+		atomic_store(&job->state->done, true);
+		MHD_resume_connection(job->connection);
+		free(job);
+	}
+}
+
+static bool enqueue(struct http_server *server, struct deferred_job *job)
+{
+	struct worker_pool *pool = &server->pool;
+	bool queued = false;
+	pthread_mutex_lock(&pool->lock);
+	if (!pool->stopping && pool->count < WORKER_QUEUE_SIZE) {
+		pool->queue[(pool->head + pool->count) % WORKER_QUEUE_SIZE] = job;
+		pool->count++;
+		queued = true;
+		pthread_cond_signal(&pool->wake);
+	}
+	pthread_mutex_unlock(&pool->lock);
+	return queued;
+}
+
+/* The client's tag for rate limits: a keyed hash with a salt that changes every
+ * hour, so no address can be recovered and yesterday's tags mean nothing. */
+static void tag_client(struct http_server *server, struct MHD_Connection *connection, unsigned char tag[16])
+{
+	const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const void *address = NULL;
+	size_t len = 0;
+	if (info && info->client_addr) {
+		if (info->client_addr->sa_family == AF_INET) {
+			address = &((const struct sockaddr_in *)(const void *)info->client_addr)->sin_addr;
+			len = sizeof(struct in_addr);
+		} else if (info->client_addr->sa_family == AF_INET6) {
+			address = &((const struct sockaddr_in6 *)(const void *)info->client_addr)->sin6_addr;
+			len = sizeof(struct in6_addr);
+		}
+	}
+	int64_t hour = (int64_t)time(NULL) / 3600;
+	pthread_mutex_lock(&server->salt_lock);
+	if (hour != server->salt_hour) {
+		crypt_random(server->client_salt, sizeof server->client_salt);
+		server->salt_hour = hour;
+	}
+	crypt_client_tag(server->client_salt, address ? address : "", len, tag);
+	pthread_mutex_unlock(&server->salt_lock);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, const char *url, const char *method,
 				  const char *version, const char *upload_data, size_t *upload_data_size,
 				  void **con_cls)
@@ -164,6 +264,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 	struct http_request request = {.method = method_of(method), .path = url};
 	request.content_type = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Content-Type");
 	request.if_none_match = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "If-None-Match");
+	request.origin = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Origin");
+	request.authorization = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Authorization");
+
+	if (state && state->deferred) {
+		/* resumed after the worker finished */
+		if (!atomic_load(&state->done))
+			return MHD_YES;
+		return send_reply(connection, &state->reply);
+	}
 
 	if (!state) {
 		state = calloc(1, sizeof *state);
@@ -203,9 +312,29 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 		request.field_count = collector.count;
 		request.body = state->body.buf;
 		request.body_len = state->body.len;
+		tag_client(server, connection, request.client_tag);
 		struct http_reply reply = {.status = MHD_HTTP_OK};
 		strbuf_init(&reply.body, 4u << 20);
 		server->handler(server->app, &request, &reply);
+		if (reply.deferred) {
+			struct deferred_job *job = calloc(1, sizeof *job);
+			state->request = request;
+			state->fields = collector.fields;
+			collector.fields = NULL; /* kept until the request completes */
+			state->reply = reply;
+			state->deferred = true;
+			if (job) {
+				*job = (struct deferred_job){server, connection, state, reply.deferred};
+				MHD_suspend_connection(connection);
+				if (enqueue(server, job))
+					return MHD_YES;
+				MHD_resume_connection(connection);
+				free(job);
+			}
+			state->deferred = false;
+			strbuf_release(&state->reply.body);
+			return answer_error(server, connection, &request, MHD_HTTP_SERVICE_UNAVAILABLE);
+		}
 		result = send_reply(connection, &reply);
 	}
 	free(collector.fields);
@@ -221,6 +350,8 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **co
 	struct request_state *state = *con_cls;
 	if (state) {
 		strbuf_release(&state->body);
+		strbuf_release(&state->reply.body);
+		free(state->fields);
 		free(state);
 		*con_cls = NULL;
 	}
@@ -282,7 +413,7 @@ struct http_server *http_server_start(const struct server_config *config, http_h
 
 	struct sockaddr_storage address;
 	memset(&address, 0, sizeof address);
-	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC;
 	struct sockaddr_in *v4 = (struct sockaddr_in *)&address;
 	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&address;
 	if (inet_pton(AF_INET, config->listen_host, &v4->sin_addr) == 1) {
@@ -315,6 +446,18 @@ struct http_server *http_server_start(const struct server_config *config, http_h
 		free(server);
 		return NULL;
 	}
+	struct worker_pool *pool = &server->pool;
+	pthread_mutex_init(&pool->lock, NULL);
+	pthread_cond_init(&pool->wake, NULL);
+	pthread_mutex_init(&server->salt_lock, NULL);
+	server->salt_hour = -1;
+	pool->thread_count = threads > 16 ? 16 : threads;
+	for (unsigned i = 0; i < pool->thread_count; i++) {
+		if (pthread_create(&pool->threads[i], NULL, worker_main, server) != 0) {
+			pool->thread_count = i;
+			break;
+		}
+	}
 	return server;
 }
 
@@ -322,6 +465,20 @@ void http_server_stop(struct http_server *server)
 {
 	if (!server)
 		return;
+	struct worker_pool *pool = &server->pool;
+	/* stop accepting, let the workers finish what is queued, then stop MHD
+	 * (suspended connections must be resumed before MHD can stop) */
+	MHD_quiesce_daemon(server->daemon);
+	pthread_mutex_lock(&pool->lock);
+	pool->stopping = true;
+	pthread_cond_broadcast(&pool->wake);
+	pthread_mutex_unlock(&pool->lock);
+	for (unsigned i = 0; i < pool->thread_count; i++)
+		pthread_join(pool->threads[i], NULL);
 	MHD_stop_daemon(server->daemon);
+	pthread_mutex_destroy(&pool->lock);
+	pthread_cond_destroy(&pool->wake);
+	pthread_mutex_destroy(&server->salt_lock);
+	crypt_wipe(server->client_salt, sizeof server->client_salt);
 	free(server);
 }

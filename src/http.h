@@ -33,9 +33,19 @@ struct http_request {
 	size_t body_len;
 	const char *content_type;  /* or NULL */
 	const char *if_none_match; /* or NULL */
+	const char *origin;        /* Origin header, or NULL */
+	const char *authorization; /* Authorization header, or NULL */
+	unsigned char client_tag[16]; /* keyed hash of the client address with a salt that
+				       * rotates hourly: for rate limits only, never stored */
 };
 
 struct http_cached; /* a prepared response that many requests can share */
+struct http_reply;
+
+/* Slow work (argon2id): a handler sets reply->deferred; the connection then
+ * waits while a worker thread runs the job, and the server's own threads go on
+ * serving other requests. A full queue answers 503. */
+typedef void (*http_job)(void *app, const struct http_request *request, struct http_reply *reply);
 
 struct http_reply {
 	unsigned status;
@@ -44,6 +54,7 @@ struct http_reply {
 	const char *allow;         /* for 405 */
 	bool cacheable;            /* static files: public caching; otherwise no-store */
 	const struct http_cached *cached; /* when set, sent instead of `body` */
+	http_job deferred;         /* when set, run in the worker pool to make the reply */
 };
 
 typedef void (*http_handler)(void *app, const struct http_request *request, struct http_reply *reply);

@@ -728,11 +728,151 @@ static void api_contacts(struct web *web, const struct http_request *request, st
 	reply_json(reply, 200, contract_contacts_json(web->kb, at, lang));
 }
 
+/* ---- online reports ---- */
+
+static const char *bearer_token(const struct http_request *request)
+{
+	const char *value = request->authorization;
+	if (!value || strncmp(value, "Bearer ", 7) != 0)
+		return NULL;
+	return value + 7;
+}
+
+/* Runs in a worker thread: argon2id for the receipt. */
+static void job_submit_report(void *app, const struct http_request *request, struct http_reply *reply)
+{
+	struct web *web = app;
+	struct report_input input;
+	char error[REPORT_ERROR_SIZE];
+	reply->deferred = NULL;
+	if (report_input_from_json(web->kb, request->body ? request->body : "", request->body_len, &input, error)) {
+		reply_json_error(reply, 400, error);
+		return;
+	}
+	char receipt[CRYPT_RECEIPT_TEXT_SIZE];
+	if (report_submit(web->reporting, &input, receipt)) {
+		reply_json_error(reply, 500, "the report could not be stored; please try again or call 010-236 52 56");
+	} else {
+		reply_json(reply, 201, json_pack("{s:s}", "receipt", receipt));
+		crypt_wipe(receipt, sizeof receipt);
+	}
+	report_input_release(&input);
+}
+
+/* Runs in a worker thread: argon2id for the receipt. */
+static void job_followup_login(void *app, const struct http_request *request, struct http_reply *reply)
+{
+	struct web *web = app;
+	reply->deferred = NULL;
+	json_t *root = json_loadb(request->body ? request->body : "", request->body_len, JSON_REJECT_DUPLICATES, NULL);
+	json_t *receipt = json_object_get(root, "receipt");
+	if (!json_is_object(root) || !json_is_string(receipt) || json_object_size(root) != 1 ||
+	    json_string_length(receipt) > 64) {
+		json_decref(root);
+		reply_json_error(reply, 400, "expected {\"receipt\": \"XXXXX-XXXXX-XXXXX-XXXXX\"}");
+		return;
+	}
+	char token[REPORT_TOKEN_SIZE];
+	int status = report_login(web->reporting, json_string_value(receipt), token);
+	json_decref(root);
+	if (status == 0) {
+		reply_json(reply, 200, json_pack("{s:s}", "token", token));
+		crypt_wipe(token, sizeof token);
+	} else if (status == 1) {
+		reply_json_error(reply, 401, "unknown receipt or expired session");
+	} else {
+		reply_json_error(reply, 500, "internal error");
+	}
+}
+
+static void api_followup_read(struct web *web, const struct http_request *request, struct http_reply *reply)
+{
+	const char *token = bearer_token(request);
+	json_t *report = NULL;
+	int status = token ? report_followup(web->reporting, token, &report) : 1;
+	if (status == 0)
+		reply_json(reply, 200, report);
+	else
+		reply_json_error(reply, status == 1 ? 401 : 500,
+				 status == 1 ? "unknown receipt or expired session" : "internal error");
+}
+
+static void api_followup_message(struct web *web, const struct http_request *request, struct http_reply *reply)
+{
+	const char *token = bearer_token(request);
+	if (!token) {
+		reply_json_error(reply, 401, "unknown receipt or expired session");
+		return;
+	}
+	json_t *root = json_loadb(request->body ? request->body : "", request->body_len, JSON_REJECT_DUPLICATES, NULL);
+	json_t *body = json_object_get(root, "body");
+	const char *text = json_is_string(body) ? json_string_value(body) : NULL;
+	if (!json_is_object(root) || !text || json_object_size(root) != 1 || strlen(text) != json_string_length(body)) {
+		reply_json_error(reply, 400, "expected {\"body\": \"your message\"}");
+	} else if (json_string_length(body) == 0 || json_string_length(body) > REPORT_MESSAGE_CAP) {
+		reply_json_error(reply, 400, "field \"body\": must hold 1 to 5000 bytes");
+	} else {
+		int status = report_reply(web->reporting, token, text);
+		if (status == 0)
+			reply_json(reply, 201, json_pack("{s:b}", "stored", 1));
+		else if (status == 1)
+			reply_json_error(reply, 401, "unknown receipt or expired session");
+		else if (status == 2)
+			reply_json_error(reply, 429, "this report has reached its maximum number of messages");
+		else
+			reply_json_error(reply, 500, "internal error");
+	}
+	json_decref(root);
+}
+
+static void handle_report_api(struct web *web, const struct http_request *request, struct http_reply *reply)
+{
+	const char *path = request->path;
+	bool is_reports = strcmp(path, "/api/v1/reports") == 0;
+	bool is_followup = strcmp(path, "/api/v1/followup") == 0;
+	bool is_messages = strcmp(path, "/api/v1/followup/messages") == 0;
+	if (!web->reporting) {
+		reply_json_error(reply, 503, "online reporting is not available here");
+		return;
+	}
+	bool get_allowed = is_followup;
+	if (request->method != HTTP_POST && !(get_allowed && (request->method == HTTP_GET || request->method == HTTP_HEAD))) {
+		web_error_page(web, request, 405, reply);
+		reply->allow = get_allowed ? "GET, HEAD, POST" : "POST";
+		return;
+	}
+	if (is_followup && request->method != HTTP_POST) {
+		api_followup_read(web, request, reply);
+		return;
+	}
+	if (!is_json_request(request)) {
+		web_error_page(web, request, 415, reply);
+		return;
+	}
+	int64_t now = (int64_t)time(NULL);
+	if (is_reports) {
+		if (!ratelimit_allow(&web->limits, request->client_tag, RATELIMIT_SUBMISSION, now)) {
+			web_error_page(web, request, 429, reply);
+			return;
+		}
+		reply->deferred = job_submit_report;
+	} else if (is_followup) {
+		if (!ratelimit_allow(&web->limits, request->client_tag, RATELIMIT_RECEIPT_ATTEMPT, now)) {
+			web_error_page(web, request, 429, reply);
+			return;
+		}
+		reply->deferred = job_followup_login;
+	} else if (is_messages) {
+		api_followup_message(web, request, reply);
+	}
+}
+
 /* ---------- dispatch ---------- */
 
 static const char *const error_keys[][2] = {
 	{"error_400_title", "error_400_text"}, {"error_404_title", "error_404_text"}, {"error_405_title", "error_405_text"},
-	{"error_413_title", "error_413_text"}, {"error_414_title", "error_414_text"},
+	{"error_413_title", "error_413_text"}, {"error_414_title", "error_414_text"}, {"error_429_title", "error_429_text"},
+	{"error_503_title", "error_503_text"},
 };
 
 static bool is_api_path(const char *path)
@@ -762,10 +902,11 @@ void web_error_page(void *app, const struct http_request *request, unsigned stat
 		const char *message;
 	} messages[] = {{400, "bad request"}, {404, "not found"}, {405, "method not allowed"},
 			{413, "request body too large"}, {414, "URL too long"}, {415, "Content-Type must be application/json"},
-			{500, "internal error"}};
+			{401, "unknown receipt or expired session"}, {429, "too many attempts from here; try again in an hour"},
+			{503, "busy; try again in a minute"}, {500, "internal error"}};
 	strbuf_release(&reply->body);
 	reply->cached = NULL;
-	if (is_api_path(request->path) || status == 415 || status == 500) {
+	if (is_api_path(request->path) || status == 415 || status == 500 || status == 401) {
 		const char *message = "error";
 		for (size_t i = 0; i < sizeof messages / sizeof *messages; i++) {
 			if (messages[i].status == status)
@@ -776,7 +917,8 @@ void web_error_page(void *app, const struct http_request *request, unsigned stat
 	}
 	const char *rest;
 	enum kb_lang lang = split_language(request->path, &rest);
-	size_t which = status == 400 ? 0 : status == 404 ? 1 : status == 405 ? 2 : status == 413 ? 3 : 4;
+	size_t which = status == 400 ? 0 : status == 404 ? 1 : status == 405 ? 2 : status == 413 ? 3 : status == 414 ? 4
+		     : status == 429 ? 5 : 6;
 	json_t *context = page_context(web, lang, "/", NULL, error_keys[which][0], NULL);
 	json_object_set_new(context, "error",
 			    json_pack("{s:s, s:s}", "title", text(web, lang, error_keys[which][0]), "text",
@@ -796,6 +938,11 @@ static const struct web_cached_page *cached_page(const struct web *web, const ch
 static void handle_api(struct web *web, const struct http_request *request, struct http_reply *reply)
 {
 	const char *path = request->path;
+	if (strcmp(path, "/api/v1/reports") == 0 || strcmp(path, "/api/v1/followup") == 0 ||
+	    strcmp(path, "/api/v1/followup/messages") == 0) {
+		handle_report_api(web, request, reply);
+		return;
+	}
 	bool post_endpoint = strcmp(path, "/api/v1/route") == 0 || strcmp(path, "/api/v1/assess") == 0;
 	bool get_endpoint = strcmp(path, "/api/v1/signals") == 0 || strcmp(path, "/api/v1/contacts") == 0 ||
 			    strcmp(path, "/healthz") == 0;
@@ -915,11 +1062,14 @@ static int cache_pages(struct web *web, char *error, size_t error_size)
 	return 0;
 }
 
-int web_init(struct web *web, const struct kb *kb, const struct server_config *config, char *error, size_t error_size)
+int web_init(struct web *web, const struct kb *kb, const struct server_config *config, struct reporting *reporting,
+	     char *error, size_t error_size)
 {
 	memset(web, 0, sizeof *web);
 	web->kb = kb;
 	web->config = config;
+	web->reporting = reporting;
+	ratelimit_init(&web->limits, config->submissions_per_hour, config->receipt_attempts_per_hour);
 	char path[CONFIG_TEXT_SIZE + 32];
 	char render_error[RENDER_ERROR_SIZE];
 	snprintf(path, sizeof path, "%s/templates", config->web_dir);
@@ -941,6 +1091,7 @@ fail:
 
 void web_release(struct web *web)
 {
+	ratelimit_release(&web->limits);
 	template_set_free(web->templates);
 	for (int l = 0; l < KB_LANG_COUNT; l++)
 		json_decref(web->texts[l]);

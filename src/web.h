@@ -18,7 +18,9 @@
 #include "config.h"
 #include "http.h"
 #include "kb.h"
+#include "ratelimit.h"
 #include "render.h"
+#include "report.h"
 
 #define WEB_MAX_STATIC 32
 #define WEB_MAX_CACHED_PAGES 16
@@ -44,10 +46,13 @@ struct web {
 	size_t static_count;
 	struct web_cached_page pages[WEB_MAX_CACHED_PAGES];
 	size_t page_count;
+	struct reporting *reporting;    /* online reports; NULL: not offered */
+	struct ratelimit limits;
 };
 
 __attribute__((warn_unused_result)) int web_init(struct web *web, const struct kb *kb,
-						 const struct server_config *config, char *error, size_t error_size);
+						 const struct server_config *config, struct reporting *reporting,
+						 char *error, size_t error_size);
 void web_release(struct web *web);
 
 /* The http_handler and http_error_page for http_server_start(). */

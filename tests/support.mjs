@@ -1,5 +1,5 @@
 // Starts a real meldwijzer server on loopback for the HTTP and browser tests.
-import { spawn } from "node:child_process";
+import { spawn, execFileSync } from "node:child_process";
 import { once } from "node:events";
 import { writeFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,11 +15,14 @@ export async function startServer(extraConfig = "") {
     const port = nextPort++;
     const dir = mkdtempSync(path.join(tmpdir(), "meldwijzer-test-"));
     const configPath = path.join(dir, "server.ini");
+    const database = `sqlite:${path.join(dir, "meldwijzer.db")}`;
+    const initOutput = execFileSync(binary, ["init", "--db", database]).toString();
+    const recoveryKey = (initOutput.match(/^ {4}([0-9A-Z]{4}(?:-[0-9A-Z]{2,4})+)$/m) || [])[1];
     writeFileSync(configPath,
       `[server]\npublic_base_url = https://meldwijzer.example\n${extraConfig}`);
     const wrapper = (process.env.MELDWIJZER_WRAPPER || "").split(" ").filter(Boolean);
     const args = ["--data", path.join(root, "data"), "serve", "--listen", `127.0.0.1:${port}`,
-      "--config", configPath, "--web", path.join(root, "web")];
+      "--config", configPath, "--web", path.join(root, "web"), "--db", database];
     const child = wrapper.length
       ? spawn(wrapper[0], [...wrapper.slice(1), binary, ...args], { stdio: ["ignore", "pipe", "pipe"] })
       : spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
@@ -38,6 +41,9 @@ export async function startServer(extraConfig = "") {
       return {
         url: `http://127.0.0.1:${port}`,
         port,
+        dir,
+        database,
+        recoveryKey,
         output: () => output,
         async stop() {
           if (child.exitCode !== null) return child.exitCode;

@@ -10,14 +10,18 @@ export const binary = process.env.MELDWIJZER_BIN || path.join(root, "build", "me
 
 let nextPort = 20000 + (process.pid % 20000);
 
-export async function startServer(extraConfig = "") {
+// `previous`: start again on the database of an earlier server (after it stopped or was killed).
+export async function startServer(extraConfig = "", previous = null) {
   for (let attempt = 0; attempt < 20; attempt++) {
     const port = nextPort++;
-    const dir = mkdtempSync(path.join(tmpdir(), "meldwijzer-test-"));
+    const dir = previous ? previous.dir : mkdtempSync(path.join(tmpdir(), "meldwijzer-test-"));
     const configPath = path.join(dir, "server.ini");
     const database = `sqlite:${path.join(dir, "meldwijzer.db")}`;
-    const initOutput = execFileSync(binary, ["init", "--db", database]).toString();
-    const recoveryKey = (initOutput.match(/^ {4}([0-9A-Z]{4}(?:-[0-9A-Z]{2,4})+)$/m) || [])[1];
+    let recoveryKey = previous ? previous.recoveryKey : undefined;
+    if (!previous) {
+      const initOutput = execFileSync(binary, ["init", "--db", database]).toString();
+      recoveryKey = (initOutput.match(/^ {4}([0-9A-Z]{4}(?:-[0-9A-Z]{2,4})+)$/m) || [])[1];
+    }
     writeFileSync(configPath,
       `[server]\npublic_base_url = https://meldwijzer.example\n${extraConfig}`);
     const wrapper = (process.env.MELDWIJZER_WRAPPER || "").split(" ").filter(Boolean);
@@ -45,6 +49,7 @@ export async function startServer(extraConfig = "") {
         database,
         recoveryKey,
         output: () => output,
+        kill() { child.kill("SIGKILL"); },
         async stop() {
           if (child.exitCode !== null) return child.exitCode;
           child.kill("SIGTERM");

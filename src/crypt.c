@@ -1,6 +1,7 @@
 #include "crypt.h"
 
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 
 static const char base32_alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"; /* Crockford */
@@ -90,6 +91,29 @@ void crypt_client_tag(const unsigned char salt[CRYPT_KEY_BYTES], const void *add
 		      unsigned char out[16])
 {
 	crypto_generichash(out, 16, address, len, salt, CRYPT_KEY_BYTES);
+}
+
+void crypt_form_token(const unsigned char server_key[CRYPT_KEY_BYTES], int64_t hour, char out[CRYPT_FORM_TOKEN_SIZE])
+{
+	char message[40];
+	unsigned char digest[16];
+	snprintf(message, sizeof message, "form:%lld", (long long)hour);
+	crypto_generichash(digest, sizeof digest, (const unsigned char *)message, strlen(message), server_key,
+			   CRYPT_KEY_BYTES);
+	sodium_bin2hex(out, CRYPT_FORM_TOKEN_SIZE, digest, sizeof digest);
+}
+
+bool crypt_form_token_valid(const unsigned char server_key[CRYPT_KEY_BYTES], int64_t hour, const char *token)
+{
+	if (!token || strlen(token) != CRYPT_FORM_TOKEN_SIZE - 1)
+		return false;
+	for (int64_t h = hour - 1; h <= hour; h++) {
+		char expected[CRYPT_FORM_TOKEN_SIZE];
+		crypt_form_token(server_key, h, expected);
+		if (sodium_memcmp(expected, token, CRYPT_FORM_TOKEN_SIZE - 1) == 0)
+			return true;
+	}
+	return false;
 }
 
 static int wrap_key(const unsigned char wrapping[CRYPT_KEY_BYTES], const unsigned char key[CRYPT_KEY_BYTES],

@@ -22,6 +22,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define CRYPT_KEY_BYTES 32
 #define CRYPT_SALT_BYTES 16
@@ -44,6 +45,11 @@ void crypt_random(void *out, size_t len);
 /* A short keyed hash of a client address, for in-memory rate limits only. */
 void crypt_client_tag(const unsigned char salt[CRYPT_KEY_BYTES], const void *address, size_t len,
 		      unsigned char out[16]);
+
+#define CRYPT_FORM_TOKEN_SIZE 33 /* 32 hex characters + NUL */
+/* A token for HTML forms: a keyed hash of the hour, valid for that hour and the next. */
+void crypt_form_token(const unsigned char server_key[CRYPT_KEY_BYTES], int64_t hour, char out[CRYPT_FORM_TOKEN_SIZE]);
+bool crypt_form_token_valid(const unsigned char server_key[CRYPT_KEY_BYTES], int64_t hour, const char *token);
 
 /* Makes the team key pair and a recovery key; the team secret is wiped. */
 __attribute__((warn_unused_result)) int crypt_new_team(struct crypt_team *team,

@@ -62,6 +62,11 @@ struct http_cached {
 struct request_state {
 	struct strbuf body;
 	bool too_large;
+	/* a form body, decoded by MHD's post processor */
+	struct MHD_PostProcessor *post_processor;
+	struct http_field *form;
+	size_t form_count, form_cap, form_bytes, form_byte_cap;
+	bool form_overflow;
 	/* for a deferred request: what the worker needs and what it made */
 	struct http_request request;
 	struct http_field *fields;
@@ -115,6 +120,70 @@ void http_cached_free(struct http_cached *cached)
 		return;
 	MHD_destroy_response(cached->response);
 	free(cached);
+}
+
+const char *http_form_field(const struct http_request *request, const char *key)
+{
+	for (size_t i = 0; i < request->form_count; i++) {
+		if (strcmp(request->form[i].key, key) == 0)
+			return request->form[i].value;
+	}
+	return NULL;
+}
+
+/* MHD's post processor hands a form value in pieces: `offset` 0 starts a field. */
+static enum MHD_Result collect_form_value(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
+					  const char *content_type, const char *transfer_encoding, const char *data,
+					  uint64_t offset, size_t size)
+{
+	(void)kind;
+	(void)filename;
+	(void)content_type;
+	(void)transfer_encoding;
+	struct request_state *state = cls;
+	if (state->form_overflow)
+		return MHD_NO;
+	state->form_bytes += size + (offset == 0 ? strlen(key) : 0);
+	if (state->form_bytes > state->form_byte_cap || (offset == 0 && state->form_count == state->form_cap)) {
+		state->form_overflow = true;
+		return MHD_NO;
+	}
+	struct http_field *field;
+	if (offset == 0 || state->form_count == 0 || strcmp(state->form[state->form_count - 1].key, key) != 0) {
+		field = &state->form[state->form_count++];
+		field->key = strdup(key);
+		field->value = calloc(1, 1);
+		if (!field->key || !field->value) {
+			state->form_overflow = true;
+			return MHD_NO;
+		}
+	} else {
+		field = &state->form[state->form_count - 1];
+	}
+	size_t old = strlen(field->value);
+	char *grown = realloc((char *)field->value, old + size + 1);
+	if (!grown) {
+		state->form_overflow = true;
+		return MHD_NO;
+	}
+	memcpy(grown + old, data, size);
+	grown[old + size] = '\0';
+	field->value = grown;
+	return MHD_YES;
+}
+
+static void release_form(struct request_state *state)
+{
+	if (state->post_processor)
+		MHD_destroy_post_processor(state->post_processor);
+	for (size_t i = 0; i < state->form_count; i++) {
+		free((char *)state->form[i].key);
+		free((char *)state->form[i].value);
+	}
+	free(state->form);
+	state->post_processor = NULL;
+	state->form = NULL;
+	state->form_count = 0;
 }
 
 const char *http_field(const struct http_request *request, const char *key)
@@ -265,6 +334,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 	request.content_type = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Content-Type");
 	request.if_none_match = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "If-None-Match");
 	request.origin = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Origin");
+	request.host = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Host");
+	request.fetch_site = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Sec-Fetch-Site");
 	request.authorization = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Authorization");
 
 	if (state && state->deferred) {
@@ -280,6 +351,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 			return MHD_NO;
 		strbuf_init(&state->body, server->config.body_bytes);
 		*con_cls = state;
+		const char *type = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Content-Type");
+		if (type && strncmp(type, "application/x-www-form-urlencoded", 33) == 0) {
+			state->form_cap = server->config.fields;
+			state->form_byte_cap = server->config.body_bytes;
+			state->form = calloc(state->form_cap, sizeof *state->form);
+			state->post_processor = MHD_create_post_processor(connection, 4096, collect_form_value, state);
+			if (!state->form || !state->post_processor)
+				return MHD_NO;
+		}
 		/* Refuse an announced oversized body before reading any of it. */
 		const char *length = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Content-Length");
 		if (length && strtoull(length, NULL, 10) > server->config.body_bytes) {
@@ -291,6 +371,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 	if (*upload_data_size) {
 		if (!state->too_large && strbuf_add(&state->body, upload_data, *upload_data_size) != STRBUF_OK)
 			state->too_large = true;
+		if (state->post_processor && !state->too_large && !state->form_overflow)
+			MHD_post_process(state->post_processor, upload_data, *upload_data_size);
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
@@ -312,6 +394,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 		request.field_count = collector.count;
 		request.body = state->body.buf;
 		request.body_len = state->body.len;
+		request.form = state->form;
+		request.form_count = state->form_count;
+		request.form_overflow = state->form_overflow;
 		tag_client(server, connection, request.client_tag);
 		struct http_reply reply = {.status = MHD_HTTP_OK};
 		strbuf_init(&reply.body, 4u << 20);
@@ -352,6 +437,7 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **co
 		strbuf_release(&state->body);
 		strbuf_release(&state->reply.body);
 		free(state->fields);
+		release_form(state);
 		free(state);
 		*con_cls = NULL;
 	}

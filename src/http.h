@@ -29,11 +29,16 @@ struct http_request {
 	const char *path;          /* decoded, without the query */
 	const struct http_field *fields; /* query arguments, in order, repeats kept */
 	size_t field_count;
+	const struct http_field *form;   /* fields of an application/x-www-form-urlencoded body */
+	size_t form_count;
+	bool form_overflow;        /* more form fields or bytes than the limits allow */
 	const char *body;          /* POST body (NUL-terminated), or NULL */
 	size_t body_len;
 	const char *content_type;  /* or NULL */
 	const char *if_none_match; /* or NULL */
 	const char *origin;        /* Origin header, or NULL */
+	const char *host;          /* Host header, or NULL */
+	const char *fetch_site;    /* Sec-Fetch-Site header, or NULL */
 	const char *authorization; /* Authorization header, or NULL */
 	unsigned char client_tag[16]; /* keyed hash of the client address with a salt that
 				       * rotates hourly: for rate limits only, never stored */
@@ -77,5 +82,7 @@ void http_server_stop(struct http_server *server);
 
 /* The first value of a query field, or NULL. */
 const char *http_field(const struct http_request *request, const char *key);
+/* The first value of a form field, or NULL. */
+const char *http_form_field(const struct http_request *request, const char *key);
 
 #endif

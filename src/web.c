@@ -1,5 +1,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "web.h"
+#include "web_internal.h"
 
 #include <dirent.h>
 #include <stdbool.h>
@@ -136,13 +137,13 @@ static int load_statics(struct web *web, const char *dir, char *error, size_t er
 
 /* ---------- helpers ---------- */
 
-static const char *text(const struct web *web, enum kb_lang lang, const char *key)
+const char *web_text(const struct web *web, enum kb_lang lang, const char *key)
 {
 	const char *value = json_string_value(json_object_get(web->texts[lang], key));
 	return value ? value : key;
 }
 
-static const char *lang_prefix(enum kb_lang lang)
+const char *web_lang_prefix(enum kb_lang lang)
 {
 	return lang == KB_LANG_EN ? "/en" : "";
 }
@@ -186,26 +187,26 @@ static json_t *url_with_fields(const char *path, const struct http_request *requ
 }
 
 /* The parts every page shares: texts, language, links, navigation state. */
-static json_t *page_context(struct web *web, enum kb_lang lang, const char *page_path,
+json_t *web_page_context(struct web *web, enum kb_lang lang, const char *page_path,
 			    const struct http_request *request, const char *title_key, const char *nav_key)
 {
 	enum kb_lang other = lang == KB_LANG_NL ? KB_LANG_EN : KB_LANG_NL;
 	char alt_path[160];
-	snprintf(alt_path, sizeof alt_path, "%s%s", lang_prefix(other), page_path);
+	snprintf(alt_path, sizeof alt_path, "%s%s", web_lang_prefix(other), page_path);
 	if (strcmp(alt_path, "") == 0)
 		snprintf(alt_path, sizeof alt_path, "/");
 	json_t *nav = json_object();
 	if (nav_key)
 		json_object_set_new(nav, nav_key, json_true());
 	json_t *context = json_pack("{s:O, s:s, s:s, s:s, s:s, s:s, s:o}", "t", web->texts[lang], "lang",
-				    kb_lang_id(lang), "alt_lang", kb_lang_id(other), "prefix", lang_prefix(lang),
-				    "exit_url", web->config->exit_url, "title", text(web, lang, title_key), "nav", nav);
+				    kb_lang_id(lang), "alt_lang", kb_lang_id(other), "prefix", web_lang_prefix(lang),
+				    "exit_url", web->config->exit_url, "title", web_text(web, lang, title_key), "nav", nav);
 	json_object_set_new(context, "alt_url",
 			    request ? url_with_fields(alt_path, request, NULL) : json_string(alt_path));
 	return context;
 }
 
-static void render_page(struct web *web, const char *template_name, json_t *context, unsigned status,
+void web_render(struct web *web, const char *template_name, json_t *context, unsigned status,
 			struct http_reply *reply)
 {
 	const struct template *template = template_set_get(web->templates, template_name);
@@ -250,7 +251,7 @@ static json_t *route_for_page(struct web *web, const struct route_result *route,
 		json_t *item = json_array_get(list, i);
 		enum channel_open_state state = route->items[i].state.state;
 		const char *id = state == CHANNEL_STATE_OPEN ? "open" : state == CHANNEL_STATE_CLOSED ? "closed" : "unknown";
-		const char *label = text(web, lang, state == CHANNEL_STATE_OPEN     ? "open_now"
+		const char *label = web_text(web, lang, state == CHANNEL_STATE_OPEN     ? "open_now"
 						    : state == CHANNEL_STATE_CLOSED ? "closed_now"
 										    : "hours_unknown");
 		json_object_set_new(item, "state", json_string(id));
@@ -263,12 +264,12 @@ static json_t *route_for_page(struct web *web, const struct route_result *route,
 
 static void page_home(struct web *web, enum kb_lang lang, struct http_reply *reply)
 {
-	render_page(web, "home", page_context(web, lang, "/", NULL, "nav_home", "home"), 200, reply);
+	web_render(web, "home", web_page_context(web, lang, "/", NULL, "nav_home", "home"), 200, reply);
 }
 
 static void page_privacy(struct web *web, enum kb_lang lang, struct http_reply *reply)
 {
-	render_page(web, "privacy", page_context(web, lang, "/privacy", NULL, "privacy_title", "privacy"), 200, reply);
+	web_render(web, "privacy", web_page_context(web, lang, "/privacy", NULL, "privacy_title", "privacy"), 200, reply);
 }
 
 static json_t *channels_for_page(struct web *web, enum kb_lang lang, int64_t now)
@@ -297,29 +298,29 @@ static json_t *channels_for_page(struct web *web, enum kb_lang lang, int64_t now
 static void page_contacts(struct web *web, enum kb_lang lang, const struct http_request *request,
 			  struct http_reply *reply)
 {
-	json_t *context = page_context(web, lang, "/contact", request, "contacts_title", "contacts");
+	json_t *context = web_page_context(web, lang, "/contact", request, "contacts_title", "contacts");
 	json_object_set_new(context, "channels", channels_for_page(web, lang, (int64_t)time(NULL)));
-	render_page(web, "contacts", context, 200, reply);
+	web_render(web, "contacts", context, 200, reply);
 }
 
 static void page_poster(struct web *web, enum kb_lang lang, struct http_reply *reply)
 {
-	json_t *context = page_context(web, lang, "/poster", NULL, "nav_poster", "poster");
+	json_t *context = web_page_context(web, lang, "/poster", NULL, "nav_poster", "poster");
 	const char *targets[2][2] = {{"signals", "/signalen"}, {"guide", "/wegwijzer"}};
 	const char *labels[2] = {"poster_scan_signals", "poster_scan_guide"};
 	for (int i = 0; i < 2; i++) {
 		char url[CONFIG_TEXT_SIZE + 64];
-		snprintf(url, sizeof url, "%s%s%s", web->config->public_base_url, lang_prefix(lang), targets[i][1]);
+		snprintf(url, sizeof url, "%s%s%s", web->config->public_base_url, web_lang_prefix(lang), targets[i][1]);
 		struct strbuf svg;
 		strbuf_init(&svg, 256u * 1024u);
-		if (qr_svg(&svg, url, text(web, lang, labels[i])) == 0)
+		if (qr_svg(&svg, url, web_text(web, lang, labels[i])) == 0)
 			json_object_set_new(context, targets[i][0],
 					    json_pack("{s:s, s:s%}", "url", url, "svg", svg.buf, svg.len));
 		strbuf_release(&svg);
 	}
 	/* the poster shows numbers, not live opening state */
 	json_object_set_new(context, "channels", channels_for_page(web, lang, 0));
-	render_page(web, "poster", context, 200, reply);
+	web_render(web, "poster", context, 200, reply);
 }
 
 /* ---- the guide ---- */
@@ -428,11 +429,11 @@ static json_t *question_json(struct web *web, enum kb_lang lang, int step)
 		snprintf(id, sizeof id, "%s-%s", q->name, q->values[v]);
 		json_array_append_new(options, json_pack("{s:s, s:s, s:s, s:s, s:s}", "type", q->multiple ? "checkbox" : "radio",
 							 "id", id, "name", q->name, "value", q->values[v], "label",
-							 text(web, lang, q->labels[v])));
+							 web_text(web, lang, q->labels[v])));
 	}
-	json_t *result = json_pack("{s:s, s:o}", "text", text(web, lang, q->text_key), "options", options);
+	json_t *result = json_pack("{s:s, s:o}", "text", web_text(web, lang, q->text_key), "options", options);
 	if (q->hint_key)
-		json_object_set_new(result, "hint", json_string(text(web, lang, q->hint_key)));
+		json_object_set_new(result, "hint", json_string(web_text(web, lang, q->hint_key)));
 	return result;
 }
 
@@ -444,13 +445,13 @@ static void page_guide(struct web *web, enum kb_lang lang, const struct http_req
 		web_error_page(web, request, 400, reply);
 		return;
 	}
-	json_t *context = page_context(web, lang, "/wegwijzer", request, "guide_title", "guide");
+	json_t *context = web_page_context(web, lang, "/wegwijzer", request, "guide_title", "guide");
 	json_t *page = json_object();
 	json_object_set_new(context, "page", page);
 	json_object_set_new(page, "acute", json_boolean(answers.danger == 1));
 	int step = first_unanswered(&answers);
 	char path[32];
-	snprintf(path, sizeof path, "%s/wegwijzer", lang_prefix(lang));
+	snprintf(path, sizeof path, "%s/wegwijzer", web_lang_prefix(lang));
 	json_object_set_new(page, "restart_url", json_string(path));
 	if (step) {
 		json_object_set_new(page, "step", json_integer(step));
@@ -465,7 +466,7 @@ static void page_guide(struct web *web, enum kb_lang lang, const struct http_req
 		json_object_set_new(page, "hidden", hidden);
 		if (step > 1)
 			json_object_set_new(page, "back_url", url_with_fields(path, request, questions[step - 2].name));
-		render_page(web, "guide", context, 200, reply);
+		web_render(web, "guide", context, 200, reply);
 		return;
 	}
 	struct situation situation;
@@ -485,9 +486,9 @@ static void page_guide(struct web *web, enum kb_lang lang, const struct http_req
 	json_object_set_new(page, "back_url", url_with_fields(path, request, "region"));
 	json_object_set_new(context, "route", route_for_page(web, &route, lang));
 	char signals_url[48];
-	snprintf(signals_url, sizeof signals_url, "%s/signalen%s", lang_prefix(lang), situation.minor ? "?minor=1" : "");
+	snprintf(signals_url, sizeof signals_url, "%s/signalen%s", web_lang_prefix(lang), situation.minor ? "?minor=1" : "");
 	json_object_set_new(page, "signals_url", json_string(signals_url));
-	render_page(web, "guide", context, 200, reply);
+	web_render(web, "guide", context, 200, reply);
 }
 
 /* ---- the signal check ---- */
@@ -508,10 +509,10 @@ static json_t *points_to(struct web *web, enum kb_lang lang, const struct kb_sig
 		seen[weight->dimension] = true;
 		char key[64];
 		snprintf(key, sizeof key, "dim_%s", kb_dimension_id(weight->dimension));
-		status = (out.len && strbuf_addstr(&out, "; ")) || strbuf_addstr(&out, text(web, lang, key));
+		status = (out.len && strbuf_addstr(&out, "; ")) || strbuf_addstr(&out, web_text(web, lang, key));
 	}
 	if (status == 0 && out.len == 0)
-		status = strbuf_addstr(&out, text(web, lang, "dim_concern"));
+		status = strbuf_addstr(&out, web_text(web, lang, "dim_concern"));
 	json_t *result = json_string(out.buf ? out.buf : "");
 	strbuf_release(&out);
 	return result;
@@ -563,7 +564,7 @@ static void page_signals(struct web *web, enum kb_lang lang, const struct http_r
 		web_error_page(web, request, 400, reply);
 		return;
 	}
-	json_t *context = page_context(web, lang, "/signalen", request, "signals_title", "signals");
+	json_t *context = web_page_context(web, lang, "/signalen", request, "signals_title", "signals");
 	json_t *groups = json_array();
 	for (int f = 0; f < KB_FORM_COUNT; f++) {
 		json_t *signals = json_array();
@@ -577,10 +578,10 @@ static void page_signals(struct web *web, enum kb_lang lang, const struct http_r
 								 "checked", was_chosen(&choice, i)));
 		}
 		json_array_append_new(groups, json_pack("{s:s, s:s, s:o}", "form", kb_form_id((enum kb_form)f), "title",
-							text(web, lang, form_title_keys[f]), "signals", signals));
+							web_text(web, lang, form_title_keys[f]), "signals", signals));
 	}
 	json_object_set_new(context, "page", json_pack("{s:o, s:b}", "groups", groups, "minor", choice.minor));
-	render_page(web, "signals", context, 200, reply);
+	web_render(web, "signals", context, 200, reply);
 }
 
 static void page_signals_result(struct web *web, enum kb_lang lang, const struct http_request *request,
@@ -596,7 +597,7 @@ static void page_signals_result(struct web *web, enum kb_lang lang, const struct
 		web_error_page(web, request, 500, reply);
 		return;
 	}
-	json_t *context = page_context(web, lang, "/signalen/uitslag", request, "signals_result_title", "signals");
+	json_t *context = web_page_context(web, lang, "/signalen/uitslag", request, "signals_result_title", "signals");
 	json_t *forms = json_array();
 	struct situation situation;
 	situation_init(&situation);
@@ -613,7 +614,7 @@ static void page_signals_result(struct web *web, enum kb_lang lang, const struct
 		if (strong + medium + weak == 0)
 			continue;
 		situation.forms |= 1u << f;
-		json_array_append_new(forms, json_pack("{s:s, s:I, s:I, s:I, s:b}", "title", text(web, lang, form_title_keys[f]),
+		json_array_append_new(forms, json_pack("{s:s, s:I, s:I, s:I, s:b}", "title", web_text(web, lang, form_title_keys[f]),
 						       "strong", (json_int_t)strong, "medium", (json_int_t)medium, "weak",
 						       (json_int_t)weak, "indicated", assessment.forms[f].indicated));
 	}
@@ -623,14 +624,14 @@ static void page_signals_result(struct web *web, enum kb_lang lang, const struct
 	struct route_result route;
 	route_for_situation(web->kb, &situation, (int64_t)time(NULL), &route);
 	char edit_path[40];
-	snprintf(edit_path, sizeof edit_path, "%s/signalen", lang_prefix(lang));
+	snprintf(edit_path, sizeof edit_path, "%s/signalen", web_lang_prefix(lang));
 	json_object_set_new(context, "page",
 			    json_pack("{s:o, s:o, s:I, s:b, s:o}", "forms", forms, "chosen", chosen, "concern",
 				      (json_int_t)assessment.concern, "none", choice.count == 0, "edit_url",
 				      url_with_fields(edit_path, request, NULL)));
 	json_object_set_new(context, "route", route_for_page(web, &route, lang));
 	assess_result_release(&assessment);
-	render_page(web, "signals_result", context, 200, reply);
+	web_render(web, "signals_result", context, 200, reply);
 }
 
 /* ---------- API ---------- */
@@ -880,7 +881,7 @@ static bool is_api_path(const char *path)
 	return strncmp(path, "/api/", 5) == 0 || strcmp(path, "/healthz") == 0;
 }
 
-static enum kb_lang split_language(const char *path, const char **rest)
+enum kb_lang web_split_language(const char *path, const char **rest)
 {
 	if (strcmp(path, "/en") == 0) {
 		*rest = "/";
@@ -916,14 +917,16 @@ void web_error_page(void *app, const struct http_request *request, unsigned stat
 		return;
 	}
 	const char *rest;
-	enum kb_lang lang = split_language(request->path, &rest);
+	enum kb_lang lang = web_split_language(request->path, &rest);
 	size_t which = status == 400 ? 0 : status == 404 ? 1 : status == 405 ? 2 : status == 413 ? 3 : status == 414 ? 4
 		     : status == 429 ? 5 : 6;
-	json_t *context = page_context(web, lang, "/", NULL, error_keys[which][0], NULL);
+	if (status == 403)
+		which = 0;
+	json_t *context = web_page_context(web, lang, "/", NULL, error_keys[which][0], NULL);
 	json_object_set_new(context, "error",
-			    json_pack("{s:s, s:s}", "title", text(web, lang, error_keys[which][0]), "text",
-				      text(web, lang, error_keys[which][1])));
-	render_page(web, "error", context, status, reply);
+			    json_pack("{s:s, s:s}", "title", web_text(web, lang, error_keys[which][0]), "text",
+				      web_text(web, lang, error_keys[which][1])));
+	web_render(web, "error", context, status, reply);
 }
 
 static const struct web_cached_page *cached_page(const struct web *web, const char *path)
@@ -979,7 +982,7 @@ static void handle_api(struct web *web, const struct http_request *request, stru
 void web_render_path(struct web *web, const char *path, struct http_reply *reply)
 {
 	const char *rest;
-	enum kb_lang lang = split_language(path, &rest);
+	enum kb_lang lang = web_split_language(path, &rest);
 	if (strcmp(rest, "/") == 0)
 		page_home(web, lang, reply);
 	else if (strcmp(rest, "/privacy") == 0)
@@ -999,6 +1002,12 @@ void web_handle(void *app, const struct http_request *request, struct http_reply
 	if (is_api_path(path)) {
 		handle_api(web, request, reply);
 		return;
+	}
+	{
+		const char *report_rest;
+		enum kb_lang report_lang = web_split_language(path, &report_rest);
+		if (web->reporting && web_report_page(web, report_lang, report_rest, request, reply))
+			return;
 	}
 	if (request->method != HTTP_GET && request->method != HTTP_HEAD) {
 		web_error_page(web, request, 405, reply);
@@ -1023,7 +1032,7 @@ void web_handle(void *app, const struct http_request *request, struct http_reply
 		return;
 	}
 	const char *rest;
-	enum kb_lang lang = split_language(path, &rest);
+	enum kb_lang lang = web_split_language(path, &rest);
 	if (strcmp(rest, "/wegwijzer") == 0)
 		page_guide(web, lang, request, reply);
 	else if (strcmp(rest, "/signalen") == 0)

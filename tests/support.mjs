@@ -69,7 +69,7 @@ export const pages = [
   "/wegwijzer?danger=no&form=labour&form=criminal&minor=no&need=advice&region=rotterdam",
   "/wegwijzer?danger=yes&form=sexual&minor=yes&need=anonymous&region=other",
   "/signalen", "/signalen/uitslag?minor=1&signal=lange-dagen&signal=weinig-of-geen-loon&signal=moe-en-mager",
-  "/signalen/uitslag", "/contact", "/privacy", "/poster", "/bestaat-niet",
+  "/signalen/uitslag", "/contact", "/privacy", "/poster", "/melden", "/opvolgen", "/bestaat-niet",
 ];
 
 export const allPages = [...pages, ...pages.map((page) => `/en${page}`)];

@@ -1,0 +1,20 @@
+/* Helpers shared by the modules of the website (web.c, web_report.c); not a public interface. */
+#ifndef MELDWIJZER_WEB_INTERNAL_H
+#define MELDWIJZER_WEB_INTERNAL_H
+
+#include "web.h"
+
+const char *web_text(const struct web *web, enum kb_lang lang, const char *key);
+const char *web_lang_prefix(enum kb_lang lang);
+enum kb_lang web_split_language(const char *path, const char **rest);
+/* The parts every page shares (texts, language, links, navigation); the caller adds "page". */
+json_t *web_page_context(struct web *web, enum kb_lang lang, const char *page_path,
+			 const struct http_request *request, const char *title_key, const char *nav_key);
+/* Renders a template into the reply (and releases the context). */
+void web_render(struct web *web, const char *template_name, json_t *context, unsigned status, struct http_reply *reply);
+
+/* The report and follow-up pages; false when `rest` is not one of them. */
+bool web_report_page(struct web *web, enum kb_lang lang, const char *rest, const struct http_request *request,
+		     struct http_reply *reply);
+
+#endif

@@ -1,0 +1,334 @@
+/* The HTML side of online reporting: the report form (report or anonymous case
+ * consultation), the receipt page, and the follow-up pages. Plain HTML forms,
+ * no JavaScript, no cookies: the follow-up session token travels in a hidden
+ * field of the page that shows the report. Every form carries a form token
+ * (crypt_form_token) and a cross-site Origin is refused. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "web_internal.h"
+
+static const char *const text_fields[] = {"what", "who", "where", "when", "how"};
+static const char *const contact_fields[] = {"name", "phone", "email"};
+static const char *const relation_values[] = {"professional", "family", "neighbour", "colleague", "self", "other"};
+static const char *const form_values[] = {"sexual", "labour", "criminal", "unknown"};
+
+static int64_t current_hour(void)
+{
+	return (int64_t)time(NULL) / 3600;
+}
+
+static bool is_post_allowed(struct web *web, const struct http_request *request)
+{
+	/* a browser says where a form came from; another site's form is refused.
+	 * With Referrer-Policy no-referrer, browsers send "Origin: null" for our own
+	 * forms, so Sec-Fetch-Site decides then. */
+	if (request->fetch_site && strcmp(request->fetch_site, "same-origin") != 0 && strcmp(request->fetch_site, "none") != 0)
+		return false;
+	if (request->origin && strcmp(request->origin, "null") != 0 && request->host) {
+		const char *origin_host = strstr(request->origin, "://");
+		if (!origin_host || strcmp(origin_host + 3, request->host) != 0)
+			return false;
+	}
+	return crypt_form_token_valid(web->reporting->server_key, current_hour(), http_form_field(request, "csrf"));
+}
+
+static bool has_form_value(const struct http_request *request, const char *key, const char *value)
+{
+	for (size_t i = 0; i < request->form_count; i++) {
+		if (strcmp(request->form[i].key, key) == 0 && strcmp(request->form[i].value, value) == 0)
+			return true;
+	}
+	return false;
+}
+
+static json_t *report_form_context(struct web *web, enum kb_lang lang, const struct http_request *request,
+				   const char *error_key)
+{
+	json_t *context = web_page_context(web, lang, "/melden", NULL, "report_title", "report");
+	json_t *page = json_object();
+	char token[CRYPT_FORM_TOKEN_SIZE];
+	crypt_form_token(web->reporting->server_key, current_hour(), token);
+	json_object_set_new(page, "csrf", json_string(token));
+	const char *kind = request ? http_form_field(request, "kind") : NULL;
+	if (!kind)
+		kind = request ? http_field(request, "kind") : NULL;
+	json_object_set_new(page, "consultation", json_boolean(kind && strcmp(kind, "consultation") == 0));
+	json_t *values = json_object();
+	for (size_t i = 0; request && i < sizeof text_fields / sizeof *text_fields; i++) {
+		const char *value = http_form_field(request, text_fields[i]);
+		if (value)
+			json_object_set_new(values, text_fields[i], json_string(value));
+	}
+	for (size_t i = 0; request && i < sizeof contact_fields / sizeof *contact_fields; i++) {
+		const char *value = http_form_field(request, contact_fields[i]);
+		if (value)
+			json_object_set_new(values, contact_fields[i], json_string(value));
+	}
+	json_object_set_new(page, "values", values);
+	json_object_set_new(page, "danger", json_boolean(request && has_form_value(request, "danger", "1")));
+	json_object_set_new(page, "contact_wanted", json_boolean(request && has_form_value(request, "contact_wanted", "1")));
+	json_t *forms = json_array();
+	static const char *const form_labels[] = {"a_sexual", "a_labour", "a_criminal", "a_dont_know"};
+	for (int i = 0; i < 4; i++)
+		json_array_append_new(forms, json_pack("{s:s, s:s, s:b}", "value", form_values[i], "label",
+						       web_text(web, lang, form_labels[i]), "checked",
+						       request && has_form_value(request, "form", form_values[i])));
+	json_object_set_new(page, "forms", forms);
+	json_t *relations = json_array();
+	for (size_t i = 0; i < sizeof relation_values / sizeof *relation_values; i++) {
+		char key[40];
+		snprintf(key, sizeof key, "relation_%s", relation_values[i]);
+		json_array_append_new(relations, json_pack("{s:s, s:s, s:b}", "value", relation_values[i], "label",
+							   web_text(web, lang, key), "checked",
+							   request && has_form_value(request, "relation", relation_values[i])));
+	}
+	json_object_set_new(page, "relations", relations);
+	json_t *signals = json_array();
+	for (size_t i = 0; i < web->kb->signal_count; i++)
+		json_array_append_new(signals, json_pack("{s:s, s:s, s:b}", "id", web->kb->signals[i].id, "text",
+							 web->kb->signals[i].text[lang], "checked",
+							 request && has_form_value(request, "signal", web->kb->signals[i].id)));
+	json_object_set_new(page, "signals", signals);
+	if (error_key) {
+		json_object_set_new(page, "error", json_string(web_text(web, lang, error_key)));
+		json_object_set_new(page, "error_what", json_boolean(strcmp(error_key, "report_error_what") == 0));
+	}
+	json_object_set_new(context, "page", page);
+	return context;
+}
+
+/* The HTML form as the API's report JSON; contact details only if contact is wanted. */
+static json_t *form_to_report(const struct http_request *request)
+{
+	json_t *report = json_object();
+	const char *kind = http_form_field(request, "kind");
+	json_object_set_new(report, "kind", json_string(kind ? kind : "report"));
+	for (size_t i = 0; i < sizeof text_fields / sizeof *text_fields; i++) {
+		const char *value = http_form_field(request, text_fields[i]);
+		if (value && *value)
+			json_object_set_new(report, text_fields[i], json_string(value));
+	}
+	json_t *forms = json_array(), *signals = json_array();
+	for (size_t i = 0; i < request->form_count; i++) {
+		if (strcmp(request->form[i].key, "form") == 0)
+			json_array_append_new(forms, json_string(request->form[i].value));
+		else if (strcmp(request->form[i].key, "signal") == 0)
+			json_array_append_new(signals, json_string(request->form[i].value));
+	}
+	json_object_set_new(report, "forms", forms);
+	json_object_set_new(report, "signals", signals);
+	const char *relation = http_form_field(request, "relation");
+	if (relation && *relation)
+		json_object_set_new(report, "relation", json_string(relation));
+	if (has_form_value(request, "contact_wanted", "1")) {
+		json_t *contact = json_object();
+		for (size_t i = 0; i < sizeof contact_fields / sizeof *contact_fields; i++) {
+			const char *value = http_form_field(request, contact_fields[i]);
+			if (value && *value)
+				json_object_set_new(contact, contact_fields[i], json_string(value));
+		}
+		json_object_set_new(report, "contact", contact);
+	}
+	return report;
+}
+
+static const char *error_key_for(const char *error)
+{
+	if (strstr(error, "\"what\"") && strstr(error, "longer"))
+		return "report_error_too_long";
+	if (strstr(error, "\"what\""))
+		return "report_error_what";
+	if (strstr(error, "contact"))
+		return "report_error_contact";
+	if (strstr(error, "longer than"))
+		return "report_error_too_long";
+	return "report_error_generic";
+}
+
+/* Validates the form; on success fills `input` (the caller releases it). */
+static bool read_report_form(struct web *web, const struct http_request *request, struct report_input *input,
+			     const char **error_key)
+{
+	json_t *report = form_to_report(request);
+	char *text = json_dumps(report, JSON_COMPACT);
+	json_decref(report);
+	char error[REPORT_ERROR_SIZE];
+	bool valid = text && report_input_from_json(web->kb, text, strlen(text), input, error) == 0;
+	if (!valid)
+		*error_key = text ? error_key_for(error) : "report_error_generic";
+	free(text);
+	return valid;
+}
+
+/* Worker thread: argon2id for the receipt, then the receipt page. */
+static void job_submit_form(void *app, const struct http_request *request, struct http_reply *reply)
+{
+	struct web *web = app;
+	const char *rest;
+	enum kb_lang lang = web_split_language(request->path, &rest);
+	struct report_input input;
+	const char *error_key = NULL;
+	reply->deferred = NULL;
+	if (!read_report_form(web, request, &input, &error_key)) {
+		web_render(web, "report_form", report_form_context(web, lang, request, error_key), 400, reply);
+		return;
+	}
+	char receipt[CRYPT_RECEIPT_TEXT_SIZE];
+	if (report_submit(web->reporting, &input, receipt)) {
+		report_input_release(&input);
+		web_render(web, "report_form", report_form_context(web, lang, request, "report_error_storage"), 500, reply);
+		return;
+	}
+	report_input_release(&input);
+	json_t *context = web_page_context(web, lang, "/melden", NULL, "receipt_title", "report");
+	json_object_set_new(context, "page", json_pack("{s:s, s:b}", "receipt", receipt, "danger",
+						       has_form_value(request, "danger", "1")));
+	crypt_wipe(receipt, sizeof receipt);
+	web_render(web, "report_receipt", context, 201, reply);
+}
+
+static void render_followup_login(struct web *web, enum kb_lang lang, const char *error_key, unsigned status,
+				  struct http_reply *reply)
+{
+	json_t *context = web_page_context(web, lang, "/opvolgen", NULL, "followup_title", "followup");
+	char token[CRYPT_FORM_TOKEN_SIZE];
+	crypt_form_token(web->reporting->server_key, current_hour(), token);
+	json_t *page = json_pack("{s:s}", "csrf", token);
+	if (error_key)
+		json_object_set_new(page, "error", json_string(web_text(web, lang, error_key)));
+	json_object_set_new(context, "page", page);
+	web_render(web, "followup_login", context, status, reply);
+}
+
+static void render_followup_view(struct web *web, enum kb_lang lang, const char *token, const char *note_key,
+				 const char *error_key, struct http_reply *reply)
+{
+	json_t *report = NULL;
+	if (report_followup(web->reporting, token, &report) != 0) {
+		render_followup_login(web, lang, "followup_expired", 401, reply);
+		return;
+	}
+	json_t *context = web_page_context(web, lang, "/opvolgen", NULL, "followup_title", "followup");
+	char form_token[CRYPT_FORM_TOKEN_SIZE];
+	crypt_form_token(web->reporting->server_key, current_hour(), form_token);
+	char status_key[40];
+	snprintf(status_key, sizeof status_key, "status_%s", json_string_value(json_object_get(report, "status")));
+	json_t *messages = json_object_get(report, "messages");
+	size_t index;
+	json_t *message;
+	json_array_foreach(messages, index, message) {
+		bool from_reporter = strcmp(json_string_value(json_object_get(message, "from")), "reporter") == 0;
+		json_object_set_new(message, "from_label",
+				    json_string(web_text(web, lang, from_reporter ? "message_from_you" : "message_from_advice_point")));
+	}
+	json_t *page = json_pack("{s:s, s:s, s:s, s:O, s:s}", "token", token, "csrf", form_token, "status",
+				 web_text(web, lang, status_key), "report", report, "kind",
+				 web_text(web, lang, strcmp(json_string_value(json_object_get(report, "kind")), "consultation") == 0
+							     ? "kind_consultation" : "kind_report"));
+	json_object_set_new(page, "has_messages", json_boolean(json_array_size(messages) > 0));
+	if (note_key)
+		json_object_set_new(page, "note", json_string(web_text(web, lang, note_key)));
+	if (error_key)
+		json_object_set_new(page, "error", json_string(web_text(web, lang, error_key)));
+	json_decref(report);
+	json_object_set_new(context, "page", page);
+	web_render(web, "followup_view", context, error_key ? 400 : 200, reply);
+}
+
+/* Worker thread: argon2id for the receipt. */
+static void job_followup_form(void *app, const struct http_request *request, struct http_reply *reply)
+{
+	struct web *web = app;
+	const char *rest;
+	enum kb_lang lang = web_split_language(request->path, &rest);
+	reply->deferred = NULL;
+	const char *receipt = http_form_field(request, "receipt");
+	char token[REPORT_TOKEN_SIZE];
+	int status = receipt && strlen(receipt) <= 64 ? report_login(web->reporting, receipt, token) : 1;
+	if (status == 0) {
+		render_followup_view(web, lang, token, NULL, NULL, reply);
+		crypt_wipe(token, sizeof token);
+	} else {
+		render_followup_login(web, lang, status == 1 ? "followup_wrong_receipt" : "report_error_generic",
+				      status == 1 ? 401 : 500, reply);
+	}
+}
+
+bool web_report_page(struct web *web, enum kb_lang lang, const char *rest, const struct http_request *request,
+		     struct http_reply *reply)
+{
+	bool is_form = strcmp(rest, "/melden") == 0;
+	bool is_followup = strcmp(rest, "/opvolgen") == 0;
+	bool is_message = strcmp(rest, "/opvolgen/bericht") == 0;
+	if (!is_form && !is_followup && !is_message)
+		return false;
+	if (request->method == HTTP_GET || request->method == HTTP_HEAD) {
+		if (is_message) {
+			web_error_page(web, request, 405, reply);
+			reply->allow = "POST";
+		} else if (is_form) {
+			web_render(web, "report_form", report_form_context(web, lang, request, NULL), 200, reply);
+		} else {
+			render_followup_login(web, lang, NULL, 200, reply);
+		}
+		return true;
+	}
+	if (request->method != HTTP_POST) {
+		web_error_page(web, request, 405, reply);
+		reply->allow = is_message ? "POST" : "GET, HEAD, POST";
+		return true;
+	}
+	if (request->form_overflow) {
+		web_error_page(web, request, 413, reply);
+		return true;
+	}
+	if (!is_post_allowed(web, request)) {
+		/* an old page or another site: show the form again, with what was typed */
+		if (is_form)
+			web_render(web, "report_form", report_form_context(web, lang, request, "report_error_expired"), 403, reply);
+		else
+			render_followup_login(web, lang, "report_error_expired", 403, reply);
+		return true;
+	}
+	int64_t now = (int64_t)time(NULL);
+	if (is_form) {
+		struct report_input input;
+		const char *error_key = NULL;
+		if (!read_report_form(web, request, &input, &error_key)) {
+			web_render(web, "report_form", report_form_context(web, lang, request, error_key), 400, reply);
+			return true;
+		}
+		report_input_release(&input);
+		if (!ratelimit_allow(&web->limits, request->client_tag, RATELIMIT_SUBMISSION, now)) {
+			web_render(web, "report_form", report_form_context(web, lang, request, "report_error_limit"), 429, reply);
+			return true;
+		}
+		reply->deferred = job_submit_form;
+	} else if (is_followup) {
+		if (!ratelimit_allow(&web->limits, request->client_tag, RATELIMIT_RECEIPT_ATTEMPT, now)) {
+			render_followup_login(web, lang, "report_error_limit", 429, reply);
+			return true;
+		}
+		reply->deferred = job_followup_form;
+	} else {
+		const char *token = http_form_field(request, "token");
+		const char *body = http_form_field(request, "body");
+		if (!token) {
+			render_followup_login(web, lang, "followup_expired", 401, reply);
+		} else if (!body || !*body || strlen(body) > REPORT_MESSAGE_CAP) {
+			render_followup_view(web, lang, token, NULL, "followup_message_empty", reply);
+		} else {
+			int status = report_reply(web->reporting, token, body);
+			if (status == 1)
+				render_followup_login(web, lang, "followup_expired", 401, reply);
+			else
+				render_followup_view(web, lang, token, status == 0 ? "followup_message_stored" : NULL,
+						     status == 0 ? NULL : status == 2 ? "followup_message_limit" : "report_error_generic",
+						     reply);
+		}
+	}
+	return true;
+}

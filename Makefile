@@ -74,7 +74,8 @@ run: deps
 		echo "meldwijzer: demo database var/meldwijzer.db made; recovery key in var/demo-recovery-key.txt"; fi
 	$(BINARY) serve --listen $(LISTEN) --db sqlite:var/meldwijzer.db
 
-# libFuzzer targets (clang); FUZZ_SECONDS each.
+# libFuzzer targets (clang); FUZZ_SECONDS each. Seeds: tests/fuzz/corpus/NAME, and for the
+# template fuzzer the real templates in web/templates.
 FUZZ_SECONDS ?= 30
 FUZZ_TARGETS = $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(CORE_SOURCES)
@@ -85,9 +86,11 @@ fuzz: deps
 	@$(MAKE) --no-print-directory $(FUZZ_TARGETS)
 	@set -e; for target in $(FUZZ_TARGETS); do \
 		name=$$(basename $$target); mkdir -p $(BUILD)/fuzz/corpus-$$name; \
+		seeds=""; [ -d tests/fuzz/corpus/$$name ] && seeds=tests/fuzz/corpus/$$name; \
+		[ $$name = fuzz_template ] && seeds="$$seeds web/templates"; \
 		echo "fuzzing $$name for $(FUZZ_SECONDS) s"; \
 		if ! $$target -max_total_time=$(FUZZ_SECONDS) -max_len=262144 -print_final_stats=1 \
-			$(BUILD)/fuzz/corpus-$$name tests/fuzz/corpus/$$name > $(BUILD)/fuzz/$$name.log 2>&1; then \
+			$(BUILD)/fuzz/corpus-$$name $$seeds > $(BUILD)/fuzz/$$name.log 2>&1; then \
 			tail -n 60 $(BUILD)/fuzz/$$name.log; echo "fuzz: $$name found a problem"; exit 1; \
 		fi; \
 		grep -E '^(Done|stat::number_of_executed_units)' $(BUILD)/fuzz/$$name.log; \

@@ -25,7 +25,7 @@ ALL_LDFLAGS = $(LDFLAGS) $(SAN_FLAGS)
 LIBS = $(shell $(PKG_CONFIG) --libs $(LIBS_PKG))
 TEST_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
 
-CORE_SOURCES = src/strbuf.c src/timefmt.c src/hours.c src/kb.c src/assess.c src/situation.c \
+CORE_SOURCES = src/strbuf.c src/jsonkeys.c src/timefmt.c src/hours.c src/kb.c src/assess.c src/situation.c \
 	       src/text.c src/route.c src/contract.c src/wegwijzer.c src/render.c src/qr.c src/config.c \
 	       src/http.c src/web.c src/crypt.c src/db_sqlite.c src/report.c src/ratelimit.c src/web_report.c
 CORE_OBJECTS = $(CORE_SOURCES:src/%.c=$(BUILD)/%.o)

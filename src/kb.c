@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsonkeys.h"
 #include "strbuf.h"
 
 #define KB_FILE_CAP (4u * 1024u * 1024u)
@@ -84,16 +85,8 @@ __attribute__((format(printf, 3, 4))) static int fail(struct place *place, const
 
 static int check_keys(struct place *place, json_t *object, const char *const *allowed)
 {
-	const char *key;
-	json_t *value;
-	json_object_foreach(object, key, value) {
-		bool known = false;
-		for (const char *const *a = allowed; *a; a++)
-			known = known || strcmp(*a, key) == 0;
-		if (!known)
-			return fail(place, key, "unknown field (a typo?)");
-	}
-	return 0;
+	const char *unknown = json_unknown_key(object, allowed);
+	return unknown ? fail(place, unknown, "unknown field (a typo?)") : 0;
 }
 
 static int get_object(struct place *place, json_t *parent, const char *field, bool optional, json_t **out)

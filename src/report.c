@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "jsonkeys.h"
+
 #define SESSION_SECONDS (30 * 60)
 
 static const char *const text_fields[] = {"what", "who", "where", "when", "how"};
@@ -53,16 +55,8 @@ static int check_text(json_t *object, const char *key, const char *shown, size_t
 
 static int check_keys(json_t *object, const char *const *allowed, const char *where, char error[REPORT_ERROR_SIZE])
 {
-	const char *key;
-	json_t *value;
-	json_object_foreach(object, key, value) {
-		bool known = false;
-		for (const char *const *a = allowed; *a; a++)
-			known = known || strcmp(*a, key) == 0;
-		if (!known)
-			return reject(error, "unknown field \"%s%.40s\"", where, key);
-	}
-	return 0;
+	const char *unknown = json_unknown_key(object, allowed);
+	return unknown ? reject(error, "unknown field \"%s%.40s\"", where, unknown) : 0;
 }
 
 static bool plausible_phone(const char *text)

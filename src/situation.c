@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "jsonkeys.h"
 #include "timefmt.h"
 
 __attribute__((format(printf, 2, 3))) static int reject(char error[SITUATION_ERROR_SIZE], const char *fmt, ...)
@@ -105,18 +106,9 @@ static int read_signals(const struct kb *kb, json_t *root, size_t *signals, size
 
 static int check_keys(json_t *root, const char *const *allowed, char error[SITUATION_ERROR_SIZE])
 {
-	const char *key;
-	json_t *value;
-	json_object_foreach(root, key, value) {
-		bool known = false;
-		for (const char *const *a = allowed; *a; a++)
-			known = known || strcmp(*a, key) == 0;
-		if (!known) {
-			char shown[60];
-			return reject(error, "unknown field \"%s\"", quoted(key, shown, sizeof shown));
-		}
-	}
-	return 0;
+	char shown[60];
+	const char *unknown = json_unknown_key(root, allowed);
+	return unknown ? reject(error, "unknown field \"%s\"", quoted(unknown, shown, sizeof shown)) : 0;
 }
 
 void situation_init(struct situation *situation)

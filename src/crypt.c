@@ -6,10 +6,9 @@
 
 static const char base32_alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"; /* Crockford */
 
-/* Receipt hashing: moderate argon2id costs, since the receipt itself carries
- * 100 random bits; the slowness is defence in depth, run in a worker pool. */
-#define RECEIPT_OPSLIMIT 2
-#define RECEIPT_MEMLIMIT (16u * 1024u * 1024u)
+/* BLAKE2b personalisation (16 bytes): keeps the receipt key apart from every
+ * other hash of a receipt, such as the lookup hash. */
+static const unsigned char receipt_key_personal[crypto_generichash_blake2b_PERSONALBYTES] = "meldwijzer rk v1";
 
 int crypt_init(void)
 {
@@ -188,8 +187,8 @@ void crypt_receipt_lookup(const unsigned char server_key[CRYPT_KEY_BYTES], const
 int crypt_receipt_key(const char *canonical, const unsigned char salt[CRYPT_SALT_BYTES],
 		      unsigned char out[CRYPT_KEY_BYTES])
 {
-	return crypto_pwhash(out, CRYPT_KEY_BYTES, canonical, strlen(canonical), salt, RECEIPT_OPSLIMIT,
-			     RECEIPT_MEMLIMIT, crypto_pwhash_ALG_ARGON2ID13);
+	return crypto_generichash_blake2b_salt_personal(out, CRYPT_KEY_BYTES, (const unsigned char *)canonical,
+							strlen(canonical), NULL, 0, salt, receipt_key_personal);
 }
 
 int crypt_seal_for_team(const unsigned char team_public[CRYPT_KEY_BYTES], const unsigned char key[CRYPT_KEY_BYTES],

@@ -29,7 +29,7 @@ static const char permissions_policy[] =
 
 struct deferred_job;
 
-/* A bounded pool of worker threads for slow jobs (argon2id). */
+/* A bounded pool of worker threads for blocking jobs (fsync, database reads). */
 struct worker_pool {
 	pthread_t threads[16];
 	unsigned thread_count;

@@ -47,7 +47,8 @@ struct http_request {
 struct http_cached; /* a prepared response that many requests can share */
 struct http_reply;
 
-/* Slow work (argon2id): a handler sets reply->deferred; the connection then
+/* Blocking work (database writes that wait for fsync, database reads; later
+ * argon2id for staff passwords): a handler sets reply->deferred; the connection then
  * waits while a worker thread runs the job, and the server's own threads go on
  * serving other requests. A full queue answers 503. */
 typedef void (*http_job)(void *app, const struct http_request *request, struct http_reply *reply);

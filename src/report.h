@@ -3,9 +3,9 @@
  * the two-way follow-up, on top of crypt and db.
  *
  * report_input_from_json() is the strict reader of the public API's report
- * (and of the HTML form, converted to the same JSON). Submitting and logging in
- * with a receipt run argon2id: call them from a worker thread, never from a
- * thread that serves other requests. Follow-up sessions are random 256-bit
+ * (and of the HTML form, converted to the same JSON). Submitting waits for the
+ * database's fsync and logging in reads the database: call them from a worker
+ * thread, never from a thread that serves other requests. Follow-up sessions are random 256-bit
  * tokens kept only in memory, with the report key, for 30 minutes; the key is
  * wiped when the session ends.
  */

@@ -739,7 +739,7 @@ static const char *bearer_token(const struct http_request *request)
 	return value + 7;
 }
 
-/* Runs in a worker thread: argon2id for the receipt. */
+/* Runs in a worker thread: the durable submission (waits for fsync). */
 static void job_submit_report(void *app, const struct http_request *request, struct http_reply *reply)
 {
 	struct web *web = app;
@@ -752,7 +752,11 @@ static void job_submit_report(void *app, const struct http_request *request, str
 	}
 	char receipt[CRYPT_RECEIPT_TEXT_SIZE];
 	if (report_submit(web->reporting, &input, receipt)) {
-		reply_json_error(reply, 500, "the report could not be stored; please try again or call 010-236 52 56");
+		const struct kb_channel *essm = kb_channel_by_id(web->kb, "essm");
+		char message[160];
+		snprintf(message, sizeof message, "the report could not be stored; please try again or call %s",
+			 essm ? essm->phone_display : "the advice and reporting point");
+		reply_json_error(reply, 500, message);
 	} else {
 		reply_json(reply, 201, json_pack("{s:s}", "receipt", receipt));
 		crypt_wipe(receipt, sizeof receipt);
@@ -760,7 +764,7 @@ static void job_submit_report(void *app, const struct http_request *request, str
 	report_input_release(&input);
 }
 
-/* Runs in a worker thread: argon2id for the receipt. */
+/* Runs in a worker thread: the receipt login (database read). */
 static void job_followup_login(void *app, const struct http_request *request, struct http_reply *reply)
 {
 	struct web *web = app;

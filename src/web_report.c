@@ -95,6 +95,10 @@ static json_t *report_form_context(struct web *web, enum kb_lang lang, const str
 	if (error_key) {
 		json_object_set_new(page, "error", json_string(web_text(web, lang, error_key)));
 		json_object_set_new(page, "error_what", json_boolean(strcmp(error_key, "report_error_what") == 0));
+		const struct kb_channel *essm = kb_channel_by_id(web->kb, "essm");
+		if (strcmp(error_key, "report_error_storage") == 0 && essm)
+			json_object_set_new(page, "error_call", json_pack("{s:s, s:s}", "display", essm->phone_display,
+									  "tel", essm->phone_tel));
 	}
 	json_object_set_new(context, "page", page);
 	return context;
@@ -163,7 +167,7 @@ static bool read_report_form(struct web *web, const struct http_request *request
 	return valid;
 }
 
-/* Worker thread: argon2id for the receipt, then the receipt page. */
+/* Worker thread: the durable submission, then the receipt page. */
 static void job_submit_form(void *app, const struct http_request *request, struct http_reply *reply)
 {
 	struct web *web = app;
@@ -238,7 +242,7 @@ static void render_followup_view(struct web *web, enum kb_lang lang, const char 
 	web_render(web, "followup_view", context, error_key ? 400 : 200, reply);
 }
 
-/* Worker thread: argon2id for the receipt. */
+/* Worker thread: the receipt login (database read). */
 static void job_followup_form(void *app, const struct http_request *request, struct http_reply *reply)
 {
 	struct web *web = app;

@@ -92,15 +92,23 @@ static void test_receipts(void **state)
 	crypt_receipt_lookup(key_a, canonical, lookup_a);
 	crypt_receipt_lookup(key_b, canonical, lookup_b);
 	assert_memory_not_equal(lookup_a, lookup_b, sizeof lookup_a);
-	/* the slow key is deterministic per salt */
+	/* the receipt key is deterministic per receipt and salt, and differs when either differs */
 	unsigned char salt[CRYPT_SALT_BYTES] = {1, 2, 3};
-	unsigned char slow_a[CRYPT_KEY_BYTES], slow_b[CRYPT_KEY_BYTES];
-	assert_int_equal(crypt_receipt_key(canonical, salt, slow_a), 0);
-	assert_int_equal(crypt_receipt_key(canonical, salt, slow_b), 0);
-	assert_memory_equal(slow_a, slow_b, sizeof slow_a);
+	unsigned char wrap_a[CRYPT_KEY_BYTES], wrap_b[CRYPT_KEY_BYTES];
+	assert_int_equal(crypt_receipt_key(canonical, salt, wrap_a), 0);
+	assert_int_equal(crypt_receipt_key(canonical, salt, wrap_b), 0);
+	assert_memory_equal(wrap_a, wrap_b, sizeof wrap_a);
 	salt[0] = 9;
-	assert_int_equal(crypt_receipt_key(canonical, salt, slow_b), 0);
-	assert_memory_not_equal(slow_a, slow_b, sizeof slow_a);
+	assert_int_equal(crypt_receipt_key(canonical, salt, wrap_b), 0);
+	assert_memory_not_equal(wrap_a, wrap_b, sizeof wrap_a);
+	salt[0] = 1;
+	char other_canonical[CRYPT_RECEIPT_CHARS + 1];
+	assert_true(crypt_normalize_receipt(second, other_canonical));
+	assert_int_equal(crypt_receipt_key(other_canonical, salt, wrap_b), 0);
+	assert_memory_not_equal(wrap_a, wrap_b, sizeof wrap_a);
+	/* and it is not the lookup hash under any of the keys above */
+	assert_memory_not_equal(wrap_a, lookup_a, sizeof wrap_a);
+	assert_memory_not_equal(wrap_a, lookup_b, sizeof wrap_a);
 }
 
 int main(void)

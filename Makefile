@@ -99,8 +99,13 @@ fuzz: deps
 # Benchmark on loopback against nginx in the same run (BENCH_SECONDS per row).
 BENCH_SECONDS ?= 10
 bench: deps
-	@$(MAKE) --no-print-directory all
-	bench/run $(BENCH_SECONDS)
+	@$(MAKE) --no-print-directory all $(BUILD)/bench/sqlite_inserts
+	BUILD=$(BUILD) bench/run $(BENCH_SECONDS)
+
+# The plain-SQLite baseline of the submission benchmark, with the backend's settings.
+$(BUILD)/bench/sqlite_inserts: bench/sqlite_inserts.c src/db_sqlite.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Isrc $< $(ALL_LDFLAGS) $(shell $(PKG_CONFIG) --libs sqlite3) -o $@
 
 install:
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/meldwijzer/data $(DESTDIR)$(PREFIX)/share/man/man1 \

@@ -16,6 +16,7 @@ void config_defaults(struct server_config *config, const char *web_dir)
 	snprintf(config->web_dir, sizeof config->web_dir, "%s", web_dir);
 	snprintf(config->exit_url, sizeof config->exit_url, "https://www.google.com/");
 	config->threads = 0;
+	config->workers = 0;
 	config->connections = 2048;
 	config->connections_per_address = 128;
 	config->timeout_seconds = 15;
@@ -101,6 +102,9 @@ static int on_setting(void *user, const char *section, const char *key, const ch
 		} else if (strcmp(key, "threads") == 0) {
 			bad = parse_number(value, 0, 256, &number);
 			config->threads = (unsigned)number;
+		} else if (strcmp(key, "workers") == 0) {
+			bad = parse_number(value, 0, CONFIG_MAX_WORKERS, &number);
+			config->workers = (unsigned)number;
 		} else {
 			bad = 2;
 		}

@@ -6,6 +6,8 @@
  * [server]  listen = 127.0.0.1:8080     address:port (IPv4 or [IPv6]:port)
  *           public_base_url = http://127.0.0.1:8080   absolute URL the poster's QR codes lead to
  *           threads = 0                  0: one per core
+ *           workers = 0                  blocking jobs (fsync, database reads) at once;
+ *                                        0: four per core, since they mostly wait for the disk
  *           web_dir = web                templates and static files
  *           exit_url = https://www.google.com/   where "quick exit" leads
  * [limits]  connections = 2048           total open connections
@@ -24,6 +26,7 @@
 
 #define CONFIG_ERROR_SIZE 300
 #define CONFIG_TEXT_SIZE 512
+#define CONFIG_MAX_WORKERS 64
 
 struct server_config {
 	char listen_host[CONFIG_TEXT_SIZE];
@@ -32,6 +35,7 @@ struct server_config {
 	char web_dir[CONFIG_TEXT_SIZE];
 	char exit_url[CONFIG_TEXT_SIZE];
 	unsigned threads;
+	unsigned workers;
 	unsigned connections;
 	unsigned connections_per_address;
 	unsigned timeout_seconds;

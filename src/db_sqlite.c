@@ -1,7 +1,13 @@
 /* db backend for SQLite: WAL, synchronous=FULL, one connection behind a mutex
- * (SQLite serialises writers anyway), schema versions in schema_version. */
+ * (SQLite serialises writers anyway), schema versions in schema_version.
+ *
+ * New reports are written with group commit: a submission that arrives while
+ * another transaction is being committed waits, and the next transaction
+ * carries every report that queued up meanwhile. Each report is still durable
+ * before db_insert_report() returns, but one fsync serves several reports. */
 #define _POSIX_C_SOURCE 200809L
 #include "db.h"
+#include "db_sqlite.h"
 
 #include <pthread.h>
 #include <sqlite3.h>
@@ -12,9 +18,21 @@
 
 #define SCHEMA_VERSION 1
 
+/* A report waiting for the next group commit; lives on its submitter's stack. */
+struct pending_insert {
+	const struct db_report *report;
+	int status;
+	bool done;
+	struct pending_insert *next;
+};
+
 struct db {
 	sqlite3 *connection;
-	pthread_mutex_t lock;
+	pthread_mutex_t lock;         /* the connection */
+	pthread_mutex_t queue_lock;   /* the group-commit queue below */
+	pthread_cond_t committed;
+	struct pending_insert *queue; /* newest first; order within a batch does not matter */
+	bool committing;
 	char key_path[4200];
 };
 
@@ -62,10 +80,7 @@ int db_open(struct db **out, const char *url, bool create, char error[DB_ERROR_S
 	}
 	sqlite3_busy_timeout(db->connection, 5000);
 	char *message = NULL;
-	if (sqlite3_exec(db->connection,
-			 "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-			 " PRAGMA secure_delete=ON;",
-			 NULL, NULL, &message) != SQLITE_OK) {
+	if (sqlite3_exec(db->connection, DB_SQLITE_PRAGMAS, NULL, NULL, &message) != SQLITE_OK) {
 		snprintf(error, DB_ERROR_SIZE, "%.200s: %s", url + 7, message ? message : "cannot configure");
 		sqlite3_free(message);
 		sqlite3_close(db->connection);
@@ -73,6 +88,8 @@ int db_open(struct db **out, const char *url, bool create, char error[DB_ERROR_S
 		return -1;
 	}
 	pthread_mutex_init(&db->lock, NULL);
+	pthread_mutex_init(&db->queue_lock, NULL);
+	pthread_cond_init(&db->committed, NULL);
 	*out = db;
 	return 0;
 }
@@ -83,6 +100,8 @@ void db_close(struct db *db)
 		return;
 	sqlite3_close(db->connection);
 	pthread_mutex_destroy(&db->lock);
+	pthread_mutex_destroy(&db->queue_lock);
+	pthread_cond_destroy(&db->committed);
 	free(db);
 }
 
@@ -173,32 +192,86 @@ int db_load_team(struct db *db, struct crypt_team *team)
 	return status;
 }
 
-int db_insert_report(struct db *db, const struct db_report *report)
+static int insert_one(sqlite3_stmt *statement, const struct db_report *report, const char *day)
+{
+	bool ok = sqlite3_bind_text(statement, 1, report->ref, -1, SQLITE_STATIC) == SQLITE_OK &&
+		  sqlite3_bind_text(statement, 2, report->kind, -1, SQLITE_STATIC) == SQLITE_OK &&
+		  sqlite3_bind_text(statement, 3, day, -1, SQLITE_STATIC) == SQLITE_OK &&
+		  sqlite3_bind_text(statement, 4, report->forms, -1, SQLITE_STATIC) == SQLITE_OK &&
+		  sqlite3_bind_text(statement, 5, report->signals, -1, SQLITE_STATIC) == SQLITE_OK &&
+		  sqlite3_bind_blob(statement, 6, report->receipt_lookup, CRYPT_KEY_BYTES, SQLITE_STATIC) == SQLITE_OK &&
+		  sqlite3_bind_blob(statement, 7, report->receipt_salt, CRYPT_SALT_BYTES, SQLITE_STATIC) == SQLITE_OK &&
+		  sqlite3_bind_blob(statement, 8, report->key_for_receipt, CRYPT_WRAPPED_KEY_BYTES, SQLITE_STATIC) ==
+			  SQLITE_OK &&
+		  sqlite3_bind_blob(statement, 9, report->key_for_team, CRYPT_SEALED_KEY_BYTES, SQLITE_STATIC) ==
+			  SQLITE_OK &&
+		  sqlite3_bind_blob(statement, 10, report->content, (int)report->content_len, SQLITE_STATIC) ==
+			  SQLITE_OK &&
+		  sqlite3_step(statement) == SQLITE_DONE;
+	sqlite3_reset(statement);
+	sqlite3_clear_bindings(statement);
+	return ok ? 0 : -1;
+}
+
+/* One transaction for the whole batch. A report that cannot be inserted is
+ * rolled back to its savepoint alone; if the commit fails, all fail. */
+static void commit_batch(struct db *db, struct pending_insert *batch)
 {
 	static const char sql[] =
 		"INSERT INTO reports (ref, kind, status, created_day, forms, signals, receipt_lookup, receipt_salt,"
 		" key_for_receipt, key_for_team, content) VALUES (?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?)";
-	sqlite3_stmt *statement;
+	sqlite3_stmt *statement = NULL;
 	char day[11];
 	today(day);
-	int status = -1;
 	pthread_mutex_lock(&db->lock);
-	if (sqlite3_prepare_v2(db->connection, sql, -1, &statement, NULL) == SQLITE_OK) {
-		if (sqlite3_bind_text(statement, 1, report->ref, -1, SQLITE_STATIC) == SQLITE_OK &&
-		    sqlite3_bind_text(statement, 2, report->kind, -1, SQLITE_STATIC) == SQLITE_OK &&
-		    sqlite3_bind_text(statement, 3, day, -1, SQLITE_STATIC) == SQLITE_OK &&
-		    sqlite3_bind_text(statement, 4, report->forms, -1, SQLITE_STATIC) == SQLITE_OK &&
-		    sqlite3_bind_text(statement, 5, report->signals, -1, SQLITE_STATIC) == SQLITE_OK &&
-		    sqlite3_bind_blob(statement, 6, report->receipt_lookup, CRYPT_KEY_BYTES, SQLITE_STATIC) == SQLITE_OK &&
-		    sqlite3_bind_blob(statement, 7, report->receipt_salt, CRYPT_SALT_BYTES, SQLITE_STATIC) == SQLITE_OK &&
-		    sqlite3_bind_blob(statement, 8, report->key_for_receipt, CRYPT_WRAPPED_KEY_BYTES, SQLITE_STATIC) == SQLITE_OK &&
-		    sqlite3_bind_blob(statement, 9, report->key_for_team, CRYPT_SEALED_KEY_BYTES, SQLITE_STATIC) == SQLITE_OK &&
-		    sqlite3_bind_blob(statement, 10, report->content, (int)report->content_len, SQLITE_STATIC) == SQLITE_OK &&
-		    sqlite3_step(statement) == SQLITE_DONE)
-			status = 0; /* autocommit: durable (synchronous=FULL) once this returns */
-		sqlite3_finalize(statement);
+	bool begun = sqlite3_exec(db->connection, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK;
+	if (begun && sqlite3_prepare_v2(db->connection, sql, -1, &statement, NULL) == SQLITE_OK) {
+		for (struct pending_insert *p = batch; p; p = p->next) {
+			sqlite3_exec(db->connection, "SAVEPOINT one_report", NULL, NULL, NULL);
+			p->status = insert_one(statement, p->report, day);
+			sqlite3_exec(db->connection, p->status ? "ROLLBACK TO one_report; RELEASE one_report"
+							       : "RELEASE one_report",
+				     NULL, NULL, NULL);
+		}
+	}
+	sqlite3_finalize(statement);
+	/* durable (synchronous=FULL) once COMMIT returns */
+	if (!begun || !statement || sqlite3_exec(db->connection, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		if (begun)
+			sqlite3_exec(db->connection, "ROLLBACK", NULL, NULL, NULL);
+		for (struct pending_insert *p = batch; p; p = p->next)
+			p->status = -1;
 	}
 	pthread_mutex_unlock(&db->lock);
+}
+
+int db_insert_report(struct db *db, const struct db_report *report)
+{
+	struct pending_insert mine = {.report = report, .status = -1};
+	pthread_mutex_lock(&db->queue_lock);
+	mine.next = db->queue;
+	db->queue = &mine;
+	while (!mine.done && db->committing)
+		pthread_cond_wait(&db->committed, &db->queue_lock);
+	if (mine.done) { /* a batch that another thread committed carried this report */
+		pthread_mutex_unlock(&db->queue_lock);
+		return mine.status;
+	}
+	/* lead the next commit with everything that is queued, this report included */
+	struct pending_insert *batch = db->queue;
+	db->queue = NULL;
+	db->committing = true;
+	pthread_mutex_unlock(&db->queue_lock);
+	commit_batch(db, batch);
+	pthread_mutex_lock(&db->queue_lock);
+	int status = mine.status;
+	for (struct pending_insert *p = batch, *next; p; p = next) {
+		next = p->next; /* read before `done`: the waiter may return at once */
+		p->done = true;
+	}
+	db->committing = false;
+	pthread_cond_broadcast(&db->committed);
+	pthread_mutex_unlock(&db->queue_lock);
 	return status;
 }
 

@@ -31,7 +31,7 @@ struct deferred_job;
 
 /* A bounded pool of worker threads for blocking jobs (fsync, database reads). */
 struct worker_pool {
-	pthread_t threads[16];
+	pthread_t threads[CONFIG_MAX_WORKERS];
 	unsigned thread_count;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
@@ -537,7 +537,8 @@ struct http_server *http_server_start(const struct server_config *config, http_h
 	pthread_cond_init(&pool->wake, NULL);
 	pthread_mutex_init(&server->salt_lock, NULL);
 	server->salt_hour = -1;
-	pool->thread_count = threads > 16 ? 16 : threads;
+	unsigned workers = config->workers ? config->workers : 4 * (unsigned)(cores > 0 ? cores : 1);
+	pool->thread_count = workers > CONFIG_MAX_WORKERS ? CONFIG_MAX_WORKERS : workers;
 	for (unsigned i = 0; i < pool->thread_count; i++) {
 		if (pthread_create(&pool->threads[i], NULL, worker_main, server) != 0) {
 			pool->thread_count = i;

@@ -126,10 +126,12 @@ static void test_config_file_and_listen(void **state)
 	int fd = mkstemp(path);
 	assert_true(fd >= 0);
 	FILE *file = fdopen(fd, "w");
-	fputs("[server]\npublic_base_url = https://example.org/\n[limits]\nbody_bytes = 9000\nfields = 7\n", file);
+	fputs("[server]\npublic_base_url = https://example.org/\nworkers = 12\n[limits]\nbody_bytes = 9000\nfields = 7\n",
+	      file);
 	fclose(file);
 	assert_int_equal(config_load_file(&config, path, error), 0);
 	assert_string_equal(config.public_base_url, "https://example.org");
+	assert_int_equal(config.workers, 12);
 	assert_int_equal(config.body_bytes, 9000);
 	assert_int_equal(config.fields, 7);
 	file = fopen(path, "w");
@@ -137,6 +139,11 @@ static void test_config_file_and_listen(void **state)
 	fclose(file);
 	assert_int_equal(config_load_file(&config, path, error), -1);
 	assert_non_null(strstr(error, "line 3: bad value for limits.body_bytes"));
+	file = fopen(path, "w");
+	fputs("[server]\nworkers = 65\n", file); /* more than CONFIG_MAX_WORKERS */
+	fclose(file);
+	assert_int_equal(config_load_file(&config, path, error), -1);
+	assert_non_null(strstr(error, "line 2: bad value for server.workers"));
 	file = fopen(path, "w");
 	fputs("[server]\nlisten_adress = 1\n", file);
 	fclose(file);

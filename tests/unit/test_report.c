@@ -1,6 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "test_support.h"
 
+#include <pthread.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -174,12 +175,121 @@ static void test_bad_reports_name_the_field(void **state)
 	free(big);
 }
 
+/* Group commit: reports submitted from many threads at once are each stored
+ * (and only once), and each receipt opens its own report. */
+#define SUBMITTERS 8
+#define REPORTS_EACH 10
+struct submitter {
+	struct fixture *f;
+	int index;
+	int failures;
+	char receipts[REPORTS_EACH][CRYPT_RECEIPT_TEXT_SIZE];
+};
+
+static void *submit_many(void *arg)
+{
+	struct submitter *s = arg;
+	for (int i = 0; i < REPORTS_EACH; i++) {
+		char json[128], error[REPORT_ERROR_SIZE];
+		struct report_input input;
+		snprintf(json, sizeof json, "{\"what\": \"melding %d-%d\"}", s->index, i);
+		if (read_input(s->f, json, &input, error) || report_submit(&s->f->reporting, &input, s->receipts[i]))
+			s->failures++;
+		report_input_release(&input);
+	}
+	return NULL;
+}
+
+static void count_report(void *ctx, const struct db_report *report)
+{
+	(void)report;
+	++*(int *)ctx;
+}
+
+static void test_concurrent_submissions(void **state)
+{
+	struct fixture *f = *state;
+	struct submitter submitters[SUBMITTERS];
+	pthread_t threads[SUBMITTERS];
+	for (int t = 0; t < SUBMITTERS; t++) {
+		submitters[t] = (struct submitter){.f = f, .index = t};
+		assert_int_equal(pthread_create(&threads[t], NULL, submit_many, &submitters[t]), 0);
+	}
+	for (int t = 0; t < SUBMITTERS; t++)
+		pthread_join(threads[t], NULL);
+	int stored = 0;
+	assert_int_equal(db_list_reports(f->db, count_report, &stored), 0);
+	assert_int_equal(stored, SUBMITTERS * REPORTS_EACH);
+	for (int t = 0; t < SUBMITTERS; t++) {
+		assert_int_equal(submitters[t].failures, 0);
+		for (int i = 0; i < REPORTS_EACH; i++) {
+			char token[REPORT_TOKEN_SIZE], expected[32];
+			json_t *report = NULL;
+			assert_int_equal(report_login(&f->reporting, submitters[t].receipts[i], token), 0);
+			assert_int_equal(report_followup(&f->reporting, token, &report), 0);
+			snprintf(expected, sizeof expected, "melding %d-%d", t, i);
+			assert_string_equal(json_string_value(json_object_get(report, "what")), expected);
+			json_decref(report);
+		}
+	}
+}
+
+/* A report that cannot be stored (here: a reference already in use) fails on
+ * its own; reports committed in the same batch are not affected. */
+struct raw_insert {
+	struct db *db;
+	struct db_report row;
+	int status;
+};
+
+static void *insert_raw(void *arg)
+{
+	struct raw_insert *insert = arg;
+	insert->status = db_insert_report(insert->db, &insert->row);
+	return NULL;
+}
+
+static void test_failed_insert_fails_alone(void **state)
+{
+	struct fixture *f = *state;
+	enum { INSERTS = 12 };
+	static struct raw_insert inserts[INSERTS];
+	static unsigned char content[] = "opaque";
+	pthread_t threads[INSERTS];
+	for (int i = 0; i < INSERTS; i++) {
+		memset(&inserts[i], 0, sizeof inserts[i]);
+		inserts[i].db = f->db;
+		/* every third row reuses the reference of row 0 */
+		snprintf(inserts[i].row.ref, DB_REF_SIZE, "%032d", i % 3 == 0 ? 0 : i);
+		snprintf(inserts[i].row.kind, sizeof inserts[i].row.kind, "report");
+		crypt_random(inserts[i].row.receipt_lookup, CRYPT_KEY_BYTES);
+		inserts[i].row.content = content;
+		inserts[i].row.content_len = sizeof content;
+	}
+	for (int i = 0; i < INSERTS; i++)
+		assert_int_equal(pthread_create(&threads[i], NULL, insert_raw, &inserts[i]), 0);
+	int failed = 0;
+	for (int i = 0; i < INSERTS; i++) {
+		pthread_join(threads[i], NULL);
+		if (i % 3 != 0)
+			assert_int_equal(inserts[i].status, 0);
+		failed += inserts[i].status != 0;
+	}
+	/* of the four rows with reference 0, exactly one is stored */
+	assert_int_equal(failed, 3);
+	int stored = 0;
+	assert_int_equal(db_list_reports(f->db, count_report, &stored), 0);
+	assert_int_equal(stored, INSERTS - 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_submit_follow_up_and_answer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_message_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_reports_name_the_field, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_concurrent_submissions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failed_insert_fails_alone, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

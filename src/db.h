@@ -60,6 +60,10 @@ __attribute__((warn_unused_result)) int db_initialise(struct db *db, const struc
 						      char error[DB_ERROR_SIZE]);
 /* 1 when initialised, 0 when not, -1 on error. */
 int db_is_initialised(struct db *db);
+/* Brings an initialised database to this program's schema version (the
+ * migrations not yet applied, in one transaction); refuses a database that a
+ * newer program made. */
+__attribute__((warn_unused_result)) int db_upgrade(struct db *db, char error[DB_ERROR_SIZE]);
 __attribute__((warn_unused_result)) int db_load_team(struct db *db, struct crypt_team *team);
 
 __attribute__((warn_unused_result)) int db_insert_report(struct db *db, const struct db_report *report);

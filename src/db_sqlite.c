@@ -126,6 +126,60 @@ int db_is_initialised(struct db *db)
 	return result;
 }
 
+/* Runs migrations[from..] inside the caller's transaction; holds db->lock. */
+static int apply_migrations(struct db *db, int from, char **message)
+{
+	for (int v = from; v < SCHEMA_VERSION; v++) {
+		if (sqlite3_exec(db->connection, migrations[v], NULL, NULL, message) != SQLITE_OK)
+			return -1;
+	}
+	return 0;
+}
+
+static int set_version(struct db *db, char **message)
+{
+	char sql[80];
+	snprintf(sql, sizeof sql, "UPDATE schema_version SET version = %d", SCHEMA_VERSION);
+	return sqlite3_exec(db->connection, sql, NULL, NULL, message) == SQLITE_OK ? 0 : -1;
+}
+
+int db_upgrade(struct db *db, char error[DB_ERROR_SIZE])
+{
+	sqlite3_stmt *statement;
+	char *message = NULL;
+	int version = -1, status = -1;
+	pthread_mutex_lock(&db->lock);
+	if (sqlite3_exec(db->connection, "BEGIN IMMEDIATE", NULL, NULL, &message) != SQLITE_OK)
+		goto done;
+	if (sqlite3_prepare_v2(db->connection, "SELECT version FROM schema_version", -1, &statement, NULL) == SQLITE_OK) {
+		if (sqlite3_step(statement) == SQLITE_ROW)
+			version = sqlite3_column_int(statement, 0);
+		sqlite3_finalize(statement);
+	}
+	if (version < 0 || version > SCHEMA_VERSION) {
+		snprintf(error, DB_ERROR_SIZE,
+			 version < 0 ? "the database has no schema version"
+				     : "the database was made by a newer meldwijzer (schema version %d; this one knows up to %d)",
+			 version, SCHEMA_VERSION);
+		sqlite3_exec(db->connection, "ROLLBACK", NULL, NULL, NULL);
+		pthread_mutex_unlock(&db->lock);
+		return -1;
+	}
+	if (apply_migrations(db, version, &message) || set_version(db, &message) ||
+	    sqlite3_exec(db->connection, "COMMIT", NULL, NULL, &message) != SQLITE_OK)
+		goto done;
+	status = 0;
+done:
+	if (status) {
+		snprintf(error, DB_ERROR_SIZE, "cannot upgrade the database: %s",
+			 message ? message : sqlite3_errmsg(db->connection));
+		sqlite3_exec(db->connection, "ROLLBACK", NULL, NULL, NULL);
+	}
+	sqlite3_free(message);
+	pthread_mutex_unlock(&db->lock);
+	return status;
+}
+
 int db_initialise(struct db *db, const struct crypt_team *team, char error[DB_ERROR_SIZE])
 {
 	int initialised = db_is_initialised(db);
@@ -140,10 +194,8 @@ int db_initialise(struct db *db, const struct crypt_team *team, char error[DB_ER
 	if (sqlite3_exec(db->connection, "BEGIN IMMEDIATE; CREATE TABLE schema_version (version INTEGER NOT NULL);", NULL,
 			 NULL, &message) != SQLITE_OK)
 		goto done;
-	for (int v = 0; v < SCHEMA_VERSION; v++) {
-		if (sqlite3_exec(db->connection, migrations[v], NULL, NULL, &message) != SQLITE_OK)
-			goto done;
-	}
+	if (apply_migrations(db, 0, &message))
+		goto done;
 	if (sqlite3_prepare_v2(db->connection,
 			       "INSERT INTO team (id, public_key, secret_by_recovery) VALUES (1, ?, ?)", -1, &statement,
 			       NULL) != SQLITE_OK ||
@@ -151,9 +203,8 @@ int db_initialise(struct db *db, const struct crypt_team *team, char error[DB_ER
 	    sqlite3_bind_blob(statement, 2, team->wrapped_secret, CRYPT_WRAPPED_KEY_BYTES, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_step(statement) != SQLITE_DONE)
 		goto done;
-	char insert_version[80];
-	snprintf(insert_version, sizeof insert_version, "INSERT INTO schema_version VALUES (%d); COMMIT;", SCHEMA_VERSION);
-	if (sqlite3_exec(db->connection, insert_version, NULL, NULL, &message) != SQLITE_OK)
+	if (sqlite3_exec(db->connection, "INSERT INTO schema_version VALUES (0)", NULL, NULL, &message) != SQLITE_OK ||
+	    set_version(db, &message) || sqlite3_exec(db->connection, "COMMIT", NULL, NULL, &message) != SQLITE_OK)
 		goto done;
 	status = 0;
 done:

@@ -227,6 +227,9 @@ int reporting_open(struct reporting *reporting, const struct kb *kb, struct db *
 	reporting->db = db;
 	if (db_is_initialised(db) != 1)
 		return reject(error, "the database is not initialised: run 'meldwijzer init --db URL' first");
+	char db_error[DB_ERROR_SIZE];
+	if (db_upgrade(db, db_error))
+		return reject(error, "%s", db_error);
 	if (db_load_team(db, &reporting->team))
 		return reject(error, "the database has no team keys");
 	int fd = open(db_key_path(db), O_RDONLY);

@@ -2,6 +2,7 @@
 #include "test_support.h"
 
 #include <pthread.h>
+#include <sqlite3.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -282,6 +283,31 @@ static void test_failed_insert_fails_alone(void **state)
 	assert_int_equal(stored, INSERTS - 3);
 }
 
+/* A database that a newer program made is refused, with both versions named;
+ * one at this version opens (and is left as it is). */
+static void set_schema_version(struct fixture *f, int version)
+{
+	sqlite3 *raw;
+	char sql[64];
+	assert_int_equal(sqlite3_open(f->url + strlen("sqlite:"), &raw), SQLITE_OK);
+	snprintf(sql, sizeof sql, "UPDATE schema_version SET version = %d", version);
+	assert_int_equal(sqlite3_exec(raw, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+}
+
+static void test_schema_versions(void **state)
+{
+	struct fixture *f = *state;
+	char error[REPORT_ERROR_SIZE];
+	struct reporting again;
+	set_schema_version(f, 99);
+	assert_int_equal(reporting_open(&again, &f->kb, f->db, error), -1);
+	assert_non_null(strstr(error, "newer meldwijzer (schema version 99; this one knows up to 1)"));
+	set_schema_version(f, 1);
+	assert_int_equal(reporting_open(&again, &f->kb, f->db, error), 0);
+	reporting_close(&again);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -290,6 +316,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_reports_name_the_field, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_submissions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failed_insert_fails_alone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_schema_versions, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

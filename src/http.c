@@ -484,6 +484,50 @@ static void log_without_details(void *cls, const char *fmt, va_list ap)
 	fprintf(stderr, "meldwijzer: http: %s\n", line);
 }
 
+/* Lets the workers finish what is queued, then ends them. The pool stays
+ * usable (a job offered now is refused) until free_server_locks(). */
+static void stop_workers(struct http_server *server)
+{
+	struct worker_pool *pool = &server->pool;
+	pthread_mutex_lock(&pool->lock);
+	pool->stopping = true;
+	pthread_cond_broadcast(&pool->wake);
+	pthread_mutex_unlock(&pool->lock);
+	for (unsigned i = 0; i < pool->thread_count; i++)
+		pthread_join(pool->threads[i], NULL);
+	pool->thread_count = 0;
+}
+
+/* Only once no MHD thread can run any more. */
+static void free_server_locks(struct http_server *server)
+{
+	pthread_mutex_destroy(&server->pool.lock);
+	pthread_cond_destroy(&server->pool.wake);
+	pthread_mutex_destroy(&server->salt_lock);
+}
+
+/* Starts the worker pool (and the salt lock); 0 when at least one worker runs. */
+static int start_workers(struct http_server *server, unsigned workers)
+{
+	struct worker_pool *pool = &server->pool;
+	pthread_mutex_init(&pool->lock, NULL);
+	pthread_cond_init(&pool->wake, NULL);
+	pthread_mutex_init(&server->salt_lock, NULL);
+	server->salt_hour = -1;
+	pool->thread_count = workers > CONFIG_MAX_WORKERS ? CONFIG_MAX_WORKERS : workers;
+	for (unsigned i = 0; i < pool->thread_count; i++) {
+		if (pthread_create(&pool->threads[i], NULL, worker_main, server) != 0) {
+			pool->thread_count = i;
+			break;
+		}
+	}
+	if (pool->thread_count == 0) {
+		free_server_locks(server);
+		return -1;
+	}
+	return 0;
+}
+
 struct http_server *http_server_start(const struct server_config *config, http_handler handler,
 				      http_error_page error_page, void *app, char *error, size_t error_size)
 {
@@ -516,6 +560,12 @@ struct http_server *http_server_start(const struct server_config *config, http_h
 	}
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	unsigned threads = config->threads ? config->threads : (unsigned)(cores > 0 ? cores : 1);
+	/* the pool exists before MHD can hand it a job */
+	if (start_workers(server, config->workers ? config->workers : 4 * (unsigned)(cores > 0 ? cores : 1))) {
+		snprintf(error, error_size, "cannot start the worker threads");
+		free(server);
+		return NULL;
+	}
 
 	server->daemon = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, server, MHD_OPTION_EXTERNAL_LOGGER, log_without_details, NULL,
@@ -529,21 +579,10 @@ struct http_server *http_server_start(const struct server_config *config, http_h
 	if (!server->daemon) {
 		snprintf(error, error_size, "cannot listen on %.200s port %u (in use, or not allowed)",
 			 config->listen_host, config->port);
+		stop_workers(server);
+		free_server_locks(server);
 		free(server);
 		return NULL;
-	}
-	struct worker_pool *pool = &server->pool;
-	pthread_mutex_init(&pool->lock, NULL);
-	pthread_cond_init(&pool->wake, NULL);
-	pthread_mutex_init(&server->salt_lock, NULL);
-	server->salt_hour = -1;
-	unsigned workers = config->workers ? config->workers : 4 * (unsigned)(cores > 0 ? cores : 1);
-	pool->thread_count = workers > CONFIG_MAX_WORKERS ? CONFIG_MAX_WORKERS : workers;
-	for (unsigned i = 0; i < pool->thread_count; i++) {
-		if (pthread_create(&pool->threads[i], NULL, worker_main, server) != 0) {
-			pool->thread_count = i;
-			break;
-		}
 	}
 	return server;
 }
@@ -552,20 +591,12 @@ void http_server_stop(struct http_server *server)
 {
 	if (!server)
 		return;
-	struct worker_pool *pool = &server->pool;
 	/* stop accepting, let the workers finish what is queued, then stop MHD
 	 * (suspended connections must be resumed before MHD can stop) */
 	MHD_quiesce_daemon(server->daemon);
-	pthread_mutex_lock(&pool->lock);
-	pool->stopping = true;
-	pthread_cond_broadcast(&pool->wake);
-	pthread_mutex_unlock(&pool->lock);
-	for (unsigned i = 0; i < pool->thread_count; i++)
-		pthread_join(pool->threads[i], NULL);
+	stop_workers(server);
 	MHD_stop_daemon(server->daemon);
-	pthread_mutex_destroy(&pool->lock);
-	pthread_cond_destroy(&pool->wake);
-	pthread_mutex_destroy(&server->salt_lock);
+	free_server_locks(server);
 	crypt_wipe(server->client_salt, sizeof server->client_salt);
 	free(server);
 }

@@ -3,7 +3,8 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import net from "node:net";
-import { startServer, allPages } from "../support.mjs";
+import { spawnSync } from "node:child_process";
+import { startServer, allPages, binary } from "../support.mjs";
 
 let server;
 const agent = "meldwijzer-test-agent-7f3a";
@@ -201,4 +202,11 @@ test("the logs hold nothing about the client", async () => {
   assert.doesNotMatch(output, /wegwijzer|danger|broken/);
   const lines = output.trim().split("\n").filter((line) => !line.startsWith("meldwijzer: serving on"));
   assert.deepEqual(lines.filter((line) => /127\.0\.0\.1/.test(line)), [], "no client address in the log");
+});
+
+test("a port in use is a clear start error, not a hang", () => {
+  const second = spawnSync(binary, ["serve", "--listen", `127.0.0.1:${server.port}`, "--db", server.database],
+    { encoding: "utf8", timeout: 30000 });
+  assert.equal(second.status, 1);
+  assert.match(second.stderr, new RegExp(`cannot listen on 127\\.0\\.0\\.1 port ${server.port} \\(in use`));
 });

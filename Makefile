@@ -78,7 +78,7 @@ run: deps
 # template fuzzer the real templates in web/templates.
 FUZZ_SECONDS ?= 30
 FUZZ_TARGETS = $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(CORE_SOURCES)
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(CORE_SOURCES) $(wildcard tests/fuzz/*.h)
 	@mkdir -p $(@D)
 	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -Isrc $(shell $(PKG_CONFIG) --cflags $(LIBS_PKG)) \
 		-DTEST_DATADIR='"$(CURDIR)/data"' $< $(CORE_SOURCES) $(LIBS) -o $@

@@ -1,27 +1,7 @@
 /* libFuzzer target: the reader of online reports (the API's JSON body). */
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
+#include "with_real_kb.h"
 
-#include "kb.h"
 #include "report.h"
-
-static struct kb kb;
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	struct kb_error error;
-	if (kb_load(&kb, TEST_DATADIR, &error)) {
-		fprintf(stderr, "%s\n", error.message);
-		abort();
-	}
-	return 0;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -1,31 +1,11 @@
 /* libFuzzer target: the situation and assess readers, then route and assess on
  * whatever they accept, against the real knowledge base. */
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
+#include "with_real_kb.h"
 
 #include "assess.h"
 #include "contract.h"
-#include "kb.h"
 #include "route.h"
 #include "situation.h"
-
-static struct kb kb;
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	struct kb_error error;
-	if (kb_load(&kb, TEST_DATADIR, &error)) {
-		fprintf(stderr, "%s\n", error.message);
-		abort();
-	}
-	return 0;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -165,7 +165,8 @@ int db_upgrade(struct db *db, char error[DB_ERROR_SIZE])
 		pthread_mutex_unlock(&db->lock);
 		return -1;
 	}
-	if (apply_migrations(db, version, &message) || set_version(db, &message) ||
+	/* nothing is written when the database is current */
+	if ((version < SCHEMA_VERSION && (apply_migrations(db, version, &message) || set_version(db, &message))) ||
 	    sqlite3_exec(db->connection, "COMMIT", NULL, NULL, &message) != SQLITE_OK)
 		goto done;
 	status = 0;

@@ -506,14 +506,10 @@ static void free_server_locks(struct http_server *server)
 	pthread_mutex_destroy(&server->salt_lock);
 }
 
-/* Starts the worker pool (and the salt lock); 0 when at least one worker runs. */
+/* Starts the worker threads (the locks exist already); 0 when at least one runs. */
 static int start_workers(struct http_server *server, unsigned workers)
 {
 	struct worker_pool *pool = &server->pool;
-	pthread_mutex_init(&pool->lock, NULL);
-	pthread_cond_init(&pool->wake, NULL);
-	pthread_mutex_init(&server->salt_lock, NULL);
-	server->salt_hour = -1;
 	pool->thread_count = workers > CONFIG_MAX_WORKERS ? CONFIG_MAX_WORKERS : workers;
 	for (unsigned i = 0; i < pool->thread_count; i++) {
 		if (pthread_create(&pool->threads[i], NULL, worker_main, server) != 0) {
@@ -521,11 +517,7 @@ static int start_workers(struct http_server *server, unsigned workers)
 			break;
 		}
 	}
-	if (pool->thread_count == 0) {
-		free_server_locks(server);
-		return -1;
-	}
-	return 0;
+	return pool->thread_count > 0 ? 0 : -1;
 }
 
 struct http_server *http_server_start(const struct server_config *config, http_handler handler,
@@ -558,11 +550,17 @@ struct http_server *http_server_start(const struct server_config *config, http_h
 		free(server);
 		return NULL;
 	}
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	unsigned threads = config->threads ? config->threads : (unsigned)(cores > 0 ? cores : 1);
-	/* the pool exists before MHD can hand it a job */
-	if (start_workers(server, config->workers ? config->workers : 4 * (unsigned)(cores > 0 ? cores : 1))) {
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned cores = online > 0 ? (unsigned)online : 1;
+	unsigned threads = config->threads ? config->threads : cores;
+	/* the locks and the pool exist before MHD can hand them a request */
+	pthread_mutex_init(&server->pool.lock, NULL);
+	pthread_cond_init(&server->pool.wake, NULL);
+	pthread_mutex_init(&server->salt_lock, NULL);
+	server->salt_hour = -1;
+	if (start_workers(server, config->workers ? config->workers : 4 * cores)) {
 		snprintf(error, error_size, "cannot start the worker threads");
+		free_server_locks(server);
 		free(server);
 		return NULL;
 	}

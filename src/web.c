@@ -752,10 +752,9 @@ static void job_submit_report(void *app, const struct http_request *request, str
 	}
 	char receipt[CRYPT_RECEIPT_TEXT_SIZE];
 	if (report_submit(web->reporting, &input, receipt)) {
-		const struct kb_channel *essm = kb_channel_by_id(web->kb, "essm");
-		char message[160];
+		char message[160]; /* kb_load() guarantees the essm channel */
 		snprintf(message, sizeof message, "the report could not be stored; please try again or call %s",
-			 essm ? essm->phone_display : "the advice and reporting point");
+			 kb_channel_by_id(web->kb, "essm")->phone_display);
 		reply_json_error(reply, 500, message);
 	} else {
 		reply_json(reply, 201, json_pack("{s:s}", "receipt", receipt));

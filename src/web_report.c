@@ -95,8 +95,8 @@ static json_t *report_form_context(struct web *web, enum kb_lang lang, const str
 	if (error_key) {
 		json_object_set_new(page, "error", json_string(web_text(web, lang, error_key)));
 		json_object_set_new(page, "error_what", json_boolean(strcmp(error_key, "report_error_what") == 0));
-		const struct kb_channel *essm = kb_channel_by_id(web->kb, "essm");
-		if (strcmp(error_key, "report_error_storage") == 0 && essm)
+		const struct kb_channel *essm = kb_channel_by_id(web->kb, "essm"); /* kb_load() guarantees it */
+		if (strcmp(error_key, "report_error_storage") == 0)
 			json_object_set_new(page, "error_call", json_pack("{s:s, s:s}", "display", essm->phone_display,
 									  "tel", essm->phone_tel));
 	}

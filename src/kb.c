@@ -330,6 +330,7 @@ static int load_indicators(struct kb *kb, json_t *doc, struct form_rule rules[KB
 			if (c < 0)
 				return fail(&place, "confidence", "must be \"inherit\", \"low\", \"medium\" or \"high\"");
 			rule->confidence = (enum kb_confidence)c;
+			kb->form_provisional[form] = rule->confidence == KB_CONFIDENCE_LOW;
 		}
 		for (size_t j = 0; j < json_array_size(overrides); j++) {
 			json_t *override = json_array_get(overrides, j);
@@ -431,7 +432,7 @@ static int load_signals(struct kb *kb, json_t *doc, const struct form_rule rules
 		struct kb_signal *signal = &kb->signals[i];
 		kb->signal_count = i + 1; /* so kb_release() frees what this entry allocates */
 		if (read_entry(&place, signals, i, "signal",
-			       (const char *const[]){"id", "forms", "profiles", "text", "indicators", "source", NULL},
+			       (const char *const[]){"id", "forms", "profiles", "text", "indicators", "act", "source", NULL},
 			       &entry, &signal->id))
 			return -1;
 		if (get_texts(&place, entry, "text", false, signal->text))
@@ -460,6 +461,18 @@ static int load_signals(struct kb *kb, json_t *doc, const struct form_rule rules
 			return fail(&place, "forms", "must name at least one form");
 		if (!signal->profiles)
 			return fail(&place, "profiles", "must name at least one profile");
+		json_t *acts = json_object_get(entry, "act");
+		if (acts && get_array(&place, entry, "act", &acts))
+			return -1;
+		for (size_t j = 0; acts && j < json_array_size(acts); j++) {
+			json_t *value = json_array_get(acts, j);
+			int form = json_is_string(value) ? index_of(form_ids, KB_FORM_COUNT, json_string_value(value)) : -1;
+			if (form != KB_FORM_SEXUAL && form != KB_FORM_CRIMINAL)
+				return fail(&place, "act", "entry %zu must be \"sexual\" or \"criminal\"", j + 1);
+			if (!(signal->forms & (1u << form)))
+				return fail(&place, "act", "\"%s\" is not among the signal's forms", form_ids[form]);
+			signal->acts |= 1u << form;
+		}
 
 		struct strbuf joined;
 		strbuf_init(&joined, 8 * KB_TEXT_CAP);
@@ -529,7 +542,8 @@ static int load_signals(struct kb *kb, json_t *doc, const struct form_rule rules
 
 /* ---- channels.json ---- */
 
-static const char *const channel_fact_names[] = {"phone", "url", "purpose", "anonymity", "cost", "hours", "region", NULL};
+static const char *const channel_fact_names[] = {"phone", "url", "url_en", "purpose", "anonymity", "cost", "hours",
+						 "region", NULL};
 
 static int load_hours(struct place *place, json_t *entry, struct opening_hours *hours)
 {
@@ -599,7 +613,7 @@ static int check_channel_facts(struct place *place, json_t *entry, json_t *sourc
 	const char *name;
 	json_t *fact;
 	json_object_foreach(facts, name, fact) {
-		if (index_of(channel_fact_names, 7, name) < 0)
+		if (index_of(channel_fact_names, (int)(sizeof channel_fact_names / sizeof *channel_fact_names) - 1, name) < 0)
 			return fail(place, "facts", "\"%s\" is not a fact a channel has", name);
 		if (!json_is_object(fact) ||
 		    check_keys(place, fact, (const char *const[]){"source", "confidence", "note", NULL}))
@@ -634,8 +648,8 @@ static int load_channels(struct kb *kb, json_t *doc, struct kb_error *err)
 		json_t *entry;
 		struct kb_channel *channel = &kb->channels[i];
 		if (read_entry(&place, channels, i, "channel",
-			       (const char *const[]){"id", "name", "full_name", "phone", "url", "region", "purpose",
-						     "anonymity", "cost", "hours", "facts", NULL},
+			       (const char *const[]){"id", "name", "full_name", "phone", "url", "url_en", "region",
+						     "purpose", "anonymity", "cost", "hours", "facts", NULL},
 			       &entry, &channel->id))
 			return -1;
 		json_t *phone;
@@ -645,7 +659,9 @@ static int load_channels(struct kb *kb, json_t *doc, struct kb_error *err)
 		    check_keys(&place, phone, (const char *const[]){"display", "tel", NULL}) ||
 		    get_string(&place, phone, "display", false, 40, &channel->phone_display) ||
 		    get_string(&place, phone, "tel", false, 40, &channel->phone_tel) ||
+		    get_string(&place, entry, "full_name", true, 200, &channel->full_name) ||
 		    get_string(&place, entry, "url", true, 400, &channel->url) ||
+		    get_string(&place, entry, "url_en", true, 400, &channel->url_en) ||
 		    get_string(&place, entry, "region", false, KB_ID_CAP, &region) ||
 		    get_texts(&place, entry, "purpose", false, channel->purpose) ||
 		    get_texts(&place, entry, "anonymity", true, channel->anonymity) ||
@@ -660,6 +676,8 @@ static int load_channels(struct kb *kb, json_t *doc, struct kb_error *err)
 		}
 		if (channel->url && strncmp(channel->url, "https://", 8) != 0)
 			return fail(&place, "url", "must start with https://");
+		if (channel->url_en && strncmp(channel->url_en, "https://", 8) != 0)
+			return fail(&place, "url_en", "must start with https://");
 		if (strcmp(region, "nl") != 0 && strcmp(region, "rotterdam") != 0)
 			return fail(&place, "region", "must be \"nl\" or \"rotterdam\"");
 		channel->rotterdam_region_only = strcmp(region, "rotterdam") == 0;

@@ -58,6 +58,11 @@ struct kb_signal {
 	const char *id;
 	unsigned forms;                /* bit (1 << kb_form) */
 	unsigned profiles;             /* bit (1 << kb_profile): whom the signal describes */
+	/* bit (1 << kb_form): the signal describes the exploitation itself in that
+	 * form (sexual acts arranged by others, crimes done for others: art. 273f
+	 * lid 2 Sr). For a minor no means are needed, so one such signal is reason
+	 * to report. Always a subset of `forms`. */
+	unsigned acts;
 	const char *text[KB_LANG_COUNT];
 	struct kb_weight *weights;     /* none: a non-specific signal (concern only) */
 	size_t weight_count;
@@ -69,7 +74,9 @@ struct kb_channel {
 	const char *name[KB_LANG_COUNT];
 	const char *phone_display;
 	const char *phone_tel;         /* "tel:..." */
+	const char *full_name;         /* the organisation's full name, or NULL */
 	const char *url;               /* online form, or NULL */
+	const char *url_en;            /* information in English, or NULL */
 	bool rotterdam_region_only;
 	const char *purpose[KB_LANG_COUNT];
 	const char *anonymity[KB_LANG_COUNT]; /* NULL when no source speaks of it */
@@ -85,6 +92,9 @@ struct kb {
 	size_t signal_count;
 	struct kb_channel *channels;
 	size_t channel_count;
+	/* true: the form's weights are borrowed from another list (confidence low
+	 * in ilo_indicators.json's form rule), so its weighing is provisional */
+	bool form_provisional[KB_FORM_COUNT];
 	char **owned_strings;
 	size_t owned_string_count;
 };

@@ -1,16 +1,29 @@
 /*
- * assess: weighs observed signals with the ILO/EC rule (Operational
- * indicators of trafficking in human beings, 2009), per form of exploitation,
- * for the person's profile (adult or minor).
+ * assess: weighs observed signals per form of exploitation and turns the
+ * weighing into an action level that a social worker at an advice point would
+ * sign off (docs/assessment.md states every rule with its source).
  *
- * Per form and dimension it counts the strong, medium and weak indicators
- * that the signals point to (each indicator once, however many signals point
- * to it) and tells whether the dimension is positive. A form is *indicated*
- * when the combination rule holds. This is a guide for the people who judge,
- * never a verdict: callers must word it that way.
+ * Two results per form:
+ * - `indicated`: the strict ILO/EC rule (Operational indicators of trafficking
+ *   in human beings, 2009) for the profile weighed: per dimension, count the
+ *   strong, medium and weak indicators the signals point to (each indicator
+ *   once); adults need recruitment AND exploitation AND coercion or abuse of
+ *   vulnerability at destination, minors exploitation alone.
+ * - `level`: what to do. REPORT when the strict rule holds; for a minor when
+ *   one signal describes the exploitation act itself (art. 273f lid 1 sub 2
+ *   and 5, lid 2 Sr: no means needed); for an adult when exploitation (or the
+ *   act) and coercion or abuse of vulnerability at destination are there, the
+ *   recruitment story unknown (lid 1 sub 4 needs no recruitment act).
+ *   DISCUSS with the advice point when any dimension is positive, any strong
+ *   indicator, two medium ones or an act signal is there. WATCH when only
+ *   weak signs or concern signals are there. NONE otherwise.
  *
- * Pure: no I/O, no globals. The result owns its explanation array; release it
- * with assess_result_release().
+ * With the age unknown both profiles are weighed and each form takes the
+ * profile with the higher level (the minor profile on a tie).
+ *
+ * This is a guide for the people who judge, never a verdict: callers must word
+ * it that way. Pure: no I/O, no globals. The result owns its explanation
+ * array; release it with assess_result_release().
  */
 #ifndef MELDWIJZER_ASSESS_H
 #define MELDWIJZER_ASSESS_H
@@ -20,19 +33,41 @@
 
 #include "kb.h"
 
+enum assess_level { ASSESS_LEVEL_NONE, ASSESS_LEVEL_WATCH, ASSESS_LEVEL_DISCUSS, ASSESS_LEVEL_REPORT };
+
+/* Why a form has its level; callers pick their sentence by it. */
+enum assess_basis {
+	ASSESS_BASIS_NOTHING,            /* none: no signal for this form */
+	ASSESS_BASIS_CONCERN_ONLY,       /* watch: only signals that also have other causes */
+	ASSESS_BASIS_WEAK_SIGNS,         /* watch: weak signs or a single medium one */
+	ASSESS_BASIS_SERIOUS_SIGNS,      /* discuss: strong signs, a positive dimension or an act */
+	ASSESS_BASIS_ADULT_EXPLOITATION, /* report: exploitation and coercion, recruitment unknown */
+	ASSESS_BASIS_MINOR_ACT,          /* report: a minor and a sign of the exploitation act itself */
+	ASSESS_BASIS_ILO_RULE,           /* report: the strict ILO combination rule holds */
+};
+
 struct assess_dimension {
 	unsigned strong, medium, weak;
 	bool positive;
 };
 
 struct assess_form {
+	enum kb_profile profile;       /* the profile these numbers are for */
 	struct assess_dimension dimensions[KB_DIMENSION_COUNT];
-	bool indicated;
+	bool indicated;                /* the strict ILO rule */
+	enum assess_level level;
+	enum assess_basis basis;
+	unsigned unknown_dimensions;   /* bit (1 << kb_dimension): no signal at all there */
+	unsigned concern;              /* signals of this form without weight in it */
+	bool act;                      /* a signal describes this form's exploitation act */
+	bool provisional;              /* weights borrowed from another list (kb.form_provisional) */
+	bool relevant;                 /* chosen by the person, or opened by a signal of this form alone */
 };
 
 /* Why one signal counted (or not) in one place. */
 struct assess_explanation {
 	size_t signal;                 /* index into kb.signals */
+	enum kb_profile profile;
 	bool concern;                  /* no weight for this profile: counts as concern only */
 	/* the fields below hold only when !concern */
 	enum kb_form form;
@@ -44,10 +79,11 @@ struct assess_explanation {
 };
 
 struct assess_result {
-	enum kb_profile profile;
+	enum kb_age age;
 	struct assess_form forms[KB_FORM_COUNT];
-	unsigned concern;              /* signals that carry no weight for this profile */
-	struct assess_explanation *explanation;
+	enum assess_level level;       /* the highest level of the relevant forms (of all when none is) */
+	unsigned concern;              /* signals that carry no weight for any profile weighed */
+	struct assess_explanation *explanation; /* per profile weighed: adult first */
 	size_t explanation_count;
 };
 
@@ -57,9 +93,16 @@ struct assess_result {
 bool assess_dimension_is_positive(unsigned strong, unsigned medium, unsigned weak);
 
 /* Weighs the signals (indexes into kb.signals; repeated indexes count once).
- * Returns 0, or -1 when memory runs out (the result is then empty). */
+ * `chosen_forms` (bit (1 << kb_form)) are the forms the person asked about;
+ * they and the forms that a signal of that form alone points to are
+ * `relevant`. Returns 0, or -1 when memory runs out (the result is then
+ * empty). */
 __attribute__((warn_unused_result)) int assess_signals(const struct kb *kb, const size_t *signals, size_t signal_count,
-						       bool minor, struct assess_result *out);
+						       enum kb_age age, unsigned chosen_forms,
+						       struct assess_result *out);
 void assess_result_release(struct assess_result *result);
+
+const char *assess_level_id(enum assess_level level);
+const char *assess_basis_id(enum assess_basis basis);
 
 #endif

@@ -167,7 +167,8 @@ static int run_route(const struct kb *kb, const struct options *options)
 	route_for_situation(kb, situation, now_or(options), &route);
 	struct assess_result assessment;
 	bool assessed = situation->signal_count > 0;
-	if (assessed && assess_signals(kb, situation->signals, situation->signal_count, situation->minor, &assessment)) {
+	if (assessed && assess_signals(kb, situation->signals, situation->signal_count, situation->age, situation->forms,
+					   &assessment)) {
 		free(situation);
 		fprintf(stderr, "meldwijzer: out of memory\n");
 		return EXIT_FAILURE_RUN;
@@ -201,7 +202,7 @@ static int run_assess(const struct kb *kb, const struct options *options)
 	}
 	strbuf_release(&input);
 	struct assess_result assessment;
-	if (assess_signals(kb, request.signals, request.signal_count, request.minor, &assessment)) {
+	if (assess_signals(kb, request.signals, request.signal_count, request.age, request.forms, &assessment)) {
 		fprintf(stderr, "meldwijzer: out of memory\n");
 		return EXIT_FAILURE_RUN;
 	}
@@ -209,8 +210,10 @@ static int run_assess(const struct kb *kb, const struct options *options)
 		code = write_json(contract_assessment_json(kb, &assessment, request.lang));
 	} else {
 		for (int f = 0; f < KB_FORM_COUNT; f++) {
-			printf("%s: %s\n", kb_form_id((enum kb_form)f),
-			       assessment.forms[f].indicated ? "indicated" : "not indicated");
+			const struct assess_form *form = &assessment.forms[f];
+			printf("%s: level %s (%s; %s%s%s)\n", kb_form_id((enum kb_form)f), assess_level_id(form->level),
+			       assess_basis_id(form->basis), form->indicated ? "ILO rule: indicated" : "ILO rule: not indicated",
+			       form->provisional ? ", provisional" : "", form->relevant ? ", relevant" : "");
 			for (int d = 0; d < KB_DIMENSION_COUNT; d++) {
 				const struct assess_dimension *dim = &assessment.forms[f].dimensions[d];
 				if (dim->strong + dim->medium + dim->weak)

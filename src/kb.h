@@ -23,6 +23,9 @@
 enum kb_lang { KB_LANG_NL, KB_LANG_EN, KB_LANG_COUNT };
 enum kb_form { KB_FORM_SEXUAL, KB_FORM_LABOUR, KB_FORM_CRIMINAL, KB_FORM_COUNT };
 enum kb_profile { KB_PROFILE_ADULT, KB_PROFILE_MINOR, KB_PROFILE_COUNT };
+/* What is known of the person's age. Unknown weighs both profiles and routes
+ * as for a possible minor. */
+enum kb_age { KB_AGE_ADULT, KB_AGE_MINOR, KB_AGE_UNKNOWN };
 enum kb_dimension {
 	KB_DIMENSION_DECEPTIVE_RECRUITMENT,
 	KB_DIMENSION_COERCIVE_RECRUITMENT,

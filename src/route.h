@@ -3,11 +3,16 @@
  * with a reason in the situation's language and its state at that moment.
  *
  * Order: with acute danger 112 comes first and the answer is urgent. Then the
- * channel for the person's main stated need (anonymity, then advice or
- * reporting a victim, then labour signals, else the police), then every other
- * channel the leaflet names for the situation. Outside the Rotterdam region
- * ESSM is left out and the police's reason says why; when ESSM is closed its
- * reason says when it opens and what can be reached now.
+ * channel for the person's main stated need (anonymity, then help for oneself,
+ * advice or reporting a victim, then labour signals, else the police), then
+ * Veilig Thuis for a professional who works with children (meldcode), then
+ * every other channel for the situation; Veilig Thuis whenever the person may
+ * be under 18. A channel that is closed at that moment never stays first: the
+ * first channel that is open (else one whose hours are unknown) moves before
+ * it. A closed channel's reason says when it opens and what can be reached
+ * now; one that closes within ROUTE_CLOSES_SOON_SECONDS says so and what comes
+ * after. Outside the Rotterdam region ESSM is left out and the police's reason
+ * says why.
  *
  * Pure: no I/O, no globals; the result holds pointers into the kb.
  */
@@ -23,10 +28,12 @@
 #include "situation.h"
 
 #define ROUTE_REASON_SIZE 1024
+#define ROUTE_CLOSES_SOON_SECONDS (30 * 60)
 
 struct route_recommendation {
 	const struct kb_channel *channel;
 	struct channel_state state;
+	bool closes_soon;              /* open now, closes within ROUTE_CLOSES_SOON_SECONDS */
 	char reason[ROUTE_REASON_SIZE];
 };
 

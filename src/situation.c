@@ -60,6 +60,21 @@ static int read_bool(json_t *root, const char *key, bool *out, char error[SITUAT
 	return 0;
 }
 
+/* "minor": true, false or "unknown" (the age is not known). */
+static int read_age(json_t *root, enum kb_age *out, char error[SITUATION_ERROR_SIZE])
+{
+	json_t *value = json_object_get(root, "minor");
+	if (!value)
+		return 0;
+	if (json_is_boolean(value))
+		*out = json_is_true(value) ? KB_AGE_MINOR : KB_AGE_ADULT;
+	else if (json_is_string(value) && strcmp(json_string_value(value), "unknown") == 0)
+		*out = KB_AGE_UNKNOWN;
+	else
+		return reject(error, "field \"minor\": must be true, false or \"unknown\"");
+	return 0;
+}
+
 static int read_lang(json_t *root, enum kb_lang *out, char error[SITUATION_ERROR_SIZE])
 {
 	json_t *value = json_object_get(root, "lang");
@@ -104,6 +119,37 @@ static int read_signals(const struct kb *kb, json_t *root, size_t *signals, size
 	return 0;
 }
 
+/* "forms": a list of sexual, labour, criminal and unknown. */
+static int read_forms(json_t *root, unsigned *out, bool *unknown, char error[SITUATION_ERROR_SIZE])
+{
+	json_t *forms = json_object_get(root, "forms");
+	if (!forms)
+		return 0;
+	char shown[60];
+	if (!json_is_array(forms))
+		return reject(error, "field \"forms\": must be a list");
+	if (json_array_size(forms) > 16)
+		return reject(error, "field \"forms\": more than 16 entries");
+	size_t index;
+	json_t *value;
+	json_array_foreach(forms, index, value) {
+		enum kb_form form;
+		if (!json_is_string(value))
+			return reject(error, "field \"forms\"[%zu]: must be a string", index);
+		const char *id = json_string_value(value);
+		if (strcmp(id, "unknown") == 0)
+			*unknown = true;
+		else if (kb_form_from_id(id, &form))
+			*out |= 1u << form;
+		else
+			return reject(error,
+				      "field \"forms\"[%zu]: unknown value \"%s\" (expected sexual, labour, "
+				      "criminal or unknown)",
+				      index, quoted(id, shown, sizeof shown));
+	}
+	return 0;
+}
+
 static int check_keys(json_t *root, const char *const *allowed, char error[SITUATION_ERROR_SIZE])
 {
 	char shown[60];
@@ -120,41 +166,23 @@ void situation_init(struct situation *situation)
 
 static int read_situation(const struct kb *kb, json_t *root, struct situation *out, char error[SITUATION_ERROR_SIZE])
 {
-	static const char *const allowed[] = {"acute_danger", "forms", "wants_advice", "report_victim",
-					      "wants_anonymity", "minor", "region", "signals", "at", "lang", NULL};
+	static const char *const allowed[] = {"acute_danger",	   "forms", "wants_advice", "report_victim",
+					      "wants_anonymity",   "minor", "works_with_children",
+					      "about_self",	   "region", "signals",	     "at",
+					      "lang",		   NULL};
 	char shown[60];
 	if (check_keys(root, allowed, error) || read_bool(root, "acute_danger", &out->acute_danger, error) ||
 	    read_bool(root, "wants_advice", &out->wants_advice, error) ||
 	    read_bool(root, "report_victim", &out->report_victim, error) ||
 	    read_bool(root, "wants_anonymity", &out->wants_anonymity, error) ||
-	    read_bool(root, "minor", &out->minor, error) || read_lang(root, &out->lang, error) ||
+	    read_bool(root, "works_with_children", &out->works_with_children, error) ||
+	    read_bool(root, "about_self", &out->about_self, error) || read_age(root, &out->age, error) ||
+	    read_lang(root, &out->lang, error) ||
 	    read_signals(kb, root, out->signals, &out->signal_count, error))
 		return -1;
 
-	json_t *forms = json_object_get(root, "forms");
-	if (forms) {
-		if (!json_is_array(forms))
-			return reject(error, "field \"forms\": must be a list");
-		if (json_array_size(forms) > 16)
-			return reject(error, "field \"forms\": more than 16 entries");
-		size_t index;
-		json_t *value;
-		json_array_foreach(forms, index, value) {
-			enum kb_form form;
-			if (!json_is_string(value))
-				return reject(error, "field \"forms\"[%zu]: must be a string", index);
-			const char *id = json_string_value(value);
-			if (strcmp(id, "unknown") == 0)
-				out->form_unknown = true;
-			else if (kb_form_from_id(id, &form))
-				out->forms |= 1u << form;
-			else
-				return reject(error,
-					      "field \"forms\"[%zu]: unknown value \"%s\" (expected sexual, labour, "
-					      "criminal or unknown)",
-					      index, quoted(id, shown, sizeof shown));
-		}
-	}
+	if (read_forms(root, &out->forms, &out->form_unknown, error))
+		return -1;
 
 	json_t *region = json_object_get(root, "region");
 	if (region) {
@@ -201,14 +229,15 @@ int situation_from_json(const struct kb *kb, const char *text, size_t len, struc
 int assess_request_from_json(const struct kb *kb, const char *text, size_t len, struct assess_request *out,
 			     char error[SITUATION_ERROR_SIZE])
 {
-	static const char *const allowed[] = {"signals", "minor", "lang", NULL};
+	static const char *const allowed[] = {"signals", "minor", "forms", "lang", NULL};
 	memset(out, 0, sizeof *out);
 	out->lang = KB_LANG_NL;
 	json_t *root = parse_object(text, len, error);
 	if (!root)
 		return -1;
-	int result = check_keys(root, allowed, error) || read_bool(root, "minor", &out->minor, error) ||
-			     read_lang(root, &out->lang, error) ||
+	bool form_unknown = false;
+	int result = check_keys(root, allowed, error) || read_age(root, &out->age, error) ||
+			     read_forms(root, &out->forms, &form_unknown, error) || read_lang(root, &out->lang, error) ||
 			     read_signals(kb, root, out->signals, &out->signal_count, error)
 		     ? -1
 		     : 0;

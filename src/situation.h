@@ -27,7 +27,9 @@ struct situation {
 	bool wants_advice;
 	bool report_victim;
 	bool wants_anonymity;
-	bool minor;
+	enum kb_age age;           /* "minor": true, false or "unknown" */
+	bool works_with_children;  /* a teacher or youth worker: the meldcode applies */
+	bool about_self;           /* the person asks about their own situation */
 	enum situation_region region;
 	size_t signals[SITUATION_MAX_SIGNALS]; /* indexes into kb.signals, without repeats */
 	size_t signal_count;
@@ -39,9 +41,16 @@ struct situation {
 struct assess_request {
 	size_t signals[SITUATION_MAX_SIGNALS];
 	size_t signal_count;
-	bool minor;
+	enum kb_age age;
+	unsigned forms;            /* the forms the person asks about: bit (1 << kb_form) */
 	enum kb_lang lang;
 };
+
+/* Treat the person as possibly under 18 (minor or age unknown). */
+static inline bool situation_possibly_minor(enum kb_age age)
+{
+	return age != KB_AGE_ADULT;
+}
 
 /* The situation with every key absent: false, empty, now, rotterdam, nl. */
 void situation_init(struct situation *situation);

@@ -30,13 +30,33 @@ enum text_id {
 	T_REASON_OUTSIDE_REGION,
 	T_REASON_VEILIGTHUIS_MINOR,
 	T_REASON_OTHER_CHANNEL,
+	/* the person asks about their own situation */
+	T_REASON_ESSM_SELF,
+	T_REASON_NLA_SELF,
+	T_REASON_POLITIE_SELF,
+	T_REASON_VEILIGTHUIS_SELF,
+	T_REASON_MMA_SELF,
+	T_REASON_112_LATER_SELF,
+	/* a professional who works with children (meldcode) */
+	T_REASON_VEILIGTHUIS_PROFESSIONAL,
+	T_REASON_MMA_PROFESSIONAL,
+	/* the age is not known */
+	T_REASON_VEILIGTHUIS_AGE_UNKNOWN,
 	/* routing reasons: the state sentence */
 	T_STATE_ALWAYS,
 	T_STATE_OPEN_UNTIL,        /* %s = closing clock time */
 	T_STATE_CLOSED_OPENS,      /* %s = moment phrase */
 	T_STATE_UNKNOWN,
 	T_STATE_UNKNOWN_WITH_FORM,
-	T_STATE_CLOSED_ALTERNATIVES,
+	T_STATE_CLOSES_SOON,       /* %d minutes left, %s = closing clock time */
+	T_STATE_CLOSES_IN_A_MINUTE, /* %s = closing clock time */
+	/* what to do while a channel is closed, or after it closes */
+	T_ALT_POLITIE_NOW,         /* %s = the police's number */
+	T_ALT_POLITIE_AFTER,       /* %s = the police's number */
+	T_ALT_VEILIGTHUIS,         /* %s = Veilig Thuis's number */
+	T_ALT_VEILIGTHUIS_SELF,    /* %s = Veilig Thuis's number */
+	T_ALT_MMA,
+	T_ALT_112,
 	/* moments */
 	T_MOMENT_TODAY,            /* %s = clock time */
 	T_MOMENT_TOMORROW,         /* %s = clock time */

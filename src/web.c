@@ -475,7 +475,7 @@ static void page_guide(struct web *web, enum kb_lang lang, const struct http_req
 	situation.acute_danger = answers.danger == 1;
 	situation.forms = answers.forms & 7u;
 	situation.form_unknown = (answers.forms & 8u) != 0;
-	situation.minor = answers.minor == 1;
+	situation.age = answers.minor == 1 ? KB_AGE_MINOR : answers.minor == 2 ? KB_AGE_UNKNOWN : KB_AGE_ADULT;
 	situation.wants_advice = answers.need == 0;
 	situation.report_victim = answers.need == 1;
 	situation.wants_anonymity = answers.need == 2;
@@ -486,7 +486,7 @@ static void page_guide(struct web *web, enum kb_lang lang, const struct http_req
 	json_object_set_new(page, "back_url", url_with_fields(path, request, "region"));
 	json_object_set_new(context, "route", route_for_page(web, &route, lang));
 	char signals_url[48];
-	snprintf(signals_url, sizeof signals_url, "%s/signalen%s", web_lang_prefix(lang), situation.minor ? "?minor=1" : "");
+	snprintf(signals_url, sizeof signals_url, "%s/signalen%s", web_lang_prefix(lang), situation.age == KB_AGE_MINOR ? "?minor=1" : "");
 	json_object_set_new(page, "signals_url", json_string(signals_url));
 	web_render(web, "guide", context, 200, reply);
 }
@@ -593,7 +593,8 @@ static void page_signals_result(struct web *web, enum kb_lang lang, const struct
 		return;
 	}
 	struct assess_result assessment;
-	if (assess_signals(web->kb, choice.signals, choice.count, choice.minor, &assessment)) {
+	if (assess_signals(web->kb, choice.signals, choice.count, choice.minor ? KB_AGE_MINOR : KB_AGE_ADULT, 0,
+			   &assessment)) {
 		web_error_page(web, request, 500, reply);
 		return;
 	}
@@ -602,7 +603,7 @@ static void page_signals_result(struct web *web, enum kb_lang lang, const struct
 	struct situation situation;
 	situation_init(&situation);
 	situation.lang = lang;
-	situation.minor = choice.minor;
+	situation.age = choice.minor ? KB_AGE_MINOR : KB_AGE_ADULT;
 	situation.wants_advice = true; /* someone weighing signals is asking for advice first */
 	for (int f = 0; f < KB_FORM_COUNT; f++) {
 		unsigned strong = 0, medium = 0, weak = 0;
@@ -661,7 +662,8 @@ static void api_route(struct web *web, const struct http_request *request, struc
 	route_for_situation(web->kb, situation, (int64_t)time(NULL), &route);
 	struct assess_result assessment;
 	bool assessed = situation->signal_count > 0 &&
-			assess_signals(web->kb, situation->signals, situation->signal_count, situation->minor, &assessment) == 0;
+			assess_signals(web->kb, situation->signals, situation->signal_count, situation->age,
+				   situation->forms, &assessment) == 0;
 	reply_json(reply, 200, contract_route_json(web->kb, &route, assessed ? &assessment : NULL, situation->lang));
 	if (assessed)
 		assess_result_release(&assessment);
@@ -677,7 +679,7 @@ static void api_assess(struct web *web, const struct http_request *request, stru
 		return;
 	}
 	struct assess_result assessment;
-	if (assess_signals(web->kb, input.signals, input.signal_count, input.minor, &assessment)) {
+	if (assess_signals(web->kb, input.signals, input.signal_count, input.age, input.forms, &assessment)) {
 		reply_json_error(reply, 500, "out of memory");
 		return;
 	}

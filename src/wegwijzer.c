@@ -293,7 +293,7 @@ static enum read_status run_checklist(struct guide *g, const struct situation *s
 				      size_t *signal_count)
 {
 	unsigned forms = checklist_forms(situation);
-	enum kb_profile profile = situation->minor ? KB_PROFILE_MINOR : KB_PROFILE_ADULT;
+	enum kb_profile profile = situation->age == KB_AGE_MINOR ? KB_PROFILE_MINOR : KB_PROFILE_ADULT;
 	*signal_count = 0;
 	for (int f = 0; f < KB_FORM_COUNT; f++) {
 		if (!(forms & (1u << f)))
@@ -362,7 +362,7 @@ static enum read_status run_questions(struct guide *g)
 
 	if (ask(g, 3, G_Q_MINOR, yes_no_unsure, 3, false, &chosen) == READ_END)
 		return READ_END;
-	situation.minor = chosen == 1;
+	situation.age = chosen == 1 ? KB_AGE_MINOR : chosen == 3 ? KB_AGE_UNKNOWN : KB_AGE_ADULT;
 
 	if (ask(g, 4, G_Q_NEED, needs, 4, false, &chosen) == READ_END)
 		return READ_END;
@@ -395,7 +395,7 @@ static enum read_status run_questions(struct guide *g)
 		if (run_checklist(g, &situation, signals, &signal_count) == READ_END)
 			return READ_END;
 		struct assess_result result;
-		if (assess_signals(g->kb, signals, signal_count, situation.minor, &result) == 0) {
+		if (assess_signals(g->kb, signals, signal_count, situation.age, situation.forms, &result) == 0) {
 			print_assessment(g, &result, signal_count, checklist_forms(&situation));
 			assess_result_release(&result);
 		}

@@ -31,12 +31,13 @@ static size_t signal_index(const struct kb *kb, const char *id)
 	return (size_t)index;
 }
 
-static void assess_ids(const struct kb *kb, const char *const *ids, size_t count, bool minor, struct assess_result *out)
+static void assess_ids(const struct kb *kb, const char *const *ids, size_t count, enum kb_age age,
+		       struct assess_result *out)
 {
 	size_t indexes[32];
 	for (size_t i = 0; i < count; i++)
 		indexes[i] = signal_index(kb, ids[i]);
-	assert_int_equal(assess_signals(kb, indexes, count, minor, out), 0);
+	assert_int_equal(assess_signals(kb, indexes, count, age, 0, out), 0);
 }
 
 static void test_adult_rule_needs_recruitment_exploitation_and_destination(void **state)
@@ -50,8 +51,8 @@ static void test_adult_rule_needs_recruitment_exploitation_and_destination(void 
 		"papieren-afgepakt", "schuld-bij-baas",              /* coercion at destination: S + S */
 	};
 	struct assess_result result;
-	assess_ids(&kb, all_three, 6, false, &result);
-	assert_int_equal(result.profile, KB_PROFILE_ADULT);
+	assess_ids(&kb, all_three, 6, KB_AGE_ADULT, &result);
+	assert_int_equal(result.forms[KB_FORM_LABOUR].profile, KB_PROFILE_ADULT);
 	const struct assess_form *labour = &result.forms[KB_FORM_LABOUR];
 	assert_int_equal(labour->dimensions[KB_DIMENSION_DECEPTIVE_RECRUITMENT].strong, 1);
 	assert_int_equal(labour->dimensions[KB_DIMENSION_DECEPTIVE_RECRUITMENT].medium, 1);
@@ -65,7 +66,7 @@ static void test_adult_rule_needs_recruitment_exploitation_and_destination(void 
 	assess_result_release(&result);
 
 	/* without the destination dimension the combination rule fails */
-	assess_ids(&kb, all_three, 4, false, &result);
+	assess_ids(&kb, all_three, 4, KB_AGE_ADULT, &result);
 	assert_true(result.forms[KB_FORM_LABOUR].dimensions[KB_DIMENSION_EXPLOITATIVE_CONDITIONS].positive);
 	assert_false(result.forms[KB_FORM_LABOUR].indicated);
 	assess_result_release(&result);
@@ -73,7 +74,7 @@ static void test_adult_rule_needs_recruitment_exploitation_and_destination(void 
 	/* one strong alone does not make a dimension positive */
 	static const char *const one_strong[] = {"ander-werk-dan-beloofd", "lange-dagen", "weinig-of-geen-loon",
 						 "papieren-afgepakt"};
-	assess_ids(&kb, one_strong, 4, false, &result);
+	assess_ids(&kb, one_strong, 4, KB_AGE_ADULT, &result);
 	assert_false(result.forms[KB_FORM_LABOUR].dimensions[KB_DIMENSION_DECEPTIVE_RECRUITMENT].positive);
 	assert_false(result.forms[KB_FORM_LABOUR].dimensions[KB_DIMENSION_COERCION_AT_DESTINATION].positive);
 	assert_false(result.forms[KB_FORM_LABOUR].indicated);
@@ -88,20 +89,20 @@ static void test_minor_rule_needs_only_exploitation(void **state)
 	load_real_kb(&kb);
 	static const char *const exploitation[] = {"lange-dagen", "weinig-of-geen-loon"};
 	struct assess_result result;
-	assess_ids(&kb, exploitation, 2, true, &result);
-	assert_int_equal(result.profile, KB_PROFILE_MINOR);
+	assess_ids(&kb, exploitation, 2, KB_AGE_MINOR, &result);
+	assert_int_equal(result.forms[KB_FORM_LABOUR].profile, KB_PROFILE_MINOR);
 	assert_true(result.forms[KB_FORM_LABOUR].indicated);
 	assess_result_release(&result);
-	assess_ids(&kb, exploitation, 2, false, &result);
+	assess_ids(&kb, exploitation, 2, KB_AGE_ADULT, &result);
 	assert_false(result.forms[KB_FORM_LABOUR].indicated);
 	assess_result_release(&result);
 	/* only the weights of the person's profile count */
 	static const char *const adult_only[] = {"zwart-betaald"};
-	assess_ids(&kb, adult_only, 1, true, &result);
+	assess_ids(&kb, adult_only, 1, KB_AGE_MINOR, &result);
 	assert_int_equal(result.concern, 1);
 	assert_int_equal(result.forms[KB_FORM_LABOUR].dimensions[KB_DIMENSION_EXPLOITATIVE_CONDITIONS].medium, 0);
 	assess_result_release(&result);
-	assess_ids(&kb, adult_only, 1, false, &result);
+	assess_ids(&kb, adult_only, 1, KB_AGE_ADULT, &result);
 	assert_int_equal(result.concern, 0);
 	assert_int_equal(result.forms[KB_FORM_LABOUR].dimensions[KB_DIMENSION_EXPLOITATIVE_CONDITIONS].medium, 1);
 	assess_result_release(&result);
@@ -116,7 +117,7 @@ static void test_indicator_counts_once_and_concern_is_explained(void **state)
 	/* both point to "Bad living conditions"; moe-en-mager is non-specific */
 	static const char *const ids[] = {"slaapt-op-werk", "slechte-woning", "moe-en-mager", "slaapt-op-werk"};
 	struct assess_result result;
-	assess_ids(&kb, ids, 4, false, &result);
+	assess_ids(&kb, ids, 4, KB_AGE_ADULT, &result);
 	assert_int_equal(result.forms[KB_FORM_LABOUR].dimensions[KB_DIMENSION_EXPLOITATIVE_CONDITIONS].medium, 1);
 	assert_int_equal(result.concern, 1);
 	size_t counted = 0, repeated = 0, concern = 0;
@@ -135,7 +136,7 @@ static void test_indicator_counts_once_and_concern_is_explained(void **state)
 	assert_int_equal(repeated, 1); /* the repeated slaapt-op-werk is not listed again */
 	assess_result_release(&result);
 
-	assert_int_equal(assess_signals(&kb, NULL, 0, false, &result), 0);
+	assert_int_equal(assess_signals(&kb, NULL, 0, KB_AGE_ADULT, 0, &result), 0);
 	assert_int_equal(result.explanation_count, 0);
 	for (int f = 0; f < KB_FORM_COUNT; f++)
 		assert_false(result.forms[f].indicated);
@@ -150,7 +151,7 @@ static void test_sexual_profile_uses_the_raised_weight(void **state)
 	load_real_kb(&kb);
 	static const char *const ids[] = {"gedwongen-tot-seks", "bedreigd"};
 	struct assess_result result;
-	assess_ids(&kb, ids, 2, false, &result);
+	assess_ids(&kb, ids, 2, KB_AGE_ADULT, &result);
 	/* forced clients strong (raised) + threats medium: positive at destination */
 	const struct assess_dimension *d = &result.forms[KB_FORM_SEXUAL].dimensions[KB_DIMENSION_COERCION_AT_DESTINATION];
 	assert_int_equal(d->strong, 1);

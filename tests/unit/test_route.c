@@ -21,24 +21,38 @@ static const struct route_recommendation *find(const struct route_result *r, con
 
 static const int64_t saturday_noon = 1795863600; /* 2026-11-28T12:00:00+01:00 */
 
+static size_t position(const struct route_result *r, const char *id)
+{
+	for (size_t i = 0; i < r->count; i++) {
+		if (strcmp(r->items[i].channel->id, id) == 0)
+			return i;
+	}
+	return r->count;
+}
+
 static void test_every_combination_keeps_the_rules(void **state)
 {
 	(void)state;
 	struct kb kb;
 	load_real_kb(&kb);
 	assert_int_equal(saturday_noon, parse_time("2026-11-28T12:00:00+01:00"));
-	/* 5 flags x 4 form bits (3 forms + unknown) x 2 regions */
-	for (unsigned combination = 0; combination < (1u << 10); combination++) {
+	/* 4 flags x 3 ages x 4 form bits (3 forms + unknown) x 2 regions x works with children x about self */
+	for (unsigned combination = 0; combination < (1u << 13); combination++) {
+		unsigned age = (combination >> 4) & 3u;
+		if (age == 3)
+			continue;
 		struct situation s;
 		situation_init(&s);
 		s.acute_danger = combination & 1u;
 		s.wants_advice = combination & 2u;
 		s.report_victim = combination & 4u;
 		s.wants_anonymity = combination & 8u;
-		s.minor = combination & 16u;
-		s.forms = (combination >> 5) & 7u;
-		s.form_unknown = combination & 256u;
-		s.region = combination & 512u ? REGION_OTHER : REGION_ROTTERDAM;
+		s.age = age == 0 ? KB_AGE_ADULT : age == 1 ? KB_AGE_MINOR : KB_AGE_UNKNOWN;
+		s.forms = (combination >> 6) & 7u;
+		s.form_unknown = combination & 512u;
+		s.region = combination & 1024u ? REGION_OTHER : REGION_ROTTERDAM;
+		s.works_with_children = combination & 2048u;
+		s.about_self = combination & 4096u;
 		struct route_result r;
 		route_for_situation(&kb, &s, saturday_noon, &r);
 
@@ -48,10 +62,11 @@ static void test_every_combination_keeps_the_rules(void **state)
 			assert_string_equal(channel_at(&r, 0), "112");
 			main_need = 1;
 		}
-		const char *expected_first = s.wants_anonymity ? "meldmisdaadanoniem"
-					     : (s.wants_advice || s.report_victim) && s.region == REGION_ROTTERDAM ? "essm"
-					     : (s.forms & (1u << KB_FORM_LABOUR)) ? "nla"
-										   : "politie";
+		const char *expected_first =
+			s.wants_anonymity && !s.about_self ? "meldmisdaadanoniem"
+			: (s.about_self || s.wants_advice || s.report_victim) && s.region == REGION_ROTTERDAM ? "essm"
+			: (s.forms & (1u << KB_FORM_LABOUR))							       ? "nla"
+																 : "politie";
 		assert_string_equal(channel_at(&r, main_need), expected_first);
 		/* always reachable: 112, the police and the anonymous line */
 		assert_non_null(find(&r, "112"));
@@ -59,7 +74,11 @@ static void test_every_combination_keeps_the_rules(void **state)
 		assert_non_null(find(&r, "meldmisdaadanoniem"));
 		assert_true((find(&r, "essm") != NULL) == (s.region == REGION_ROTTERDAM));
 		assert_true((find(&r, "nla") != NULL) == ((s.forms & (1u << KB_FORM_LABOUR)) != 0));
-		assert_true((find(&r, "veiligthuis") != NULL) == s.minor);
+		/* a possible minor (also age unknown) brings in Veilig Thuis */
+		assert_true((find(&r, "veiligthuis") != NULL) == (s.age != KB_AGE_ADULT));
+		/* the meldcode: Veilig Thuis before the police's general number */
+		if (s.works_with_children && s.age != KB_AGE_ADULT && strcmp(expected_first, "politie") != 0)
+			assert_true(position(&r, "veiligthuis") < position(&r, "politie"));
 		for (size_t i = 0; i < r.count; i++) {
 			assert_true(strlen(r.items[i].reason) > 20);
 			for (size_t j = 0; j < i; j++)
@@ -91,6 +110,7 @@ static void test_outside_the_region_says_so(void **state)
 struct essm_case {
 	const char *at;
 	enum channel_open_state state;
+	bool closes_soon;
 	const char *phrase;
 };
 
@@ -100,18 +120,21 @@ static void test_essm_state_and_reason_at_the_boundaries(void **state)
 	struct kb kb;
 	load_real_kb(&kb);
 	static const struct essm_case cases[] = {
-		{"2026-11-28T08:29:00+01:00", CHANNEL_STATE_CLOSED, "Nu gesloten. Weer bereikbaar vandaag om 08:30 uur."},
-		{"2026-11-28T08:30:00+01:00", CHANNEL_STATE_OPEN, "Nu bereikbaar, tot 22:00 uur."},
-		{"2026-11-28T21:59:00+01:00", CHANNEL_STATE_OPEN, "Nu bereikbaar, tot 22:00 uur."},
-		{"2026-11-28T22:00:00+01:00", CHANNEL_STATE_CLOSED, "Nu gesloten. Weer bereikbaar morgen om 08:30 uur."},
-		{"2026-03-29T08:29:00+02:00", CHANNEL_STATE_CLOSED, "vandaag om 08:30 uur"},
-		{"2026-03-29T08:30:00+02:00", CHANNEL_STATE_OPEN, "tot 22:00 uur"},
-		{"2026-03-29T21:59:00+02:00", CHANNEL_STATE_OPEN, "tot 22:00 uur"},
-		{"2026-03-29T22:00:00+02:00", CHANNEL_STATE_CLOSED, "morgen om 08:30 uur"},
-		{"2026-10-25T08:29:00+01:00", CHANNEL_STATE_CLOSED, "vandaag om 08:30 uur"},
-		{"2026-10-25T08:30:00+01:00", CHANNEL_STATE_OPEN, "tot 22:00 uur"},
-		{"2026-10-25T21:59:00+01:00", CHANNEL_STATE_OPEN, "tot 22:00 uur"},
-		{"2026-10-25T22:00:00+01:00", CHANNEL_STATE_CLOSED, "morgen om 08:30 uur"},
+		{"2026-11-28T08:29:00+01:00", CHANNEL_STATE_CLOSED, false, "Nu gesloten. Weer bereikbaar vandaag om 08:30 uur."},
+		{"2026-11-28T08:30:00+01:00", CHANNEL_STATE_OPEN, false, "Nu bereikbaar, tot 22:00 uur."},
+		{"2026-11-28T21:29:00+01:00", CHANNEL_STATE_OPEN, false, "Nu bereikbaar, tot 22:00 uur."},
+		{"2026-11-28T21:30:00+01:00", CHANNEL_STATE_OPEN, true, "Nog 30 minuten bereikbaar, tot 22:00 uur."},
+		{"2026-11-28T21:45:00+01:00", CHANNEL_STATE_OPEN, true, "Nog 15 minuten bereikbaar, tot 22:00 uur."},
+		{"2026-11-28T21:59:00+01:00", CHANNEL_STATE_OPEN, true, "Nog 1 minuut bereikbaar, tot 22:00 uur."},
+		{"2026-11-28T22:00:00+01:00", CHANNEL_STATE_CLOSED, false, "Nu gesloten. Weer bereikbaar morgen om 08:30 uur."},
+		{"2026-03-29T08:29:00+02:00", CHANNEL_STATE_CLOSED, false, "vandaag om 08:30 uur"},
+		{"2026-03-29T08:30:00+02:00", CHANNEL_STATE_OPEN, false, "tot 22:00 uur"},
+		{"2026-03-29T21:59:00+02:00", CHANNEL_STATE_OPEN, true, "tot 22:00 uur"},
+		{"2026-03-29T22:00:00+02:00", CHANNEL_STATE_CLOSED, false, "morgen om 08:30 uur"},
+		{"2026-10-25T08:29:00+01:00", CHANNEL_STATE_CLOSED, false, "vandaag om 08:30 uur"},
+		{"2026-10-25T08:30:00+01:00", CHANNEL_STATE_OPEN, false, "tot 22:00 uur"},
+		{"2026-10-25T21:59:00+01:00", CHANNEL_STATE_OPEN, true, "tot 22:00 uur"},
+		{"2026-10-25T22:00:00+01:00", CHANNEL_STATE_CLOSED, false, "morgen om 08:30 uur"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		struct situation s;
@@ -121,14 +144,93 @@ static void test_essm_state_and_reason_at_the_boundaries(void **state)
 		s.at = parse_time(cases[i].at);
 		struct route_result r;
 		route_for_situation(&kb, &s, 0, &r);
-		assert_string_equal(channel_at(&r, 0), "essm");
-		if (r.items[0].state.state != cases[i].state)
-			fail_msg("%s: ESSM state %d, expected %d", cases[i].at, r.items[0].state.state, cases[i].state);
-		if (!strstr(r.items[0].reason, cases[i].phrase))
-			fail_msg("%s: reason \"%s\" lacks \"%s\"", cases[i].at, r.items[0].reason, cases[i].phrase);
-		bool offers_alternatives = strstr(r.items[0].reason, "Meld Misdaad Anoniem") != NULL;
-		assert_true(offers_alternatives == (cases[i].state == CHANNEL_STATE_CLOSED));
+		const struct route_recommendation *essm = find(&r, "essm");
+		assert_non_null(essm);
+		if (essm->state.state != cases[i].state)
+			fail_msg("%s: ESSM state %d, expected %d", cases[i].at, essm->state.state, cases[i].state);
+		if (!strstr(essm->reason, cases[i].phrase))
+			fail_msg("%s: reason \"%s\" lacks \"%s\"", cases[i].at, essm->reason, cases[i].phrase);
+		assert_int_equal(essm->closes_soon, cases[i].closes_soon);
+		/* closed: never first; the police's general number comes first and is named in ESSM's reason */
+		if (cases[i].state == CHANNEL_STATE_CLOSED) {
+			assert_string_equal(channel_at(&r, 0), "politie");
+			assert_string_equal(channel_at(&r, 1), "essm");
+			assert_non_null(strstr(essm->reason, "Kun je niet wachten? Bel dan de politie op 0900-8844."));
+		} else {
+			assert_string_equal(channel_at(&r, 0), "essm");
+		}
+		if (cases[i].closes_soon)
+			assert_non_null(strstr(essm->reason, "Daarna kun je de politie bellen op 0900-8844."));
+		/* an adult who asked for advice is not sent to the anonymous tip line by ESSM's reason */
+		assert_null(strstr(essm->reason, "Meld Misdaad Anoniem"));
+		assert_null(strstr(essm->reason, "Veilig Thuis"));
 	}
+	kb_release(&kb);
+}
+
+/* A possible minor at night: Veilig Thuis (day and night) comes first and is
+ * named in ESSM's reason; a professional is not pointed to the anonymous tip. */
+static void test_closed_essm_for_a_possible_minor(void **state)
+{
+	(void)state;
+	struct kb kb;
+	load_real_kb(&kb);
+	static const enum kb_age ages[] = {KB_AGE_MINOR, KB_AGE_UNKNOWN};
+	for (size_t a = 0; a < 2; a++) {
+		for (int professional = 0; professional < 2; professional++) {
+			struct situation s;
+			situation_init(&s);
+			s.wants_advice = true;
+			s.age = ages[a];
+			s.works_with_children = professional;
+			s.has_time = true;
+			s.at = parse_time("2026-11-27T23:30:00+01:00");
+			struct route_result r;
+			route_for_situation(&kb, &s, 0, &r);
+			assert_string_equal(channel_at(&r, 0), "veiligthuis");
+			assert_int_equal(r.items[0].state.state, CHANNEL_STATE_OPEN);
+			const struct route_recommendation *essm = find(&r, "essm");
+			assert_non_null(strstr(essm->reason, "Veilig Thuis op 0800-2000, dag en nacht"));
+			assert_non_null(strstr(essm->reason, "0900-8844"));
+			assert_null(strstr(essm->reason, "Meld Misdaad Anoniem"));
+			if (professional)
+				assert_non_null(strstr(find(&r, "meldmisdaadanoniem")->reason, "meldcode"));
+		}
+	}
+	/* at 21:45 ESSM stays first, says it closes in 15 minutes and what comes after */
+	struct situation s;
+	situation_init(&s);
+	s.wants_advice = true;
+	s.age = KB_AGE_MINOR;
+	s.has_time = true;
+	s.at = parse_time("2026-11-27T21:45:00+01:00");
+	struct route_result r;
+	route_for_situation(&kb, &s, 0, &r);
+	assert_string_equal(channel_at(&r, 0), "essm");
+	assert_true(r.items[0].closes_soon);
+	assert_non_null(strstr(r.items[0].reason, "Nog 15 minuten bereikbaar"));
+	assert_non_null(strstr(r.items[0].reason, "Veilig Thuis op 0800-2000"));
+	kb_release(&kb);
+}
+
+/* Someone asking about themselves is spoken to as "you", help and shelter first. */
+static void test_about_self_speaks_to_the_person(void **state)
+{
+	(void)state;
+	struct kb kb;
+	load_real_kb(&kb);
+	struct situation s;
+	situation_init(&s);
+	s.about_self = true;
+	s.forms = 1u << KB_FORM_LABOUR;
+	s.lang = KB_LANG_EN;
+	struct route_result r;
+	route_for_situation(&kb, &s, saturday_noon, &r);
+	assert_string_equal(channel_at(&r, 0), "essm");
+	assert_non_null(strstr(r.items[0].reason, "You can call ESSM yourself"));
+	assert_non_null(strstr(r.items[0].reason, "shelter"));
+	assert_non_null(strstr(find(&r, "nla")->reason, "Do you work"));
+	assert_non_null(strstr(find(&r, "112")->reason, "Are you in danger?"));
 	kb_release(&kb);
 }
 
@@ -177,6 +279,8 @@ int main(void)
 		cmocka_unit_test(test_every_combination_keeps_the_rules),
 		cmocka_unit_test(test_outside_the_region_says_so),
 		cmocka_unit_test(test_essm_state_and_reason_at_the_boundaries),
+		cmocka_unit_test(test_closed_essm_for_a_possible_minor),
+		cmocka_unit_test(test_about_self_speaks_to_the_person),
 		cmocka_unit_test(test_reasons_follow_the_language),
 		cmocka_unit_test(test_every_text_exists_in_both_languages),
 	};

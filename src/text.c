@@ -71,6 +71,53 @@ static const char *const texts[T_COUNT][KB_LANG_COUNT] = {
 	[T_MOMENT_TODAY] = {"vandaag om %s uur", "today at %s"},
 	[T_MOMENT_TOMORROW] = {"morgen om %s uur", "tomorrow at %s"},
 	[T_MOMENT_DATE] = {"op %s %d %s om %s uur", "on %s %d %s at %s"},
+	[T_LEVEL_REPORT] = {"Reden om te melden.", "Reason to report."},
+	[T_LEVEL_DISCUSS] = {"Bespreek dit met het meld- en adviespunt of de politie.",
+			     "Talk this over with the advice and reporting point or the police."},
+	[T_LEVEL_WATCH] = {"Blijf opletten en vraag advies.", "Keep watching and ask for advice."},
+	[T_LEVEL_NONE] = {"Geen signalen voor deze vorm.", "No signals for this form."},
+	[T_BASIS_ILO_RULE] = {"De signalen passen samen bij het patroon dat de indicatoren van uitbuiting beschrijven.",
+			      "Together, the signals fit the pattern that the indicators of exploitation describe."},
+	[T_BASIS_MINOR_ACT] = {"Bij iemand jonger dan 18 is dwang niet nodig. Seks met of voor anderen die iemand anders regelt, of misdaad die iemand voor een ander doet, is dan al uitbuiting. Eén zo'n signaal is genoeg reden om te melden.",
+			       "For someone under 18, no force is needed. Sex with or for others arranged by someone else, or crime done for someone else, is already exploitation. One such signal is reason enough to report."},
+	[T_BASIS_ADULT_EXPLOITATION] = {"Er zijn signalen van uitbuiting en ook van dwang of van misbruik van een afhankelijke positie. Hoe de persoon is geworven, weet je niet. Dat is normaal: voor een melding hoeft dat niet bekend te zijn.",
+					"There are signals of exploitation and also of force or of abuse of a dependent position. You do not know how the person was recruited. That is normal: a report does not need it."},
+	[T_BASIS_SERIOUS_SIGNS] = {"Er zijn ernstige signalen. Ze geven samen nog geen volledig beeld. Een medewerker kan met je bekijken wat ze betekenen.",
+				   "There are serious signals. Together they do not yet give a full picture. A professional can look with you at what they mean."},
+	[T_BASIS_WEAK_SIGNS] = {"Er zijn een paar signalen die op uitbuiting kunnen wijzen. Ze kunnen ook een andere oorzaak hebben.",
+				"There are a few signals that may point to exploitation. They can also have another cause."},
+	[T_BASIS_CONCERN_ONLY] = {"De signalen geven reden tot zorg. Ze kunnen ook een andere oorzaak hebben.",
+				  "The signals give reason for concern. They can also have another cause."},
+	[T_BASIS_NOTHING] = {"Je koos geen signalen voor deze vorm.", "You chose no signals for this form."},
+	[T_NEXT_REPORT] = {"Wat je nu doet: meld het bij een van de instanties hieronder. Zij beoordelen wat er aan de hand is.",
+			   "What to do now: report it to one of the organisations below. They judge what is going on."},
+	[T_NEXT_DISCUSS] = {"Wat je nu doet: bespreek de signalen met een van de instanties hieronder. Dat kan ook anoniem.",
+			    "What to do now: talk the signals through with one of the organisations below. This can also be done anonymously."},
+	[T_NEXT_WATCH] = {"Wat je nu doet: let goed op en schrijf op wat je ziet (wat, wanneer, waar). Twijfel je? Vraag advies, ook anoniem.",
+			  "What to do now: keep watching and write down what you see (what, when, where). Not sure? Ask for advice, also anonymously."},
+	[T_NEXT_NONE] = {"Zie je later wel signalen? Doe de check dan opnieuw of vraag advies.",
+			 "If you see signals later, do the check again or ask for advice."},
+	[T_ASSESS_PROVISIONAL] = {"Voorlopige weging: voor deze vorm bestaat geen eigen lijst met gewichten. De gewichten zijn afgeleid van de lijsten voor arbeidsuitbuiting.",
+				  "Provisional weighing: there is no list of weights of its own for this form. The weights are derived from the lists for labour exploitation."},
+	[T_ASSESS_NOT_A_VERDICT] = {"Dit is geen oordeel. Alleen de instanties kunnen beoordelen wat er aan de hand is.",
+				    "This is not a verdict. Only the organisations can judge what is going on."},
+	[T_ASSESS_UNKNOWN_INTRO] = {"Nog niet bekend:", "Not known yet:"},
+	[T_ASSESS_AGE_UNKNOWN] = {"Je weet niet of de persoon jonger is dan 18. We wegen daarom ook zoals voor een kind, en nemen de hoogste uitkomst.",
+				  "You do not know whether the person is under 18. So we also weigh as for a child, and take the higher outcome."},
+	[T_ASSESS_SEVERAL_FORMS] = {"De signalen passen bij meer dan één vorm van uitbuiting.",
+				    "The signals fit more than one form of exploitation."},
+	[T_UNKNOWN_DECEPTIVE_RECRUITMENT] = {"of de persoon is misleid toen die het werk kreeg (over het werk, het loon of de woning)",
+					     "whether the person was deceived when they got the work (about the work, the pay or the housing)"},
+	[T_UNKNOWN_COERCIVE_RECRUITMENT] = {"of de persoon werd gedwongen of ontvoerd toen het begon",
+					    "whether the person was forced or abducted when it started"},
+	[T_UNKNOWN_RECRUITMENT_VULNERABILITY] = {"of iemand misbruik maakte van een moeilijke situatie van de persoon toen het begon",
+						 "whether someone took advantage of the person's difficult situation when it started"},
+	[T_UNKNOWN_EXPLOITATIVE_CONDITIONS] = {"hoe het werk, het loon en het wonen zijn",
+					       "what the work, the pay and the housing are like"},
+	[T_UNKNOWN_COERCION] = {"of er nu dwang, dreiging of geweld is",
+				"whether there is force, threats or violence now"},
+	[T_UNKNOWN_VULNERABILITY_AT_DESTINATION] = {"of iemand nu misbruik maakt van een afhankelijke positie van de persoon",
+						    "whether someone now takes advantage of the person's dependent position"},
 	[T_FORM_SEXUAL] = {"seksuele uitbuiting", "sexual exploitation"},
 	[T_FORM_LABOUR] = {"arbeidsuitbuiting", "labour exploitation"},
 	[T_FORM_CRIMINAL] = {"criminele uitbuiting", "criminal exploitation"},
@@ -96,6 +143,35 @@ const char *text_form_name(enum kb_form form, enum kb_lang lang)
 {
 	static const enum text_id ids[KB_FORM_COUNT] = {T_FORM_SEXUAL, T_FORM_LABOUR, T_FORM_CRIMINAL};
 	return texts[ids[form]][lang];
+}
+
+const char *text_level(enum assess_level level, enum kb_lang lang)
+{
+	static const enum text_id ids[] = {T_LEVEL_NONE, T_LEVEL_WATCH, T_LEVEL_DISCUSS, T_LEVEL_REPORT};
+	return texts[ids[level]][lang];
+}
+
+const char *text_basis(enum assess_basis basis, enum kb_lang lang)
+{
+	static const enum text_id ids[] = {T_BASIS_NOTHING,	    T_BASIS_CONCERN_ONLY, T_BASIS_WEAK_SIGNS,
+					   T_BASIS_SERIOUS_SIGNS,   T_BASIS_ADULT_EXPLOITATION,
+					   T_BASIS_MINOR_ACT,	    T_BASIS_ILO_RULE};
+	return texts[ids[basis]][lang];
+}
+
+const char *text_next_step(enum assess_level level, enum kb_lang lang)
+{
+	static const enum text_id ids[] = {T_NEXT_NONE, T_NEXT_WATCH, T_NEXT_DISCUSS, T_NEXT_REPORT};
+	return texts[ids[level]][lang];
+}
+
+const char *text_unknown_dimension(enum kb_dimension dimension, enum kb_lang lang)
+{
+	static const enum text_id ids[KB_DIMENSION_COUNT] = {
+		T_UNKNOWN_DECEPTIVE_RECRUITMENT,   T_UNKNOWN_COERCIVE_RECRUITMENT, T_UNKNOWN_RECRUITMENT_VULNERABILITY,
+		T_UNKNOWN_EXPLOITATIVE_CONDITIONS, T_UNKNOWN_COERCION,		   T_UNKNOWN_VULNERABILITY_AT_DESTINATION,
+	};
+	return texts[ids[dimension]][lang];
 }
 
 void text_clock(int64_t when, char *out, size_t size)

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "assess.h"
 #include "kb.h"
 
 enum text_id {
@@ -61,6 +62,34 @@ enum text_id {
 	T_MOMENT_TODAY,            /* %s = clock time */
 	T_MOMENT_TOMORROW,         /* %s = clock time */
 	T_MOMENT_DATE,             /* %s weekday, %d day, %s month, %s clock time */
+	/* the weighing: the level as an action, why, and what to do now */
+	T_LEVEL_REPORT,
+	T_LEVEL_DISCUSS,
+	T_LEVEL_WATCH,
+	T_LEVEL_NONE,
+	T_BASIS_ILO_RULE,
+	T_BASIS_MINOR_ACT,
+	T_BASIS_ADULT_EXPLOITATION,
+	T_BASIS_SERIOUS_SIGNS,
+	T_BASIS_WEAK_SIGNS,
+	T_BASIS_CONCERN_ONLY,
+	T_BASIS_NOTHING,
+	T_NEXT_REPORT,
+	T_NEXT_DISCUSS,
+	T_NEXT_WATCH,
+	T_NEXT_NONE,
+	T_ASSESS_PROVISIONAL,
+	T_ASSESS_NOT_A_VERDICT,
+	T_ASSESS_UNKNOWN_INTRO,
+	T_ASSESS_AGE_UNKNOWN,
+	T_ASSESS_SEVERAL_FORMS,
+	/* what is not known yet, per dimension */
+	T_UNKNOWN_DECEPTIVE_RECRUITMENT,
+	T_UNKNOWN_COERCIVE_RECRUITMENT,
+	T_UNKNOWN_RECRUITMENT_VULNERABILITY,
+	T_UNKNOWN_EXPLOITATIVE_CONDITIONS,
+	T_UNKNOWN_COERCION,
+	T_UNKNOWN_VULNERABILITY_AT_DESTINATION,
 	/* forms of exploitation */
 	T_FORM_SEXUAL,
 	T_FORM_LABOUR,
@@ -70,6 +99,12 @@ enum text_id {
 
 const char *text_get(enum text_id id, enum kb_lang lang);
 const char *text_form_name(enum kb_form form, enum kb_lang lang);
+/* The weighing in words (see assess.h): the level as an action ("Reason to
+ * report."), why, what to do now, and what is not known for one dimension. */
+const char *text_level(enum assess_level level, enum kb_lang lang);
+const char *text_basis(enum assess_basis basis, enum kb_lang lang);
+const char *text_next_step(enum assess_level level, enum kb_lang lang);
+const char *text_unknown_dimension(enum kb_dimension dimension, enum kb_lang lang);
 
 /* "today at 08:30", "tomorrow at 08:30" or "on Saturday 28 November at 08:30",
  * all in Amsterdam time, relative to `now`. */

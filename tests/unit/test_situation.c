@@ -13,10 +13,13 @@ static void test_full_situation_and_defaults(void **state)
 	char error[SITUATION_ERROR_SIZE];
 	const char *full = "{\"acute_danger\": true, \"forms\": [\"labour\", \"unknown\", \"labour\"], \"wants_advice\": true,"
 			   " \"report_victim\": true, \"wants_anonymity\": true, \"minor\": true, \"region\": \"other\","
+			   " \"works_with_children\": true, \"about_self\": true,"
 			   " \"signals\": [\"lange-dagen\", \"spijbelen\", \"lange-dagen\"], \"at\": \"2026-11-28T14:00:00+01:00\","
 			   " \"lang\": \"en\"}";
 	assert_int_equal(situation_from_json(&kb, full, strlen(full), &s, error), 0);
-	assert_true(s.acute_danger && s.wants_advice && s.report_victim && s.wants_anonymity && s.minor);
+	assert_true(s.acute_danger && s.wants_advice && s.report_victim && s.wants_anonymity && s.works_with_children &&
+		    s.about_self);
+	assert_int_equal(s.age, KB_AGE_MINOR);
 	assert_int_equal(s.forms, 1u << KB_FORM_LABOUR);
 	assert_true(s.form_unknown);
 	assert_int_equal(s.region, REGION_OTHER);
@@ -26,7 +29,12 @@ static void test_full_situation_and_defaults(void **state)
 	assert_int_equal(s.lang, KB_LANG_EN);
 
 	assert_int_equal(situation_from_json(&kb, "{}", 2, &s, error), 0);
-	assert_false(s.acute_danger || s.wants_advice || s.report_victim || s.wants_anonymity || s.minor);
+	assert_false(s.acute_danger || s.wants_advice || s.report_victim || s.wants_anonymity || s.works_with_children ||
+		     s.about_self);
+	assert_int_equal(s.age, KB_AGE_ADULT);
+	const char *age_unknown = "{\"minor\": \"unknown\"}";
+	assert_int_equal(situation_from_json(&kb, age_unknown, strlen(age_unknown), &s, error), 0);
+	assert_int_equal(s.age, KB_AGE_UNKNOWN);
 	assert_int_equal(s.forms, 0);
 	assert_int_equal(s.region, REGION_ROTTERDAM);
 	assert_false(s.has_time);
@@ -51,7 +59,10 @@ static void test_bad_situations_name_the_field(void **state)
 		{"{\"acute\": true}", "unknown field \"acute\""},
 		{"{\"acute_danger\": \"yes\"}", "field \"acute_danger\": must be true or false"},
 		{"{\"acute_danger\": 1}", "field \"acute_danger\": must be true or false"},
-		{"{\"minor\": null}", "field \"minor\": must be true or false"},
+		{"{\"minor\": null}", "field \"minor\": must be true, false or \"unknown\""},
+		{"{\"minor\": \"maybe\"}", "field \"minor\": must be true, false or \"unknown\""},
+		{"{\"works_with_children\": \"yes\"}", "field \"works_with_children\": must be true or false"},
+		{"{\"about_self\": 1}", "field \"about_self\": must be true or false"},
 		{"{\"forms\": \"labour\"}", "field \"forms\": must be a list"},
 		{"{\"forms\": [\"labor\"]}", "field \"forms\"[0]: unknown value \"labor\""},
 		{"{\"forms\": [\"sexual\", 3]}", "field \"forms\"[1]: must be a string"},
@@ -87,8 +98,15 @@ static void test_assess_request(void **state)
 	const char *input = "{\"signals\": [\"geldezel\"], \"minor\": true, \"lang\": \"en\"}";
 	assert_int_equal(assess_request_from_json(&kb, input, strlen(input), &request, error), 0);
 	assert_int_equal(request.signal_count, 1);
-	assert_true(request.minor);
+	assert_int_equal(request.age, KB_AGE_MINOR);
 	assert_int_equal(request.lang, KB_LANG_EN);
+	input = "{\"signals\": [\"geldezel\"], \"minor\": \"unknown\", \"forms\": [\"criminal\", \"unknown\"]}";
+	assert_int_equal(assess_request_from_json(&kb, input, strlen(input), &request, error), 0);
+	assert_int_equal(request.age, KB_AGE_UNKNOWN);
+	assert_int_equal(request.forms, 1u << KB_FORM_CRIMINAL);
+	input = "{\"forms\": [\"crime\"]}";
+	assert_int_equal(assess_request_from_json(&kb, input, strlen(input), &request, error), -1);
+	assert_non_null(strstr(error, "field \"forms\"[0]: unknown value \"crime\""));
 	input = "{\"signals\": [\"geldezel\"], \"acute_danger\": true}";
 	assert_int_equal(assess_request_from_json(&kb, input, strlen(input), &request, error), -1);
 	assert_non_null(strstr(error, "unknown field \"acute_danger\""));

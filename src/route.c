@@ -133,7 +133,10 @@ static void append_alternatives(struct routing *r, const struct kb_channel *chan
 	if (strcmp(channel->id, "politie") != 0)
 		append_with_number(r, out, size, now ? T_ALT_POLITIE_NOW : T_ALT_POLITIE_AFTER, "politie");
 	if (situation_possibly_minor(s->age) && strcmp(channel->id, "veiligthuis") != 0)
-		append_with_number(r, out, size, s->about_self ? T_ALT_VEILIGTHUIS_SELF : T_ALT_VEILIGTHUIS,
+		append_with_number(r, out, size,
+				   s->about_self		 ? T_ALT_VEILIGTHUIS_SELF
+				   : s->age == KB_AGE_MINOR ? T_ALT_VEILIGTHUIS_MINOR
+							    : T_ALT_VEILIGTHUIS,
 				   "veiligthuis");
 	if (s->wants_anonymity && !s->works_with_children && strcmp(channel->id, "meldmisdaadanoniem") != 0)
 		append_text(r, out, size, T_ALT_MMA);

@@ -65,6 +65,7 @@ static const char *const texts[T_COUNT][KB_LANG_COUNT] = {
 			       "If it concerns someone under 18, call Veilig Thuis on %s, day and night."},
 	[T_ALT_VEILIGTHUIS_SELF] = {"Ben je jonger dan 18? Bel Veilig Thuis op %s, dag en nacht.",
 				    "If you are under 18, call Veilig Thuis on %s, day and night."},
+	[T_ALT_VEILIGTHUIS_MINOR] = {"Of bel Veilig Thuis op %s, dag en nacht.", "Or call Veilig Thuis on %s, day and night."},
 	[T_ALT_MMA] = {"Wil je anoniem blijven? Gebruik dan het online formulier van Meld Misdaad Anoniem.",
 		       "If you want to stay anonymous, use the online form of Meld Misdaad Anoniem."},
 	[T_ALT_112] = {"Bij acuut gevaar bel je altijd 112.", "In acute danger, always call 112."},

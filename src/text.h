@@ -56,6 +56,7 @@ enum text_id {
 	T_ALT_POLITIE_AFTER,       /* %s = the police's number */
 	T_ALT_VEILIGTHUIS,         /* %s = Veilig Thuis's number */
 	T_ALT_VEILIGTHUIS_SELF,    /* %s = Veilig Thuis's number */
+	T_ALT_VEILIGTHUIS_MINOR,   /* %s = Veilig Thuis's number; the person is known to be under 18 */
 	T_ALT_MMA,
 	T_ALT_112,
 	/* moments */

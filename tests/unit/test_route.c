@@ -190,7 +190,9 @@ static void test_closed_essm_for_a_possible_minor(void **state)
 			assert_string_equal(channel_at(&r, 0), "veiligthuis");
 			assert_int_equal(r.items[0].state.state, CHANNEL_STATE_OPEN);
 			const struct route_recommendation *essm = find(&r, "essm");
-			assert_non_null(strstr(essm->reason, "Veilig Thuis op 0800-2000, dag en nacht"));
+			assert_non_null(strstr(essm->reason, ages[a] == KB_AGE_MINOR
+								     ? "Of bel Veilig Thuis op 0800-2000, dag en nacht."
+								     : "Gaat het om iemand jonger dan 18? Bel Veilig Thuis op 0800-2000, dag en nacht."));
 			assert_non_null(strstr(essm->reason, "0900-8844"));
 			assert_null(strstr(essm->reason, "Meld Misdaad Anoniem"));
 			if (professional)

@@ -109,6 +109,178 @@ static void test_weights_follow_the_ilo_table(void **state)
 	kb_release(&kb);
 }
 
+#define SEXUAL (1u << KB_FORM_SEXUAL)
+#define LABOUR (1u << KB_FORM_LABOUR)
+#define CRIMINAL (1u << KB_FORM_CRIMINAL)
+#define ADULT (1u << KB_PROFILE_ADULT)
+#define MINOR (1u << KB_PROFILE_MINOR)
+
+static const struct kb_signal *signal_by_id(const struct kb *kb, const char *id)
+{
+	long index = kb_signal_index(kb, id);
+	if (index < 0)
+		fail_msg("signal \"%s\" is missing", id);
+	return &kb->signals[index];
+}
+
+/* "act" marks the exploitation itself (art. 273f lid 2 Sr): only sexual or
+ * criminal, always within the signal's forms, and present for both forms. */
+static void test_acts_are_the_exploitation_itself(void **state)
+{
+	(void)state;
+	struct kb kb;
+	load_real_kb(&kb);
+	unsigned with_act[KB_FORM_COUNT] = {0};
+	for (size_t i = 0; i < kb.signal_count; i++) {
+		const struct kb_signal *signal = &kb.signals[i];
+		if (signal->acts & ~signal->forms)
+			fail_msg("signal \"%s\": act outside its forms", signal->id);
+		if (signal->acts & LABOUR)
+			fail_msg("signal \"%s\": act may only be sexual or criminal", signal->id);
+		for (int f = 0; f < KB_FORM_COUNT; f++)
+			with_act[f] += (signal->acts >> f) & 1u;
+	}
+	assert_true(with_act[KB_FORM_SEXUAL] >= 3);
+	assert_true(with_act[KB_FORM_CRIMINAL] >= 5);
+	assert_int_equal(with_act[KB_FORM_LABOUR], 0);
+
+	static const struct {
+		const char *id;
+		unsigned acts;
+	} expected[] = {
+		{"gedwongen-tot-seks", SEXUAL},   {"advertenties-door-ander", SEXUAL}, {"dagbedrag-verdienen", SEXUAL},
+		{"vrienden-helpen", SEXUAL},      {"drugs-voor-ander", CRIMINAL},      {"drugs-uit-haven", CRIMINAL},
+		{"explosieven", CRIMINAL},        {"geldezel", CRIMINAL},              {"stelen-voor-ander", CRIMINAL},
+		{"anderen-ronselen", CRIMINAL},   {"hennepkwekerij", CRIMINAL},
+		/* not the act itself: a name used by others, a means, a labour form, a concern */
+		{"katvanger", 0},                 {"straatboete", 0},                  {"chantage-met-beelden", 0},
+		{"bedelen", 0},                   {"spijbelen", 0},                    {"oudere-vriend", 0},
+	};
+	for (size_t i = 0; i < sizeof expected / sizeof *expected; i++) {
+		const struct kb_signal *signal = signal_by_id(&kb, expected[i].id);
+		if (signal->acts != expected[i].acts)
+			fail_msg("signal \"%s\": acts %u, expected %u", expected[i].id, signal->acts, expected[i].acts);
+	}
+	/* an act signal that carries weight cites the law it rests on */
+	assert_non_null(strstr(signal_by_id(&kb, "drugs-voor-ander")->source, "273f"));
+	assert_non_null(strstr(signal_by_id(&kb, "gedwongen-tot-seks")->source, "273f"));
+	kb_release(&kb);
+}
+
+/* The concepts the domain review found missing (issue 8, section 2). */
+static void test_catalogue_covers_the_review(void **state)
+{
+	(void)state;
+	struct kb kb;
+	load_real_kb(&kb);
+	static const struct {
+		const char *id;
+		unsigned forms, profiles, acts;
+		bool weighted;
+	} expected[] = {
+		{"hennepkwekerij", CRIMINAL, ADULT | MINOR, CRIMINAL, true},
+		{"bedelen", LABOUR, ADULT | MINOR, 0, true},
+		{"weglopen", SEXUAL | CRIMINAL, MINOR, 0, false},
+		{"bang-en-gespannen", SEXUAL | LABOUR | CRIMINAL, ADULT | MINOR, 0, false},
+		{"geen-contact-met-buiten", SEXUAL | LABOUR | CRIMINAL, ADULT | MINOR, 0, true},
+		{"misleid-over-woning", LABOUR | SEXUAL, ADULT | MINOR, 0, true},
+		{"slechtere-cijfers", SEXUAL | CRIMINAL, MINOR, 0, false},
+		{"angstig-of-somber", SEXUAL | CRIMINAL, MINOR, 0, false},
+		{"vrienden-helpen", SEXUAL, ADULT | MINOR, SEXUAL, true},
+		/* what a neighbour sees at a house: concern only */
+		{"wisselende-bewoners", SEXUAL, ADULT | MINOR, 0, false},
+		{"ramen-afgeplakt", SEXUAL | CRIMINAL, ADULT | MINOR, 0, false},
+		{"bezoek-in-de-nacht", SEXUAL | CRIMINAL, ADULT | MINOR, 0, false},
+		{"camera-of-bewakers", SEXUAL | LABOUR | CRIMINAL, ADULT | MINOR, 0, false},
+	};
+	for (size_t i = 0; i < sizeof expected / sizeof *expected; i++) {
+		const struct kb_signal *signal = signal_by_id(&kb, expected[i].id);
+		if (signal->forms != expected[i].forms || signal->profiles != expected[i].profiles ||
+		    signal->acts != expected[i].acts || (signal->weight_count > 0) != expected[i].weighted)
+			fail_msg("signal \"%s\": forms %u profiles %u acts %u weights %zu", expected[i].id, signal->forms,
+				 signal->profiles, signal->acts, signal->weight_count);
+	}
+	/* the right ILO rows: isolation (ILO 11: isolation), deceived about housing */
+	const struct kb_weight *w = find_weight(&kb, "geen-contact-met-buiten", KB_FORM_LABOUR, KB_PROFILE_ADULT);
+	assert_non_null(w);
+	assert_string_equal(kb.indicators[w->indicator].id, "coercion_at_destination.isolation_confinement_or_surveillance");
+	w = find_weight(&kb, "misleid-over-woning", KB_FORM_LABOUR, KB_PROFILE_ADULT);
+	assert_non_null(w);
+	assert_string_equal(kb.indicators[w->indicator].id, "deceptive_recruitment.deceived_about_housing_and_living");
+	/* the loverboy "exploit" step counts as forced clients, strong in sexual exploitation */
+	w = find_weight(&kb, "vrienden-helpen", KB_FORM_SEXUAL, KB_PROFILE_MINOR);
+	assert_non_null(w);
+	assert_int_equal(w->strength, KB_STRENGTH_STRONG);
+	kb_release(&kb);
+}
+
+/* Corrections from the domain review (issue 8, section 2 and 5). */
+static void test_review_corrections(void **state)
+{
+	(void)state;
+	struct kb kb;
+	load_real_kb(&kb);
+	/* being brought to work is normal for agency workers: no strong labour weight */
+	const struct kb_signal *signal = signal_by_id(&kb, "gebracht-en-gehaald");
+	for (size_t i = 0; i < signal->weight_count; i++) {
+		if (signal->weights[i].form == KB_FORM_LABOUR && signal->weights[i].strength >= KB_STRENGTH_STRONG)
+			fail_msg("gebracht-en-gehaald carries a strong labour weight");
+	}
+	assert_true(signal->forms & SEXUAL);
+	const struct kb_weight *w = find_weight(&kb, "gebracht-en-gehaald", KB_FORM_SEXUAL, KB_PROFILE_ADULT);
+	assert_non_null(w);
+	assert_int_equal(w->strength, KB_STRENGTH_STRONG);
+	/* sextortion weighs more than weak for adults too */
+	w = find_weight(&kb, "chantage-met-beelden", KB_FORM_SEXUAL, KB_PROFILE_ADULT);
+	assert_non_null(w);
+	assert_true(w->strength > KB_STRENGTH_WEAK);
+	w = find_weight(&kb, "chantage-met-beelden", KB_FORM_SEXUAL, KB_PROFILE_MINOR);
+	assert_true(w->strength > KB_STRENGTH_WEAK);
+	/* the override is for sexual exploitation only: the labour row stays weak for adults */
+	size_t threats = kb.indicator_count;
+	for (size_t i = 0; i < kb.indicator_count; i++) {
+		if (strcmp(kb.indicators[i].id, "coercion_at_destination.threats_to_inform_family_community_or") == 0)
+			threats = i;
+	}
+	assert_true(threats < kb.indicator_count);
+	assert_int_equal(kb.indicators[threats].strength[KB_PROFILE_ADULT], KB_STRENGTH_WEAK);
+	/* knowing almost only sex-related words in Dutch applies to minors too */
+	assert_true(signal_by_id(&kb, "alleen-seks-woorden")->profiles & MINOR);
+	assert_non_null(find_weight(&kb, "alleen-seks-woorden", KB_FORM_SEXUAL, KB_PROFILE_MINOR));
+	/* self-harm belongs to criminal exploitation too */
+	assert_true(signal_by_id(&kb, "zelfbeschadiging")->forms & CRIMINAL);
+	/* picked up by known older boys, not only by strangers */
+	signal = signal_by_id(&kb, "opgehaald-door-onbekenden");
+	assert_non_null(strstr(signal->text[KB_LANG_NL], "oudere jongens"));
+	assert_non_null(strstr(signal->text[KB_LANG_EN], "older boys"));
+	kb_release(&kb);
+}
+
+static void test_channel_facts_from_the_review(void **state)
+{
+	(void)state;
+	struct kb kb;
+	load_real_kb(&kb);
+	/* no source speaks of anonymity at the labour authority or Veilig Thuis */
+	static const char *const silent[] = {"nla", "veiligthuis"};
+	for (size_t i = 0; i < 2; i++) {
+		const struct kb_channel *channel = kb_channel_by_id(&kb, silent[i]);
+		assert_non_null(channel);
+		for (int l = 0; l < KB_LANG_COUNT; l++)
+			assert_null(channel->anonymity[l]);
+	}
+	/* these channels do speak of anonymity */
+	assert_non_null(kb_channel_by_id(&kb, "meldmisdaadanoniem")->anonymity[KB_LANG_NL]);
+	assert_non_null(kb_channel_by_id(&kb, "essm")->anonymity[KB_LANG_NL]);
+	/* free numbers, now credited to the brief */
+	assert_non_null(kb_channel_by_id(&kb, "nla")->cost[KB_LANG_NL]);
+	assert_non_null(kb_channel_by_id(&kb, "meldmisdaadanoniem")->cost[KB_LANG_NL]);
+	/* English information page of Meld Misdaad Anoniem (brief 1.3) */
+	assert_string_equal(kb_channel_by_id(&kb, "meldmisdaadanoniem")->url_en, "https://meldmisdaadanoniem.nl/english");
+	assert_non_null(kb_channel_by_id(&kb, "essm")->full_name);
+	kb_release(&kb);
+}
+
 /* Loads data/ into memory, lets `mutate` change one document, and returns the load error. */
 struct documents {
 	json_t *channels, *signals, *indicators;
@@ -164,6 +336,26 @@ static void missing_channel(struct documents *d) { json_array_remove(json_object
 static void missing_english(struct documents *d) { json_object_del(json_object_get(signal_entry(d, 7), "text"), "en"); }
 static void typo_field(struct documents *d) { json_object_set_new(signal_entry(d, 2), "froms", json_array()); }
 static void bad_tel(struct documents *d) { json_object_set_new(json_object_get(channel(d, 0), "phone"), "tel", json_string("tel:11 2")); }
+static void act_outside_forms(struct documents *d)
+{
+	/* signal #1 with its forms cut down to labour, and an act "criminal" */
+	json_t *forms = json_array();
+	json_array_append_new(forms, json_string("labour"));
+	json_object_set_new(signal_entry(d, 0), "forms", forms);
+	json_t *act = json_array();
+	json_array_append_new(act, json_string("criminal"));
+	json_object_set_new(signal_entry(d, 0), "act", act);
+}
+static void labour_act(struct documents *d)
+{
+	json_t *act = json_array();
+	json_array_append_new(act, json_string("labour"));
+	json_object_set_new(signal_entry(d, 1), "act", act);
+}
+static void unsourced_url_en(struct documents *d)
+{
+	json_object_set_new(channel(d, 2), "url_en", json_string("https://example.org/en"));
+}
 
 static void test_broken_data_names_file_entry_and_field(void **state)
 {
@@ -184,6 +376,9 @@ static void test_broken_data_names_file_entry_and_field(void **state)
 		{missing_english, "field \"text.en\": is missing"},
 		{typo_field, "field \"froms\": unknown field"},
 		{bad_tel, "field \"phone.tel\": may hold only digits"},
+		{act_outside_forms, "signal \"papieren-afgepakt\" (#1): field \"act\": \"criminal\" is not among the signal's forms"},
+		{labour_act, "signal \"schuld-bij-baas\" (#2): field \"act\": entry 1 must be \"sexual\" or \"criminal\""},
+		{unsourced_url_en, "channels.json: channel \"essm\" (#3): field \"facts\": \"url_en\" is stated without a source"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		char message[700];
@@ -214,6 +409,10 @@ int main(void)
 		cmocka_unit_test(test_real_catalogue_meets_the_counts),
 		cmocka_unit_test(test_leaflet_facts_are_exact),
 		cmocka_unit_test(test_weights_follow_the_ilo_table),
+		cmocka_unit_test(test_acts_are_the_exploitation_itself),
+		cmocka_unit_test(test_catalogue_covers_the_review),
+		cmocka_unit_test(test_review_corrections),
+		cmocka_unit_test(test_channel_facts_from_the_review),
 		cmocka_unit_test(test_broken_data_names_file_entry_and_field),
 		cmocka_unit_test(test_malformed_and_missing_files),
 	};

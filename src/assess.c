@@ -4,8 +4,12 @@
 #include <string.h>
 
 static const char *const level_ids[] = {"none", "watch", "discuss", "report"};
-static const char *const basis_ids[] = {"nothing",           "concern_only", "weak_signs",  "serious_signs",
-					"adult_exploitation", "minor_act",    "ilo_rule"};
+static const char *const basis_ids[] = {"nothing",	    "concern_only",	  "weak_signs", "serious_signs",
+					"many_concerns", "adult_exploitation", "minor_act",	"ilo_rule"};
+
+/* Signals mean little alone and can be strong together (CKM; Wegwijzer
+ * Mensenhandel): this many concern signals of one form are worth a talk. */
+enum { MANY_CONCERNS = 3 };
 
 const char *assess_level_id(enum assess_level level) { return level_ids[level]; }
 const char *assess_basis_id(enum assess_basis basis) { return basis_ids[basis]; }
@@ -67,6 +71,9 @@ static void decide_level(struct assess_form *form)
 	} else if (any_dimension_positive || strong >= 1 || medium >= 2 || form->act) {
 		form->level = ASSESS_LEVEL_DISCUSS;
 		form->basis = ASSESS_BASIS_SERIOUS_SIGNS;
+	} else if (form->concern >= MANY_CONCERNS) {
+		form->level = ASSESS_LEVEL_DISCUSS;
+		form->basis = ASSESS_BASIS_MANY_CONCERNS;
 	} else if (medium + weak > 0) {
 		form->level = ASSESS_LEVEL_WATCH;
 		form->basis = ASSESS_BASIS_WEAK_SIGNS;

@@ -15,8 +15,9 @@
  *   act) and coercion or abuse of vulnerability at destination are there, the
  *   recruitment story unknown (lid 1 sub 4 needs no recruitment act).
  *   DISCUSS with the advice point when any dimension is positive, any strong
- *   indicator, two medium ones or an act signal is there. WATCH when only
- *   weak signs or concern signals are there. NONE otherwise.
+ *   indicator, two medium ones or an act signal is there, or three or more
+ *   concern signals together. WATCH when only weak signs or fewer concern
+ *   signals are there. NONE otherwise.
  *
  * With the age unknown both profiles are weighed and each form takes the
  * profile with the higher level (the minor profile on a tie).
@@ -41,6 +42,7 @@ enum assess_basis {
 	ASSESS_BASIS_CONCERN_ONLY,       /* watch: only signals that also have other causes */
 	ASSESS_BASIS_WEAK_SIGNS,         /* watch: weak signs or a single medium one */
 	ASSESS_BASIS_SERIOUS_SIGNS,      /* discuss: strong signs, a positive dimension or an act */
+	ASSESS_BASIS_MANY_CONCERNS,      /* discuss: three or more concern signals of this form together */
 	ASSESS_BASIS_ADULT_EXPLOITATION, /* report: exploitation and coercion, recruitment unknown */
 	ASSESS_BASIS_MINOR_ACT,          /* report: a minor and a sign of the exploitation act itself */
 	ASSESS_BASIS_ILO_RULE,           /* report: the strict ILO combination rule holds */

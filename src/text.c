@@ -85,6 +85,8 @@ static const char *const texts[T_COUNT][KB_LANG_COUNT] = {
 					"There are signals of exploitation and also of force or of abuse of a dependent position. You do not know how the person was recruited. That is normal: a report does not need it."},
 	[T_BASIS_SERIOUS_SIGNS] = {"Er zijn ernstige signalen. Ze geven samen nog geen volledig beeld. Een medewerker kan met je bekijken wat ze betekenen.",
 				   "There are serious signals. Together they do not yet give a full picture. A professional can look with you at what they mean."},
+	[T_BASIS_MANY_CONCERNS] = {"Je ziet meerdere signalen die elk ook een andere oorzaak kunnen hebben. Samen geven ze reden om het met iemand te bespreken.",
+				   "You see several signals that could each have another cause. Together they are a reason to talk it over with someone."},
 	[T_BASIS_WEAK_SIGNS] = {"Er zijn een paar signalen die op uitbuiting kunnen wijzen. Ze kunnen ook een andere oorzaak hebben.",
 				"There are a few signals that may point to exploitation. They can also have another cause."},
 	[T_BASIS_CONCERN_ONLY] = {"De signalen geven reden tot zorg. Ze kunnen ook een andere oorzaak hebben.",
@@ -154,9 +156,9 @@ const char *text_level(enum assess_level level, enum kb_lang lang)
 
 const char *text_basis(enum assess_basis basis, enum kb_lang lang)
 {
-	static const enum text_id ids[] = {T_BASIS_NOTHING,	    T_BASIS_CONCERN_ONLY, T_BASIS_WEAK_SIGNS,
-					   T_BASIS_SERIOUS_SIGNS,   T_BASIS_ADULT_EXPLOITATION,
-					   T_BASIS_MINOR_ACT,	    T_BASIS_ILO_RULE};
+	static const enum text_id ids[] = {T_BASIS_NOTHING,	     T_BASIS_CONCERN_ONLY, T_BASIS_WEAK_SIGNS,
+					   T_BASIS_SERIOUS_SIGNS,    T_BASIS_MANY_CONCERNS, T_BASIS_ADULT_EXPLOITATION,
+					   T_BASIS_MINOR_ACT,	     T_BASIS_ILO_RULE};
 	return texts[ids[basis]][lang];
 }
 

@@ -49,6 +49,7 @@ struct options {
 	bool help;
 	bool has_time;
 	int64_t at;
+	bool has_lang;
 	enum kb_lang lang;
 	unsigned forms;
 	const char *listen;
@@ -125,15 +126,27 @@ static int read_input(const char *command, struct strbuf *input)
 	return EXIT_OK;
 }
 
-static void print_route_text(const struct route_result *route, enum kb_lang lang)
+/* The channels in order; with signals, the weighing in words comes first (its
+ * next step points to "the organisations below"). */
+static void print_route_text(const struct kb *kb, const struct route_result *route,
+			     const struct assess_result *assessment, const struct situation *situation)
 {
+	enum kb_lang lang = situation->lang;
 	if (route->urgent)
 		printf("*** %s ***\n\n", text_get(T_REASON_112_ACUTE, lang));
+	if (assessment) {
+		struct wegwijzer_view view = {.lang = lang, .about_self = situation->about_self, .details = false};
+		wegwijzer_print_assessment(stdout, kb, assessment, situation->signal_count, &view);
+		putchar('\n');
+		wegwijzer_print_result_heading(stdout, lang);
+	}
 	for (size_t i = 0; i < route->count; i++) {
 		const struct route_recommendation *item = &route->items[i];
 		printf("%zu. %s: %s", i + 1, item->channel->name[lang], item->channel->phone_display);
 		if (item->channel->url)
 			printf(" / %s", item->channel->url);
+		if (item->channel->url_en && lang == KB_LANG_EN)
+			printf(" / in English: %s", item->channel->url_en);
 		printf("\n   %s\n", item->reason);
 	}
 }
@@ -163,6 +176,8 @@ static int run_route(const struct kb *kb, const struct options *options)
 		situation->has_time = true;
 		situation->at = options->at;
 	}
+	if (options->has_lang)
+		situation->lang = options->lang;
 	struct route_result route;
 	route_for_situation(kb, situation, now_or(options), &route);
 	struct assess_result assessment;
@@ -176,7 +191,7 @@ static int run_route(const struct kb *kb, const struct options *options)
 	if (options->json) {
 		code = write_json(contract_route_json(kb, &route, assessed ? &assessment : NULL, situation->lang));
 	} else {
-		print_route_text(&route, situation->lang);
+		print_route_text(kb, &route, assessed ? &assessment : NULL, situation);
 		code = finish_output();
 	}
 	if (assessed)
@@ -201,6 +216,8 @@ static int run_assess(const struct kb *kb, const struct options *options)
 		return EXIT_BAD_INPUT;
 	}
 	strbuf_release(&input);
+	if (options->has_lang)
+		request.lang = options->lang;
 	struct assess_result assessment;
 	if (assess_signals(kb, request.signals, request.signal_count, request.age, request.forms, &assessment)) {
 		fprintf(stderr, "meldwijzer: out of memory\n");
@@ -209,19 +226,9 @@ static int run_assess(const struct kb *kb, const struct options *options)
 	if (options->json) {
 		code = write_json(contract_assessment_json(kb, &assessment, request.lang));
 	} else {
-		for (int f = 0; f < KB_FORM_COUNT; f++) {
-			const struct assess_form *form = &assessment.forms[f];
-			printf("%s: level %s (%s; %s%s%s)\n", kb_form_id((enum kb_form)f), assess_level_id(form->level),
-			       assess_basis_id(form->basis), form->indicated ? "ILO rule: indicated" : "ILO rule: not indicated",
-			       form->provisional ? ", provisional" : "", form->relevant ? ", relevant" : "");
-			for (int d = 0; d < KB_DIMENSION_COUNT; d++) {
-				const struct assess_dimension *dim = &assessment.forms[f].dimensions[d];
-				if (dim->strong + dim->medium + dim->weak)
-					printf("  %s: %u strong, %u medium, %u weak%s\n", kb_dimension_id((enum kb_dimension)d),
-					       dim->strong, dim->medium, dim->weak, dim->positive ? " (positive)" : "");
-			}
-		}
-		printf("concern: %u\n", assessment.concern);
+		struct wegwijzer_view view = {.lang = request.lang, .about_self = false, .details = true};
+		wegwijzer_print_assessment(stdout, kb, &assessment, request.signal_count, &view);
+		wegwijzer_print_channel_directory(stdout, kb, request.lang);
 		code = finish_output();
 	}
 	assess_result_release(&assessment);
@@ -236,12 +243,17 @@ static int run_signals(const struct kb *kb, const struct options *options)
 	for (int f = 0; f < KB_FORM_COUNT; f++) {
 		if (!(forms & (1u << f)))
 			continue;
-		const char *name = text_form_name((enum kb_form)f, options->lang);
-		printf("%s\n", name);
+		char title[80];
+		wegwijzer_form_title((enum kb_form)f, options->lang, title, sizeof title);
+		printf("%s\n", title);
+		if (kb->form_provisional[f])
+			printf("%s\n", text_get(T_ASSESS_PROVISIONAL, options->lang));
 		for (size_t i = 0; i < kb->signal_count; i++) {
 			const struct kb_signal *signal = &kb->signals[i];
-			if (signal->forms & (1u << f))
-				printf("  - %s [%s]\n", signal->text[options->lang], signal->id);
+			if (!(signal->forms & (1u << f)))
+				continue;
+			printf("  - %s [%s]\n", signal->text[options->lang], signal->id);
+			wegwijzer_print_signal_detail(stdout, kb, signal, (enum kb_form)f, options->lang);
 		}
 		putchar('\n');
 	}
@@ -260,7 +272,12 @@ static int run_contacts(const struct kb *kb, const struct options *options)
 		printf("%s: %s", channel->name[options->lang], channel->phone_display);
 		if (channel->url)
 			printf(" / %s", channel->url);
-		printf("\n  %s\n  %s\n", channel->purpose[options->lang], state);
+		if (channel->url_en && options->lang == KB_LANG_EN)
+			printf(" / in English: %s", channel->url_en);
+		putchar('\n');
+		if (channel->full_name)
+			printf("  %s\n", channel->full_name);
+		printf("  %s\n  %s\n", channel->purpose[options->lang], state);
 	}
 	return finish_output();
 }
@@ -467,19 +484,31 @@ static int run_reports(const struct kb *kb, const struct options *options)
 
 static const struct command commands[] = {
 	{"wegwijzer", "meldwijzer wegwijzer [--lang nl|en] [--at TIME]\n"
-		      "  The guide: asks the leaflet's questions one at a time (one answer per line on stdin),\n"
-		      "  then shows whom to contact, and optionally checks the signals you see.",
+		      "  The guide: asks six questions one at a time (one answer per line on stdin): acute danger,\n"
+		      "  who it is about (someone else, a child or young person known through work, yourself), the\n"
+		      "  form, the age, what you want and where. Then whom to contact, and optionally one list of\n"
+		      "  signals (numbers or signal ids) with the weighing in plain words.",
 	 "lang at", run_wegwijzer},
-	{"route", "meldwijzer route [--json] [--at TIME]\n"
-		  "  Reads a situation (JSON, see README) on stdin and shows the channels to contact, in order.\n"
-		  "  --at TIME  an RFC 3339 time to use instead of the situation's \"at\" or now.",
-	 "json at", run_route},
-	{"assess", "meldwijzer assess [--json]\n"
-		   "  Reads {\"signals\": [ids], \"minor\": bool, \"lang\": \"nl\"|\"en\"} on stdin and weighs the\n"
-		   "  signals with the ILO/EC indicator rule, per form of exploitation.",
-	 "json", run_assess},
+	{"route", "meldwijzer route [--json] [--at TIME] [--lang nl|en]\n"
+		  "  Reads a situation (JSON, see README) on stdin and shows the channels to contact, in order,\n"
+		  "  each with its reason (when a channel is closed, or closes within 30 minutes, the reason says\n"
+		  "  so and what can be reached instead). With signals, the weighing comes first.\n"
+		  "  Keys: acute_danger, forms, wants_advice, report_victim, wants_anonymity,\n"
+		  "  minor (true, false or \"unknown\"), works_with_children, about_self, region, signals, at, lang.\n"
+		  "  --at TIME    an RFC 3339 time to use instead of the situation's \"at\" or now.\n"
+		  "  --lang LANG  the language of the answer instead of the situation's \"lang\".",
+	 "json at lang", run_route},
+	{"assess", "meldwijzer assess [--json] [--lang nl|en]\n"
+		   "  Reads {\"signals\": [ids], \"minor\": true|false|\"unknown\", \"forms\": [forms], \"lang\": \"nl\"|\"en\"}\n"
+		   "  on stdin and weighs the signals per form of exploitation: the level as an action (reason to\n"
+		   "  report, talk it over, keep watching), why, whether the weighing is provisional, what is not\n"
+		   "  known yet, and the indications per part of the pattern. Never a verdict.\n"
+		   "  --lang LANG  the language of the answer instead of the input's \"lang\".",
+	 "json lang", run_assess},
 	{"signals", "meldwijzer signals [--form sexual|labour|criminal] [--lang nl|en] [--json]\n"
-		    "  Lists the signals of possible exploitation, with their weights and sources.",
+		    "  Lists the signals of possible exploitation per form, each with its weight in words (how\n"
+		    "  strong an indication of which part of the pattern, for adults and for under-18s), whether it\n"
+		    "  describes the exploitation itself, and its sources.",
 	 "json lang form", run_signals},
 	{"contacts", "meldwijzer contacts [--at TIME] [--lang nl|en] [--json]\n"
 		     "  Lists every channel with its phone number, online form and whether it is open.",
@@ -566,6 +595,7 @@ static int parse_options(const struct command *command, int argc, char **argv, i
 			} else if (v == 1) {
 				if (!kb_lang_from_id(value, &options->lang))
 					return usage_error(command->name, "--lang: '%s' is not a language (nl or en)", value);
+				options->has_lang = true;
 			} else if (v == 3) {
 				options->listen = value;
 			} else if (v == 4) {

@@ -504,7 +504,15 @@ void wegwijzer_print_assessment(FILE *out, const struct kb *kb, const struct ass
 			}
 		}
 	}
-	if (result->concern) {
+	/* The concern signals, unless the answer above already rests on them alone. */
+	bool weighed_answer = false;
+	for (int f = 0; f < KB_FORM_COUNT; f++) {
+		enum assess_basis basis = result->forms[f].basis;
+		if ((shown & (1u << f)) && basis != ASSESS_BASIS_NOTHING && basis != ASSESS_BASIS_CONCERN_ONLY &&
+		    basis != ASSESS_BASIS_MANY_CONCERNS)
+			weighed_answer = true;
+	}
+	if (result->concern && weighed_answer) {
 		fputc('\n', out);
 		if (result->concern == 1)
 			fputs(gtext(G_CONCERN_ONE, lang), out);

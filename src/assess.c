@@ -44,8 +44,12 @@ static bool form_is_indicated(const struct assess_form *form)
 	return exploitation && any_positive(form, recruitment, 3) && any_positive(form, destination, 2);
 }
 
-/* The action level; see assess.h and docs/assessment.md for the sources. */
-static void decide_level(struct assess_form *form)
+/* The action level; see assess.h and docs/assessment.md for the sources.
+ * `means` counts the signs of coercion and of abuse of a dependent position
+ * at destination together, leaving out the signals that describe the act
+ * itself (an act signal such as "forced to have sex with clients" must not be
+ * both the exploitation and its means). */
+static void decide_level(struct assess_form *form, const struct assess_dimension *means)
 {
 	unsigned strong = 0, medium = 0, weak = 0;
 	bool any_dimension_positive = false;
@@ -58,14 +62,24 @@ static void decide_level(struct assess_form *form)
 		if (dimension->strong + dimension->medium + dimension->weak == 0)
 			form->unknown_dimensions |= 1u << d;
 	}
-	bool exploitation = form->act || form->dimensions[KB_DIMENSION_EXPLOITATIVE_CONDITIONS].positive;
+	/* The adult rule of art. 273f lid 1 sub 4: exploitation and a means at
+	 * destination, recruitment unknown. The law does not split the means, so
+	 * coercion and abuse of a dependent position count together; one of the
+	 * two parts must be shown by the ILO dimension rule, the other at least by
+	 * one strong sign (an act signal shows the exploitation itself). */
+	const struct assess_dimension *exploit = &form->dimensions[KB_DIMENSION_EXPLOITATIVE_CONDITIONS];
+	bool exploitation_shown = form->act || exploit->positive;
+	bool exploitation_strong = exploitation_shown || exploit->strong >= 1;
+	bool means_shown = assess_dimension_is_positive(means->strong, means->medium, means->weak);
+	bool means_strong = means_shown || means->strong >= 1;
+	bool adult_rule = (exploitation_shown && means_strong) || (exploitation_strong && means_shown);
 	if (form->indicated) {
 		form->level = ASSESS_LEVEL_REPORT;
 		form->basis = ASSESS_BASIS_ILO_RULE;
 	} else if (form->profile == KB_PROFILE_MINOR && form->act) {
 		form->level = ASSESS_LEVEL_REPORT;
 		form->basis = ASSESS_BASIS_MINOR_ACT;
-	} else if (form->profile == KB_PROFILE_ADULT && exploitation && any_positive(form, destination, 2)) {
+	} else if (form->profile == KB_PROFILE_ADULT && adult_rule) {
 		form->level = ASSESS_LEVEL_REPORT;
 		form->basis = ASSESS_BASIS_ADULT_EXPLOITATION;
 	} else if (any_dimension_positive || strong >= 1 || medium >= 2 || form->act) {
@@ -86,6 +100,16 @@ static void decide_level(struct assess_form *form)
 	}
 }
 
+static void count_strength(struct assess_dimension *dimension, enum kb_strength strength)
+{
+	if (strength == KB_STRENGTH_STRONG)
+		dimension->strong++;
+	else if (strength == KB_STRENGTH_MEDIUM)
+		dimension->medium++;
+	else
+		dimension->weak++;
+}
+
 static bool is_repeat(const size_t *signals, size_t i)
 {
 	for (size_t j = 0; j < i; j++) {
@@ -102,6 +126,8 @@ static void weigh_profile(const struct kb *kb, const size_t *signals, size_t sig
 {
 	memset(counted, 0, kb->indicator_count * KB_FORM_COUNT * sizeof *counted);
 	memset(forms, 0, KB_FORM_COUNT * sizeof *forms);
+	struct assess_dimension means[KB_FORM_COUNT];
+	memset(means, 0, sizeof means);
 	for (int f = 0; f < KB_FORM_COUNT; f++)
 		forms[f].profile = profile;
 	for (size_t i = 0; i < signal_count; i++) {
@@ -128,13 +154,11 @@ static void weigh_profile(const struct kb *kb, const size_t *signals, size_t sig
 			if (*seen)
 				continue;
 			*seen = true;
-			struct assess_dimension *dimension = &forms[weight->form].dimensions[weight->dimension];
-			if (weight->strength == KB_STRENGTH_STRONG)
-				dimension->strong++;
-			else if (weight->strength == KB_STRENGTH_MEDIUM)
-				dimension->medium++;
-			else
-				dimension->weak++;
+			count_strength(&forms[weight->form].dimensions[weight->dimension], weight->strength);
+			bool is_means = weight->dimension == KB_DIMENSION_COERCION_AT_DESTINATION ||
+					weight->dimension == KB_DIMENSION_ABUSE_OF_VULNERABILITY_AT_DESTINATION;
+			if (is_means && !(signal->acts & (1u << weight->form)))
+				count_strength(&means[weight->form], weight->strength);
 		}
 		for (int f = 0; f < KB_FORM_COUNT; f++) {
 			if ((signal->forms & (1u << f)) && !(weighed_forms & (1u << f)))
@@ -154,19 +178,21 @@ static void weigh_profile(const struct kb *kb, const size_t *signals, size_t sig
 				assess_dimension_is_positive(dimension->strong, dimension->medium, dimension->weak);
 		}
 		form->indicated = form_is_indicated(form);
-		decide_level(form);
+		decide_level(form, &means[f]);
 		form->provisional = kb->form_provisional[f];
 	}
 }
 
-/* A signal that belongs to one form only opens that form; signals shared by
- * several forms (passport kept, beaten, threatened) do not. */
+/* A weighed signal that belongs to one form only opens that form. Signals
+ * shared by several forms (passport kept, beaten, threatened) do not, nor do
+ * concern signals (tired, secretive: they also have other causes). */
 static unsigned forms_opened_by_signals(const struct kb *kb, const size_t *signals, size_t signal_count)
 {
 	unsigned opened = 0;
 	for (size_t i = 0; i < signal_count; i++) {
-		unsigned forms = kb->signals[signals[i]].forms;
-		if (forms && (forms & (forms - 1)) == 0)
+		const struct kb_signal *signal = &kb->signals[signals[i]];
+		unsigned forms = signal->forms;
+		if (forms && (forms & (forms - 1)) == 0 && (signal->weight_count > 0 || signal->acts))
 			opened |= forms;
 	}
 	return opened;

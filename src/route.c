@@ -180,8 +180,11 @@ static void add(struct routing *r, const char *id, enum role role)
 
 static const char *main_need_channel(const struct situation *s)
 {
-	if (s->wants_anonymity && !s->about_self)
+	if (s->wants_anonymity && !s->about_self && !s->works_with_children)
 		return "meldmisdaadanoniem";
+	/* the meldcode: a professional reports a possible minor to Veilig Thuis */
+	if (s->works_with_children && s->report_victim && situation_possibly_minor(s->age))
+		return "veiligthuis";
 	if ((s->about_self || s->wants_advice || s->report_victim) && s->region == REGION_ROTTERDAM)
 		return "essm";
 	if (wants(s, KB_FORM_LABOUR))
@@ -226,9 +229,9 @@ void route_for_situation(const struct kb *kb, const struct situation *situation,
 	add(&r, "essm", ROLE_OTHER);
 	if (wants(situation, KB_FORM_LABOUR))
 		add(&r, "nla", ROLE_OTHER);
-	add(&r, "politie", ROLE_OTHER);
 	if (possibly_minor)
 		add(&r, "veiligthuis", ROLE_OTHER);
+	add(&r, "politie", ROLE_OTHER);
 	add(&r, "meldmisdaadanoniem", ROLE_OTHER);
 	add(&r, "112", ROLE_OTHER);
 	put_reachable_first(out, situation->acute_danger ? 1 : 0);

@@ -3,11 +3,12 @@
  * with a reason in the situation's language and its state at that moment.
  *
  * Order: with acute danger 112 comes first and the answer is urgent. Then the
- * channel for the person's main stated need (anonymity, then help for oneself,
- * advice or reporting a victim, then labour signals, else the police), then
- * Veilig Thuis for a professional who works with children (meldcode), then
- * every other channel for the situation; Veilig Thuis whenever the person may
- * be under 18. A channel that is closed at that moment never stays first: the
+ * channel for the person's main stated need (anonymity unless a professional;
+ * Veilig Thuis for a professional who reports a possible minor (meldcode);
+ * help for oneself, advice or reporting a victim; labour signals; else the
+ * police), then Veilig Thuis for a professional who works with children, then
+ * every other channel for the situation, with Veilig Thuis before the police
+ * whenever the person may be under 18. A channel that is closed at that moment never stays first: the
  * first channel that is open (else one whose hours are unknown) moves before
  * it. A closed channel's reason says when it opens and what can be reached
  * now; one that closes within ROUTE_CLOSES_SOON_SECONDS says so and what comes

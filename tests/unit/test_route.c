@@ -62,8 +62,10 @@ static void test_every_combination_keeps_the_rules(void **state)
 			assert_string_equal(channel_at(&r, 0), "112");
 			main_need = 1;
 		}
+		bool possibly_minor = s.age != KB_AGE_ADULT;
 		const char *expected_first =
-			s.wants_anonymity && !s.about_self ? "meldmisdaadanoniem"
+			s.wants_anonymity && !s.about_self && !s.works_with_children ? "meldmisdaadanoniem"
+			: s.works_with_children && s.report_victim && possibly_minor ? "veiligthuis"
 			: (s.about_self || s.wants_advice || s.report_victim) && s.region == REGION_ROTTERDAM ? "essm"
 			: (s.forms & (1u << KB_FORM_LABOUR))							       ? "nla"
 																 : "politie";
@@ -76,9 +78,12 @@ static void test_every_combination_keeps_the_rules(void **state)
 		assert_true((find(&r, "nla") != NULL) == ((s.forms & (1u << KB_FORM_LABOUR)) != 0));
 		/* a possible minor (also age unknown) brings in Veilig Thuis */
 		assert_true((find(&r, "veiligthuis") != NULL) == (s.age != KB_AGE_ADULT));
-		/* the meldcode: Veilig Thuis before the police's general number */
-		if (s.works_with_children && s.age != KB_AGE_ADULT && strcmp(expected_first, "politie") != 0)
+		/* Veilig Thuis before the police's general number for a possible minor; for a
+		 * professional (meldcode) also before ESSM, unless ESSM answers the main need */
+		if (possibly_minor && strcmp(expected_first, "politie") != 0)
 			assert_true(position(&r, "veiligthuis") < position(&r, "politie"));
+		if (possibly_minor && s.works_with_children && strcmp(expected_first, "essm") != 0)
+			assert_true(position(&r, "veiligthuis") < position(&r, "essm"));
 		for (size_t i = 0; i < r.count; i++) {
 			assert_true(strlen(r.items[i].reason) > 20);
 			for (size_t j = 0; j < i; j++)

@@ -258,6 +258,19 @@ int assess_signals(const struct kb *kb, const size_t *signals, size_t signal_cou
 	return 0;
 }
 
+unsigned assess_open_questions(const struct assess_form *form)
+{
+	if (form->level == ASSESS_LEVEL_REPORT || form->level == ASSESS_LEVEL_NONE)
+		return 0;
+	unsigned exploitation = 1u << KB_DIMENSION_EXPLOITATIVE_CONDITIONS;
+	unsigned means =
+		(1u << KB_DIMENSION_COERCION_AT_DESTINATION) | (1u << KB_DIMENSION_ABUSE_OF_VULNERABILITY_AT_DESTINATION);
+	unsigned open = form->act ? 0 : form->unknown_dimensions & exploitation;
+	if (form->profile == KB_PROFILE_ADULT && (form->unknown_dimensions & means) == means)
+		open |= means;
+	return open;
+}
+
 void assess_result_release(struct assess_result *result)
 {
 	free(result->explanation);

@@ -104,6 +104,13 @@ __attribute__((warn_unused_result)) int assess_signals(const struct kb *kb, cons
 						       struct assess_result *out);
 void assess_result_release(struct assess_result *result);
 
+/* The unknown dimensions whose answer could change the action, to ask about:
+ * none once the level is report or nothing was seen; the exploitation unless
+ * an act shows it; for an adult also the means at destination while neither
+ * coercion nor abuse of a dependent position is known. Recruitment never
+ * changes the action (art. 273f lid 1 sub 4), so it is never asked. */
+unsigned assess_open_questions(const struct assess_form *form);
+
 const char *assess_level_id(enum assess_level level);
 const char *assess_basis_id(enum assess_basis basis);
 

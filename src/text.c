@@ -81,6 +81,10 @@ static const char *const texts[T_COUNT][KB_LANG_COUNT] = {
 			      "Together, the signals fit the pattern that the indicators of exploitation describe."},
 	[T_BASIS_MINOR_ACT] = {"Bij iemand jonger dan 18 is dwang niet nodig. Seks met of voor anderen die iemand anders regelt, of misdaad die iemand voor een ander doet, is dan al uitbuiting. Eén zo'n signaal is genoeg reden om te melden.",
 			       "For someone under 18, no force is needed. Sex with or for others arranged by someone else, or crime done for someone else, is already exploitation. One such signal is reason enough to report."},
+	[T_BASIS_MINOR_ACT_SEXUAL] = {"Bij iemand jonger dan 18 is dwang niet nodig. Seks met of voor anderen die iemand anders regelt, is dan al uitbuiting. Eén zo'n signaal is genoeg reden om te melden.",
+				      "For someone under 18, no force is needed. Sex with or for others arranged by someone else is already exploitation. One such signal is reason enough to report."},
+	[T_BASIS_MINOR_ACT_CRIMINAL] = {"Bij iemand jonger dan 18 is dwang niet nodig. Misdaad die iemand voor een ander doet, is dan al uitbuiting. Eén zo'n signaal is genoeg reden om te melden.",
+					"For someone under 18, no force is needed. Crime done for someone else is already exploitation. One such signal is reason enough to report."},
 	[T_BASIS_ADULT_EXPLOITATION] = {"Er zijn signalen van uitbuiting en ook van dwang of van misbruik van een afhankelijke positie. Hoe de persoon is geworven, weet je niet. Dat is normaal: voor een melding hoeft dat niet bekend te zijn.",
 					"There are signals of exploitation and also of force or of abuse of a dependent position. You do not know how the person was recruited. That is normal: a report does not need it."},
 	[T_BASIS_SERIOUS_SIGNS] = {"Er zijn ernstige signalen. Ze geven samen nog geen volledig beeld. Een medewerker kan met je bekijken wat ze betekenen.",
@@ -121,6 +125,10 @@ static const char *const texts[T_COUNT][KB_LANG_COUNT] = {
 				"whether there is force, threats or violence now"},
 	[T_UNKNOWN_VULNERABILITY_AT_DESTINATION] = {"of iemand nu misbruik maakt van een afhankelijke positie van de persoon",
 						    "whether someone now takes advantage of the person's dependent position"},
+	[T_UNKNOWN_SEXUAL_ACT] = {"of de persoon seks moet hebben met anderen, en of een ander dat regelt of eraan verdient",
+				  "whether the person has to have sex with others, and whether someone else arranges it or earns from it"},
+	[T_UNKNOWN_CRIMINAL_ACT] = {"of de persoon misdaad pleegt voor een ander, zoals drugs verkopen of vervoeren",
+				    "whether the person commits crimes for someone else, such as selling or carrying drugs"},
 	[T_FORM_SEXUAL] = {"seksuele uitbuiting", "sexual exploitation"},
 	[T_FORM_LABOUR] = {"arbeidsuitbuiting", "labour exploitation"},
 	[T_FORM_CRIMINAL] = {"criminele uitbuiting", "criminal exploitation"},
@@ -154,8 +162,12 @@ const char *text_level(enum assess_level level, enum kb_lang lang)
 	return texts[ids[level]][lang];
 }
 
-const char *text_basis(enum assess_basis basis, enum kb_lang lang)
+const char *text_basis(enum assess_basis basis, enum kb_form form, enum kb_lang lang)
 {
+	if (basis == ASSESS_BASIS_MINOR_ACT && form == KB_FORM_SEXUAL)
+		return texts[T_BASIS_MINOR_ACT_SEXUAL][lang];
+	if (basis == ASSESS_BASIS_MINOR_ACT && form == KB_FORM_CRIMINAL)
+		return texts[T_BASIS_MINOR_ACT_CRIMINAL][lang];
 	static const enum text_id ids[] = {T_BASIS_NOTHING,	     T_BASIS_CONCERN_ONLY, T_BASIS_WEAK_SIGNS,
 					   T_BASIS_SERIOUS_SIGNS,    T_BASIS_MANY_CONCERNS, T_BASIS_ADULT_EXPLOITATION,
 					   T_BASIS_MINOR_ACT,	     T_BASIS_ILO_RULE};
@@ -168,8 +180,12 @@ const char *text_next_step(enum assess_level level, enum kb_lang lang)
 	return texts[ids[level]][lang];
 }
 
-const char *text_unknown_dimension(enum kb_dimension dimension, enum kb_lang lang)
+const char *text_unknown_dimension(enum kb_dimension dimension, enum kb_form form, enum kb_lang lang)
 {
+	if (dimension == KB_DIMENSION_EXPLOITATIVE_CONDITIONS && form == KB_FORM_SEXUAL)
+		return texts[T_UNKNOWN_SEXUAL_ACT][lang];
+	if (dimension == KB_DIMENSION_EXPLOITATIVE_CONDITIONS && form == KB_FORM_CRIMINAL)
+		return texts[T_UNKNOWN_CRIMINAL_ACT][lang];
 	static const enum text_id ids[KB_DIMENSION_COUNT] = {
 		T_UNKNOWN_DECEPTIVE_RECRUITMENT,   T_UNKNOWN_COERCIVE_RECRUITMENT, T_UNKNOWN_RECRUITMENT_VULNERABILITY,
 		T_UNKNOWN_EXPLOITATIVE_CONDITIONS, T_UNKNOWN_COERCION,		   T_UNKNOWN_VULNERABILITY_AT_DESTINATION,

@@ -69,7 +69,9 @@ enum text_id {
 	T_LEVEL_WATCH,
 	T_LEVEL_NONE,
 	T_BASIS_ILO_RULE,
-	T_BASIS_MINOR_ACT,
+	T_BASIS_MINOR_ACT,         /* a combined answer for several forms */
+	T_BASIS_MINOR_ACT_SEXUAL,
+	T_BASIS_MINOR_ACT_CRIMINAL,
 	T_BASIS_ADULT_EXPLOITATION,
 	T_BASIS_SERIOUS_SIGNS,
 	T_BASIS_MANY_CONCERNS,
@@ -92,6 +94,8 @@ enum text_id {
 	T_UNKNOWN_EXPLOITATIVE_CONDITIONS,
 	T_UNKNOWN_COERCION,
 	T_UNKNOWN_VULNERABILITY_AT_DESTINATION,
+	T_UNKNOWN_SEXUAL_ACT,      /* the exploitation of sexual exploitation is the act itself */
+	T_UNKNOWN_CRIMINAL_ACT,
 	/* forms of exploitation */
 	T_FORM_SEXUAL,
 	T_FORM_LABOUR,
@@ -104,9 +108,12 @@ const char *text_form_name(enum kb_form form, enum kb_lang lang);
 /* The weighing in words (see assess.h): the level as an action ("Reason to
  * report."), why, what to do now, and what is not known for one dimension. */
 const char *text_level(enum assess_level level, enum kb_lang lang);
-const char *text_basis(enum assess_basis basis, enum kb_lang lang);
+/* `form` KB_FORM_COUNT: a combined answer for several forms. */
+const char *text_basis(enum assess_basis basis, enum kb_form form, enum kb_lang lang);
 const char *text_next_step(enum assess_level level, enum kb_lang lang);
-const char *text_unknown_dimension(enum kb_dimension dimension, enum kb_lang lang);
+/* What is not known for one dimension of one form; for sexual and criminal
+ * exploitation the exploitation is the act itself, not "work, pay and housing". */
+const char *text_unknown_dimension(enum kb_dimension dimension, enum kb_form form, enum kb_lang lang);
 
 /* "today at 08:30", "tomorrow at 08:30" or "on Saturday 28 November at 08:30",
  * all in Amsterdam time, relative to `now`. */

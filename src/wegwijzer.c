@@ -81,8 +81,6 @@ enum guide_text {
 	G_NEXT_DISCUSS_SELF,
 	G_NEXT_WATCH_SELF,
 	G_UNKNOWN_INTRO_SELF,
-	G_UNKNOWN_SEXUAL_ACT,
-	G_UNKNOWN_CRIMINAL_ACT,
 	G_UNKNOWN_SEXUAL_ACT_SELF,
 	G_UNKNOWN_CRIMINAL_ACT_SELF,
 	G_UNKNOWN_DECEPTIVE_SELF,
@@ -226,10 +224,6 @@ static const char *const guide_texts[G_COUNT][KB_LANG_COUNT] = {
 	[G_NEXT_WATCH_SELF] = {"Wat je nu doet: schrijf op wat er gebeurt (wat, wanneer, waar). Twijfel je? Vraag advies, ook zonder je naam te zeggen.",
 			       "What to do now: write down what happens (what, when, where). Not sure? Ask for advice, also without giving your name."},
 	[G_UNKNOWN_INTRO_SELF] = {"Vertel in het gesprek ook:", "When you talk to them, also tell them:"},
-	[G_UNKNOWN_SEXUAL_ACT] = {"of de persoon seks moet hebben met anderen, en of een ander dat regelt of eraan verdient",
-				  "whether the person has to have sex with others, and whether someone else arranges it or earns from it"},
-	[G_UNKNOWN_CRIMINAL_ACT] = {"of de persoon misdaad pleegt voor een ander, zoals drugs verkopen of vervoeren",
-				    "whether the person commits crimes for someone else, such as selling or carrying drugs"},
 	[G_UNKNOWN_SEXUAL_ACT_SELF] = {"of je seks moet hebben met anderen, en of een ander dat regelt of eraan verdient",
 				       "whether you have to have sex with others, and whether someone else arranges it or earns from it"},
 	[G_UNKNOWN_CRIMINAL_ACT_SELF] = {"of je misdaad moet plegen voor een ander, zoals drugs verkopen of vervoeren",
@@ -325,13 +319,13 @@ static const char *level_text(enum assess_level level, const struct wegwijzer_vi
 	return text_level(level, view->lang);
 }
 
-static const char *basis_text(enum assess_basis basis, const struct wegwijzer_view *view)
+static const char *basis_text(enum assess_basis basis, enum kb_form form, const struct wegwijzer_view *view)
 {
 	if (view->about_self && basis == ASSESS_BASIS_MINOR_ACT)
 		return gtext(G_BASIS_MINOR_ACT_SELF, view->lang);
 	if (view->about_self && basis == ASSESS_BASIS_ADULT_EXPLOITATION)
 		return gtext(G_BASIS_ADULT_EXPLOITATION_SELF, view->lang);
-	return text_basis(basis, view->lang);
+	return text_basis(basis, form, view->lang);
 }
 
 static const char *next_step_text(enum assess_level level, const struct wegwijzer_view *view)
@@ -345,43 +339,22 @@ static const char *next_step_text(enum assess_level level, const struct wegwijze
 	return text_next_step(level, view->lang);
 }
 
-/* What is not known for one part. The exploitation of sexual and criminal
- * exploitation is the act itself, not "work, pay and housing"; `form` is
- * KB_FORM_COUNT for an answer that covers several forms. */
+/* What is not known for one part; `form` is KB_FORM_COUNT for an answer
+ * that covers several forms. The "you" versions are the guide's own. */
 static const char *unknown_text(enum kb_dimension dimension, enum kb_form form, const struct wegwijzer_view *view)
 {
 	enum kb_lang lang = view->lang;
-	if (dimension == KB_DIMENSION_EXPLOITATIVE_CONDITIONS && form == KB_FORM_SEXUAL)
-		return gtext(view->about_self ? G_UNKNOWN_SEXUAL_ACT_SELF : G_UNKNOWN_SEXUAL_ACT, lang);
-	if (dimension == KB_DIMENSION_EXPLOITATIVE_CONDITIONS && form == KB_FORM_CRIMINAL)
-		return gtext(view->about_self ? G_UNKNOWN_CRIMINAL_ACT_SELF : G_UNKNOWN_CRIMINAL_ACT, lang);
 	if (!view->about_self)
-		return text_unknown_dimension(dimension, lang);
+		return text_unknown_dimension(dimension, form, lang);
+	if (dimension == KB_DIMENSION_EXPLOITATIVE_CONDITIONS && form == KB_FORM_SEXUAL)
+		return gtext(G_UNKNOWN_SEXUAL_ACT_SELF, lang);
+	if (dimension == KB_DIMENSION_EXPLOITATIVE_CONDITIONS && form == KB_FORM_CRIMINAL)
+		return gtext(G_UNKNOWN_CRIMINAL_ACT_SELF, lang);
 	static const enum guide_text self[KB_DIMENSION_COUNT] = {
 		G_UNKNOWN_DECEPTIVE_SELF,    G_UNKNOWN_COERCIVE_SELF, G_UNKNOWN_RECRUITMENT_VULNERABILITY_SELF,
 		G_UNKNOWN_EXPLOITATIVE_SELF, G_UNKNOWN_COERCION_SELF, G_UNKNOWN_VULNERABILITY_AT_DESTINATION_SELF,
 	};
 	return gtext(self[dimension], lang);
-}
-
-/* The unknown parts that would change the action (assess.h): none once the
- * level is "report" or when nothing was seen for the form; for a minor only
- * the exploitation (no means are needed); for an adult the exploitation, and
- * coercion and abuse of vulnerability at destination while neither is known.
- * Recruitment is never needed for the action, so it is left out. */
-static unsigned unknown_that_matters(const struct assess_form *form)
-{
-	if (form->level == ASSESS_LEVEL_REPORT || form->level == ASSESS_LEVEL_NONE)
-		return 0;
-	unsigned exploitation = 1u << KB_DIMENSION_EXPLOITATIVE_CONDITIONS;
-	unsigned destination =
-		(1u << KB_DIMENSION_COERCION_AT_DESTINATION) | (1u << KB_DIMENSION_ABUSE_OF_VULNERABILITY_AT_DESTINATION);
-	unsigned unknown = form->unknown_dimensions & exploitation;
-	if (form->act)
-		unknown = 0;
-	if (form->profile == KB_PROFILE_ADULT && (form->unknown_dimensions & destination) == destination)
-		unknown |= destination;
-	return unknown;
 }
 
 /* One form's answer; `title` NULL: the combined answer for several forms,
@@ -393,10 +366,10 @@ static void print_form_block(FILE *out, const struct assess_form *form, enum kb_
 		fprintf(out, "\n%s: %s\n", title, level_text(form->level, view));
 	else
 		fprintf(out, "\n%s\n", level_text(form->level, view));
-	fprintf(out, "  %s\n", basis_text(form->basis, view));
+	fprintf(out, "  %s\n", basis_text(form->basis, f, view));
 	if (provisional && form->level != ASSESS_LEVEL_NONE)
 		fprintf(out, "  %s\n", text_get(T_ASSESS_PROVISIONAL, view->lang));
-	unsigned unknown = unknown_that_matters(form);
+	unsigned unknown = assess_open_questions(form);
 	if (unknown) {
 		fprintf(out, "  %s\n",
 			view->about_self ? gtext(G_UNKNOWN_INTRO_SELF, view->lang)

@@ -136,6 +136,23 @@ static int on_setting(void *user, const char *section, const char *key, const ch
 		} else {
 			bad = 2;
 		}
+	} else if (strcmp(section, "site") == 0) {
+		if (strcmp(key, "operator") == 0) {
+			bad = copy_text(config->operator_name, sizeof config->operator_name, value);
+		} else if (strcmp(key, "operator_about") == 0) {
+			bad = copy_text(config->operator_about[0], sizeof config->operator_about[0], value);
+		} else if (strcmp(key, "operator_about_en") == 0) {
+			bad = copy_text(config->operator_about[1], sizeof config->operator_about[1], value);
+		} else if (strcmp(key, "operator_url") == 0) {
+			bad = (strncmp(value, "http://", 7) != 0 && strncmp(value, "https://", 8) != 0) ||
+			      strpbrk(value, " \"<>'") != NULL ||
+			      copy_text(config->operator_url, sizeof config->operator_url, value);
+		} else if (strcmp(key, "answer_days") == 0) {
+			bad = parse_number(value, 0, 365, &number);
+			config->answer_days = (unsigned)number;
+		} else {
+			bad = 2;
+		}
 	} else {
 		snprintf(state->problem, sizeof state->problem, "unknown section [%.40s]", section);
 		state->failed = 1;

@@ -18,6 +18,12 @@
  *           fields = 200                 query/form fields cap (400 beyond)
  *           submissions_per_hour = 10    reports per client and hour (429 beyond)
  *           receipt_attempts_per_hour = 20  receipt logins per client and hour
+ * [site]    operator = ...               who reads the online reports (a name); unset: the
+ *                                        pages say plainly that this is not known
+ *           operator_about = ...         what that is, in Dutch (one or two sentences)
+ *           operator_about_en = ...      the same in English (else operator_about is shown)
+ *           operator_url = https://...   where to read more about the operator
+ *           answer_days = 0              the usual time to an answer, in days; 0: not known
  */
 #ifndef MELDWIJZER_CONFIG_H
 #define MELDWIJZER_CONFIG_H
@@ -44,6 +50,11 @@ struct server_config {
 	unsigned fields;
 	unsigned submissions_per_hour;      /* per client (429 beyond) */
 	unsigned receipt_attempts_per_hour; /* per client (429 beyond) */
+	/* [site]: who reads online reports; empty strings when not set */
+	char operator_name[CONFIG_TEXT_SIZE];
+	char operator_about[2][CONFIG_TEXT_SIZE]; /* [0] Dutch, [1] English (empty: use [0]) */
+	char operator_url[CONFIG_TEXT_SIZE];
+	unsigned answer_days;               /* 0: not known */
 };
 
 void config_defaults(struct server_config *config, const char *web_dir);

@@ -137,6 +137,18 @@ static int load_statics(struct web *web, const char *dir, char *error, size_t er
 
 /* ---------- helpers ---------- */
 
+static json_t *with_number(struct web *web, enum kb_lang lang, const char *key, unsigned n);
+
+/* `text` with the first `mark` replaced by `value` (texts come from strings.json, never used as formats). */
+static void fill_in(const char *text, const char *mark, const char *value, char *out, size_t size)
+{
+	const char *at = strstr(text, mark);
+	if (!at)
+		snprintf(out, size, "%s", text);
+	else
+		snprintf(out, size, "%.*s%s%s", (int)(at - text), text, value, at + strlen(mark));
+}
+
 const char *web_text(const struct web *web, enum kb_lang lang, const char *key)
 {
 	const char *value = json_string_value(json_object_get(web->texts[lang], key));
@@ -242,6 +254,60 @@ static void reply_json_error(struct http_reply *reply, unsigned status, const ch
 	reply_json(reply, status, json_pack("{s:s}", "error", message));
 }
 
+/* The regular hours in words ("elke dag van 08:30 tot 22:00 uur"), or NULL when no source states them. */
+static json_t *regular_hours(struct web *web, enum kb_lang lang, const struct opening_hours *hours, bool always)
+{
+	if (hours->kind == HOURS_ALWAYS && always)
+		return json_string(web_text(web, lang, "hours_always"));
+	if (hours->kind != HOURS_WEEKLY || hours->interval_count == 0)
+		return NULL;
+	static const char *const day_keys[7] = {"day_mon", "day_tue", "day_wed", "day_thu", "day_fri", "day_sat", "day_sun"};
+	struct strbuf out;
+	strbuf_init(&out, 2048);
+	int status = 0;
+	for (size_t i = 0; i < hours->interval_count && status == 0; i++) {
+		const struct hours_interval *interval = &hours->intervals[i];
+		if (i)
+			status = strbuf_addstr(&out, "; ");
+		if (status == 0 && interval->days == HOURS_ALL_DAYS) {
+			status = strbuf_addstr(&out, web_text(web, lang, "hours_every_day"));
+		} else if (status == 0 && interval->days == 0x1fu) {
+			status = strbuf_addstr(&out, web_text(web, lang, "hours_weekdays"));
+		} else {
+			bool first = true;
+			for (int d = 0; d < 7 && status == 0; d++) {
+				if (!(interval->days & (1u << d)))
+					continue;
+				status = (!first && strbuf_addstr(&out, ", ")) || strbuf_addstr(&out, web_text(web, lang, day_keys[d]));
+				first = false;
+			}
+		}
+		char open_clock[16], close_clock[16], half[160], range[200];
+		snprintf(open_clock, sizeof open_clock, "%02d:%02d", interval->open_minute / 60, interval->open_minute % 60);
+		snprintf(close_clock, sizeof close_clock, "%02d:%02d", interval->close_minute / 60, interval->close_minute % 60);
+		fill_in(web_text(web, lang, "hours_range"), "{open}", open_clock, half, sizeof half);
+		fill_in(half, "{close}", close_clock, range, sizeof range);
+		if (status == 0)
+			status = strbuf_addstr(&out, " ") || strbuf_addstr(&out, range);
+	}
+	json_t *result = status == 0 ? json_stringn(out.buf, out.len) : NULL;
+	strbuf_release(&out);
+	return result;
+}
+
+/* The facts of a channel that every page shows the same way; "day and night" only where no live state says it. */
+static void add_channel_facts(struct web *web, enum kb_lang lang, const struct kb_channel *channel, bool live,
+			      json_t *item)
+{
+	if (channel->full_name)
+		json_object_set_new(item, "full_name", json_string(channel->full_name));
+	if (lang == KB_LANG_EN && channel->url_en)
+		json_object_set_new(item, "url_en", json_string(channel->url_en));
+	json_t *hours = regular_hours(web, lang, &channel->hours, !live);
+	if (hours)
+		json_object_set_new(item, "regular_hours", hours);
+}
+
 /* Adds state and label fields to each recommendation of a route result, for the pages. */
 static json_t *route_for_page(struct web *web, const struct route_result *route, enum kb_lang lang)
 {
@@ -251,13 +317,48 @@ static json_t *route_for_page(struct web *web, const struct route_result *route,
 		json_t *item = json_array_get(list, i);
 		enum channel_open_state state = route->items[i].state.state;
 		const char *id = state == CHANNEL_STATE_OPEN ? "open" : state == CHANNEL_STATE_CLOSED ? "closed" : "unknown";
-		const char *label = web_text(web, lang, state == CHANNEL_STATE_OPEN     ? "open_now"
+		const char *label = web_text(web, lang, route->items[i].closes_soon    ? "closes_soon"
+						    : state == CHANNEL_STATE_OPEN     ? "open_now"
 						    : state == CHANNEL_STATE_CLOSED ? "closed_now"
 										    : "hours_unknown");
-		json_object_set_new(item, "state", json_string(id));
+		json_object_set_new(item, "state", json_string(route->items[i].closes_soon ? "soon" : id));
 		json_object_set_new(item, "state_label", json_string(label));
+		json_object_set_new(item, "first", json_boolean(i == 0));
+		add_channel_facts(web, lang, route->items[i].channel, true, item);
 	}
 	return result;
+}
+
+/* Who reads online reports and when an answer may come: the [site] settings, said plainly when unset. */
+static json_t *operator_context(struct web *web, enum kb_lang lang)
+{
+	const struct server_config *config = web->config;
+	json_t *site = json_object();
+	if (config->operator_name[0]) {
+		json_object_set_new(site, "operator", json_string(config->operator_name));
+		const char *about = config->operator_about[lang][0] ? config->operator_about[lang] : config->operator_about[0];
+		if (about[0])
+			json_object_set_new(site, "operator_about", json_string(about));
+		if (config->operator_url[0])
+			json_object_set_new(site, "operator_url", json_string(config->operator_url));
+	}
+	if (config->answer_days > 0)
+		json_object_set_new(site, "answer_time", with_number(web, lang, config->answer_days == 1 ? "answer_days_one"
+													 : "answer_days_many",
+								     config->answer_days));
+	const struct kb_channel *essm = kb_channel_by_id(web->kb, "essm"); /* kb_load() guarantees it */
+	const struct kb_channel *police = kb_channel_by_id(web->kb, "politie");
+	json_object_set_new(site, "essm", json_pack("{s:s, s:s, s:s}", "name", essm->name[lang], "phone",
+						    essm->phone_display, "tel", essm->phone_tel));
+	if (police)
+		json_object_set_new(site, "police", json_pack("{s:s, s:s, s:s}", "name", police->name[lang], "phone",
+							      police->phone_display, "tel", police->phone_tel));
+	return site;
+}
+
+json_t *web_site_context(struct web *web, enum kb_lang lang)
+{
+	return operator_context(web, lang);
 }
 
 /* ---------- pages ---------- */
@@ -267,9 +368,18 @@ static void page_home(struct web *web, enum kb_lang lang, struct http_reply *rep
 	web_render(web, "home", web_page_context(web, lang, "/", NULL, "nav_home", "home"), 200, reply);
 }
 
+static void page_definition(struct web *web, enum kb_lang lang, struct http_reply *reply)
+{
+	web_render(web, "trafficking",
+		   web_page_context(web, lang, "/mensenhandel", NULL, "definition_title", "definition"), 200, reply);
+}
+
 static void page_privacy(struct web *web, enum kb_lang lang, struct http_reply *reply)
 {
-	web_render(web, "privacy", web_page_context(web, lang, "/privacy", NULL, "privacy_title", "privacy"), 200, reply);
+	json_t *context = web_page_context(web, lang, "/privacy", NULL, "privacy_title", "privacy");
+	json_object_set_new(context, "site", operator_context(web, lang));
+	json_object_set_new(context, "reporting", json_boolean(web->reporting != NULL));
+	web_render(web, "privacy", context, 200, reply);
 }
 
 static json_t *channels_for_page(struct web *web, enum kb_lang lang, int64_t now)
@@ -290,6 +400,7 @@ static json_t *channels_for_page(struct web *web, enum kb_lang lang, int64_t now
 			json_object_set_new(item, "anonymity", json_string(channel->anonymity[lang]));
 		if (channel->cost[lang])
 			json_object_set_new(item, "cost", json_string(channel->cost[lang]));
+		add_channel_facts(web, lang, channel, now != 0, item);
 		json_array_append_new(list, item);
 	}
 	return list;
@@ -318,17 +429,26 @@ static void page_poster(struct web *web, enum kb_lang lang, struct http_reply *r
 					    json_pack("{s:s, s:s%}", "url", url, "svg", svg.buf, svg.len));
 		strbuf_release(&svg);
 	}
-	/* the poster shows numbers, not live opening state */
-	json_object_set_new(context, "channels", channels_for_page(web, lang, 0));
+	/* the poster shows numbers, hours and forms, not live opening state */
+	json_t *channels = channels_for_page(web, lang, 0);
+	size_t index;
+	json_t *channel;
+	json_array_foreach(channels, index, channel) {
+		const char *id = json_string_value(json_object_get(channel, "id"));
+		/* the 112 line is the poster's own heading */
+		json_object_set_new(channel, "skip", json_boolean(id && strcmp(id, "112") == 0));
+	}
+	json_object_set_new(context, "channels", channels);
 	web_render(web, "poster", context, 200, reply);
 }
 
 /* ---- the guide ---- */
 
-enum { ANSWER_NONE = -1 };
+enum { ANSWER_NONE = -1, GUIDE_STEPS = 6 };
 
 struct guide_answers {
 	int danger;       /* 0 no, 1 yes */
+	int about;        /* 0 someone else, 1 someone I know through work with children, 2 myself */
 	unsigned forms;   /* kb_form bits, bit 3: unknown */
 	int minor;        /* 0 no, 1 yes, 2 unknown */
 	int need;         /* 0 advice, 1 report, 2 anonymous, 3 unsure */
@@ -337,6 +457,7 @@ struct guide_answers {
 };
 
 static const char *const danger_values[] = {"no", "yes", NULL};
+static const char *const about_values[] = {"other", "children_work", "self", NULL};
 static const char *const form_values[] = {"sexual", "labour", "criminal", "unknown", NULL};
 static const char *const minor_values[] = {"no", "yes", "unknown", NULL};
 static const char *const need_values[] = {"advice", "report", "anonymous", "unsure", NULL};
@@ -354,12 +475,14 @@ static int value_index(const char *const *values, const char *value)
 /* Reads the answers from the query; -1 when a value is not one of the choices. */
 static int read_guide_answers(const struct http_request *request, struct guide_answers *answers)
 {
-	*answers = (struct guide_answers){ANSWER_NONE, 0, ANSWER_NONE, ANSWER_NONE, ANSWER_NONE, 0};
+	*answers = (struct guide_answers){ANSWER_NONE, ANSWER_NONE, 0, ANSWER_NONE, ANSWER_NONE, ANSWER_NONE, 0};
 	for (size_t i = 0; i < request->field_count; i++) {
 		const char *key = request->fields[i].key, *value = request->fields[i].value;
 		int index = 0;
 		if (strcmp(key, "danger") == 0)
 			index = answers->danger = value_index(danger_values, value);
+		else if (strcmp(key, "about") == 0)
+			index = answers->about = value_index(about_values, value);
 		else if (strcmp(key, "form") == 0) {
 			index = value_index(form_values, value);
 			if (index >= 0)
@@ -371,7 +494,8 @@ static int read_guide_answers(const struct http_request *request, struct guide_a
 		else if (strcmp(key, "region") == 0)
 			index = answers->region = value_index(region_values, value);
 		else if (strcmp(key, "step") == 0)
-			index = answers->step = (value[0] >= '1' && value[0] <= '5' && value[1] == '\0') ? value[0] - '0' : -2;
+			index = answers->step = (value[0] >= '1' && value[0] <= '0' + GUIDE_STEPS && value[1] == '\0')
+							? value[0] - '0' : -2;
 		if (index == -2)
 			return -1;
 	}
@@ -381,59 +505,110 @@ static int read_guide_answers(const struct http_request *request, struct guide_a
 struct question {
 	const char *name;
 	const char *text_key;
+	const char *self_text_key;        /* the question when it is about the person asking; or NULL */
 	const char *hint_key;
+	const char *examples_key;         /* keys "<examples_key>_1".."_4": a list under the question; or NULL */
 	bool multiple;
 	const char *const *values;
 	const char *const *labels;
+	const char *const *self_labels;   /* labels when it is about the person asking; or NULL */
+	const char *const *descriptions;  /* a line under each label; or NULL */
 };
 
 static const char *const yes_no_labels[] = {"a_no", "a_yes"};
+static const char *const about_labels[] = {"a_about_other", "a_about_children_work", "a_about_self"};
 static const char *const form_labels[] = {"a_sexual", "a_labour", "a_criminal", "a_dont_know"};
+static const char *const form_descriptions[] = {"a_sexual_desc", "a_labour_desc", "a_criminal_desc", NULL};
 static const char *const minor_labels[] = {"a_no", "a_yes", "a_dont_know"};
 static const char *const need_labels[] = {"a_advice", "a_report", "a_anonymous", "a_unsure"};
+static const char *const need_self_labels[] = {"a_advice_self", "a_report_self", "a_anonymous_self", "a_unsure"};
 static const char *const region_labels[] = {"a_rotterdam", "a_other_region"};
 
-static const struct question questions[5] = {
-	{"danger", "q_danger", NULL, false, danger_values, yes_no_labels},
-	{"form", "q_forms", "q_forms_hint", true, form_values, form_labels},
-	{"minor", "q_minor", NULL, false, minor_values, minor_labels},
-	{"need", "q_need", NULL, false, need_values, need_labels},
-	{"region", "q_region", NULL, false, region_values, region_labels},
+static const struct question questions[GUIDE_STEPS] = {
+	{"danger", "q_danger", NULL, "q_danger_hint", "q_danger_example", false, danger_values, yes_no_labels, NULL, NULL},
+	{"about", "q_about", NULL, NULL, NULL, false, about_values, about_labels, NULL, NULL},
+	{"form", "q_forms", "q_forms_self", "q_forms_hint", NULL, true, form_values, form_labels, NULL, form_descriptions},
+	{"minor", "q_minor", "q_minor_self", NULL, NULL, false, minor_values, minor_labels, NULL, NULL},
+	{"need", "q_need", NULL, NULL, NULL, false, need_values, need_labels, need_self_labels, NULL},
+	{"region", "q_region", "q_region_self", NULL, NULL, false, region_values, region_labels, NULL, NULL},
 };
 
 static int first_unanswered(const struct guide_answers *a)
 {
 	if (a->danger < 0)
 		return 1;
-	if (!a->forms)
+	if (a->about < 0)
 		return 2;
-	if (a->minor < 0)
+	if (!a->forms)
 		return 3;
-	if (a->need < 0)
+	if (a->minor < 0)
 		return 4;
-	if (a->region < 0)
+	if (a->need < 0)
 		return 5;
+	if (a->region < 0)
+		return 6;
 	return 0;
 }
 
-static json_t *question_json(struct web *web, enum kb_lang lang, int step)
+static json_t *question_json(struct web *web, enum kb_lang lang, int step, bool about_self,
+			     const struct guide_answers *answers)
 {
 	const struct question *q = &questions[step - 1];
 	json_t *options = json_array();
 	/* "yes" first reads more naturally than the stored order no/yes */
 	static const int yes_first[] = {1, 0};
 	static const int yes_first_three[] = {1, 0, 2};
+	const char *const *labels = about_self && q->self_labels ? q->self_labels : q->labels;
 	for (int i = 0; q->values[i]; i++) {
-		int v = (step == 1) ? yes_first[i] : (step == 3) ? yes_first_three[i] : i;
+		int v = (step == 1) ? yes_first[i] : (step == 4) ? yes_first_three[i] : i;
 		char id[48];
 		snprintf(id, sizeof id, "%s-%s", q->name, q->values[v]);
-		json_array_append_new(options, json_pack("{s:s, s:s, s:s, s:s, s:s}", "type", q->multiple ? "checkbox" : "radio",
-							 "id", id, "name", q->name, "value", q->values[v], "label",
-							 web_text(web, lang, q->labels[v])));
+		bool checked = (step == 3 && (answers->forms & (1u << v))) || (step == 1 && answers->danger == v) ||
+			       (step == 2 && answers->about == v) || (step == 4 && answers->minor == v) ||
+			       (step == 5 && answers->need == v) || (step == 6 && answers->region == v);
+		json_t *option = json_pack("{s:s, s:s, s:s, s:s, s:s, s:b}", "type", q->multiple ? "checkbox" : "radio",
+					   "id", id, "name", q->name, "value", q->values[v], "label",
+					   web_text(web, lang, labels[v]), "checked", checked);
+		if (q->descriptions && q->descriptions[v]) {
+			char describedby[64];
+			snprintf(describedby, sizeof describedby, "%s-desc", id);
+			json_object_set_new(option, "description", json_string(web_text(web, lang, q->descriptions[v])));
+			json_object_set_new(option, "description_id", json_string(describedby));
+		}
+		json_array_append_new(options, option);
 	}
-	json_t *result = json_pack("{s:s, s:o}", "text", web_text(web, lang, q->text_key), "options", options);
+	const char *text_key = about_self && q->self_text_key ? q->self_text_key : q->text_key;
+	json_t *result = json_pack("{s:s, s:o}", "text", web_text(web, lang, text_key), "options", options);
 	if (q->hint_key)
 		json_object_set_new(result, "hint", json_string(web_text(web, lang, q->hint_key)));
+	if (q->examples_key) {
+		json_t *examples = json_array();
+		for (int i = 1; i <= 4; i++) {
+			char key[64];
+			snprintf(key, sizeof key, "%s_%d", q->examples_key, i);
+			json_array_append_new(examples, json_string(web_text(web, lang, key)));
+		}
+		json_object_set_new(result, "examples", json_pack("{s:o}", "items", examples));
+	}
+	return result;
+}
+
+/* The signal check with the guide's forms and age already filled in. */
+static json_t *signals_link_for(enum kb_lang lang, const struct guide_answers *answers)
+{
+	struct strbuf url;
+	strbuf_init(&url, 512);
+	int status = strbuf_addstr(&url, web_lang_prefix(lang)) || strbuf_addstr(&url, "/signalen?");
+	for (int f = 0; f < 4 && status == 0; f++) {
+		if (answers->forms & (1u << f))
+			status = strbuf_addstr(&url, "form=") || strbuf_addstr(&url, form_values[f]) ||
+				 strbuf_addstr(&url, "&");
+	}
+	if (status == 0)
+		status = strbuf_addstr(&url, "age=") ||
+			 strbuf_addstr(&url, answers->minor == 1 ? "minor" : answers->minor == 2 ? "unknown" : "adult");
+	json_t *result = status == 0 ? json_stringn(url.buf, url.len) : json_string("/signalen");
+	strbuf_release(&url);
 	return result;
 }
 
@@ -445,21 +620,25 @@ static void page_guide(struct web *web, enum kb_lang lang, const struct http_req
 		web_error_page(web, request, 400, reply);
 		return;
 	}
+	bool about_self = answers.about == 2;
 	json_t *context = web_page_context(web, lang, "/wegwijzer", request, "guide_title", "guide");
 	json_t *page = json_object();
 	json_object_set_new(context, "page", page);
 	json_object_set_new(page, "acute", json_boolean(answers.danger == 1));
+	json_object_set_new(page, "steps", json_integer(GUIDE_STEPS));
 	int step = first_unanswered(&answers);
 	char path[32];
 	snprintf(path, sizeof path, "%s/wegwijzer", web_lang_prefix(lang));
 	json_object_set_new(page, "restart_url", json_string(path));
 	if (step) {
 		json_object_set_new(page, "step", json_integer(step));
-		json_object_set_new(page, "question", question_json(web, lang, step));
+		json_object_set_new(page, "first", json_boolean(step == 1));
+		json_object_set_new(page, "question", question_json(web, lang, step, about_self, &answers));
 		json_object_set_new(page, "error", json_boolean(answers.step == step));
 		json_t *hidden = json_array();
 		for (size_t i = 0; i < request->field_count; i++) {
-			if (strcmp(request->fields[i].key, "step") != 0)
+			if (strcmp(request->fields[i].key, "step") != 0 &&
+			    strcmp(request->fields[i].key, questions[step - 1].name) != 0)
 				json_array_append_new(hidden, json_pack("{s:s, s:s}", "name", request->fields[i].key, "value",
 									request->fields[i].value));
 		}
@@ -473,6 +652,8 @@ static void page_guide(struct web *web, enum kb_lang lang, const struct http_req
 	situation_init(&situation);
 	situation.lang = lang;
 	situation.acute_danger = answers.danger == 1;
+	situation.about_self = about_self;
+	situation.works_with_children = answers.about == 1;
 	situation.forms = answers.forms & 7u;
 	situation.form_unknown = (answers.forms & 8u) != 0;
 	situation.age = answers.minor == 1 ? KB_AGE_MINOR : answers.minor == 2 ? KB_AGE_UNKNOWN : KB_AGE_ADULT;
@@ -483,11 +664,10 @@ static void page_guide(struct web *web, enum kb_lang lang, const struct http_req
 	struct route_result route;
 	route_for_situation(web->kb, &situation, (int64_t)time(NULL), &route);
 	json_object_set_new(page, "result", json_true());
+	json_object_set_new(page, "about_self", json_boolean(about_self));
 	json_object_set_new(page, "back_url", url_with_fields(path, request, "region"));
 	json_object_set_new(context, "route", route_for_page(web, &route, lang));
-	char signals_url[48];
-	snprintf(signals_url, sizeof signals_url, "%s/signalen%s", web_lang_prefix(lang), situation.age == KB_AGE_MINOR ? "?minor=1" : "");
-	json_object_set_new(page, "signals_url", json_string(signals_url));
+	json_object_set_new(page, "signals_url", signals_link_for(lang, &answers));
 	web_render(web, "guide", context, 200, reply);
 }
 
@@ -495,44 +675,53 @@ static void page_guide(struct web *web, enum kb_lang lang, const struct http_req
 
 static const char *const form_title_keys[KB_FORM_COUNT] = {"form_sexual_title", "form_labour_title", "form_criminal_title"};
 
-/* "Points to: coercion and control; exploitative conditions" for one signal in one form. */
-static json_t *points_to(struct web *web, enum kb_lang lang, const struct kb_signal *signal, enum kb_form form)
-{
-	bool seen[KB_DIMENSION_COUNT] = {false};
-	struct strbuf out;
-	strbuf_init(&out, 1024);
-	int status = 0;
-	for (size_t w = 0; w < signal->weight_count && status == 0; w++) {
-		const struct kb_weight *weight = &signal->weights[w];
-		if (weight->form != form || seen[weight->dimension])
-			continue;
-		seen[weight->dimension] = true;
-		char key[64];
-		snprintf(key, sizeof key, "dim_%s", kb_dimension_id(weight->dimension));
-		status = (out.len && strbuf_addstr(&out, "; ")) || strbuf_addstr(&out, web_text(web, lang, key));
-	}
-	if (status == 0 && out.len == 0)
-		status = strbuf_addstr(&out, web_text(web, lang, "dim_concern"));
-	json_t *result = json_string(out.buf ? out.buf : "");
-	strbuf_release(&out);
-	return result;
-}
-
+/* What the check knows: the forms and the age (step 1), the ticked signals (step 2). */
 struct signal_choice {
 	size_t signals[SITUATION_MAX_SIGNALS];
 	size_t count;
-	bool minor;
+	unsigned forms;       /* kb_form bits, bit 3: "weet ik niet" */
+	bool has_age;
+	enum kb_age age;
+	bool sent_step_one;   /* step 1 was sent (an answer missing is then an error) */
+	bool change;          /* show step 1 again to change the answers */
 };
+
+static const char *const age_values[] = {"minor", "adult", "unknown", NULL};
+static const enum kb_age age_of_value[] = {KB_AGE_MINOR, KB_AGE_ADULT, KB_AGE_UNKNOWN};
+
+static const char *age_value(enum kb_age age)
+{
+	return age == KB_AGE_MINOR ? "minor" : age == KB_AGE_ADULT ? "adult" : "unknown";
+}
 
 static int read_signal_choice(const struct kb *kb, const struct http_request *request, struct signal_choice *choice)
 {
 	memset(choice, 0, sizeof *choice);
+	choice->age = KB_AGE_UNKNOWN;
 	for (size_t i = 0; i < request->field_count; i++) {
 		const char *key = request->fields[i].key, *value = request->fields[i].value;
-		if (strcmp(key, "minor") == 0) {
+		if (strcmp(key, "minor") == 0) { /* the address of the earlier one-page check */
 			if (strcmp(value, "1") != 0)
 				return -1;
-			choice->minor = true;
+			choice->has_age = true;
+			choice->age = KB_AGE_MINOR;
+		} else if (strcmp(key, "age") == 0) {
+			int index = value_index(age_values, value);
+			if (index < 0)
+				return -1;
+			choice->has_age = true;
+			choice->age = age_of_value[index];
+		} else if (strcmp(key, "form") == 0) {
+			int index = value_index(form_values, value);
+			if (index < 0)
+				return -1;
+			choice->forms |= 1u << index;
+		} else if (strcmp(key, "step") == 0) {
+			if (strcmp(value, "1") != 0)
+				return -1;
+			choice->sent_step_one = true;
+		} else if (strcmp(key, "change") == 0) {
+			choice->change = true;
 		} else if (strcmp(key, "signal") == 0) {
 			long index = kb_signal_index(kb, value);
 			if (index < 0)
@@ -547,6 +736,53 @@ static int read_signal_choice(const struct kb *kb, const struct http_request *re
 	return 0;
 }
 
+/* The forms the list is for: the chosen ones, or all of them ("weet ik niet", or none chosen). */
+static unsigned forms_to_show(const struct signal_choice *choice)
+{
+	unsigned chosen = choice->forms & ((1u << KB_FORM_COUNT) - 1);
+	return chosen && !(choice->forms & (1u << KB_FORM_COUNT)) ? chosen : (1u << KB_FORM_COUNT) - 1;
+}
+
+/* The forms the person asked about (for assess): none when "weet ik niet" is among them. */
+static unsigned forms_asked(const struct signal_choice *choice)
+{
+	return choice->forms & (1u << KB_FORM_COUNT) ? 0 : choice->forms & ((1u << KB_FORM_COUNT) - 1);
+}
+
+static unsigned profiles_for_age(enum kb_age age)
+{
+	if (age == KB_AGE_UNKNOWN)
+		return (1u << KB_PROFILE_ADULT) | (1u << KB_PROFILE_MINOR);
+	return 1u << (age == KB_AGE_MINOR ? KB_PROFILE_MINOR : KB_PROFILE_ADULT);
+}
+
+/* "Points to: coercion and control; exploitative conditions" for one signal, over the forms and profiles shown. */
+static json_t *points_to(struct web *web, enum kb_lang lang, const struct kb_signal *signal, unsigned forms,
+			 unsigned profiles)
+{
+	bool seen[KB_DIMENSION_COUNT] = {false};
+	for (size_t w = 0; w < signal->weight_count; w++) {
+		const struct kb_weight *weight = &signal->weights[w];
+		if ((forms & (1u << weight->form)) && (profiles & (1u << weight->profile)))
+			seen[weight->dimension] = true;
+	}
+	struct strbuf out;
+	strbuf_init(&out, 1024);
+	int status = 0;
+	for (int d = 0; d < KB_DIMENSION_COUNT && status == 0; d++) {
+		if (!seen[d])
+			continue;
+		char key[64];
+		snprintf(key, sizeof key, "dim_%s", kb_dimension_id((enum kb_dimension)d));
+		status = (out.len && strbuf_addstr(&out, "; ")) || strbuf_addstr(&out, web_text(web, lang, key));
+	}
+	if (status == 0 && out.len == 0)
+		status = strbuf_addstr(&out, web_text(web, lang, "dim_concern"));
+	json_t *result = json_string(out.buf ? out.buf : "");
+	strbuf_release(&out);
+	return result;
+}
+
 static bool was_chosen(const struct signal_choice *choice, size_t signal)
 {
 	for (size_t i = 0; i < choice->count; i++) {
@@ -554,6 +790,30 @@ static bool was_chosen(const struct signal_choice *choice, size_t signal)
 			return true;
 	}
 	return false;
+}
+
+/* "arbeidsuitbuiting en criminele uitbuiting" / "alle vormen (je weet het niet)" */
+static json_t *forms_in_words(struct web *web, enum kb_lang lang, unsigned asked)
+{
+	if (!asked)
+		return json_string(web_text(web, lang, "signals_all_forms"));
+	struct strbuf out;
+	strbuf_init(&out, 512);
+	int status = 0, listed = 0, total = 0;
+	for (int f = 0; f < KB_FORM_COUNT; f++)
+		total += (asked & (1u << f)) ? 1 : 0;
+	for (int f = 0; f < KB_FORM_COUNT && status == 0; f++) {
+		if (!(asked & (1u << f)))
+			continue;
+		if (listed)
+			status = strbuf_addstr(&out, listed == total - 1 ? web_text(web, lang, "word_and_spaced") : ", ");
+		if (status == 0)
+			status = strbuf_addstr(&out, text_form_name((enum kb_form)f, lang));
+		listed++;
+	}
+	json_t *result = json_string(status == 0 && out.buf ? out.buf : "");
+	strbuf_release(&out);
+	return result;
 }
 
 static void page_signals(struct web *web, enum kb_lang lang, const struct http_request *request,
@@ -565,23 +825,176 @@ static void page_signals(struct web *web, enum kb_lang lang, const struct http_r
 		return;
 	}
 	json_t *context = web_page_context(web, lang, "/signalen", request, "signals_title", "signals");
-	json_t *groups = json_array();
-	for (int f = 0; f < KB_FORM_COUNT; f++) {
-		json_t *signals = json_array();
-		for (size_t i = 0; i < web->kb->signal_count; i++) {
-			const struct kb_signal *signal = &web->kb->signals[i];
-			if (!(signal->forms & (1u << f)))
-				continue;
-			json_array_append_new(signals, json_pack("{s:s, s:s, s:s, s:o, s:b}", "id", signal->id, "form",
-								 kb_form_id((enum kb_form)f), "text", signal->text[lang],
-								 "points_to", points_to(web, lang, signal, (enum kb_form)f),
-								 "checked", was_chosen(&choice, i)));
-		}
-		json_array_append_new(groups, json_pack("{s:s, s:s, s:o}", "form", kb_form_id((enum kb_form)f), "title",
-							web_text(web, lang, form_title_keys[f]), "signals", signals));
+	json_t *page = json_object();
+	json_object_set_new(context, "page", page);
+	bool step_one = choice.change || !choice.forms || !choice.has_age;
+	if (step_one) {
+		/* step 1: the forms and the age */
+		json_t *forms = json_array();
+		static const char *const labels[] = {"a_sexual", "a_labour", "a_criminal", "a_dont_know"};
+		for (int f = 0; f < 4; f++)
+			json_array_append_new(forms, json_pack("{s:s, s:s, s:b}", "value", form_values[f], "label",
+							       web_text(web, lang, labels[f]), "checked",
+							       (choice.forms & (1u << f)) != 0));
+		json_t *ages = json_array();
+		static const char *const age_labels[] = {"a_yes", "a_no", "a_dont_know"};
+		for (int a = 0; a < 3; a++)
+			json_array_append_new(ages, json_pack("{s:s, s:s, s:b}", "value", age_values[a], "label",
+							      web_text(web, lang, age_labels[a]), "checked",
+							      choice.has_age && choice.age == age_of_value[a]));
+		json_object_set_new(page, "step_one", json_true());
+		json_object_set_new(page, "forms", forms);
+		json_object_set_new(page, "ages", ages);
+		json_object_set_new(page, "error_forms", json_boolean(choice.sent_step_one && !choice.forms));
+		json_object_set_new(page, "error_age", json_boolean(choice.sent_step_one && !choice.has_age));
+		json_object_set_new(page, "error", json_boolean(choice.sent_step_one && (!choice.forms || !choice.has_age)));
+		json_t *hidden = json_array();
+		for (size_t i = 0; i < choice.count; i++)
+			json_array_append_new(hidden, json_string(web->kb->signals[choice.signals[i]].id));
+		json_object_set_new(page, "hidden_signals", hidden);
+		web_render(web, "signals", context, 200, reply);
+		return;
 	}
-	json_object_set_new(context, "page", json_pack("{s:o, s:b}", "groups", groups, "minor", choice.minor));
+	/* step 2: one list, each signal once, for the chosen forms and the age */
+	unsigned forms = forms_to_show(&choice);
+	unsigned profiles = profiles_for_age(choice.age);
+	json_t *signals = json_array();
+	for (size_t i = 0; i < web->kb->signal_count; i++) {
+		const struct kb_signal *signal = &web->kb->signals[i];
+		bool checked = was_chosen(&choice, i);
+		if (!checked && (!(signal->forms & forms) || !(signal->profiles & profiles)))
+			continue;
+		json_array_append_new(signals, json_pack("{s:s, s:s, s:o, s:b}", "id", signal->id, "text", signal->text[lang],
+							 "points_to", points_to(web, lang, signal, forms, profiles),
+							 "checked", checked));
+	}
+	json_t *chosen_forms = json_array();
+	for (int f = 0; f < 4; f++) {
+		if (choice.forms & (1u << f))
+			json_array_append_new(chosen_forms, json_string(form_values[f]));
+	}
+	static const char *const age_words[] = {"signals_age_minor", "signals_age_adult", "signals_age_unknown"};
+	char change_path[40];
+	snprintf(change_path, sizeof change_path, "%s/signalen", web_lang_prefix(lang));
+	struct strbuf change;
+	strbuf_init(&change, 8192);
+	json_t *change_url = url_with_fields(change_path, request, "change");
+	const char *base = json_string_value(change_url);
+	int status = strbuf_addstr(&change, base) || strbuf_addstr(&change, strchr(base, '?') ? "&change=1" : "?change=1");
+	json_object_set_new(page, "change_url", status == 0 ? json_stringn(change.buf, change.len) : json_string(change_path));
+	json_decref(change_url);
+	strbuf_release(&change);
+	json_object_set_new(page, "step_two", json_true());
+	json_object_set_new(page, "signals", signals);
+	json_object_set_new(page, "chosen_forms", chosen_forms);
+	json_object_set_new(page, "age", json_string(age_value(choice.age)));
+	json_object_set_new(page, "forms_text", forms_in_words(web, lang, forms_asked(&choice)));
+	json_object_set_new(page, "age_text", json_string(web_text(web, lang, age_words[choice.age == KB_AGE_MINOR ? 0
+										       : choice.age == KB_AGE_ADULT ? 1 : 2])));
+	json_object_set_new(page, "signal_count", json_integer((json_int_t)json_array_size(signals)));
 	web_render(web, "signals", context, 200, reply);
+}
+
+/* ---- the result of the signal check ---- */
+
+/* "twee" for 2 (words up to twelve, then digits). */
+static void number_in_words(struct web *web, enum kb_lang lang, unsigned n, char *out, size_t size)
+{
+	const char *words = web_text(web, lang, "number_words"); /* "nul,één,twee,..." */
+	unsigned index = 0;
+	const char *start = words;
+	for (const char *p = words; ; p++) {
+		if (*p == ',' || *p == '\0') {
+			if (index == n) {
+				snprintf(out, size, "%.*s", (int)(p - start), start);
+				return;
+			}
+			if (*p == '\0')
+				break;
+			index++;
+			start = p + 1;
+		}
+	}
+	snprintf(out, size, "%u", n);
+}
+
+/* A text with "{n}" replaced by a number in words. */
+static json_t *with_number(struct web *web, enum kb_lang lang, const char *key, unsigned n)
+{
+	char word[32];
+	number_in_words(web, lang, n, word, sizeof word);
+	char out[600];
+	fill_in(web_text(web, lang, key), "{n}", word, out, sizeof out);
+	return json_string(out);
+}
+
+/* "Wat meetelde: twee sterke aanwijzingen en één middelsterke aanwijzing." */
+static json_t *counts_in_words(struct web *web, enum kb_lang lang, const struct assess_form *form)
+{
+	unsigned counts[3] = {0, 0, 0};
+	for (int d = 0; d < KB_DIMENSION_COUNT; d++) {
+		counts[0] += form->dimensions[d].strong;
+		counts[1] += form->dimensions[d].medium;
+		counts[2] += form->dimensions[d].weak;
+	}
+	static const char *const keys[3][2] = {{"count_strong_one", "count_strong_many"},
+					       {"count_medium_one", "count_medium_many"},
+					       {"count_weak_one", "count_weak_many"}};
+	int parts = (counts[0] > 0) + (counts[1] > 0) + (counts[2] > 0);
+	if (parts == 0)
+		return NULL;
+	struct strbuf out;
+	strbuf_init(&out, 1024);
+	int status = strbuf_addstr(&out, web_text(web, lang, "count_intro")), listed = 0;
+	for (int k = 0; k < 3 && status == 0; k++) {
+		if (!counts[k])
+			continue;
+		char word[32];
+		number_in_words(web, lang, counts[k], word, sizeof word);
+		const char *joiner = listed == 0 ? " " : listed == parts - 1 ? web_text(web, lang, "word_and_spaced") : ", ";
+		status = strbuf_addstr(&out, joiner) || strbuf_addstr(&out, word) || strbuf_addstr(&out, " ") ||
+			 strbuf_addstr(&out, web_text(web, lang, keys[k][counts[k] == 1 ? 0 : 1]));
+		listed++;
+	}
+	if (status == 0)
+		status = strbuf_addstr(&out, ".");
+	json_t *result = status == 0 ? json_stringn(out.buf, out.len) : NULL;
+	strbuf_release(&out);
+	return result;
+}
+
+static const char *level_class(enum assess_level level)
+{
+	return assess_level_id(level);
+}
+
+/* One block of the result: a form, or all forms together. */
+static json_t *assessment_block(struct web *web, enum kb_lang lang, const char *title, const struct assess_form *form,
+				enum assess_level level, bool provisional, const char *lead)
+{
+	json_t *block = json_pack("{s:s, s:s, s:s, s:s}", "title", title, "level", text_level(level, lang), "level_id",
+				  level_class(level), "basis", text_basis(form->basis, lang));
+	if (provisional)
+		json_object_set_new(block, "provisional", json_string(text_get(T_ASSESS_PROVISIONAL, lang)));
+	if (lead)
+		json_object_set_new(block, "lead", json_string(lead));
+	json_t *counts = counts_in_words(web, lang, form);
+	if (counts)
+		json_object_set_new(block, "counts", counts);
+	/* what is not known yet helps where the signals do not (yet) say "report" */
+	if (level == ASSESS_LEVEL_WATCH || level == ASSESS_LEVEL_DISCUSS) {
+		json_t *unknown = json_array();
+		for (int d = 0; d < KB_DIMENSION_COUNT; d++) {
+			if (form->unknown_dimensions & (1u << d))
+				json_array_append_new(unknown, json_string(text_unknown_dimension((enum kb_dimension)d, lang)));
+		}
+		if (json_array_size(unknown))
+			json_object_set_new(block, "unknown", json_pack("{s:s, s:o}", "intro",
+									text_get(T_ASSESS_UNKNOWN_INTRO, lang), "items", unknown));
+		else
+			json_decref(unknown);
+	}
+	return block;
 }
 
 static void page_signals_result(struct web *web, enum kb_lang lang, const struct http_request *request,
@@ -592,45 +1005,84 @@ static void page_signals_result(struct web *web, enum kb_lang lang, const struct
 		web_error_page(web, request, 400, reply);
 		return;
 	}
+	unsigned asked = forms_asked(&choice);
 	struct assess_result assessment;
-	if (assess_signals(web->kb, choice.signals, choice.count, choice.minor ? KB_AGE_MINOR : KB_AGE_ADULT, 0,
-			   &assessment)) {
+	if (assess_signals(web->kb, choice.signals, choice.count, choice.age, asked, &assessment)) {
 		web_error_page(web, request, 500, reply);
 		return;
 	}
 	json_t *context = web_page_context(web, lang, "/signalen/uitslag", request, "signals_result_title", "signals");
-	json_t *forms = json_array();
+	json_t *page = json_object();
+	json_object_set_new(context, "page", page);
+	json_t *blocks = json_array();
+	unsigned relevant = 0;
+	for (int f = 0; f < KB_FORM_COUNT; f++) {
+		if (assessment.forms[f].relevant)
+			relevant |= 1u << f;
+	}
+	if (choice.count > 0 && relevant) {
+		for (int f = 0; f < KB_FORM_COUNT; f++) {
+			const struct assess_form *form = &assessment.forms[f];
+			if (form->relevant)
+				json_array_append_new(blocks, assessment_block(web, lang, web_text(web, lang, form_title_keys[f]),
+									       form, form->level, form->provisional, NULL));
+		}
+	} else if (choice.count > 0) {
+		/* no form stands out: one block for all forms together, with the overall level */
+		int top = 0;
+		bool provisional = false;
+		for (int f = 0; f < KB_FORM_COUNT; f++) {
+			if (assessment.forms[f].level > assessment.forms[top].level)
+				top = f;
+		}
+		for (int f = 0; f < KB_FORM_COUNT; f++)
+			provisional = provisional ||
+				      (assessment.forms[f].level == assessment.level && assessment.forms[f].provisional);
+		json_array_append_new(blocks, assessment_block(web, lang, web_text(web, lang, "signals_all_forms_title"),
+							       &assessment.forms[top], assessment.level, provisional,
+							       text_get(T_ASSESS_SEVERAL_FORMS, lang)));
+	}
+	/* routing: only the forms that matter here (a signal shared by all forms brings in no other form) */
 	struct situation situation;
 	situation_init(&situation);
 	situation.lang = lang;
-	situation.age = choice.minor ? KB_AGE_MINOR : KB_AGE_ADULT;
+	situation.age = choice.age;
+	situation.forms = relevant;
+	situation.form_unknown = relevant == 0;
 	situation.wants_advice = true; /* someone weighing signals is asking for advice first */
-	for (int f = 0; f < KB_FORM_COUNT; f++) {
-		unsigned strong = 0, medium = 0, weak = 0;
-		for (int d = 0; d < KB_DIMENSION_COUNT; d++) {
-			strong += assessment.forms[f].dimensions[d].strong;
-			medium += assessment.forms[f].dimensions[d].medium;
-			weak += assessment.forms[f].dimensions[d].weak;
-		}
-		if (strong + medium + weak == 0)
-			continue;
-		situation.forms |= 1u << f;
-		json_array_append_new(forms, json_pack("{s:s, s:I, s:I, s:I, s:b}", "title", web_text(web, lang, form_title_keys[f]),
-						       "strong", (json_int_t)strong, "medium", (json_int_t)medium, "weak",
-						       (json_int_t)weak, "indicated", assessment.forms[f].indicated));
+	struct route_result route;
+	route_for_situation(web->kb, &situation, (int64_t)time(NULL), &route);
+	json_t *route_json = route_for_page(web, &route, lang);
+
+	json_object_set_new(page, "none", json_boolean(choice.count == 0));
+	if (choice.count > 0) {
+		enum assess_level level = assessment.level;
+		json_t *lead = json_pack("{s:s, s:s, s:s}", "level", level == ASSESS_LEVEL_NONE ? web_text(web, lang, "signals_level_none")
+											      : text_level(level, lang),
+					 "next", text_next_step(level, lang), "level_id", level_class(level));
+		/* the first channel to call, right under the level */
+		json_t *first = json_array_get(json_object_get(route_json, "recommendations"), 0);
+		if (first)
+			json_object_set(lead, "call", first);
+		json_object_set_new(page, "lead", lead);
 	}
+	json_object_set_new(page, "blocks", blocks);
+	if (choice.count > 0 && choice.age == KB_AGE_UNKNOWN)
+		json_object_set_new(page, "age_unknown", json_string(text_get(T_ASSESS_AGE_UNKNOWN, lang)));
+	json_object_set_new(page, "not_a_verdict", json_string(text_get(T_ASSESS_NOT_A_VERDICT, lang)));
+	if (assessment.concern > 0)
+		json_object_set_new(page, "concern",
+				    with_number(web, lang, assessment.concern == 1 ? "assess_concern_one" : "assess_concern_many",
+						assessment.concern));
 	json_t *chosen = json_array();
 	for (size_t i = 0; i < choice.count; i++)
 		json_array_append_new(chosen, json_string(web->kb->signals[choice.signals[i]].text[lang]));
-	struct route_result route;
-	route_for_situation(web->kb, &situation, (int64_t)time(NULL), &route);
+	json_object_set_new(page, "has_chosen", json_boolean(choice.count > 0));
+	json_object_set_new(page, "chosen", chosen);
 	char edit_path[40];
 	snprintf(edit_path, sizeof edit_path, "%s/signalen", web_lang_prefix(lang));
-	json_object_set_new(context, "page",
-			    json_pack("{s:o, s:o, s:I, s:b, s:o}", "forms", forms, "chosen", chosen, "concern",
-				      (json_int_t)assessment.concern, "none", choice.count == 0, "edit_url",
-				      url_with_fields(edit_path, request, NULL)));
-	json_object_set_new(context, "route", route_for_page(web, &route, lang));
+	json_object_set_new(page, "edit_url", url_with_fields(edit_path, request, NULL));
+	json_object_set_new(context, "route", route_json);
 	assess_result_release(&assessment);
 	web_render(web, "signals_result", context, 200, reply);
 }
@@ -994,6 +1446,8 @@ void web_render_path(struct web *web, const char *path, struct http_reply *reply
 		page_privacy(web, lang, reply);
 	else if (strcmp(rest, "/poster") == 0)
 		page_poster(web, lang, reply);
+	else if (strcmp(rest, "/mensenhandel") == 0)
+		page_definition(web, lang, reply);
 	else {
 		struct http_request empty = {.method = HTTP_GET, .path = path};
 		page_signals(web, lang, &empty, reply);
@@ -1046,7 +1500,8 @@ void web_handle(void *app, const struct http_request *request, struct http_reply
 		page_signals_result(web, lang, request, reply);
 	else if (strcmp(rest, "/contact") == 0)
 		page_contacts(web, lang, request, reply);
-	else if (strcmp(rest, "/") == 0 || strcmp(rest, "/privacy") == 0 || strcmp(rest, "/poster") == 0)
+	else if (strcmp(rest, "/") == 0 || strcmp(rest, "/privacy") == 0 || strcmp(rest, "/poster") == 0 ||
+		 strcmp(rest, "/mensenhandel") == 0)
 		web_render_path(web, path, reply); /* with a query string: rendered, not cached */
 	else
 		web_error_page(web, request, 404, reply);
@@ -1057,7 +1512,7 @@ void web_handle(void *app, const struct http_request *request, struct http_reply
 static int cache_pages(struct web *web, char *error, size_t error_size)
 {
 	static const char *const paths[] = {"/", "/en/", "/en", "/privacy", "/en/privacy", "/poster", "/en/poster",
-					    "/signalen", "/en/signalen"};
+					    "/signalen", "/en/signalen", "/mensenhandel", "/en/mensenhandel"};
 	for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
 		struct http_reply reply = {.status = 200};
 		strbuf_init(&reply.body, PAGE_CAP);

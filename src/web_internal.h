@@ -13,6 +13,10 @@ json_t *web_page_context(struct web *web, enum kb_lang lang, const char *page_pa
 /* Renders a template into the reply (and releases the context). */
 void web_render(struct web *web, const char *template_name, json_t *context, unsigned status, struct http_reply *reply);
 
+/* Who reads online reports and when an answer may come ([site] settings), with the numbers to call
+ * instead; for the report pages and the privacy page. */
+json_t *web_site_context(struct web *web, enum kb_lang lang);
+
 /* The report and follow-up pages; false when `rest` is not one of them. */
 bool web_report_page(struct web *web, enum kb_lang lang, const char *rest, const struct http_request *request,
 		     struct http_reply *reply);

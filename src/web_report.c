@@ -69,6 +69,7 @@ static json_t *report_form_context(struct web *web, enum kb_lang lang, const str
 	}
 	json_object_set_new(page, "values", values);
 	json_object_set_new(page, "danger", json_boolean(request && has_form_value(request, "danger", "1")));
+	json_object_set_new(page, "danger_seen", json_boolean(request && has_form_value(request, "danger_seen", "1")));
 	json_object_set_new(page, "contact_wanted", json_boolean(request && has_form_value(request, "contact_wanted", "1")));
 	json_t *forms = json_array();
 	static const char *const form_labels[] = {"a_sexual", "a_labour", "a_criminal", "a_dont_know"};
@@ -101,6 +102,7 @@ static json_t *report_form_context(struct web *web, enum kb_lang lang, const str
 									  "tel", essm->phone_tel));
 	}
 	json_object_set_new(context, "page", page);
+	json_object_set_new(context, "site", web_site_context(web, lang));
 	return context;
 }
 
@@ -190,6 +192,7 @@ static void job_submit_form(void *app, const struct http_request *request, struc
 	json_t *context = web_page_context(web, lang, "/melden", NULL, "receipt_title", "report");
 	json_object_set_new(context, "page", json_pack("{s:s, s:b}", "receipt", receipt, "danger",
 						       has_form_value(request, "danger", "1")));
+	json_object_set_new(context, "site", web_site_context(web, lang));
 	crypt_wipe(receipt, sizeof receipt);
 	web_render(web, "report_receipt", context, 201, reply);
 }
@@ -225,8 +228,10 @@ static void render_followup_view(struct web *web, enum kb_lang lang, const char 
 	json_t *message;
 	json_array_foreach(messages, index, message) {
 		bool from_reporter = strcmp(json_string_value(json_object_get(message, "from")), "reporter") == 0;
-		json_object_set_new(message, "from_label",
-				    json_string(web_text(web, lang, from_reporter ? "message_from_you" : "message_from_advice_point")));
+		const char *from = from_reporter ? web_text(web, lang, "message_from_you")
+				 : web->config->operator_name[0] ? web->config->operator_name
+								 : web_text(web, lang, "message_from_reader");
+		json_object_set_new(message, "from_label", json_string(from));
 	}
 	json_t *page = json_pack("{s:s, s:s, s:s, s:O, s:s}", "token", token, "csrf", form_token, "status",
 				 web_text(web, lang, status_key), "report", report, "kind",
@@ -287,6 +292,14 @@ bool web_report_page(struct web *web, enum kb_lang lang, const char *rest, const
 	}
 	if (request->form_overflow) {
 		web_error_page(web, request, 413, reply);
+		return true;
+	}
+	if (is_form && has_form_value(request, "danger", "1") && !has_form_value(request, "danger_seen", "1")) {
+		/* acute danger: 112 first; nothing is sent yet, and what was typed stays in the form */
+		json_t *context = report_form_context(web, lang, request, NULL);
+		json_object_set_new(json_object_get(context, "page"), "danger_stop", json_true());
+		json_object_set_new(json_object_get(context, "page"), "danger_seen", json_true());
+		web_render(web, "report_form", context, 200, reply);
 		return true;
 	}
 	if (!is_post_allowed(web, request)) {

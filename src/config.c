@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "timefmt.h"
+
 void config_defaults(struct server_config *config, const char *web_dir)
 {
 	memset(config, 0, sizeof *config);
@@ -99,6 +101,9 @@ static int on_setting(void *user, const char *section, const char *key, const ch
 			bad = copy_text(config->web_dir, sizeof config->web_dir, value);
 		} else if (strcmp(key, "exit_url") == 0) {
 			bad = strncmp(value, "https://", 8) != 0 || copy_text(config->exit_url, sizeof config->exit_url, value);
+		} else if (strcmp(key, "fixed_time") == 0) {
+			bad = !rfc3339_parse(value, strlen(value), &config->fixed_time);
+			config->has_fixed_time = !bad;
 		} else if (strcmp(key, "threads") == 0) {
 			bad = parse_number(value, 0, 256, &number);
 			config->threads = (unsigned)number;

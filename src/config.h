@@ -10,6 +10,8 @@
  *                                        0: four per core, since they mostly wait for the disk
  *           web_dir = web                templates and static files
  *           exit_url = https://www.google.com/   where "quick exit" leads
+ *           fixed_time = RFC 3339        for tests and demonstrations only: the pages and the API
+ *                                        show opening states as at this moment (unset: the clock)
  * [limits]  connections = 2048           total open connections
  *           connections_per_address = 128
  *           timeout_seconds = 15         idle connection timeout
@@ -28,7 +30,9 @@
 #ifndef MELDWIJZER_CONFIG_H
 #define MELDWIJZER_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define CONFIG_ERROR_SIZE 300
 #define CONFIG_TEXT_SIZE 512
@@ -40,6 +44,8 @@ struct server_config {
 	char public_base_url[CONFIG_TEXT_SIZE]; /* without a trailing slash */
 	char web_dir[CONFIG_TEXT_SIZE];
 	char exit_url[CONFIG_TEXT_SIZE];
+	bool has_fixed_time;
+	int64_t fixed_time;                 /* UTC seconds; only when has_fixed_time */
 	unsigned threads;
 	unsigned workers;
 	unsigned connections;

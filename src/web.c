@@ -137,6 +137,12 @@ static int load_statics(struct web *web, const char *dir, char *error, size_t er
 
 /* ---------- helpers ---------- */
 
+/* The moment the pages show opening states for: the clock, or [server] fixed_time (tests, demonstrations). */
+static int64_t web_now(const struct web *web)
+{
+	return web->config->has_fixed_time ? web->config->fixed_time : (int64_t)time(NULL);
+}
+
 static json_t *with_number(struct web *web, enum kb_lang lang, const char *key, unsigned n);
 
 /* `text` with the first `mark` replaced by `value` (texts come from strings.json, never used as formats). */
@@ -410,7 +416,7 @@ static void page_contacts(struct web *web, enum kb_lang lang, const struct http_
 			  struct http_reply *reply)
 {
 	json_t *context = web_page_context(web, lang, "/contact", request, "contacts_title", "contacts");
-	json_object_set_new(context, "channels", channels_for_page(web, lang, (int64_t)time(NULL)));
+	json_object_set_new(context, "channels", channels_for_page(web, lang, web_now(web)));
 	web_render(web, "contacts", context, 200, reply);
 }
 
@@ -662,7 +668,7 @@ static void page_guide(struct web *web, enum kb_lang lang, const struct http_req
 	situation.wants_anonymity = answers.need == 2;
 	situation.region = answers.region == 1 ? REGION_OTHER : REGION_ROTTERDAM;
 	struct route_result route;
-	route_for_situation(web->kb, &situation, (int64_t)time(NULL), &route);
+	route_for_situation(web->kb, &situation, web_now(web), &route);
 	json_object_set_new(page, "result", json_true());
 	json_object_set_new(page, "about_self", json_boolean(about_self));
 	json_object_set_new(page, "back_url", url_with_fields(path, request, "region"));
@@ -1051,7 +1057,7 @@ static void page_signals_result(struct web *web, enum kb_lang lang, const struct
 	situation.form_unknown = relevant == 0;
 	situation.wants_advice = true; /* someone weighing signals is asking for advice first */
 	struct route_result route;
-	route_for_situation(web->kb, &situation, (int64_t)time(NULL), &route);
+	route_for_situation(web->kb, &situation, web_now(web), &route);
 	json_t *route_json = route_for_page(web, &route, lang);
 
 	json_object_set_new(page, "none", json_boolean(choice.count == 0));
@@ -1111,7 +1117,7 @@ static void api_route(struct web *web, const struct http_request *request, struc
 		return;
 	}
 	struct route_result route;
-	route_for_situation(web->kb, situation, (int64_t)time(NULL), &route);
+	route_for_situation(web->kb, situation, web_now(web), &route);
 	struct assess_result assessment;
 	bool assessed = situation->signal_count > 0 &&
 			assess_signals(web->kb, situation->signals, situation->signal_count, situation->age,
@@ -1170,7 +1176,7 @@ static void api_signals(struct web *web, const struct http_request *request, str
 static void api_contacts(struct web *web, const struct http_request *request, struct http_reply *reply)
 {
 	enum kb_lang lang;
-	int64_t at = (int64_t)time(NULL);
+	int64_t at = web_now(web);
 	const char *at_text = http_field(request, "at");
 	if (!read_lang_field(request, &lang)) {
 		reply_json_error(reply, 400, "lang: expected \"nl\" or \"en\"");

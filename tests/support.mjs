@@ -8,7 +8,9 @@ import path from "node:path";
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 export const binary = process.env.MELDWIJZER_BIN || path.join(root, "build", "meldwijzer");
 
-let nextPort = 20000 + (process.pid % 20000);
+// MELDWIJZER_TEST_PORT: the first port to try (each test file counts up from it), for machines
+// where test servers must stay in a given range; otherwise a port derived from the process id.
+let nextPort = Number(process.env.MELDWIJZER_TEST_PORT) || 20000 + (process.pid % 20000);
 
 // `previous`: start again on the database of an earlier server (after it stopped or was killed).
 export async function startServer(extraConfig = "", previous = null) {

@@ -16,7 +16,8 @@ let browser;
 
 before(async () => {
   mkdirSync(path.join(outputDir, "screenshots"), { recursive: true });
-  server = await startServer();
+  // Wednesday 25 November 2026, 14:00 in Amsterdam: every channel with hours is open
+  server = await startServer("fixed_time = 2026-11-25T14:00:00+01:00\n");
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -71,7 +72,7 @@ test("the guide can be completed with the keyboard alone", async () => {
   const requests = [];
   page.on("request", (request) => requests.push(request.url()));
   // each step: Tab to the first choice, Space selects it, Enter sends the form
-  for (let step = 1; step <= 5; step++) {
+  for (let step = 1; step <= 6; step++) {
     await page.locator("main").focus().catch(() => {});
     let focused = "";
     for (let presses = 0; presses < 40 && focused !== "choice"; presses++) {
@@ -98,7 +99,7 @@ test("the guide and the signal check work with JavaScript disabled", async () =>
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
   await page.goto(server.url + "/en/wegwijzer");
-  const answers = ["danger-no", "form-labour", "minor-no", "need-advice", "region-rotterdam"];
+  const answers = ["danger-no", "about-other", "form-labour", "minor-no", "need-advice", "region-rotterdam"];
   for (const id of answers) {
     await page.locator(`label[for="${id}"]`).click();
     await Promise.all([page.waitForNavigation(), page.locator("form.step button[type=submit]").click()]);
@@ -109,12 +110,14 @@ test("the guide and the signal check work with JavaScript disabled", async () =>
   assert.ok(await page.locator('a[href="tel:08005151"]').count() >= 1, "the labour authority is offered");
 
   await page.goto(server.url + "/signalen");
-  await page.locator('label[for="s-labour-lange-dagen"]').click();
-  await page.locator('label[for="s-labour-weinig-of-geen-loon"]').click();
-  await page.locator('label[for="minor"]').click();
+  await page.locator('label[for="form-labour"]').click();
+  await page.locator('label[for="age-minor"]').click();
+  await Promise.all([page.waitForNavigation(), page.locator("form.checklist-start button[type=submit]").click()]);
+  await page.locator('label[for="s-lange-dagen"]').click();
+  await page.locator('label[for="s-weinig-of-geen-loon"]').click();
   await Promise.all([page.waitForNavigation(), page.locator("form.checklist button[type=submit]").click()]);
   assert.match(page.url(), /signal=lange-dagen/);
-  assert.match(await page.locator("main").textContent(), /patroon van mogelijke uitbuiting/);
+  assert.match(await page.locator(".verdict-level").textContent(), /Reden om te melden/);
 
   // quick exit is a plain link without JavaScript
   const exit = page.locator("[data-quick-exit]");

@@ -9,7 +9,10 @@ import { startServer, allPages, binary } from "../support.mjs";
 let server;
 const agent = "meldwijzer-test-agent-7f3a";
 
-before(async () => { server = await startServer("[limits]\nbody_bytes = 4096\nurl_bytes = 1024\nfields = 40\n"); });
+// Wednesday 25 November 2026, 14:00 in Amsterdam: every channel with hours is open.
+before(async () => {
+  server = await startServer("fixed_time = 2026-11-25T14:00:00+01:00\n[limits]\nbody_bytes = 4096\nurl_bytes = 1024\nfields = 40\n");
+});
 after(async () => {
   const code = await server.stop();
   assert.equal(code, 0, "the server stops cleanly on SIGTERM");
@@ -100,8 +103,10 @@ test("the JSON API follows the contract", async () => {
   const assess = await get("/api/v1/assess", { method: "POST", headers: { "Content-Type": "application/json; charset=utf-8" },
     body: JSON.stringify({ signals: ["lange-dagen", "weinig-of-geen-loon"], minor: true }) });
   const weighed = await assess.json();
-  assert.equal(weighed.profile, "minor");
+  assert.equal(weighed.minor, true);
+  assert.equal(weighed.forms.labour.profile, "minor");
   assert.equal(weighed.forms.labour.indicated, true);
+  assert.equal(weighed.forms.labour.level, "report");
 
   const signals = await (await get("/api/v1/signals?form=criminal&lang=en")).json();
   assert.ok(signals.length >= 15);
@@ -177,14 +182,14 @@ test("static files: ETag, 304, no path traversal", async () => {
 
 test("the guide keeps the answers in the address and asks again when nothing was chosen", async () => {
   const step1 = await (await get("/wegwijzer")).text();
-  assert.match(step1, /Vraag 1 van 5/);
+  assert.match(step1, /Vraag 1 van 6/);
   const unanswered = await (await get("/wegwijzer?step=1")).text();
   assert.match(unanswered, /Kies een antwoord om verder te gaan/);
-  const step3 = await (await get("/wegwijzer?danger=no&form=sexual&form=criminal")).text();
-  assert.match(step3, /Vraag 3 van 5/);
-  assert.match(step3, /name="form" value="sexual"/);
-  assert.match(step3, /name="form" value="criminal"/);
-  const result = await (await get("/en/wegwijzer?danger=yes&form=labour&minor=no&need=report&region=rotterdam")).text();
+  const step4 = await (await get("/wegwijzer?danger=no&about=other&form=sexual&form=criminal")).text();
+  assert.match(step4, /Vraag 4 van 6/);
+  assert.match(step4, /name="form" value="sexual"/);
+  assert.match(step4, /name="form" value="criminal"/);
+  const result = await (await get("/en/wegwijzer?danger=yes&about=other&form=labour&minor=no&need=report&region=rotterdam")).text();
   assert.match(result, /Call 112 now/);
   assert.match(result, /href="tel:\+31102365256"/);
   assert.match(result, /https:\/\/portaal\.nlarbeidsinspectie\.nl\/klachten/);

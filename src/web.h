@@ -1,10 +1,13 @@
 /*
  * web: the public website and JSON API on top of kb, assess and route.
- * Pages are rendered from web/templates with the texts of web/strings.json;
- * pages that never change (home, privacy, poster, the empty signal check) are
- * rendered once at start and shared; static files are read once and served
- * with an ETag. Nothing about the client is stored: the guide's answers live
- * only in the page address (GET forms), there are no cookies.
+ * Pages are rendered from web/templates with the texts of web/strings.json
+ * and the weighing's words from text.h (so the site and the command line say
+ * the same thing); pages that never change (home, privacy, poster, what
+ * human trafficking is, the first step of the signal check) are rendered once
+ * at start and shared; static files are read once and served with an ETag.
+ * Nothing about the client is stored: the answers of the guide and the signal
+ * check live only in the page address (GET forms), there are no cookies.
+ * Opening states are shown for the current time, or for [server] fixed_time.
  *
  * web_init() loads everything and reports the first problem in `error`.
  * After that a web is read-only and serves many threads at once.

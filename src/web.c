@@ -974,31 +974,29 @@ static const char *level_class(enum assess_level level)
 	return assess_level_id(level);
 }
 
-/* One block of the result: a form, or all forms together. */
+/* One block of the result: a form, or (f == KB_FORM_COUNT) several forms together. */
 static json_t *assessment_block(struct web *web, enum kb_lang lang, const char *title, const struct assess_form *form,
-				enum assess_level level, bool provisional, const char *lead)
+				enum kb_form f, bool provisional, const char *lead)
 {
-	json_t *block = json_pack("{s:s, s:s, s:s, s:s}", "title", title, "level", text_level(level, lang), "level_id",
-				  level_class(level), "basis", text_basis(form->basis, lang));
-	if (provisional)
+	json_t *block = json_pack("{s:s, s:s, s:s, s:s}", "title", title, "level", text_level(form->level, lang),
+				  "level_id", level_class(form->level), "basis", text_basis(form->basis, f, lang));
+	if (provisional && form->level != ASSESS_LEVEL_NONE)
 		json_object_set_new(block, "provisional", json_string(text_get(T_ASSESS_PROVISIONAL, lang)));
 	if (lead)
 		json_object_set_new(block, "lead", json_string(lead));
 	json_t *counts = counts_in_words(web, lang, form);
 	if (counts)
 		json_object_set_new(block, "counts", counts);
-	/* what is not known yet helps where the signals do not (yet) say "report" */
-	if (level == ASSESS_LEVEL_WATCH || level == ASSESS_LEVEL_DISCUSS) {
+	/* what is not known yet, where knowing it could change what to do */
+	unsigned open = assess_open_questions(form);
+	if (open) {
 		json_t *unknown = json_array();
 		for (int d = 0; d < KB_DIMENSION_COUNT; d++) {
-			if (form->unknown_dimensions & (1u << d))
-				json_array_append_new(unknown, json_string(text_unknown_dimension((enum kb_dimension)d, lang)));
+			if (open & (1u << d))
+				json_array_append_new(unknown, json_string(text_unknown_dimension((enum kb_dimension)d, f, lang)));
 		}
-		if (json_array_size(unknown))
-			json_object_set_new(block, "unknown", json_pack("{s:s, s:o}", "intro",
-									text_get(T_ASSESS_UNKNOWN_INTRO, lang), "items", unknown));
-		else
-			json_decref(unknown);
+		json_object_set_new(block, "unknown", json_pack("{s:s, s:o}", "intro", text_get(T_ASSESS_UNKNOWN_INTRO, lang),
+								 "items", unknown));
 	}
 	return block;
 }
@@ -1031,22 +1029,30 @@ static void page_signals_result(struct web *web, enum kb_lang lang, const struct
 			const struct assess_form *form = &assessment.forms[f];
 			if (form->relevant)
 				json_array_append_new(blocks, assessment_block(web, lang, web_text(web, lang, form_title_keys[f]),
-									       form, form->level, form->provisional, NULL));
+									       form, (enum kb_form)f, form->provisional, NULL));
 		}
 	} else if (choice.count > 0) {
-		/* no form stands out: one block for all forms together, with the overall level */
-		int top = 0;
-		bool provisional = false;
+		/* no form stands out: the form with the highest level, or one block for the forms weighed together
+		 * (provisional only when every one of them is), as the command line does */
+		int top = 0, weighed = 0;
+		bool all_provisional = true;
 		for (int f = 0; f < KB_FORM_COUNT; f++) {
-			if (assessment.forms[f].level > assessment.forms[top].level)
+			const struct assess_form *form = &assessment.forms[f];
+			if (form->level > assessment.forms[top].level)
 				top = f;
+			if (form->level != ASSESS_LEVEL_NONE) {
+				weighed++;
+				all_provisional = all_provisional && form->provisional;
+			}
 		}
-		for (int f = 0; f < KB_FORM_COUNT; f++)
-			provisional = provisional ||
-				      (assessment.forms[f].level == assessment.level && assessment.forms[f].provisional);
-		json_array_append_new(blocks, assessment_block(web, lang, web_text(web, lang, "signals_all_forms_title"),
-							       &assessment.forms[top], assessment.level, provisional,
-							       text_get(T_ASSESS_SEVERAL_FORMS, lang)));
+		const struct assess_form *form = &assessment.forms[top];
+		if (weighed > 1)
+			json_array_append_new(blocks, assessment_block(web, lang, web_text(web, lang, "signals_all_forms_title"),
+								       form, KB_FORM_COUNT, all_provisional,
+								       text_get(T_ASSESS_SEVERAL_FORMS, lang)));
+		else
+			json_array_append_new(blocks, assessment_block(web, lang, web_text(web, lang, form_title_keys[top]), form,
+								       (enum kb_form)top, form->provisional, NULL));
 	}
 	/* routing: only the forms that matter here (a signal shared by all forms brings in no other form) */
 	struct situation situation;

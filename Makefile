@@ -72,7 +72,7 @@ run: deps
 	@if [ ! -f var/meldwijzer.db ]; then mkdir -p var && umask 077 && \
 		$(BINARY) init --db sqlite:var/meldwijzer.db > var/demo-recovery-key.txt && \
 		echo "meldwijzer: demo database var/meldwijzer.db made; recovery key in var/demo-recovery-key.txt"; fi
-	$(BINARY) serve --listen $(LISTEN) --db sqlite:var/meldwijzer.db
+	$(BINARY) serve --listen $(LISTEN) --db sqlite:var/meldwijzer.db --config web/demo.ini
 
 # libFuzzer targets (clang); FUZZ_SECONDS each. Seeds: tests/fuzz/corpus/NAME, and for the
 # template fuzzer the real templates in web/templates.

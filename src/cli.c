@@ -523,7 +523,7 @@ static const struct command commands[] = {
 	 "db args", run_reports},
 	{"serve", "meldwijzer serve [--listen ADDR:PORT] [--config FILE] [--web DIR] [--db sqlite:PATH]\n"
 		  "  Serves the website and the JSON API (default 127.0.0.1:8080) until SIGINT or SIGTERM.\n"
-		  "  --config FILE  an INI file with [server] and [limits] settings (see docs/architecture.md)\n"
+		  "  --config FILE  an INI file with [server], [limits] and [site] settings (see README.md)\n"
 		  "  --web DIR      templates, texts and static files (default " MELDWIJZER_WEBDIR ")",
 	 "listen config web db", run_serve},
 };

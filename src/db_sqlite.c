@@ -9,14 +9,19 @@
 #include "db.h"
 #include "db_sqlite.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 
 /* A report waiting for the next group commit; lives on its submitter's stack. */
 struct pending_insert {
@@ -47,6 +52,10 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	"CREATE TABLE messages (id INTEGER PRIMARY KEY, report_ref TEXT NOT NULL REFERENCES reports(ref),"
 	" sender TEXT NOT NULL, created_day TEXT NOT NULL, body BLOB NOT NULL);"
 	"CREATE INDEX messages_by_report ON messages(report_ref, id);",
+	/* 2: a message's number within its report, bound into its box's associated
+	 * data together with the sender; older messages keep NULL */
+	"ALTER TABLE messages ADD COLUMN seq INTEGER;"
+	"CREATE UNIQUE INDEX messages_by_seq ON messages(report_ref, seq);",
 };
 
 static void today(char out[11])
@@ -55,6 +64,32 @@ static void today(char out[11])
 	struct tm utc;
 	gmtime_r(&now, &utc);
 	strftime(out, 11, "%Y-%m-%d", &utc);
+}
+
+/* The database, its -wal and -shm and its key file hold what reporters wrote
+ * (encrypted) and the metadata in clear: no other user may read or change them.
+ * A file that exists with group or other permissions is refused, not fixed
+ * silently: someone gave those permissions, and should take them back. */
+static int check_private_files(const char *path, const char *key_path, char error[DB_ERROR_SIZE])
+{
+	static const char *const suffixes[] = {"", "-wal", "-shm"};
+	char name[4200];
+	for (size_t i = 0; i < 4; i++) {
+		if (i < 3)
+			snprintf(name, sizeof name, "%s%s", path, suffixes[i]);
+		else
+			snprintf(name, sizeof name, "%s", key_path);
+		struct stat info;
+		if (stat(name, &info) != 0)
+			continue; /* not there (yet): it will be made private */
+		if (info.st_mode & 077) {
+			snprintf(error, DB_ERROR_SIZE,
+				 "%.100s: other users may read or change it (mode %04o); run 'chmod 600 %.100s*' first",
+				 name, (unsigned)(info.st_mode & 07777), path);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 int db_open(struct db **out, const char *url, bool create, char error[DB_ERROR_SIZE])
@@ -70,6 +105,21 @@ int db_open(struct db **out, const char *url, bool create, char error[DB_ERROR_S
 		return -1;
 	}
 	snprintf(db->key_path, sizeof db->key_path, "%s.key", url + 7);
+	if (create) {
+		/* made here with 0600 whatever the umask is; SQLite gives -wal and -shm
+		 * the database file's permissions */
+		int fd = open(url + 7, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			snprintf(error, DB_ERROR_SIZE, "%.200s: cannot be created (%s)", url + 7, strerror(errno));
+			free(db);
+			return -1;
+		}
+		close(fd);
+	}
+	if (check_private_files(url + 7, db->key_path, error)) {
+		free(db);
+		return -1;
+	}
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
 	if (sqlite3_open_v2(url + 7, &db->connection, flags, NULL) != SQLITE_OK) {
 		snprintf(error, DB_ERROR_SIZE, "%.200s: %s", url + 7,
@@ -425,8 +475,24 @@ int db_list_reports(struct db *db, void (*each)(void *ctx, const struct db_repor
 	return status;
 }
 
-int db_add_message(struct db *db, const char *ref, const char *sender, const unsigned char *box, size_t len,
-		   unsigned cap)
+long db_count_messages(struct db *db, const char *ref)
+{
+	sqlite3_stmt *statement;
+	long count = -1;
+	pthread_mutex_lock(&db->lock);
+	if (sqlite3_prepare_v2(db->connection, "SELECT count(*) FROM messages WHERE report_ref = ?", -1, &statement,
+			       NULL) == SQLITE_OK) {
+		if (sqlite3_bind_text(statement, 1, ref, -1, SQLITE_STATIC) == SQLITE_OK &&
+		    sqlite3_step(statement) == SQLITE_ROW)
+			count = (long)sqlite3_column_int64(statement, 0);
+		sqlite3_finalize(statement);
+	}
+	pthread_mutex_unlock(&db->lock);
+	return count;
+}
+
+int db_add_message(struct db *db, const char *ref, const char *sender, unsigned seq, const unsigned char *box,
+		   size_t len, unsigned cap)
 {
 	sqlite3_stmt *count = NULL, *insert = NULL;
 	char day[11];
@@ -438,17 +504,24 @@ int db_add_message(struct db *db, const char *ref, const char *sender, const uns
 	if (sqlite3_prepare_v2(db->connection, "SELECT count(*) FROM messages WHERE report_ref = ?", -1, &count, NULL) != SQLITE_OK ||
 	    sqlite3_bind_text(count, 1, ref, -1, SQLITE_STATIC) != SQLITE_OK || sqlite3_step(count) != SQLITE_ROW)
 		goto rollback;
-	if ((unsigned)sqlite3_column_int(count, 0) >= cap) {
+	sqlite3_int64 existing = sqlite3_column_int64(count, 0);
+	if (existing >= (sqlite3_int64)cap) {
 		status = 1;
 		goto rollback;
 	}
+	/* the count and the insert are one transaction, so two writers cannot both take `seq` */
+	if (existing + 1 != (sqlite3_int64)seq) {
+		status = 2;
+		goto rollback;
+	}
 	if (sqlite3_prepare_v2(db->connection,
-			       "INSERT INTO messages (report_ref, sender, created_day, body) VALUES (?, ?, ?, ?)", -1, &insert,
-			       NULL) != SQLITE_OK ||
+			       "INSERT INTO messages (report_ref, sender, created_day, body, seq) VALUES (?, ?, ?, ?, ?)", -1,
+			       &insert, NULL) != SQLITE_OK ||
 	    sqlite3_bind_text(insert, 1, ref, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_bind_text(insert, 2, sender, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_bind_text(insert, 3, day, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_blob(insert, 4, box, (int)len, SQLITE_STATIC) != SQLITE_OK || sqlite3_step(insert) != SQLITE_DONE)
+	    sqlite3_bind_blob(insert, 4, box, (int)len, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_int64(insert, 5, (sqlite3_int64)seq) != SQLITE_OK || sqlite3_step(insert) != SQLITE_DONE)
 		goto rollback;
 	if (sqlite3_exec(db->connection, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
 		status = 0;
@@ -468,8 +541,9 @@ int db_list_messages(struct db *db, const char *ref, void (*each)(void *ctx, con
 	int status = -1;
 	pthread_mutex_lock(&db->lock);
 	if (sqlite3_prepare_v2(db->connection,
-			       "SELECT sender, created_day, body FROM messages WHERE report_ref = ? ORDER BY id", -1,
-			       &statement, NULL) == SQLITE_OK &&
+			       "SELECT sender, created_day, body, seq FROM messages WHERE report_ref = ?"
+			       " ORDER BY seq IS NULL DESC, seq, id",
+			       -1, &statement, NULL) == SQLITE_OK &&
 	    sqlite3_bind_text(statement, 1, ref, -1, SQLITE_STATIC) == SQLITE_OK) {
 		int step;
 		while ((step = sqlite3_step(statement)) == SQLITE_ROW) {
@@ -478,6 +552,9 @@ int db_list_messages(struct db *db, const char *ref, void (*each)(void *ctx, con
 			copy_text(statement, 1, message.created_day, sizeof message.created_day);
 			message.box = (unsigned char *)sqlite3_column_blob(statement, 2);
 			message.box_len = (size_t)sqlite3_column_bytes(statement, 2);
+			sqlite3_int64 seq = sqlite3_column_int64(statement, 3);
+			/* NULL reads as 0; a number that does not fit is a wrong number, which the reader refuses */
+			message.seq = seq < 0 || seq > (sqlite3_int64)UINT32_MAX ? UINT32_MAX : (unsigned)seq;
 			each(ctx, &message);
 		}
 		status = step == SQLITE_DONE ? 0 : -1;

@@ -51,9 +51,11 @@ struct reporting {
 	const struct kb *kb;
 	struct db *db;
 	struct crypt_team team;
-	unsigned char server_key[CRYPT_KEY_BYTES];
+	/* CRYPT_KEY_BYTES, and the follow-up sessions with their report keys: both in
+	 * one crypt_secure_alloc() block, so they stay out of swap and core dumps */
+	unsigned char *server_key;
+	struct report_session *sessions; /* REPORT_MAX_SESSIONS */
 	pthread_mutex_t sessions_lock;
-	struct report_session sessions[REPORT_MAX_SESSIONS];
 };
 
 /* Reads and checks a report; 0, or -1 with a message naming the field. */

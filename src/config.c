@@ -7,9 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void hardening_defaults(struct server_config *config);
+
 void config_defaults(struct server_config *config, const char *web_dir)
 {
 	memset(config, 0, sizeof *config);
+	hardening_defaults(config);
 	snprintf(config->listen_host, sizeof config->listen_host, "127.0.0.1");
 	config->port = 8080;
 	snprintf(config->public_base_url, sizeof config->public_base_url, "http://127.0.0.1:8080");
@@ -61,6 +64,29 @@ int config_set_listen(struct server_config *config, const char *value, char erro
 	return 0;
 }
 
+/* The settings against slow clients, floods and proxies, kept apart from the
+ * rest so that they read as one piece. */
+static void hardening_defaults(struct server_config *config)
+{
+	/* a burst of submissions waits (each holds a suspended connection and its
+	 * body, at most body_bytes) rather than getting 503 at once */
+	config->queue = 1024;
+}
+
+/* One [server] or [limits] setting of the hardening group: 0 set, 1 a bad
+ * value, 2 not one of these keys. */
+static int hardening_setting(struct server_config *config, const char *section, const char *key, const char *value)
+{
+	unsigned long number = 0;
+	if (strcmp(section, "limits") == 0 && strcmp(key, "queue") == 0) {
+		if (parse_number(value, 1, 100000, &number))
+			return 1;
+		config->queue = (unsigned)number;
+		return 0;
+	}
+	return 2;
+}
+
 struct ini_state {
 	struct server_config *config;
 	char problem[120];
@@ -106,7 +132,7 @@ static int on_setting(void *user, const char *section, const char *key, const ch
 			bad = parse_number(value, 0, CONFIG_MAX_WORKERS, &number);
 			config->workers = (unsigned)number;
 		} else {
-			bad = 2;
+			bad = hardening_setting(config, section, key, value);
 		}
 	} else if (strcmp(section, "limits") == 0) {
 		if (strcmp(key, "connections") == 0) {
@@ -134,7 +160,7 @@ static int on_setting(void *user, const char *section, const char *key, const ch
 			bad = parse_number(value, 1, 1000000, &number);
 			config->receipt_attempts_per_hour = (unsigned)number;
 		} else {
-			bad = 2;
+			bad = hardening_setting(config, section, key, value);
 		}
 	} else {
 		snprintf(state->problem, sizeof state->problem, "unknown section [%.40s]", section);

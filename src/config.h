@@ -12,6 +12,7 @@
  *           exit_url = https://www.google.com/   where "quick exit" leads
  * [limits]  connections = 2048           total open connections
  *           connections_per_address = 128
+ *           queue = 1024                 requests waiting for a worker (503 beyond)
  *           timeout_seconds = 15         idle connection timeout
  *           body_bytes = 65536           request body cap (413 beyond)
  *           url_bytes = 2048             path + query cap (414 beyond)
@@ -38,6 +39,8 @@ struct server_config {
 	unsigned workers;
 	unsigned connections;
 	unsigned connections_per_address;
+	/* hardening settings (see config_hardening_setting) */
+	unsigned queue;                     /* requests waiting for a worker thread */
 	unsigned timeout_seconds;
 	size_t body_bytes;
 	size_t url_bytes;

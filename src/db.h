@@ -91,4 +91,16 @@ __attribute__((warn_unused_result)) int db_list_messages(struct db *db, const ch
 							 void (*each)(void *ctx, const struct db_message *), void *ctx);
 __attribute__((warn_unused_result)) int db_set_status(struct db *db, const char *ref, const char *status);
 
+/* Whether reports can be stored now: false after a write failed for a reason
+ * of the storage itself (disk full, I/O error, read-only) until a write
+ * succeeds again, or when the database's file system has less than 1 MiB
+ * free. Cheap (no write, one statvfs), so /healthz may call it often. */
+struct db_storage {
+	bool ok;
+	const char *problem; /* NULL when ok; "full", "write_failed" or "low_space" */
+	uint64_t free_bytes;
+};
+/* 0, or -1 when the free space cannot be read (`out` still holds the rest). */
+int db_storage_state(struct db *db, struct db_storage *out);
+
 #endif

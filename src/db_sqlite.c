@@ -13,11 +13,13 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -38,6 +40,9 @@ struct db {
 	pthread_cond_t committed;
 	struct pending_insert *queue; /* newest first; order within a batch does not matter */
 	bool committing;
+	/* the outcome of the last write, for db_storage_state(): 0 when it
+	 * succeeded (or none was made yet), else SQLite's extended error code */
+	atomic_int last_write_error;
 	char key_path[4200];
 };
 
@@ -90,6 +95,31 @@ static int check_private_files(const char *path, const char *key_path, char erro
 		}
 	}
 	return 0;
+}
+
+/* Errors that say the storage itself fails (not a constraint or a busy lock). */
+static bool is_storage_error(int code)
+{
+	switch (code & 0xff) {
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+	case SQLITE_READONLY:
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+	case SQLITE_PERM:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Records a write's outcome; call with db->lock held, right after the write. */
+static void note_write(struct db *db, bool ok)
+{
+	int code = ok ? 0 : sqlite3_extended_errcode(db->connection);
+	if (ok || is_storage_error(code))
+		atomic_store(&db->last_write_error, ok ? 0 : code);
 }
 
 int db_open(struct db **out, const char *url, bool create, char error[DB_ERROR_SIZE])
@@ -294,6 +324,7 @@ int db_load_team(struct db *db, struct crypt_team *team)
 	return status;
 }
 
+/* 0, or SQLite's error code for this report. */
 static int insert_one(sqlite3_stmt *statement, const struct db_report *report, const char *day)
 {
 	bool ok = sqlite3_bind_text(statement, 1, report->ref, -1, SQLITE_STATIC) == SQLITE_OK &&
@@ -310,9 +341,10 @@ static int insert_one(sqlite3_stmt *statement, const struct db_report *report, c
 		  sqlite3_bind_blob(statement, 10, report->content, (int)report->content_len, SQLITE_STATIC) ==
 			  SQLITE_OK &&
 		  sqlite3_step(statement) == SQLITE_DONE;
+	int code = ok ? 0 : sqlite3_extended_errcode(sqlite3_db_handle(statement));
 	sqlite3_reset(statement);
 	sqlite3_clear_bindings(statement);
-	return ok ? 0 : -1;
+	return ok ? 0 : code ? code : SQLITE_ERROR;
 }
 
 /* One transaction for the whole batch. A report that cannot be inserted is
@@ -326,11 +358,15 @@ static void commit_batch(struct db *db, struct pending_insert *batch)
 	char day[11];
 	today(day);
 	pthread_mutex_lock(&db->lock);
+	int storage_error = 0;
 	bool begun = sqlite3_exec(db->connection, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK;
 	if (begun && sqlite3_prepare_v2(db->connection, sql, -1, &statement, NULL) == SQLITE_OK) {
 		for (struct pending_insert *p = batch; p; p = p->next) {
 			sqlite3_exec(db->connection, "SAVEPOINT one_report", NULL, NULL, NULL);
-			p->status = insert_one(statement, p->report, day);
+			int code = insert_one(statement, p->report, day);
+			if (code && is_storage_error(code) && !storage_error)
+				storage_error = code;
+			p->status = code ? -1 : 0;
 			sqlite3_exec(db->connection, p->status ? "ROLLBACK TO one_report; RELEASE one_report"
 							       : "RELEASE one_report",
 				     NULL, NULL, NULL);
@@ -339,10 +375,15 @@ static void commit_batch(struct db *db, struct pending_insert *batch)
 	sqlite3_finalize(statement);
 	/* durable (synchronous=FULL) once COMMIT returns */
 	if (!begun || !statement || sqlite3_exec(db->connection, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		note_write(db, false);
 		if (begun)
 			sqlite3_exec(db->connection, "ROLLBACK", NULL, NULL, NULL);
 		for (struct pending_insert *p = batch; p; p = p->next)
 			p->status = -1;
+	} else if (storage_error) {
+		atomic_store(&db->last_write_error, storage_error);
+	} else {
+		note_write(db, true);
 	}
 	pthread_mutex_unlock(&db->lock);
 }
@@ -521,11 +562,15 @@ int db_add_message(struct db *db, const char *ref, const char *sender, unsigned 
 	    sqlite3_bind_text(insert, 2, sender, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_bind_text(insert, 3, day, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_bind_blob(insert, 4, box, (int)len, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_int64(insert, 5, (sqlite3_int64)seq) != SQLITE_OK || sqlite3_step(insert) != SQLITE_DONE)
+	    sqlite3_bind_int64(insert, 5, (sqlite3_int64)seq) != SQLITE_OK || sqlite3_step(insert) != SQLITE_DONE) {
+		note_write(db, false);
 		goto rollback;
+	}
 	if (sqlite3_exec(db->connection, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
 		status = 0;
-	goto done;
+	note_write(db, status == 0);
+	if (status == 0)
+		goto done;
 rollback:
 	sqlite3_exec(db->connection, "ROLLBACK", NULL, NULL, NULL);
 done:
@@ -574,8 +619,41 @@ int db_set_status(struct db *db, const char *ref, const char *status_text)
 		    sqlite3_bind_text(statement, 2, ref, -1, SQLITE_STATIC) == SQLITE_OK &&
 		    sqlite3_step(statement) == SQLITE_DONE && sqlite3_changes(db->connection) == 1)
 			status = 0;
+		note_write(db, status == 0);
 		sqlite3_finalize(statement);
 	}
 	pthread_mutex_unlock(&db->lock);
 	return status;
+}
+
+/* Below this much free space the next report may not fit (a report is at most
+ * the body cap plus its keys, and a commit writes whole pages to the WAL). */
+#define DB_MIN_FREE_BYTES (1024 * 1024)
+
+int db_storage_state(struct db *db, struct db_storage *out)
+{
+	memset(out, 0, sizeof *out);
+	out->ok = true;
+	int code = atomic_load(&db->last_write_error);
+	if (code) {
+		out->ok = false;
+		out->problem = (code & 0xff) == SQLITE_FULL ? "full" : "write_failed";
+	}
+	/* the database's directory: where the -wal grows */
+	char directory[sizeof db->key_path];
+	snprintf(directory, sizeof directory, "%s", db->key_path);
+	char *slash = strrchr(directory, '/');
+	if (slash)
+		slash[slash == directory ? 1 : 0] = '\0';
+	else
+		snprintf(directory, sizeof directory, ".");
+	struct statvfs space;
+	if (statvfs(directory, &space) != 0)
+		return -1;
+	out->free_bytes = (uint64_t)space.f_bavail * (uint64_t)space.f_frsize;
+	if (out->ok && out->free_bytes < DB_MIN_FREE_BYTES) {
+		out->ok = false;
+		out->problem = "low_space";
+	}
+	return 0;
 }

@@ -11,13 +11,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "crypt.h"
 
-#define WORKER_QUEUE_SIZE 64
+/* Retry-After for a full worker queue: the queue drains in seconds. */
+#define BUSY_RETRY_SECONDS 5
 
 /* The headers of ARCHITECTURE section 4, on every response. No inline script or
  * style anywhere, so the policy needs no 'unsafe-inline'. */
@@ -35,8 +37,8 @@ struct worker_pool {
 	unsigned thread_count;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
-	struct deferred_job *queue[WORKER_QUEUE_SIZE];
-	unsigned head, count;
+	struct deferred_job **queue; /* a ring of `capacity` (config queue) */
+	unsigned capacity, head, count;
 	bool stopping;
 };
 
@@ -58,8 +60,11 @@ struct http_cached {
 	unsigned status;
 };
 
-/* Per-connection request state, kept across MHD's calls for one request. */
+/* Per-connection request state, kept across MHD's calls for one request.
+ * Made when the request line arrives (on_uri), before MHD parses the query. */
 struct request_state {
+	unsigned url_status;       /* 414 or 400 when the raw URL is over the limits, else 0 */
+	bool started;              /* the headers have been checked */
 	struct strbuf body;
 	bool too_large;
 	/* a form body, decoded by MHD's post processor */
@@ -233,6 +238,11 @@ static enum MHD_Result send_reply(struct MHD_Connection *connection, struct http
 		MHD_add_response_header(response, "Content-Type", reply->content_type);
 	if (reply->allow)
 		MHD_add_response_header(response, "Allow", reply->allow);
+	if (reply->retry_after) {
+		char seconds[24];
+		snprintf(seconds, sizeof seconds, "%u", reply->retry_after);
+		MHD_add_response_header(response, "Retry-After", seconds);
+	}
 	add_security_headers(response, reply->cacheable);
 	result = MHD_queue_response(connection, reply->status, response);
 	MHD_destroy_response(response);
@@ -256,6 +266,8 @@ static enum MHD_Result answer_error(struct http_server *server, struct MHD_Conne
 	struct http_reply reply = {.status = status};
 	strbuf_init(&reply.body, 1u << 20);
 	server->error_page(server->app, request, status, &reply);
+	if (status == MHD_HTTP_SERVICE_UNAVAILABLE && !reply.retry_after)
+		reply.retry_after = BUSY_RETRY_SECONDS;
 	return send_reply(connection, &reply);
 }
 
@@ -272,7 +284,7 @@ static void *worker_main(void *arg)
 			return NULL;
 		}
 		struct deferred_job *job = pool->queue[pool->head];
-		pool->head = (pool->head + 1) % WORKER_QUEUE_SIZE;
+		pool->head = (pool->head + 1) % pool->capacity;
 		pool->count--;
 		pthread_mutex_unlock(&pool->lock);
 		job->job(server->app, &job->state->request, &job->state->reply);
@@ -287,8 +299,8 @@ static bool enqueue(struct http_server *server, struct deferred_job *job)
 	struct worker_pool *pool = &server->pool;
 	bool queued = false;
 	pthread_mutex_lock(&pool->lock);
-	if (!pool->stopping && pool->count < WORKER_QUEUE_SIZE) {
-		pool->queue[(pool->head + pool->count) % WORKER_QUEUE_SIZE] = job;
+	if (!pool->stopping && pool->count < pool->capacity) {
+		pool->queue[(pool->head + pool->count) % pool->capacity] = job;
 		pool->count++;
 		queued = true;
 		pthread_cond_signal(&pool->wake);
@@ -323,6 +335,108 @@ static void tag_client(struct http_server *server, struct MHD_Connection *connec
 	pthread_mutex_unlock(&server->salt_lock);
 }
 
+static struct request_state *new_request_state(void)
+{
+	return calloc(1, sizeof(struct request_state));
+}
+
+/* MHD calls this with the raw request target as soon as the request line is
+ * read, before it splits the query into fields. A query with more fields than
+ * MHD's per-connection memory can hold made MHD drop the connection without an
+ * answer (and wait for the idle timeout first), so the limits are checked here
+ * on the raw text, and a query that is over them is cut off where MHD would
+ * start parsing it (the byte after '?' becomes NUL: MHD 0.9.75 parses the query
+ * as a NUL-terminated string that starts there). on_request() then answers
+ * 414 or 400 itself. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *connection)
+{
+	(void)connection;
+	struct http_server *server = cls;
+	struct request_state *state = new_request_state();
+	if (!state)
+		return NULL; /* on_request() tries again, or fails the request */
+	size_t fields = 0;
+	char *query = strchr(uri, '?');
+	if (query) {
+		fields = 1;
+		for (const char *p = query + 1; *p; p++)
+			fields += *p == '&';
+	}
+	if (strlen(uri) > server->config.url_bytes)
+		state->url_status = MHD_HTTP_URI_TOO_LONG;
+	else if (fields > server->config.fields)
+		state->url_status = MHD_HTTP_BAD_REQUEST;
+	if (state->url_status && query && query[1])
+		query[1] = '\0'; /* MHD's buffer, which it parses next: see above */
+	return state;
+}
+
+struct header_scan {
+	size_t bytes;
+	unsigned content_lengths;
+	unsigned transfer_encodings;
+	bool chunked_only;
+};
+
+static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	struct header_scan *scan = cls;
+	scan->bytes += strlen(key) + (value ? strlen(value) : 0) + 4;
+	if (strcasecmp(key, "Content-Length") == 0)
+		scan->content_lengths++;
+	if (strcasecmp(key, "Transfer-Encoding") == 0) {
+		scan->transfer_encodings++;
+		scan->chunked_only = value && strcasecmp(value, "chunked") == 0;
+	}
+	return MHD_YES;
+}
+
+/* Whether a Content-Type's charset parameter (if any) is UTF-8; the body is
+ * always read as UTF-8, so another charset would be misread, not converted. */
+static bool charset_is_utf8(const char *content_type)
+{
+	for (const char *p = content_type ? strchr(content_type, ';') : NULL; p; p = strchr(p + 1, ';')) {
+		const char *name = p + 1;
+		while (*name == ' ' || *name == '\t')
+			name++;
+		if (strncasecmp(name, "charset", 7) != 0)
+			continue;
+		const char *value = name + 7;
+		while (*value == ' ' || *value == '\t')
+			value++;
+		if (*value != '=')
+			continue;
+		value++;
+		while (*value == ' ' || *value == '\t')
+			value++;
+		bool quoted = *value == '"';
+		value += quoted;
+		size_t len = strcspn(value, quoted ? "\"" : " \t;");
+		if (!((len == 5 && strncasecmp(value, "utf-8", 5) == 0) || (len == 8 && strncasecmp(value, "us-ascii", 8) == 0)))
+			return false;
+	}
+	return true;
+}
+
+/* The checks on a request's headers before any of its body is read: 0, or the
+ * status to answer. Two Content-Length headers, or Content-Length together
+ * with Transfer-Encoding, or a transfer coding other than plain chunked, could
+ * be read differently by a proxy in front than here (request smuggling). */
+static unsigned check_headers(struct MHD_Connection *connection, enum http_method method, const char *content_type)
+{
+	struct header_scan scan = {0};
+	MHD_get_connection_values(connection, MHD_HEADER_KIND, scan_header, &scan);
+	if (scan.bytes > HTTP_HEADER_BYTES)
+		return MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE;
+	if (scan.content_lengths > 1 || scan.transfer_encodings > 1 || (scan.content_lengths && scan.transfer_encodings) ||
+	    (scan.transfer_encodings && !scan.chunked_only))
+		return MHD_HTTP_BAD_REQUEST;
+	if (method != HTTP_GET && method != HTTP_HEAD && !charset_is_utf8(content_type))
+		return MHD_HTTP_UNSUPPORTED_MEDIA_TYPE;
+	return 0;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, const char *url, const char *method,
 				  const char *version, const char *upload_data, size_t *upload_data_size,
 				  void **con_cls)
@@ -346,12 +460,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 	}
 
 	if (!state) {
-		state = calloc(1, sizeof *state);
+		state = new_request_state();
 		if (!state)
 			return MHD_NO;
-		strbuf_init(&state->body, server->config.body_bytes);
 		*con_cls = state;
-		const char *type = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Content-Type");
+	}
+	if (!state->started) {
+		state->started = true;
+		strbuf_init(&state->body, server->config.body_bytes);
+		if (state->url_status)
+			return answer_error(server, connection, &request, state->url_status);
+		unsigned refused = check_headers(connection, request.method, request.content_type);
+		if (refused)
+			return answer_error(server, connection, &request, refused);
+		const char *type = request.content_type;
 		if (type && strncmp(type, "application/x-www-form-urlencoded", 33) == 0) {
 			state->form_cap = server->config.fields;
 			state->form_byte_cap = server->config.body_bytes;
@@ -501,6 +623,8 @@ static void stop_workers(struct http_server *server)
 /* Only once no MHD thread can run any more. */
 static void free_server_locks(struct http_server *server)
 {
+	free(server->pool.queue);
+	server->pool.queue = NULL;
 	pthread_mutex_destroy(&server->pool.lock);
 	pthread_cond_destroy(&server->pool.wake);
 	pthread_mutex_destroy(&server->salt_lock);
@@ -558,6 +682,14 @@ struct http_server *http_server_start(const struct server_config *config, http_h
 	pthread_cond_init(&server->pool.wake, NULL);
 	pthread_mutex_init(&server->salt_lock, NULL);
 	server->salt_hour = -1;
+	server->pool.capacity = config->queue ? config->queue : 1;
+	server->pool.queue = calloc(server->pool.capacity, sizeof *server->pool.queue);
+	if (!server->pool.queue) {
+		snprintf(error, error_size, "out of memory for the worker queue");
+		free_server_locks(server);
+		free(server);
+		return NULL;
+	}
 	if (start_workers(server, config->workers ? config->workers : 4 * cores)) {
 		snprintf(error, error_size, "cannot start the worker threads");
 		free_server_locks(server);
@@ -570,7 +702,8 @@ struct http_server *http_server_start(const struct server_config *config, http_h
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&address,
 		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, config->connections,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, config->connections_per_address, MHD_OPTION_CONNECTION_TIMEOUT,
-		config->timeout_seconds, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
+		config->timeout_seconds, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONNECTION_MEMORY,
+		MHD_OPTION_URI_LOG_CALLBACK, on_uri, server,
 		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 		MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_NOTIFY_CONNECTION, on_connection, server,
 		MHD_OPTION_END);

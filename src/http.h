@@ -59,6 +59,7 @@ struct http_reply {
 	struct strbuf body;
 	const char *allow;         /* for 405 */
 	bool cacheable;            /* static files: public caching; otherwise no-store */
+	unsigned retry_after;      /* seconds, for 429 and 503: sent as Retry-After when set */
 	const struct http_cached *cached; /* when set, sent instead of `body` */
 	http_job deferred;         /* when set, run in the worker pool to make the reply */
 };
@@ -70,10 +71,19 @@ struct http_cached *http_cached_create(unsigned status, const char *content_type
 				       bool cacheable, const char *etag);
 void http_cached_free(struct http_cached *cached);
 
-/* Called for limit errors the server answers itself (400, 413, 414); fills
+/* Called for errors the server answers itself: 400 (too many fields, a
+ * malformed or ambiguous request: two Content-Length headers, Content-Length
+ * with Transfer-Encoding), 413, 414, 415 (a charset other than UTF-8), 431
+ * (headers over HTTP_HEADER_BYTES), 503 (the worker queue is full); fills
  * `reply` with a page or JSON message. */
 typedef void (*http_error_page)(void *app, const struct http_request *request, unsigned status,
 				struct http_reply *reply);
+
+/* Request headers beyond this many bytes get 431 from the server, with the
+ * security headers. MHD's own bare 431 page is left only for headers that do
+ * not fit the connection's memory (HTTP_CONNECTION_MEMORY) at all. */
+#define HTTP_HEADER_BYTES (16 * 1024)
+#define HTTP_CONNECTION_MEMORY (64 * 1024)
 
 struct http_server;
 /* Starts listening; returns NULL with a message in `error`. */

@@ -393,15 +393,31 @@ int report_login(struct reporting *reporting, const char *typed_receipt, char to
 		hex(token_bytes, sizeof token_bytes, token);
 		pthread_mutex_lock(&reporting->sessions_lock);
 		expire_sessions(reporting);
-		size_t slot = REPORT_MAX_SESSIONS, oldest = 0;
+		/* A report holds at most REPORT_SESSIONS_PER_REPORT sessions: logging in
+		 * again ends that report's oldest one, so a receipt holder who logs in
+		 * many times only ever ends their own sessions. Only a full table ends
+		 * the oldest session of any report. */
+		size_t slot = REPORT_MAX_SESSIONS, oldest = REPORT_MAX_SESSIONS, own_oldest = REPORT_MAX_SESSIONS, own = 0;
 		for (size_t i = 0; i < REPORT_MAX_SESSIONS; i++) {
-			if (!reporting->sessions[i].used && slot == REPORT_MAX_SESSIONS)
-				slot = i;
-			if (reporting->sessions[i].expires < reporting->sessions[oldest].expires)
+			const struct report_session *session = &reporting->sessions[i];
+			if (!session->used) {
+				if (slot == REPORT_MAX_SESSIONS)
+					slot = i;
+				continue;
+			}
+			if (oldest == REPORT_MAX_SESSIONS || session->expires < reporting->sessions[oldest].expires)
 				oldest = i;
+			if (strcmp(session->ref, row.ref) == 0) {
+				own++;
+				if (own_oldest == REPORT_MAX_SESSIONS || session->expires < reporting->sessions[own_oldest].expires)
+					own_oldest = i;
+			}
 		}
-		if (slot == REPORT_MAX_SESSIONS)
-			slot = oldest; /* full: the oldest session ends */
+		if (own >= REPORT_SESSIONS_PER_REPORT)
+			slot = own_oldest;
+		else if (slot == REPORT_MAX_SESSIONS)
+			slot = oldest;
+		crypt_wipe(&reporting->sessions[slot], sizeof reporting->sessions[slot]);
 		struct report_session *session = &reporting->sessions[slot];
 		memcpy(session->token, token, REPORT_TOKEN_SIZE);
 		memcpy(session->ref, row.ref, DB_REF_SIZE);
@@ -641,4 +657,15 @@ int report_answer_as_team(struct reporting *reporting, const unsigned char team_
 		status = db_set_status(reporting->db, ref, "in_progress");
 	crypt_wipe(key, sizeof key);
 	return status;
+}
+
+json_t *report_health(struct reporting *reporting, bool *healthy)
+{
+	struct db_storage storage;
+	/* -1: the free space is unknown; the outcome of the last write still counts */
+	db_storage_state(reporting->db, &storage);
+	*healthy = storage.ok;
+	/* the free space itself is not shown: outsiders need not know how full the disk is */
+	return json_pack("{s:s, s:s}", "status", storage.ok ? "ok" : "unavailable", "storage",
+			 storage.ok ? "ok" : storage.problem);
 }

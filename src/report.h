@@ -29,7 +29,8 @@
 #define REPORT_MESSAGE_CAP 5000
 #define REPORT_MESSAGES_PER_REPORT 100
 #define REPORT_TOKEN_SIZE 65 /* 64 hex characters + NUL */
-#define REPORT_MAX_SESSIONS 256
+#define REPORT_MAX_SESSIONS 4096        /* follow-up sessions of all reports together */
+#define REPORT_SESSIONS_PER_REPORT 3    /* a report's own; its oldest ends when a fourth begins */
 #define REPORT_ERROR_SIZE 300
 
 struct report_input {
@@ -79,6 +80,11 @@ int report_login(struct reporting *reporting, const char *typed_receipt, char to
 int report_followup(struct reporting *reporting, const char *token, json_t **out);
 /* Adds the reporter's message: 0, 1 unknown token, 2 too many messages, -1 on error. */
 int report_reply(struct reporting *reporting, const char *token, const char *body);
+
+/* The answer of /healthz: {"status": "ok", "storage": "ok"}, or with status
+ * "unavailable" and storage "full" | "write_failed" | "low_space" when reports
+ * cannot be stored now (then *healthy is false: answer 503). */
+json_t *report_health(struct reporting *reporting, bool *healthy);
 
 /* For the advice point (with the team secret): decrypt a report, post an answer. */
 __attribute__((warn_unused_result)) int report_read_as_team(struct reporting *reporting,

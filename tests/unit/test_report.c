@@ -2,8 +2,10 @@
 #include "test_support.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -507,6 +509,75 @@ static void test_database_files_are_private(void **state)
 	}
 }
 
+/* ---------- finding 6: sessions and storage state ---------- */
+
+/* One receipt holder who logs in again and again ends only their own older
+ * sessions, never another reporter's. */
+static void test_logins_do_not_end_other_reporters_sessions(void **state)
+{
+	struct fixture *f = *state;
+	char ref_a[DB_REF_SIZE], token_a[REPORT_TOKEN_SIZE], token_b[REPORT_TOKEN_SIZE];
+	char receipt_b[CRYPT_RECEIPT_TEXT_SIZE], error[REPORT_ERROR_SIZE];
+	char first_b[REPORT_TOKEN_SIZE];
+	json_t *report = NULL;
+	struct report_input input;
+	submit_and_login(f, "{\"what\": \"melder A\"}", ref_a, token_a);
+	assert_int_equal(read_input(f, "{\"what\": \"melder B\"}", &input, error), 0);
+	assert_int_equal(report_submit(&f->reporting, &input, receipt_b), 0);
+	report_input_release(&input);
+	assert_int_equal(report_login(&f->reporting, receipt_b, first_b), 0);
+	for (int i = 0; i < 300; i++)
+		assert_int_equal(report_login(&f->reporting, receipt_b, token_b), 0);
+	assert_int_equal(report_followup(&f->reporting, token_a, &report), 0);
+	json_decref(report);
+	assert_int_equal(report_followup(&f->reporting, token_b, &report), 0);
+	json_decref(report);
+	/* B's own first session was the one that ended */
+	assert_int_equal(report_followup(&f->reporting, first_b, &report), 1);
+}
+
+/* /healthz's answer: ok, then unavailable while writes fail (here: the file
+ * size limit stops the database from growing), and ok again once a write
+ * succeeds. */
+static void test_health_follows_the_storage(void **state)
+{
+	struct fixture *f = *state;
+	bool healthy = false;
+	json_t *health = report_health(&f->reporting, &healthy);
+	assert_true(healthy);
+	assert_string_equal(json_string_value(json_object_get(health, "storage")), "ok");
+	json_decref(health);
+
+	struct report_input input;
+	char error[REPORT_ERROR_SIZE], receipt[CRYPT_RECEIPT_TEXT_SIZE];
+	char *big = malloc(REPORT_WHAT_CAP + 32);
+	snprintf(big, REPORT_WHAT_CAP + 32, "{\"what\": \"%0*d\"}", REPORT_WHAT_CAP - 10, 7);
+	assert_int_equal(read_input(f, big, &input, error), 0);
+	free(big);
+	struct rlimit saved, none;
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &saved), 0);
+	none = saved;
+	none.rlim_cur = 0;
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &none), 0);
+	int failures = 0;
+	for (int i = 0; i < 20; i++) /* until the WAL has to grow */
+		failures += report_submit(&f->reporting, &input, receipt) != 0;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &saved), 0);
+	assert_true(failures > 0);
+	health = report_health(&f->reporting, &healthy);
+	assert_false(healthy);
+	assert_string_equal(json_string_value(json_object_get(health, "status")), "unavailable");
+	assert_string_equal(json_string_value(json_object_get(health, "storage")), "write_failed");
+	json_decref(health);
+
+	assert_int_equal(report_submit(&f->reporting, &input, receipt), 0);
+	report_input_release(&input);
+	health = report_health(&f->reporting, &healthy);
+	assert_true(healthy);
+	json_decref(health);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -521,6 +592,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_a_missing_message_is_an_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lengths_are_padded, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_database_files_are_private, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_logins_do_not_end_other_reporters_sessions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_health_follows_the_storage, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

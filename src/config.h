@@ -10,6 +10,8 @@
  *                                        0: four per core, since they mostly wait for the disk
  *           web_dir = web                templates and static files
  *           exit_url = https://www.google.com/   where "quick exit" leads
+ *           trusted_proxies =            addresses or networks (127.0.0.1, ::1, 10.0.0.0/8),
+ *                                        comma-separated, whose X-Forwarded-For is believed
  * [limits]  connections = 2048           total open connections
  *           connections_per_address = 128
  *           queue = 1024                 requests waiting for a worker (503 beyond)
@@ -23,11 +25,19 @@
 #ifndef MELDWIJZER_CONFIG_H
 #define MELDWIJZER_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #define CONFIG_ERROR_SIZE 300
 #define CONFIG_TEXT_SIZE 512
 #define CONFIG_MAX_WORKERS 64
+
+/* An address or network; IPv4 as ::ffff:a.b.c.d, so one comparison serves both. */
+#define CONFIG_MAX_TRUSTED_PROXIES 16
+struct config_network {
+	unsigned char address[16];
+	unsigned prefix; /* bits of `address` that count, of 128 */
+};
 
 struct server_config {
 	char listen_host[CONFIG_TEXT_SIZE];
@@ -39,8 +49,10 @@ struct server_config {
 	unsigned workers;
 	unsigned connections;
 	unsigned connections_per_address;
-	/* hardening settings (see config_hardening_setting) */
+	/* hardening settings (see hardening_setting in config.c) */
 	unsigned queue;                     /* requests waiting for a worker thread */
+	struct config_network trusted_proxies[CONFIG_MAX_TRUSTED_PROXIES];
+	unsigned trusted_proxy_count;
 	unsigned timeout_seconds;
 	size_t body_bytes;
 	size_t url_bytes;
@@ -56,5 +68,11 @@ __attribute__((warn_unused_result)) int config_load_file(struct server_config *c
 /* Sets "listen" from "ADDR:PORT" ("[::1]:8080" for IPv6). */
 __attribute__((warn_unused_result)) int config_set_listen(struct server_config *config, const char *value,
 							  char error[CONFIG_ERROR_SIZE]);
+
+/* Reads an IPv4 or IPv6 address (IPv6 may be in brackets, IPv4 may carry a
+ * ":port") of `len` bytes into its 16-byte form (IPv4 mapped into IPv6). */
+bool config_parse_address(const char *text, size_t len, unsigned char out[16]);
+/* Whether `address` (16-byte form) lies in `network`. */
+bool config_network_contains(const struct config_network *network, const unsigned char address[16]);
 
 #endif

@@ -17,6 +17,9 @@
 #include <unistd.h>
 
 #include "crypt.h"
+#include "ratelimit.h"
+
+_Static_assert(HTTP_CLIENT_TAG_BYTES == RATELIMIT_TAG_BYTES, "http hands ratelimit its tags");
 
 /* Retry-After for a full worker queue: the queue drains in seconds. */
 #define BUSY_RETRY_SECONDS 5
@@ -47,7 +50,9 @@ struct http_server {
 	atomic_uint open_connections;
 	struct worker_pool pool;
 	pthread_mutex_t salt_lock;
-	unsigned char client_salt[CRYPT_KEY_BYTES];
+	/* this hour's salt for client tags, then last hour's, in crypt_secure_alloc()
+	 * memory: with a salt, a tag could be traced back to an address */
+	unsigned char *client_salts;
 	int64_t salt_hour;
 	struct server_config config;
 	http_handler handler;
@@ -238,6 +243,8 @@ static enum MHD_Result send_reply(struct MHD_Connection *connection, struct http
 		MHD_add_response_header(response, "Content-Type", reply->content_type);
 	if (reply->allow)
 		MHD_add_response_header(response, "Allow", reply->allow);
+	if (reply->status == MHD_HTTP_TOO_MANY_REQUESTS && !reply->retry_after)
+		reply->retry_after = RATELIMIT_LONGEST_WAIT; /* surely allowed again by then */
 	if (reply->retry_after) {
 		char seconds[24];
 		snprintf(seconds, sizeof seconds, "%u", reply->retry_after);
@@ -309,30 +316,127 @@ static bool enqueue(struct http_server *server, struct deferred_job *job)
 	return queued;
 }
 
-/* The client's tag for rate limits: a keyed hash with a salt that changes every
- * hour, so no address can be recovered and yesterday's tags mean nothing. */
-static void tag_client(struct http_server *server, struct MHD_Connection *connection, unsigned char tag[16])
+/* The peer's address in 16-byte form (IPv4 as ::ffff:a.b.c.d); false when
+ * it is neither IPv4 nor IPv6. */
+static bool peer_address(struct MHD_Connection *connection, unsigned char out[16])
 {
 	const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	const void *address = NULL;
-	size_t len = 0;
-	if (info && info->client_addr) {
-		if (info->client_addr->sa_family == AF_INET) {
-			address = &((const struct sockaddr_in *)(const void *)info->client_addr)->sin_addr;
-			len = sizeof(struct in_addr);
-		} else if (info->client_addr->sa_family == AF_INET6) {
-			address = &((const struct sockaddr_in6 *)(const void *)info->client_addr)->sin6_addr;
-			len = sizeof(struct in6_addr);
+	if (!info || !info->client_addr)
+		return false;
+	if (info->client_addr->sa_family == AF_INET) {
+		memset(out, 0, 10);
+		out[10] = out[11] = 0xff;
+		memcpy(out + 12, &((const struct sockaddr_in *)(const void *)info->client_addr)->sin_addr, 4);
+		return true;
+	}
+	if (info->client_addr->sa_family == AF_INET6) {
+		memcpy(out, &((const struct sockaddr_in6 *)(const void *)info->client_addr)->sin6_addr, 16);
+		return true;
+	}
+	return false;
+}
+
+static bool is_trusted_proxy(const struct server_config *config, const unsigned char address[16])
+{
+	for (unsigned i = 0; i < config->trusted_proxy_count; i++) {
+		if (config_network_contains(&config->trusted_proxies[i], address))
+			return true;
+	}
+	return false;
+}
+
+#define MAX_FORWARDED_HEADERS 16
+struct forwarded_headers {
+	const char *values[MAX_FORWARDED_HEADERS];
+	size_t count;
+	bool overflow;
+};
+
+static enum MHD_Result collect_forwarded(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	struct forwarded_headers *headers = cls;
+	if (strcasecmp(key, "X-Forwarded-For") != 0 || !value)
+		return MHD_YES;
+	if (headers->count == MAX_FORWARDED_HEADERS) {
+		headers->overflow = true;
+		return MHD_NO;
+	}
+	headers->values[headers->count++] = value;
+	return MHD_YES;
+}
+
+/* Behind trusted proxies the peer is a proxy, and the client is the right-most
+ * address in X-Forwarded-For that is not a trusted proxy itself: each proxy
+ * appends the address it saw, and everything to the left of what our own
+ * proxies wrote is whatever the client chose to send. Anything that cannot be
+ * read there keeps the proxy's own address (then all such requests share one
+ * count, which is stricter, never looser). */
+static void forwarded_client(struct MHD_Connection *connection, const struct server_config *config,
+			     unsigned char address[16])
+{
+	struct forwarded_headers headers = {0};
+	MHD_get_connection_values(connection, MHD_HEADER_KIND, collect_forwarded, &headers);
+	if (headers.overflow)
+		return;
+	unsigned char candidate[16];
+	for (size_t h = headers.count; h-- > 0;) {
+		const char *list = headers.values[h];
+		size_t end = strlen(list);
+		while (end > 0) {
+			size_t start = end;
+			while (start > 0 && list[start - 1] != ',')
+				start--;
+			if (!config_parse_address(list + start, end - start, candidate))
+				return;
+			memcpy(address, candidate, 16);
+			if (!is_trusted_proxy(config, candidate))
+				return;
+			end = start > 0 ? start - 1 : 0;
 		}
 	}
+}
+
+/* The address that counts as one client: an IPv4 address, or an IPv6 /64 (one
+ * subscriber gets a whole /64, so counting /128s would give one person 2^64
+ * clients). Behind a trusted proxy, the client from X-Forwarded-For. */
+static void client_address(struct MHD_Connection *connection, const struct server_config *config,
+			   unsigned char address[16])
+{
+	if (!peer_address(connection, address)) {
+		memset(address, 0, 16);
+		return;
+	}
+	if (config->trusted_proxy_count && is_trusted_proxy(config, address))
+		forwarded_client(connection, config, address);
+	static const unsigned char v4_mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	if (memcmp(address, v4_mapped, 12) != 0)
+		memset(address + 8, 0, 8);
+}
+
+/* The client's tags for rate limits: keyed hashes under this hour's salt and
+ * last hour's. Salts live an hour or two, in memory only, so no address can be
+ * recovered from a tag and yesterday's tags mean nothing. */
+static void tag_client(struct http_server *server, struct MHD_Connection *connection,
+		       unsigned char tag[HTTP_CLIENT_TAG_BYTES])
+{
+	unsigned char address[16];
+	client_address(connection, &server->config, address);
 	int64_t hour = (int64_t)time(NULL) / 3600;
 	pthread_mutex_lock(&server->salt_lock);
 	if (hour != server->salt_hour) {
-		crypt_random(server->client_salt, sizeof server->client_salt);
+		unsigned char *current = server->client_salts, *previous = server->client_salts + CRYPT_KEY_BYTES;
+		if (hour == server->salt_hour + 1)
+			memcpy(previous, current, CRYPT_KEY_BYTES);
+		else
+			crypt_random(previous, CRYPT_KEY_BYTES); /* nothing to carry over */
+		crypt_random(current, CRYPT_KEY_BYTES);
 		server->salt_hour = hour;
 	}
-	crypt_client_tag(server->client_salt, address ? address : "", len, tag);
+	crypt_client_tag(server->client_salts, address, sizeof address, tag);
+	crypt_client_tag(server->client_salts + CRYPT_KEY_BYTES, address, sizeof address, tag + 16);
 	pthread_mutex_unlock(&server->salt_lock);
+	crypt_wipe(address, sizeof address);
 }
 
 static struct request_state *new_request_state(void)
@@ -625,6 +729,8 @@ static void free_server_locks(struct http_server *server)
 {
 	free(server->pool.queue);
 	server->pool.queue = NULL;
+	crypt_secure_free(server->client_salts);
+	server->client_salts = NULL;
 	pthread_mutex_destroy(&server->pool.lock);
 	pthread_cond_destroy(&server->pool.wake);
 	pthread_mutex_destroy(&server->salt_lock);
@@ -684,7 +790,8 @@ struct http_server *http_server_start(const struct server_config *config, http_h
 	server->salt_hour = -1;
 	server->pool.capacity = config->queue ? config->queue : 1;
 	server->pool.queue = calloc(server->pool.capacity, sizeof *server->pool.queue);
-	if (!server->pool.queue) {
+	server->client_salts = crypt_secure_alloc(2 * CRYPT_KEY_BYTES);
+	if (!server->pool.queue || !server->client_salts) {
 		snprintf(error, error_size, "out of memory for the worker queue");
 		free_server_locks(server);
 		free(server);
@@ -728,6 +835,5 @@ void http_server_stop(struct http_server *server)
 	stop_workers(server);
 	MHD_stop_daemon(server->daemon);
 	free_server_locks(server);
-	crypt_wipe(server->client_salt, sizeof server->client_salt);
 	free(server);
 }

@@ -19,6 +19,8 @@
 
 enum http_method { HTTP_GET, HTTP_HEAD, HTTP_POST, HTTP_OTHER };
 
+#define HTTP_CLIENT_TAG_BYTES 32 /* = RATELIMIT_TAG_BYTES */
+
 struct http_field {
 	const char *key;
 	const char *value;
@@ -40,8 +42,11 @@ struct http_request {
 	const char *host;          /* Host header, or NULL */
 	const char *fetch_site;    /* Sec-Fetch-Site header, or NULL */
 	const char *authorization; /* Authorization header, or NULL */
-	unsigned char client_tag[16]; /* keyed hash of the client address with a salt that
-				       * rotates hourly: for rate limits only, never stored */
+	/* Keyed hashes of the client's address (IPv4, or the IPv6 /64; behind a
+	 * trusted proxy the address from X-Forwarded-For) with a salt that changes
+	 * every hour: 16 bytes under this hour's salt, 16 under last hour's. For rate
+	 * limits only (ratelimit_check), never stored. */
+	unsigned char client_tag[HTTP_CLIENT_TAG_BYTES];
 };
 
 struct http_cached; /* a prepared response that many requests can share */
@@ -59,7 +64,8 @@ struct http_reply {
 	struct strbuf body;
 	const char *allow;         /* for 405 */
 	bool cacheable;            /* static files: public caching; otherwise no-store */
-	unsigned retry_after;      /* seconds, for 429 and 503: sent as Retry-After when set */
+	unsigned retry_after;      /* seconds, for 429 and 503: sent as Retry-After when set (a 429
+				    * without it gets the longest wait a rate limit can ask) */
 	const struct http_cached *cached; /* when set, sent instead of `body` */
 	http_job deferred;         /* when set, run in the worker pool to make the reply */
 };

@@ -172,3 +172,43 @@ test("a full queue answers 503 with Retry-After", async () => {
   for (const answer of busy) assert.equal(answer.headers["retry-after"], "5");
   assert.equal(answers.filter((answer) => answer.status !== 503 && answer.status !== 201).length, 0);
 });
+
+// ---------- finding 2: rate limits ----------
+
+function submitFrom(server, { forwardedFor, localAddress } = {}) {
+  const extra = forwardedFor ? `X-Forwarded-For: ${forwardedFor}\r\n` : "";
+  return raw(server, postJson("/api/v1/reports", `${extra}Content-Length: ${Buffer.byteLength(report)}\r\n`), { localAddress });
+}
+
+test("behind a trusted proxy each client has its own count, keyed by X-Forwarded-For (IPv6 per /64)", async () => {
+  const server = await startServer("trusted_proxies = 127.0.0.1, 10.0.0.0/8\n[limits]\nsubmissions_per_hour = 2\n");
+  const statuses = async (options, times) => {
+    const result = [];
+    for (let i = 0; i < times; i++) result.push((await submitFrom(server, options)).status);
+    return result;
+  };
+  assert.deepEqual(await statuses({ forwardedFor: "203.0.113.5" }, 3), [201, 201, 429]);
+  assert.deepEqual(await statuses({ forwardedFor: "203.0.113.6" }, 2), [201, 201], "another client behind the same proxy");
+  // the client cannot choose: what it sends is left of what the proxy appended
+  assert.deepEqual(await statuses({ forwardedFor: "198.51.100.1, 203.0.113.5" }, 1), [429]);
+  // our own proxies in the chain are skipped
+  assert.deepEqual(await statuses({ forwardedFor: "203.0.113.5, 10.1.2.3" }, 1), [429]);
+  // one IPv6 /64 is one client; the next /64 another
+  assert.deepEqual(await statuses({ forwardedFor: "2001:db8:1:2::1" }, 2), [201, 201]);
+  assert.deepEqual(await statuses({ forwardedFor: "2001:db8:1:2:ffff:ffff:ffff:fffe" }, 1), [429]);
+  assert.deepEqual(await statuses({ forwardedFor: "2001:db8:1:3::1" }, 1), [201]);
+  // from an address that is not a trusted proxy, X-Forwarded-For means nothing
+  const untrusted = { localAddress: "127.0.0.2" };
+  assert.deepEqual(await statuses({ ...untrusted, forwardedFor: "192.0.2.1" }, 1), [201]);
+  assert.deepEqual(await statuses({ ...untrusted, forwardedFor: "192.0.2.2" }, 1), [201]);
+  assert.deepEqual(await statuses({ ...untrusted, forwardedFor: "192.0.2.3" }, 1), [429]);
+});
+
+test("429 carries Retry-After", async () => {
+  const server = await startServer("[limits]\nsubmissions_per_hour = 1\n");
+  assert.equal((await submitFrom(server, { localAddress: "127.0.0.3" })).status, 201);
+  const refused = await submitFrom(server, { localAddress: "127.0.0.3" });
+  assert.equal(refused.status, 429);
+  const seconds = Number(refused.headers["retry-after"]);
+  assert.ok(seconds >= 1 && seconds <= 3900, `Retry-After: ${refused.headers["retry-after"]}`);
+});

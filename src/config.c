@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <ini.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +23,7 @@ void config_defaults(struct server_config *config, const char *web_dir)
 	config->threads = 0;
 	config->workers = 0;
 	config->connections = 2048;
-	config->connections_per_address = 128;
+	config->connections_per_address = 16; /* a browser opens 6; slow clients must not hold hundreds */
 	config->timeout_seconds = 15;
 	config->body_bytes = 65536;
 	config->url_bytes = 2048;
@@ -72,6 +73,11 @@ static void hardening_defaults(struct server_config *config)
 	/* a burst of submissions waits (each holds a suspended connection and its
 	 * body, at most body_bytes) rather than getting 503 at once */
 	config->queue = 1024;
+	/* whole-request deadlines, not inactivity timers: a client that sends one
+	 * header line every few seconds is never idle, and held connections forever */
+	config->header_seconds = 10;
+	config->request_seconds = 30;
+	config->connections_reserved = 0;
 }
 
 bool config_parse_address(const char *text, size_t len, unsigned char out[16])
@@ -172,15 +178,27 @@ static int parse_trusted_proxies(struct server_config *config, const char *value
  * value, 2 not one of these keys. */
 static int hardening_setting(struct server_config *config, const char *section, const char *key, const char *value)
 {
-	unsigned long number = 0;
-	if (strcmp(section, "limits") == 0 && strcmp(key, "queue") == 0) {
-		if (parse_number(value, 1, 100000, &number))
-			return 1;
-		config->queue = (unsigned)number;
-		return 0;
-	}
+	static const struct {
+		const char *key;
+		size_t offset;
+		unsigned long min, max;
+	} numbers[] = {
+		{"queue", offsetof(struct server_config, queue), 1, 100000},
+		{"connections_reserved", offsetof(struct server_config, connections_reserved), 0, 100000},
+		{"header_seconds", offsetof(struct server_config, header_seconds), 1, 3600},
+		{"request_seconds", offsetof(struct server_config, request_seconds), 1, 3600},
+	};
 	if (strcmp(section, "server") == 0 && strcmp(key, "trusted_proxies") == 0)
 		return parse_trusted_proxies(config, value) ? 1 : 0;
+	for (size_t i = 0; strcmp(section, "limits") == 0 && i < sizeof numbers / sizeof *numbers; i++) {
+		unsigned long number;
+		if (strcmp(key, numbers[i].key) != 0)
+			continue;
+		if (parse_number(value, numbers[i].min, numbers[i].max, &number))
+			return 1;
+		*(unsigned *)(void *)((char *)config + numbers[i].offset) = (unsigned)number;
+		return 0;
+	}
 	return 2;
 }
 

@@ -13,7 +13,12 @@
  *           trusted_proxies =            addresses or networks (127.0.0.1, ::1, 10.0.0.0/8),
  *                                        comma-separated, whose X-Forwarded-For is believed
  * [limits]  connections = 2048           total open connections
- *           connections_per_address = 128
+ *           connections_per_address = 16  (trusted proxies have no cap)
+ *           connections_reserved = 0     kept for addresses with no connection open;
+ *                                        0: a quarter of connections
+ *           header_seconds = 10          deadline for a request's line and headers (and for
+ *                                        the next request on a kept-alive connection)
+ *           request_seconds = 30         deadline for a request's headers and body
  *           queue = 1024                 requests waiting for a worker (503 beyond)
  *           timeout_seconds = 15         idle connection timeout
  *           body_bytes = 65536           request body cap (413 beyond)
@@ -51,6 +56,9 @@ struct server_config {
 	unsigned connections_per_address;
 	/* hardening settings (see hardening_setting in config.c) */
 	unsigned queue;                     /* requests waiting for a worker thread */
+	unsigned connections_reserved;      /* 0: connections / 4 */
+	unsigned header_seconds;            /* request line and headers, from the connection's start */
+	unsigned request_seconds;           /* headers and body */
 	struct config_network trusted_proxies[CONFIG_MAX_TRUSTED_PROXIES];
 	unsigned trusted_proxy_count;
 	unsigned timeout_seconds;

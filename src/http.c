@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -45,9 +46,29 @@ struct worker_pool {
 	bool stopping;
 };
 
+struct tracked_connection;
+struct address_count;
+
+/* Every open connection, for the request deadlines and the per-address caps:
+ * MHD's own timeout only measures inactivity, and its per-address limit would
+ * also cap a trusted proxy that carries every visitor. */
+struct connection_tracker {
+	pthread_mutex_t lock;
+	struct tracked_connection *list; /* all open connections */
+	unsigned open;                   /* how many of them */
+	struct address_count **counts;   /* open connections per address (IPv4, IPv6 /64) */
+	size_t count_buckets;            /* a power of two */
+	uint64_t hash_seed;
+	pthread_t reaper;
+	pthread_cond_t wake;
+	bool reaper_running, stopping;
+	atomic_ulong reaped;             /* connections cut at a deadline, for the tests' figures */
+};
+
 struct http_server {
 	struct MHD_Daemon *daemon;
 	atomic_uint open_connections;
+	struct connection_tracker tracker;
 	struct worker_pool pool;
 	pthread_mutex_t salt_lock;
 	/* this hour's salt for client tags, then last hour's, in crypt_secure_alloc()
@@ -439,6 +460,267 @@ static void tag_client(struct http_server *server, struct MHD_Connection *connec
 	crypt_wipe(address, sizeof address);
 }
 
+/* ---------- slow clients: deadlines and per-address caps ---------- */
+
+/* How often the reaper looks for connections past their deadline. */
+#define REAPER_INTERVAL_MS 200
+
+struct tracked_connection {
+	struct tracked_connection *prev, *next;
+	int fd;
+	unsigned char address[16]; /* as counted: IPv4, or the IPv6 /64 */
+	bool counted;              /* false for a trusted proxy: no per-address cap */
+	bool cut;                  /* the reaper has shut it down */
+	/* milliseconds on the monotonic clock; 0 when not running. The header
+	 * deadline runs until the headers are in, the request deadline until the
+	 * body is in; both start again when a response is done, so a kept-alive
+	 * connection that waits for its next request is held to them as well. */
+	_Atomic int64_t header_deadline, request_deadline;
+};
+
+struct address_count {
+	struct address_count *next;
+	unsigned char address[16];
+	unsigned open;
+};
+
+static int64_t monotonic_ms(void)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+/* The address as one counts it: a peer's IPv6 /64 is one client. */
+static void counted_address(unsigned char address[16])
+{
+	static const unsigned char v4_mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	if (memcmp(address, v4_mapped, 12) != 0)
+		memset(address + 8, 0, 8);
+}
+
+static bool sockaddr_address(const struct sockaddr *peer, unsigned char out[16])
+{
+	if (peer && peer->sa_family == AF_INET) {
+		memset(out, 0, 10);
+		out[10] = out[11] = 0xff;
+		memcpy(out + 12, &((const struct sockaddr_in *)(const void *)peer)->sin_addr, 4);
+		return true;
+	}
+	if (peer && peer->sa_family == AF_INET6) {
+		memcpy(out, &((const struct sockaddr_in6 *)(const void *)peer)->sin6_addr, 16);
+		return true;
+	}
+	return false;
+}
+
+/* FNV-1a with a random seed: addresses are chosen by clients, so the bucket
+ * they land in should not be. */
+static size_t count_bucket(const struct connection_tracker *tracker, const unsigned char address[16])
+{
+	uint64_t hash = 14695981039346656037u ^ tracker->hash_seed;
+	for (int i = 0; i < 16; i++) {
+		hash ^= address[i];
+		hash *= 1099511628211u;
+	}
+	return (size_t)(hash ^ hash >> 32) & (tracker->count_buckets - 1);
+}
+
+/* The open connections of an address; call with the lock held. */
+static struct address_count **find_count(struct connection_tracker *tracker, const unsigned char address[16])
+{
+	struct address_count **at = &tracker->counts[count_bucket(tracker, address)];
+	while (*at && memcmp((*at)->address, address, 16) != 0)
+		at = &(*at)->next;
+	return at;
+}
+
+/* MHD asks before it accepts a connection. Refused: an address at its cap,
+ * and, once all but the reserved share of connections are taken, any address
+ * that already has one open, so that the rest stays free for addresses that
+ * have none. Trusted proxies are exempt (the proxy does this for its clients).
+ * The count is made when MHD reports the connection started, so accepts that
+ * race in different MHD threads can pass one over the cap at most per thread. */
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *peer, socklen_t length)
+{
+	(void)length;
+	struct http_server *server = cls;
+	struct connection_tracker *tracker = &server->tracker;
+	unsigned char address[16];
+	if (!sockaddr_address(peer, address))
+		return MHD_YES;
+	if (server->config.trusted_proxy_count && is_trusted_proxy(&server->config, address))
+		return MHD_YES;
+	counted_address(address);
+	unsigned reserved = server->config.connections_reserved ? server->config.connections_reserved
+								: server->config.connections / 4;
+	pthread_mutex_lock(&tracker->lock);
+	struct address_count *entry = *find_count(tracker, address);
+	unsigned mine = entry ? entry->open : 0, open = tracker->open;
+	pthread_mutex_unlock(&tracker->lock);
+	if (mine >= server->config.connections_per_address)
+		return MHD_NO;
+	if (mine > 0 && open + reserved >= server->config.connections)
+		return MHD_NO;
+	return MHD_YES;
+}
+
+static void track_start(struct http_server *server, struct MHD_Connection *connection, void **socket_context)
+{
+	struct connection_tracker *tracker = &server->tracker;
+	const union MHD_ConnectionInfo *fd = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+	struct tracked_connection *tracked = calloc(1, sizeof *tracked);
+	if (!tracked || !fd) {
+		free(tracked); /* untracked: only MHD's own timeout applies to it */
+		return;
+	}
+	tracked->fd = fd->connect_fd;
+	tracked->counted = peer_address(connection, tracked->address) &&
+			   !(server->config.trusted_proxy_count && is_trusted_proxy(&server->config, tracked->address));
+	counted_address(tracked->address);
+	int64_t now = monotonic_ms();
+	atomic_store(&tracked->header_deadline, now + (int64_t)server->config.header_seconds * 1000);
+	atomic_store(&tracked->request_deadline, now + (int64_t)server->config.request_seconds * 1000);
+	pthread_mutex_lock(&tracker->lock);
+	if (tracked->counted) {
+		struct address_count **at = find_count(tracker, tracked->address);
+		if (!*at && (*at = calloc(1, sizeof **at)) != NULL)
+			memcpy((*at)->address, tracked->address, 16);
+		if (*at)
+			(*at)->open++;
+		else
+			tracked->counted = false; /* out of memory: not counted, still deadlined */
+	}
+	tracked->next = tracker->list;
+	if (tracker->list)
+		tracker->list->prev = tracked;
+	tracker->list = tracked;
+	tracker->open++;
+	pthread_mutex_unlock(&tracker->lock);
+	*socket_context = tracked;
+}
+
+/* MHD reports the end before it closes the socket, so while the reaper holds
+ * the lock, every fd in the list still belongs to its connection. */
+static void track_end(struct http_server *server, void **socket_context)
+{
+	struct connection_tracker *tracker = &server->tracker;
+	struct tracked_connection *tracked = *socket_context;
+	if (!tracked)
+		return;
+	pthread_mutex_lock(&tracker->lock);
+	if (tracked->counted) {
+		struct address_count **at = find_count(tracker, tracked->address);
+		if (*at && --(*at)->open == 0) {
+			struct address_count *gone = *at;
+			*at = gone->next;
+			free(gone);
+		}
+	}
+	if (tracked->prev)
+		tracked->prev->next = tracked->next;
+	else
+		tracker->list = tracked->next;
+	if (tracked->next)
+		tracked->next->prev = tracked->prev;
+	tracker->open--;
+	pthread_mutex_unlock(&tracker->lock);
+	free(tracked);
+	*socket_context = NULL;
+}
+
+static struct tracked_connection *tracked_of(struct MHD_Connection *connection)
+{
+	const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return info ? info->socket_context : NULL;
+}
+
+/* Cuts connections past a deadline: shutdown() wakes MHD's thread for it,
+ * which then closes it as if the client had gone. No answer is sent: a client
+ * this slow is not reading one either, and writing from this thread would race
+ * with MHD's. */
+static void *reaper_main(void *arg)
+{
+	struct http_server *server = arg;
+	struct connection_tracker *tracker = &server->tracker;
+	pthread_mutex_lock(&tracker->lock);
+	while (!tracker->stopping) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += REAPER_INTERVAL_MS * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&tracker->wake, &tracker->lock, &until);
+		int64_t now = monotonic_ms();
+		for (struct tracked_connection *t = tracker->list; t; t = t->next) {
+			int64_t header = atomic_load(&t->header_deadline), request = atomic_load(&t->request_deadline);
+			if (t->cut || !((header && now > header) || (request && now > request)))
+				continue;
+			shutdown(t->fd, SHUT_RDWR);
+			t->cut = true;
+			atomic_fetch_add(&tracker->reaped, 1);
+		}
+	}
+	pthread_mutex_unlock(&tracker->lock);
+	return NULL;
+}
+
+static int tracker_start(struct http_server *server)
+{
+	struct connection_tracker *tracker = &server->tracker;
+	tracker->count_buckets = 1024;
+	while (tracker->count_buckets < 2 * (size_t)server->config.connections)
+		tracker->count_buckets *= 2;
+	tracker->counts = calloc(tracker->count_buckets, sizeof *tracker->counts);
+	if (!tracker->counts)
+		return -1;
+	crypt_random(&tracker->hash_seed, sizeof tracker->hash_seed);
+	if (pthread_create(&tracker->reaper, NULL, reaper_main, server) != 0)
+		return -1;
+	tracker->reaper_running = true;
+	return 0;
+}
+
+/* After MHD has stopped: every connection has ended by then. */
+static void tracker_stop(struct http_server *server)
+{
+	struct connection_tracker *tracker = &server->tracker;
+	pthread_mutex_lock(&tracker->lock);
+	tracker->stopping = true;
+	pthread_cond_signal(&tracker->wake);
+	pthread_mutex_unlock(&tracker->lock);
+	if (tracker->reaper_running)
+		pthread_join(tracker->reaper, NULL);
+	tracker->reaper_running = false;
+	for (size_t i = 0; tracker->counts && i < tracker->count_buckets; i++) {
+		while (tracker->counts[i]) {
+			struct address_count *next = tracker->counts[i]->next;
+			free(tracker->counts[i]);
+			tracker->counts[i] = next;
+		}
+	}
+	free(tracker->counts);
+	tracker->counts = NULL;
+}
+
+/* Enough file descriptors for `connections` (MHD cannot accept beyond the
+ * limit, and the clients then wait in the kernel's queue): the soft limit is
+ * raised as far as the hard limit allows. */
+static void raise_file_limit(unsigned connections)
+{
+	struct rlimit files;
+	rlim_t wanted = (rlim_t)connections + 256;
+	if (getrlimit(RLIMIT_NOFILE, &files) != 0 || files.rlim_cur >= wanted)
+		return;
+	files.rlim_cur = files.rlim_max == RLIM_INFINITY || files.rlim_max >= wanted ? wanted : files.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &files);
+	if (files.rlim_cur < wanted)
+		fprintf(stderr, "meldwijzer: http: only %lu file descriptors for %u connections\n",
+			(unsigned long)files.rlim_cur, connections);
+}
+
 static struct request_state *new_request_state(void)
 {
 	return calloc(1, sizeof(struct request_state));
@@ -466,10 +748,10 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *connectio
 		for (const char *p = query + 1; *p; p++)
 			fields += *p == '&';
 	}
-	if (strlen(uri) > server->config.url_bytes)
-		state->url_status = MHD_HTTP_URI_TOO_LONG;
-	else if (fields > server->config.fields)
+	if (fields > server->config.fields)
 		state->url_status = MHD_HTTP_BAD_REQUEST;
+	else if (strlen(uri) > server->config.url_bytes)
+		state->url_status = MHD_HTTP_URI_TOO_LONG;
 	if (state->url_status && query && query[1])
 		query[1] = '\0'; /* MHD's buffer, which it parses next: see above */
 	return state;
@@ -571,6 +853,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 	}
 	if (!state->started) {
 		state->started = true;
+		struct tracked_connection *tracked = tracked_of(connection);
+		if (tracked)
+			atomic_store(&tracked->header_deadline, 0); /* the headers are in */
 		strbuf_init(&state->body, server->config.body_bytes);
 		if (state->url_status)
 			return answer_error(server, connection, &request, state->url_status);
@@ -601,6 +886,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 			MHD_post_process(state->post_processor, upload_data, *upload_data_size);
 		*upload_data_size = 0;
 		return MHD_YES;
+	}
+	{
+		struct tracked_connection *tracked = tracked_of(connection);
+		if (tracked)
+			atomic_store(&tracked->request_deadline, 0); /* the body is in: now it is our turn */
 	}
 	if (state->too_large)
 		return answer_error(server, connection, &request, MHD_HTTP_CONTENT_TOO_LARGE);
@@ -655,9 +945,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 static void on_completed(void *cls, struct MHD_Connection *connection, void **con_cls,
 			 enum MHD_RequestTerminationCode code)
 {
-	(void)cls;
-	(void)connection;
 	(void)code;
+	struct http_server *server = cls;
+	struct tracked_connection *tracked = tracked_of(connection);
+	if (tracked) { /* the next request on this connection gets deadlines of its own */
+		int64_t now = monotonic_ms();
+		atomic_store(&tracked->header_deadline, now + (int64_t)server->config.header_seconds * 1000);
+		atomic_store(&tracked->request_deadline, now + (int64_t)server->config.request_seconds * 1000);
+	}
 	struct request_state *state = *con_cls;
 	if (state) {
 		strbuf_release(&state->body);
@@ -675,14 +970,15 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **co
 static void on_connection(void *cls, struct MHD_Connection *connection, void **socket_context,
 			  enum MHD_ConnectionNotificationCode code)
 {
-	(void)connection;
-	(void)socket_context;
 	struct http_server *server = cls;
 	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
 		atomic_fetch_add(&server->open_connections, 1);
-	} else if (atomic_fetch_sub(&server->open_connections, 1) == 1) {
-		malloc_trim(0);
+		track_start(server, connection, socket_context);
+		return;
 	}
+	track_end(server, socket_context);
+	if (atomic_fetch_sub(&server->open_connections, 1) == 1)
+		malloc_trim(0);
 }
 
 /* MHD's messages may carry client details in their arguments: print the fixed text only. */
@@ -731,6 +1027,8 @@ static void free_server_locks(struct http_server *server)
 	server->pool.queue = NULL;
 	crypt_secure_free(server->client_salts);
 	server->client_salts = NULL;
+	pthread_mutex_destroy(&server->tracker.lock);
+	pthread_cond_destroy(&server->tracker.wake);
 	pthread_mutex_destroy(&server->pool.lock);
 	pthread_cond_destroy(&server->pool.wake);
 	pthread_mutex_destroy(&server->salt_lock);
@@ -787,6 +1085,8 @@ struct http_server *http_server_start(const struct server_config *config, http_h
 	pthread_mutex_init(&server->pool.lock, NULL);
 	pthread_cond_init(&server->pool.wake, NULL);
 	pthread_mutex_init(&server->salt_lock, NULL);
+	pthread_mutex_init(&server->tracker.lock, NULL);
+	pthread_cond_init(&server->tracker.wake, NULL);
 	server->salt_hour = -1;
 	server->pool.capacity = config->queue ? config->queue : 1;
 	server->pool.queue = calloc(server->pool.capacity, sizeof *server->pool.queue);
@@ -803,21 +1103,31 @@ struct http_server *http_server_start(const struct server_config *config, http_h
 		free(server);
 		return NULL;
 	}
+	if (tracker_start(server)) {
+		snprintf(error, error_size, "cannot start the connection deadlines");
+		stop_workers(server);
+		tracker_stop(server);
+		free_server_locks(server);
+		free(server);
+		return NULL;
+	}
+	raise_file_limit(config->connections);
 
 	server->daemon = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, server, MHD_OPTION_EXTERNAL_LOGGER, log_without_details, NULL,
+		flags, 0, on_accept, server, on_request, server, MHD_OPTION_EXTERNAL_LOGGER, log_without_details, NULL,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&address,
 		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, config->connections,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, config->connections_per_address, MHD_OPTION_CONNECTION_TIMEOUT,
+		MHD_OPTION_CONNECTION_TIMEOUT,
 		config->timeout_seconds, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONNECTION_MEMORY,
 		MHD_OPTION_URI_LOG_CALLBACK, on_uri, server,
-		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, server,
 		MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_NOTIFY_CONNECTION, on_connection, server,
 		MHD_OPTION_END);
 	if (!server->daemon) {
 		snprintf(error, error_size, "cannot listen on %.200s port %u (in use, or not allowed)",
 			 config->listen_host, config->port);
 		stop_workers(server);
+		tracker_stop(server);
 		free_server_locks(server);
 		free(server);
 		return NULL;
@@ -834,6 +1144,7 @@ void http_server_stop(struct http_server *server)
 	MHD_quiesce_daemon(server->daemon);
 	stop_workers(server);
 	MHD_stop_daemon(server->daemon);
+	tracker_stop(server);
 	free_server_locks(server);
 	free(server);
 }

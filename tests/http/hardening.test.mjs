@@ -121,7 +121,8 @@ test("ambiguous bodies, other charsets, long queries and big headers get an answ
       `${len.toString(16)}\r\n${report}\r\n0\r\n\r\n`), 400],
     ["charset latin1", postJson("/api/v1/reports", `Content-Length: ${len}\r\n`, report).replace("application/json", "application/json; charset=latin1"), 415],
     ["charset latin1 on a form", `POST /melden HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded; charset=iso-8859-1\r\nContent-Length: 6\r\nConnection: close\r\n\r\nwhat=x`, 415],
-    ["750 query fields", `GET /?${Array.from({ length: 750 }, (_, i) => `a${i}=1`).join("&")} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`, 414],
+    ["750 query fields", `GET /?${Array.from({ length: 750 }, (_, i) => `a${i}=1`).join("&")} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`, 400],
+    ["a 40 KB query", `GET /?q=${"a".repeat(40000)} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`, 414],
     ["300 short query fields", `GET /wegwijzer?${Array(300).fill("a").join("&")} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`, 400],
     ["300 short query fields to the API", `GET /api/v1/signals?${Array(300).fill("a").join("&")} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`, 400],
     ["40 KB of headers", `GET / HTTP/1.1\r\nHost: x\r\n${Array.from({ length: 40 }, (_, i) => `X-Filler-${i}: ${"y".repeat(1000)}\r\n`).join("")}Connection: close\r\n\r\n`, 431],
@@ -211,4 +212,119 @@ test("429 carries Retry-After", async () => {
   assert.equal(refused.status, 429);
   const seconds = Number(refused.headers["retry-after"]);
   assert.ok(seconds >= 1 && seconds <= 3900, `Retry-After: ${refused.headers["retry-after"]}`);
+});
+
+// ---------- finding 1: slow clients ----------
+
+// Holds connections open by sending one more header line every `lineEveryMs`;
+// a connection the server closes is opened again (after 2 s when the server
+// refused it at once). Stops by itself after `seconds` or `maxOpens` connections.
+function slowloris(server, { addresses, perAddress, seconds, lineEveryMs, maxOpens = 12000 }) {
+  const until = Date.now() + seconds * 1000;
+  const stats = { opened: 0, held: 0, maxHeld: 0, refusedAtOnce: 0, lifetimes: [] };
+  const slots = [];
+  const keep = (localAddress) => new Promise((resolve) => {
+    if (Date.now() >= until || stats.opened >= maxOpens) return resolve();
+    const opened = Date.now();
+    let timer = null;
+    let holding = null;
+    let counted = false;
+    const socket = net.connect({ host: "127.0.0.1", port: server.port, localAddress });
+    stats.opened++;
+    socket.on("connect", () => {
+      socket.write("GET / HTTP/1.1\r\nHost: x\r\n");
+      timer = setInterval(() => { if (Date.now() < until) socket.write("X-Slow: 1\r\n"); else socket.destroy(); }, lineEveryMs);
+      // held: still open after a second (a refused connection is closed at once)
+      holding = setTimeout(() => { counted = true; stats.held++; stats.maxHeld = Math.max(stats.maxHeld, stats.held); }, 1000);
+    });
+    socket.on("error", () => {});
+    socket.on("data", () => {});
+    socket.on("close", () => {
+      clearInterval(timer);
+      clearTimeout(holding);
+      const lived = Date.now() - opened;
+      if (counted) {
+        stats.held--;
+        if (Date.now() < until) stats.lifetimes.push(lived);
+      } else {
+        stats.refusedAtOnce++;
+      }
+      setTimeout(() => keep(localAddress).then(resolve), lived < 1000 ? 2000 : 0);
+    });
+  });
+  for (let a = 0; a < addresses; a++)
+    for (let c = 0; c < perAddress; c++) slots.push(keep(`127.0.${100 + Math.floor(a / 200)}.${1 + (a % 200)}`));
+  return Promise.all(slots).then(() => stats);
+}
+
+test("slow clients from many addresses cannot keep a fresh client out", { skip: underValgrind && "too slow under valgrind" }, async (t) => {
+  // the attack of the review (22 addresses x 100 connections, a header line every ~11 s),
+  // here 40 x 30 against a server with 512 connections, so that it would fill it
+  const server = await startServer("[limits]\nconnections = 512\n");
+  const attack = slowloris(server, { addresses: 40, perAddress: 30, seconds: 20, lineEveryMs: 3000 });
+  await new Promise((resolve) => setTimeout(resolve, 2000)); // let it take what it can
+  const probes = [];
+  for (let i = 0; i < 16; i++) {
+    const probe = await raw(server, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+      { timeout: 5000, localAddress: `127.0.200.${1 + i}` });
+    probes.push(probe);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  const stats = await attack;
+  const slowest = Math.max(...probes.map((probe) => probe.ms));
+  t.diagnostic(`attack: ${stats.opened} connections opened (${stats.refusedAtOnce} closed within a second), ` +
+    `at most ${stats.maxHeld} held at once; ` +
+    `longest held ${Math.max(0, ...stats.lifetimes)} ms; fresh clients: ${probes.length} probes, slowest ${slowest} ms`);
+  assert.deepEqual(probes.map((probe) => probe.status), probes.map(() => 200), "every fresh client is served");
+  assert.ok(slowest < 1000, `a fresh client waited ${slowest} ms`);
+  assert.ok(Math.max(0, ...stats.lifetimes) < 12000, "no slow connection outlives the 10 s header deadline by much");
+});
+
+test("deadlines: slow headers, a trickled body and an idle kept-alive connection are cut", async () => {
+  const server = await startServer("[limits]\nheader_seconds = 2\nrequest_seconds = 4\n");
+  // from the connection's start, or for the kept-alive one from its answer
+  const lifetime = (localAddress, start, drip) => new Promise((resolve) => {
+    let opened = Date.now();
+    const socket = net.connect({ host: "127.0.0.1", port: server.port, localAddress });
+    let timer;
+    socket.on("connect", () => { opened = Date.now(); socket.write(start); timer = setInterval(() => socket.write(drip), 300); });
+    socket.on("data", () => { if (!drip) opened = Date.now(); });
+    socket.on("error", () => {});
+    socket.on("close", () => { clearInterval(timer); resolve(Date.now() - opened); });
+    setTimeout(() => socket.destroy(), 15000);
+  });
+  const [headers, body, idle] = await Promise.all([
+    lifetime("127.0.50.1", "GET / HTTP/1.1\r\nHost: x\r\n", "X-Slow: 1\r\n"),
+    lifetime("127.0.50.2", "POST /api/v1/reports HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n", " "),
+    lifetime("127.0.50.3", "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", ""),
+  ]);
+  assert.ok(headers >= 1800 && headers < 3500, `slow headers cut after ${headers} ms (deadline 2 s)`);
+  assert.ok(body >= 3800 && body < 5500, `trickled body cut after ${body} ms (deadline 4 s)`);
+  assert.ok(idle >= 1800 && idle < 3500, `idle kept-alive connection cut after ${idle} ms (2 s after its answer)`);
+  const normal = await raw(server, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  assert.equal(normal.status, 200);
+});
+
+test("one address gets at most connections_per_address", async () => {
+  const server = await startServer("[limits]\nconnections_per_address = 4\n");
+  const sockets = [];
+  const opened = await Promise.all(Array.from({ length: 8 }, () => new Promise((resolve) => {
+    const socket = net.connect({ host: "127.0.0.1", port: server.port, localAddress: "127.0.51.1" });
+    sockets.push(socket);
+    socket.on("error", () => resolve("refused"));
+    socket.on("close", () => resolve("closed"));
+    socket.on("connect", () => setTimeout(() => resolve(socket.destroyed ? "closed" : "open"), 500));
+  })));
+  const kept = await Promise.all(sockets.map((socket) => new Promise((resolve) => {
+    if (socket.destroyed) return resolve(false);
+    socket.write("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    let data = "";
+    socket.on("data", (chunk) => { data += chunk; });
+    socket.on("close", () => resolve(data.startsWith("HTTP/1.1 200")));
+    socket.on("error", () => resolve(false));
+    setTimeout(() => { socket.destroy(); resolve(false); }, 3000);
+  })));
+  assert.equal(kept.filter(Boolean).length, 4, JSON.stringify(opened));
+  const other = await raw(server, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", { localAddress: "127.0.51.2" });
+  assert.equal(other.status, 200, "another address is not affected");
 });

@@ -96,8 +96,10 @@ struct request_state {
 	/* a form body, decoded by MHD's post processor */
 	struct MHD_PostProcessor *post_processor;
 	struct http_field *form;
+	size_t *form_lengths;      /* of each value: a value may hold NUL bytes until checked */
 	size_t form_count, form_cap, form_bytes, form_byte_cap;
 	bool form_overflow;
+	bool form_invalid;         /* a key or value was not UTF-8 text (NUL included) */
 	/* for a deferred request: what the worker needs and what it made */
 	struct http_request request;
 	struct http_field *fields;
@@ -162,7 +164,9 @@ const char *http_form_field(const struct http_request *request, const char *key)
 	return NULL;
 }
 
-/* MHD's post processor hands a form value in pieces: `offset` 0 starts a field. */
+/* MHD's post processor hands a form value in pieces: `offset` 0 starts a
+ * field. Values are kept byte for byte (with their length: %00 must not cut
+ * them short) and checked once the body is complete (finish_form). */
 static enum MHD_Result collect_form_value(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
 					  const char *content_type, const char *transfer_encoding, const char *data,
 					  uint64_t offset, size_t size)
@@ -179,28 +183,120 @@ static enum MHD_Result collect_form_value(void *cls, enum MHD_ValueKind kind, co
 		state->form_overflow = true;
 		return MHD_NO;
 	}
-	struct http_field *field;
+	size_t index;
 	if (offset == 0 || state->form_count == 0 || strcmp(state->form[state->form_count - 1].key, key) != 0) {
-		field = &state->form[state->form_count++];
-		field->key = strdup(key);
-		field->value = calloc(1, 1);
-		if (!field->key || !field->value) {
+		index = state->form_count++;
+		state->form[index].key = strdup(key);
+		state->form[index].value = calloc(1, 1);
+		state->form_lengths[index] = 0;
+		if (!state->form[index].key || !state->form[index].value) {
 			state->form_overflow = true;
 			return MHD_NO;
 		}
 	} else {
-		field = &state->form[state->form_count - 1];
+		index = state->form_count - 1;
 	}
-	size_t old = strlen(field->value);
-	char *grown = realloc((char *)field->value, old + size + 1);
+	size_t old = state->form_lengths[index];
+	char *grown = realloc((char *)state->form[index].value, old + size + 1);
 	if (!grown) {
 		state->form_overflow = true;
 		return MHD_NO;
 	}
 	memcpy(grown + old, data, size);
 	grown[old + size] = '\0';
-	field->value = grown;
+	state->form[index].value = grown;
+	state->form_lengths[index] = old + size;
 	return MHD_YES;
+}
+
+/* The length of the UTF-8 sequence at `text` (at most `len` bytes): 1 to 4,
+ * or 0 when it is not valid UTF-8 (an overlong form, a surrogate, beyond
+ * U+10FFFF, cut short) or is a NUL. */
+static size_t utf8_sequence(const unsigned char *text, size_t len)
+{
+	unsigned char c = text[0];
+	if (c == 0)
+		return 0;
+	if (c < 0x80)
+		return 1;
+	size_t need = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+	if (need == 0 || need > len)
+		return 0;
+	for (size_t i = 1; i < need; i++) {
+		if ((text[i] & 0xc0) != 0x80)
+			return 0;
+	}
+	if ((c == 0xe0 && text[1] < 0xa0) || (c == 0xed && text[1] > 0x9f) || (c == 0xf0 && text[1] < 0x90) ||
+	    (c == 0xf4 && text[1] > 0x8f))
+		return 0;
+	return need;
+}
+
+/* `text` with every byte that is not part of valid UTF-8 (and every NUL)
+ * replaced by U+FFFD, in a new string; sets *replaced. NULL when out of memory. */
+static char *utf8_repaired(const char *text, size_t len, bool *replaced)
+{
+	char *out = malloc(3 * len + 1);
+	size_t o = 0;
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < len;) {
+		size_t n = utf8_sequence((const unsigned char *)text + i, len - i);
+		if (n == 0) {
+			memcpy(out + o, "\xef\xbf\xbd", 3);
+			o += 3;
+			i++;
+			*replaced = true;
+		} else {
+			memcpy(out + o, text + i, n);
+			o += n;
+			i += n;
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* Once the body is in: a key or value that is not UTF-8 text marks the whole
+ * form invalid (the page refuses it and shows it again), and its bad bytes
+ * become U+FFFD, so that what the person typed can be shown back and never
+ * reaches storage as it was. */
+static void finish_form(struct request_state *state)
+{
+	for (size_t i = 0; i < state->form_count; i++) {
+		struct http_field *field = &state->form[i];
+		bool replaced = false;
+		char *value = utf8_repaired(field->value, state->form_lengths[i], &replaced);
+		char *key = utf8_repaired(field->key, strlen(field->key), &replaced);
+		if (!value || !key) {
+			free(value);
+			free(key);
+			state->form_overflow = true; /* out of memory: refused like an oversized form */
+			return;
+		}
+		if (replaced) {
+			state->form_invalid = true;
+		}
+		free((char *)field->value);
+		free((char *)field->key);
+		field->value = value;
+		field->key = key;
+		state->form_lengths[i] = strlen(value);
+	}
+}
+
+const char *http_form_repeated(const struct http_request *request, const char *const *repeatable)
+{
+	for (size_t i = 0; i < request->form_count; i++) {
+		bool may_repeat = false;
+		for (const char *const *key = repeatable; key && *key && !may_repeat; key++)
+			may_repeat = strcmp(*key, request->form[i].key) == 0;
+		for (size_t j = i + 1; j < request->form_count && !may_repeat; j++) {
+			if (strcmp(request->form[i].key, request->form[j].key) == 0)
+				return request->form[i].key;
+		}
+	}
+	return NULL;
 }
 
 static void release_form(struct request_state *state)
@@ -212,8 +308,10 @@ static void release_form(struct request_state *state)
 		free((char *)state->form[i].value);
 	}
 	free(state->form);
+	free(state->form_lengths);
 	state->post_processor = NULL;
 	state->form = NULL;
+	state->form_lengths = NULL;
 	state->form_count = 0;
 }
 
@@ -867,8 +965,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 			state->form_cap = server->config.fields;
 			state->form_byte_cap = server->config.body_bytes;
 			state->form = calloc(state->form_cap, sizeof *state->form);
+			state->form_lengths = calloc(state->form_cap, sizeof *state->form_lengths);
 			state->post_processor = MHD_create_post_processor(connection, 4096, collect_form_value, state);
-			if (!state->form || !state->post_processor)
+			if (!state->form || !state->form_lengths || !state->post_processor)
 				return MHD_NO;
 		}
 		/* Refuse an announced oversized body before reading any of it. */
@@ -911,8 +1010,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 		request.body = state->body.buf;
 		request.body_len = state->body.len;
 		request.form = state->form;
+		if (state->post_processor && !state->form_overflow)
+			finish_form(state);
 		request.form_count = state->form_count;
 		request.form_overflow = state->form_overflow;
+		request.form_invalid = state->form_invalid;
 		tag_client(server, connection, request.client_tag);
 		struct http_reply reply = {.status = MHD_HTTP_OK};
 		strbuf_init(&reply.body, 4u << 20);

@@ -34,6 +34,9 @@ struct http_request {
 	const struct http_field *form;   /* fields of an application/x-www-form-urlencoded body */
 	size_t form_count;
 	bool form_overflow;        /* more form fields or bytes than the limits allow */
+	bool form_invalid;         /* a form key or value held bytes that are not UTF-8 text, or a
+				    * NUL (%00): they read as U+FFFD in `form`, so the form can be
+				    * shown again, but it must be refused (400), never stored */
 	const char *body;          /* POST body (NUL-terminated), or NULL */
 	size_t body_len;
 	const char *content_type;  /* or NULL */
@@ -101,5 +104,9 @@ void http_server_stop(struct http_server *server);
 const char *http_field(const struct http_request *request, const char *key);
 /* The first value of a form field, or NULL. */
 const char *http_form_field(const struct http_request *request, const char *key);
+/* The first form key that occurs more than once and is not in `repeatable`
+ * (a NULL-terminated list, e.g. check boxes), or NULL: a field that the form
+ * has once, sent twice, is refused rather than half taken. */
+const char *http_form_repeated(const struct http_request *request, const char *const *repeatable);
 
 #endif

@@ -78,7 +78,10 @@ __attribute__((warn_unused_result)) int report_submit(struct reporting *reportin
 int report_login(struct reporting *reporting, const char *typed_receipt, char token[REPORT_TOKEN_SIZE]);
 /* The report with its messages, decrypted: 0, 1 for an unknown or expired token, -1 on error. */
 int report_followup(struct reporting *reporting, const char *token, json_t **out);
-/* Adds the reporter's message: 0, 1 unknown token, 2 too many messages, -1 on error. */
+/* Adds the reporter's message: 0, 1 unknown token, 2 too many messages, 3 not
+ * UTF-8 text (nothing stored), -1 on error. In a report read back, a message
+ * body that is not UTF-8 text (stored by an earlier version) shows U+FFFD for
+ * the bad bytes and carries "damaged": true. */
 int report_reply(struct reporting *reporting, const char *token, const char *body);
 
 /* The answer of /healthz: {"status": "ok", "storage": "ok"}, or with status
@@ -90,6 +93,8 @@ json_t *report_health(struct reporting *reporting, bool *healthy);
 __attribute__((warn_unused_result)) int report_read_as_team(struct reporting *reporting,
 							    const unsigned char team_secret[CRYPT_KEY_BYTES],
 							    const char *ref, json_t **out);
+/* 0, 2 too many messages, 3 not UTF-8 text (nothing stored, the status is
+ * left as it was), -1 on error. */
 int report_answer_as_team(struct reporting *reporting, const unsigned char team_secret[CRYPT_KEY_BYTES],
 			  const char *ref, const char *body);
 

@@ -578,6 +578,70 @@ static void test_health_follows_the_storage(void **state)
 	json_decref(health);
 }
 
+/* ---------- finding 3: messages that are not text ---------- */
+
+/* A reporter's message or a staff answer that is not UTF-8 text is refused
+ * and nothing is stored; the status stays as it was. */
+static void test_messages_must_be_text(void **state)
+{
+	struct fixture *f = *state;
+	char ref[DB_REF_SIZE], token[REPORT_TOKEN_SIZE];
+	unsigned char secret[CRYPT_KEY_BYTES];
+	json_t *report = NULL;
+	submit_and_login(f, "{\"what\": \"tekst\"}", ref, token);
+	team_secret(f, secret);
+	assert_int_equal(report_reply(&f->reporting, token, "MSG-BAD-UTF8-\xff\xfe"), 3);
+	assert_int_equal(report_reply(&f->reporting, token, "caf\xe9"), 3);
+	assert_int_equal(report_reply(&f->reporting, token, "overlong \xc0\xaf"), 3);
+	assert_int_equal(report_answer_as_team(&f->reporting, secret, ref, "STAFF latin1 caf\xe9"), 3);
+	assert_int_equal(report_reply(&f->reporting, token, "caf\xc3\xa9 \xe2\x82\xac"), 0);
+	assert_int_equal(report_read_as_team(&f->reporting, secret, ref, &report), 0);
+	assert_string_equal(json_string_value(json_object_get(report, "status")), "new");
+	json_t *messages = json_object_get(report, "messages");
+	assert_int_equal(json_array_size(messages), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(messages, 0), "body")), "caf\xc3\xa9 \xe2\x82\xac");
+	json_decref(report);
+	crypt_wipe(secret, sizeof secret);
+}
+
+/* A message that an earlier version stored although it was not text is shown
+ * (bad bytes as U+FFFD, marked "damaged"), never left out of the list. */
+static void test_a_stored_message_that_is_not_text_is_shown_marked(void **state)
+{
+	struct fixture *f = *state;
+	char ref[DB_REF_SIZE], token[REPORT_TOKEN_SIZE], context[80];
+	unsigned char secret[CRYPT_KEY_BYTES], key[CRYPT_KEY_BYTES];
+	json_t *report = NULL;
+	submit_and_login(f, "{\"what\": \"oud\"}", ref, token);
+	team_secret(f, secret);
+	struct db_report row;
+	assert_int_equal(db_get_report(f->db, ref, &row), 0);
+	assert_int_equal(crypt_open_sealed(f->reporting.team.public_key, secret, row.key_for_team, key), 0);
+	db_report_release(&row);
+	const char old_text[] = "MSG-BAD-UTF8-\xff\xfe";
+	unsigned char box[sizeof old_text - 1 + CRYPT_OVERHEAD];
+	snprintf(context, sizeof context, "report:%s:message", ref);
+	assert_int_equal(crypt_encrypt(key, context, old_text, sizeof old_text - 1, box), 0);
+	sqlite3 *raw;
+	sqlite3_stmt *insert;
+	assert_int_equal(sqlite3_open(f->url + strlen("sqlite:"), &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(raw, "INSERT INTO messages (report_ref, sender, created_day, body)"
+					    " VALUES (?, 'reporter', '2026-11-01', ?)", -1, &insert, NULL), SQLITE_OK);
+	sqlite3_bind_text(insert, 1, ref, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(insert, 2, box, (int)sizeof box, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(insert), SQLITE_DONE);
+	sqlite3_finalize(insert);
+	sqlite3_close(raw);
+	assert_int_equal(report_followup(&f->reporting, token, &report), 0);
+	json_t *message = json_array_get(json_object_get(report, "messages"), 0);
+	assert_non_null(message);
+	assert_string_equal(json_string_value(json_object_get(message, "body")), "MSG-BAD-UTF8-\xef\xbf\xbd\xef\xbf\xbd");
+	assert_true(json_is_true(json_object_get(message, "damaged")));
+	json_decref(report);
+	crypt_wipe(key, sizeof key);
+	crypt_wipe(secret, sizeof secret);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -594,6 +658,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_database_files_are_private, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_logins_do_not_end_other_reporters_sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_health_follows_the_storage, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_messages_must_be_text, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_a_stored_message_that_is_not_text_is_shown_marked, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -331,9 +331,11 @@ test("one address gets at most connections_per_address", async () => {
 
 // ---------- finding 3: bad form input ----------
 
-// Needs the web_report.c change given in docs/security.md ("What the pages must
-// call"): until then the form parser flags these forms but the page still takes them.
-const formTodo = process.env.MELDWIJZER_FORM_CHECKS ? false : "needs the web_report.c change (docs/security.md)";
+// Needs web_report.c to refuse request->form_invalid and http_form_repeated()
+// (docs/security.md, "What the pages must call"): until then the form parser
+// marks these forms but the page still takes them. Drop the todo with that change
+// (MELDWIJZER_FORM_CHECKS=1 runs it as a real test meanwhile).
+const formTodo = process.env.MELDWIJZER_FORM_CHECKS ? false : "needs web_report.c to call the form checks (docs/security.md)";
 
 test("forms with bytes that are not text, NUL or a field sent twice are refused with what was typed kept", { todo: formTodo }, async () => {
   const server = await startServer("[limits]\nsubmissions_per_hour = 1000\n");

@@ -19,7 +19,10 @@ const servers = [];
 let nextPort = 18500 + (process.pid % 40);
 
 after(async () => {
-  for (const server of servers) await server.stop();
+  const codes = [];
+  for (const server of servers) codes.push(await server.stop());
+  // 0: stopped cleanly (under ASan or valgrind also: no leak, no error)
+  assert.deepEqual(codes, servers.map(() => 0), servers.map((server) => server.output()).join("\n").slice(-3000));
 });
 
 // A server of our own (the shared helper picks ports outside this suite's range).

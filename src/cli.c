@@ -466,9 +466,10 @@ static int run_reports(const struct kb *kb, const struct options *options)
 			int status = report_answer_as_team(&reporting, secret, options->args[1], body.buf);
 			if (status != 0) {
 				fprintf(stderr, "meldwijzer reports: %s\n",
-					status == 2 ? "this report has reached its maximum number of messages"
-						    : "no such report, or the answer could not be stored");
-				code = status == 2 ? EXIT_BAD_INPUT : EXIT_FAILURE_RUN;
+					status == 2   ? "this report has reached its maximum number of messages"
+					: status == 3 ? "stdin: the answer is not UTF-8 text; nothing was stored"
+						      : "no such report, or the answer could not be stored");
+				code = status == 2 || status == 3 ? EXIT_BAD_INPUT : EXIT_FAILURE_RUN;
 			} else {
 				printf("Answer stored for report %s.\n", options->args[1]);
 				code = finish_output();
@@ -624,6 +625,9 @@ static int parse_options(const struct command *command, int argc, char **argv, i
 
 int main(int argc, char **argv)
 {
+	/* before any file is made: private files, no core dumps (keys live in memory) */
+	if (crypt_harden_process() != 0)
+		fprintf(stderr, "meldwijzer: warning: core dumps could not be turned off\n");
 	struct options options = {.lang = KB_LANG_NL};
 	options.data_dir = getenv("MELDWIJZER_DATA");
 	if (!options.data_dir || !*options.data_dir)

@@ -1,17 +1,21 @@
 #define _POSIX_C_SOURCE 200809L
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <ini.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "timefmt.h"
+static void hardening_defaults(struct server_config *config);
 
 void config_defaults(struct server_config *config, const char *web_dir)
 {
 	memset(config, 0, sizeof *config);
+	hardening_defaults(config);
 	snprintf(config->listen_host, sizeof config->listen_host, "127.0.0.1");
 	config->port = 8080;
 	snprintf(config->public_base_url, sizeof config->public_base_url, "http://127.0.0.1:8080");
@@ -20,7 +24,7 @@ void config_defaults(struct server_config *config, const char *web_dir)
 	config->threads = 0;
 	config->workers = 0;
 	config->connections = 2048;
-	config->connections_per_address = 128;
+	config->connections_per_address = 16; /* a browser opens 6; slow clients must not hold hundreds */
 	config->timeout_seconds = 15;
 	config->body_bytes = 65536;
 	config->url_bytes = 2048;
@@ -61,6 +65,142 @@ int config_set_listen(struct server_config *config, const char *value, char erro
 	config->listen_host[host_len] = '\0';
 	config->port = (unsigned)port;
 	return 0;
+}
+
+/* The settings against slow clients, floods and proxies, kept apart from the
+ * rest so that they read as one piece. */
+static void hardening_defaults(struct server_config *config)
+{
+	/* a burst of submissions waits (each holds a suspended connection and its
+	 * body, at most body_bytes) rather than getting 503 at once */
+	config->queue = 1024;
+	/* whole-request deadlines, not inactivity timers: a client that sends one
+	 * header line every few seconds is never idle, and held connections forever */
+	config->header_seconds = 10;
+	config->request_seconds = 30;
+	config->connections_reserved = 0;
+}
+
+bool config_parse_address(const char *text, size_t len, unsigned char out[16])
+{
+	char copy[64];
+	while (len && (*text == ' ' || *text == '\t')) {
+		text++;
+		len--;
+	}
+	while (len && (text[len - 1] == ' ' || text[len - 1] == '\t'))
+		len--;
+	if (len >= 2 && text[0] == '[') { /* [v6] or [v6]:port */
+		const char *close = memchr(text, ']', len);
+		if (!close)
+			return false;
+		len = (size_t)(close - text) - 1;
+		text++;
+	}
+	if (len == 0 || len >= sizeof copy)
+		return false;
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	if (inet_pton(AF_INET6, copy, out) == 1)
+		return true;
+	char *colon = strchr(copy, ':'); /* a.b.c.d:port */
+	if (colon && !strchr(colon + 1, ':'))
+		*colon = '\0';
+	struct in_addr v4;
+	if (inet_pton(AF_INET, copy, &v4) != 1)
+		return false;
+	memset(out, 0, 10);
+	out[10] = out[11] = 0xff;
+	memcpy(out + 12, &v4, 4);
+	return true;
+}
+
+bool config_network_contains(const struct config_network *network, const unsigned char address[16])
+{
+	unsigned full = network->prefix / 8, rest = network->prefix % 8;
+	if (memcmp(network->address, address, full) != 0)
+		return false;
+	if (rest == 0)
+		return true;
+	unsigned char mask = (unsigned char)(0xff << (8 - rest));
+	return (network->address[full] & mask) == (address[full] & mask);
+}
+
+/* "ADDRESS" or "ADDRESS/BITS", IPv4 or IPv6. */
+static int parse_network(const char *text, size_t len, struct config_network *out)
+{
+	const char *slash = memchr(text, '/', len);
+	size_t address_len = slash ? (size_t)(slash - text) : len;
+	if (!config_parse_address(text, address_len, out->address))
+		return -1;
+	bool v4 = memcmp(out->address, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) == 0;
+	unsigned long bits = v4 ? 32 : 128;
+	if (slash) {
+		char number[8];
+		size_t number_len = len - address_len - 1;
+		while (number_len && slash[number_len] == ' ')
+			number_len--;
+		if (number_len == 0 || number_len >= sizeof number)
+			return -1;
+		memcpy(number, slash + 1, number_len);
+		number[number_len] = '\0';
+		if (parse_number(number, 0, v4 ? 32 : 128, &bits))
+			return -1;
+	}
+	out->prefix = (unsigned)bits + (v4 ? 96 : 0);
+	return 0;
+}
+
+/* A comma-separated list of networks; an empty value means none. */
+static int parse_trusted_proxies(struct server_config *config, const char *value)
+{
+	config->trusted_proxy_count = 0;
+	for (const char *p = value; *p;) {
+		size_t len = strcspn(p, ",");
+		const char *start = p;
+		while (len && (*start == ' ' || *start == '\t')) {
+			start++;
+			len--;
+		}
+		if (len) {
+			if (config->trusted_proxy_count == CONFIG_MAX_TRUSTED_PROXIES ||
+			    parse_network(start, len, &config->trusted_proxies[config->trusted_proxy_count]))
+				return -1;
+			config->trusted_proxy_count++;
+		}
+		p = start + len;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+/* One [server] or [limits] setting of the hardening group: 0 set, 1 a bad
+ * value, 2 not one of these keys. */
+static int hardening_setting(struct server_config *config, const char *section, const char *key, const char *value)
+{
+	static const struct {
+		const char *key;
+		size_t offset;
+		unsigned long min, max;
+	} numbers[] = {
+		{"queue", offsetof(struct server_config, queue), 1, 100000},
+		{"connections_reserved", offsetof(struct server_config, connections_reserved), 0, 100000},
+		{"header_seconds", offsetof(struct server_config, header_seconds), 1, 3600},
+		{"request_seconds", offsetof(struct server_config, request_seconds), 1, 3600},
+	};
+	if (strcmp(section, "server") == 0 && strcmp(key, "trusted_proxies") == 0)
+		return parse_trusted_proxies(config, value) ? 1 : 0;
+	for (size_t i = 0; strcmp(section, "limits") == 0 && i < sizeof numbers / sizeof *numbers; i++) {
+		unsigned long number;
+		if (strcmp(key, numbers[i].key) != 0)
+			continue;
+		if (parse_number(value, numbers[i].min, numbers[i].max, &number))
+			return 1;
+		*(unsigned *)(void *)((char *)config + numbers[i].offset) = (unsigned)number;
+		return 0;
+	}
+	return 2;
 }
 
 struct ini_state {
@@ -111,7 +251,7 @@ static int on_setting(void *user, const char *section, const char *key, const ch
 			bad = parse_number(value, 0, CONFIG_MAX_WORKERS, &number);
 			config->workers = (unsigned)number;
 		} else {
-			bad = 2;
+			bad = hardening_setting(config, section, key, value);
 		}
 	} else if (strcmp(section, "limits") == 0) {
 		if (strcmp(key, "connections") == 0) {
@@ -139,7 +279,7 @@ static int on_setting(void *user, const char *section, const char *key, const ch
 			bad = parse_number(value, 1, 1000000, &number);
 			config->receipt_attempts_per_hour = (unsigned)number;
 		} else {
-			bad = 2;
+			bad = hardening_setting(config, section, key, value);
 		}
 	} else if (strcmp(section, "site") == 0) {
 		if (strcmp(key, "operator") == 0) {

@@ -12,8 +12,16 @@
  *           exit_url = https://www.google.com/   where "quick exit" leads
  *           fixed_time = RFC 3339        for tests and demonstrations only: the pages and the API
  *                                        show opening states as at this moment (unset: the clock)
+ *           trusted_proxies =            addresses or networks (127.0.0.1, ::1, 10.0.0.0/8),
+ *                                        comma-separated, whose X-Forwarded-For is believed
  * [limits]  connections = 2048           total open connections
- *           connections_per_address = 128
+ *           connections_per_address = 16  (trusted proxies have no cap)
+ *           connections_reserved = 0     kept for addresses with no connection open;
+ *                                        0: a quarter of connections
+ *           header_seconds = 10          deadline for a request's line and headers (and for
+ *                                        the next request on a kept-alive connection)
+ *           request_seconds = 30         deadline for a request's headers and body
+ *           queue = 1024                 requests waiting for a worker (503 beyond)
  *           timeout_seconds = 15         idle connection timeout
  *           body_bytes = 65536           request body cap (413 beyond)
  *           url_bytes = 2048             path + query cap (414 beyond)
@@ -38,6 +46,13 @@
 #define CONFIG_TEXT_SIZE 512
 #define CONFIG_MAX_WORKERS 64
 
+/* An address or network; IPv4 as ::ffff:a.b.c.d, so one comparison serves both. */
+#define CONFIG_MAX_TRUSTED_PROXIES 16
+struct config_network {
+	unsigned char address[16];
+	unsigned prefix; /* bits of `address` that count, of 128 */
+};
+
 struct server_config {
 	char listen_host[CONFIG_TEXT_SIZE];
 	unsigned port;
@@ -50,6 +65,13 @@ struct server_config {
 	unsigned workers;
 	unsigned connections;
 	unsigned connections_per_address;
+	/* hardening settings (see hardening_setting in config.c) */
+	unsigned queue;                     /* requests waiting for a worker thread */
+	unsigned connections_reserved;      /* 0: connections / 4 */
+	unsigned header_seconds;            /* request line and headers, from the connection's start */
+	unsigned request_seconds;           /* headers and body */
+	struct config_network trusted_proxies[CONFIG_MAX_TRUSTED_PROXIES];
+	unsigned trusted_proxy_count;
 	unsigned timeout_seconds;
 	size_t body_bytes;
 	size_t url_bytes;
@@ -70,5 +92,11 @@ __attribute__((warn_unused_result)) int config_load_file(struct server_config *c
 /* Sets "listen" from "ADDR:PORT" ("[::1]:8080" for IPv6). */
 __attribute__((warn_unused_result)) int config_set_listen(struct server_config *config, const char *value,
 							  char error[CONFIG_ERROR_SIZE]);
+
+/* Reads an IPv4 or IPv6 address (IPv6 may be in brackets, IPv4 may carry a
+ * ":port") of `len` bytes into its 16-byte form (IPv4 mapped into IPv6). */
+bool config_parse_address(const char *text, size_t len, unsigned char out[16]);
+/* Whether `address` (16-byte form) lies in `network`. */
+bool config_network_contains(const struct config_network *network, const unsigned char address[16]);
 
 #endif

@@ -1,8 +1,12 @@
+#define _POSIX_C_SOURCE 200809L
 #include "crypt.h"
 
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 
 static const char base32_alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"; /* Crockford */
 
@@ -23,6 +27,53 @@ void crypt_wipe(void *secret, size_t len)
 void crypt_random(void *out, size_t len)
 {
 	randombytes_buf(out, len);
+}
+
+int crypt_harden_process(void)
+{
+	umask(077);
+	struct rlimit none = {0, 0};
+	int status = setrlimit(RLIMIT_CORE, &none);
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+		status = -1;
+	return status ? -1 : 0;
+}
+
+void *crypt_secure_alloc(size_t len)
+{
+	void *memory = sodium_malloc(len);
+	if (memory)
+		sodium_memzero(memory, len);
+	return memory;
+}
+
+void crypt_secure_free(void *secret)
+{
+	sodium_free(secret); /* wipes first; NULL is a no-op */
+}
+
+size_t crypt_padded_size(size_t len)
+{
+	size_t size = CRYPT_PAD_MIN;
+	while (size < len + 1 && size <= SIZE_MAX / 2)
+		size *= 2;
+	return size;
+}
+
+int crypt_pad(unsigned char *buffer, size_t len, size_t padded)
+{
+	size_t padded_len = 0;
+	if (padded != crypt_padded_size(len))
+		return -1;
+	/* a block size of the whole bucket: exactly one block results */
+	return sodium_pad(&padded_len, buffer, len, padded, padded) == 0 && padded_len == padded ? 0 : -1;
+}
+
+int crypt_unpad(const unsigned char *buffer, size_t padded, size_t *len)
+{
+	if (padded == 0)
+		return -1;
+	return sodium_unpad(len, buffer, padded, padded);
 }
 
 /* Writes `chars` base32 characters from the bits of `bytes` (missing bits are zero). */

@@ -19,7 +19,10 @@
  * So the database plus the server key file reveal no report content without
  * the recovery key (or, for one report, its receipt).
  *
- * Secrets live in caller buffers; callers wipe them with crypt_wipe().
+ * Secrets live in caller buffers; callers wipe them with crypt_wipe(). Secrets
+ * that live as long as the server (the server key, follow-up session keys)
+ * go in crypt_secure_alloc() memory, which is locked out of swap and left out
+ * of core dumps.
  */
 #ifndef MELDWIJZER_CRYPT_H
 #define MELDWIJZER_CRYPT_H
@@ -45,6 +48,33 @@ struct crypt_team {
 __attribute__((warn_unused_result)) int crypt_init(void);
 void crypt_wipe(void *secret, size_t len);
 void crypt_random(void *out, size_t len);
+
+/* Makes the process safe to hold keys, before it creates any file: umask 077
+ * (the database, its -wal and -shm and the key file are then private even
+ * where the database layer did not create them itself), no core dumps
+ * (RLIMIT_CORE 0) and not dumpable (PR_SET_DUMPABLE 0: no core through a
+ * core_pattern pipe either, and other processes of the same user cannot read
+ * its memory through /proc or ptrace). Call it first thing in main(). 0, or
+ * -1 when a limit could not be set (the umask is set in any case). */
+__attribute__((warn_unused_result)) int crypt_harden_process(void);
+
+/* Zeroed memory for long-lived secrets (libsodium's guarded allocation:
+ * mlock'ed, MADV_DONTDUMP, guard pages); NULL when out of memory. Needs
+ * crypt_init(). crypt_secure_free() wipes before it frees; NULL is fine. */
+void *crypt_secure_alloc(size_t len);
+void crypt_secure_free(void *secret);
+
+/* Padding, so that a box's length tells no more than a size class: a report
+ * with or without contact details, and short messages, land in the same
+ * class. The padded size of `len` bytes of plaintext: the smallest power of
+ * two that is at least CRYPT_PAD_MIN and leaves room for one padding byte. */
+#define CRYPT_PAD_MIN 512
+size_t crypt_padded_size(size_t len);
+/* ISO/IEC 7816-4 padding (0x80, then zeros) of `len` bytes in a buffer of
+ * `padded` = crypt_padded_size(len) bytes, and its removal; -1 when the
+ * padding is not there. */
+__attribute__((warn_unused_result)) int crypt_pad(unsigned char *buffer, size_t len, size_t padded);
+__attribute__((warn_unused_result)) int crypt_unpad(const unsigned char *buffer, size_t padded, size_t *len);
 
 /* A short keyed hash of a client address, for in-memory rate limits only. */
 void crypt_client_tag(const unsigned char salt[CRYPT_KEY_BYTES], const void *address, size_t len,

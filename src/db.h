@@ -44,6 +44,8 @@ struct db_report {
 struct db_message {
 	char sender[16];                /* "reporter" | "advice_point" */
 	char created_day[11];
+	unsigned seq;                   /* 1, 2, ... within the report; 0 for a message stored
+					 * before schema version 2 (its box does not bind it) */
 	unsigned char *box;             /* encrypted body */
 	size_t box_len;
 };
@@ -75,11 +77,30 @@ void db_report_release(struct db_report *report);
 __attribute__((warn_unused_result)) int db_list_reports(struct db *db, void (*each)(void *ctx, const struct db_report *),
 							void *ctx);
 
-/* Adds a message; 1 when the report already has `cap` messages, -1 on error. */
-int db_add_message(struct db *db, const char *ref, const char *sender, const unsigned char *box, size_t len,
-		   unsigned cap);
+/* The number of messages the report has (its next message is count + 1); -1 on error. */
+long db_count_messages(struct db *db, const char *ref);
+/* Adds message number `seq` (its box binds that number, so it is chosen before
+ * encrypting): 0 stored, 1 when the report already has `cap` messages, 2 when
+ * `seq` is no longer the next number (another message came first: encrypt
+ * again with the new number), -1 on error. */
+int db_add_message(struct db *db, const char *ref, const char *sender, unsigned seq, const unsigned char *box,
+		   size_t len, unsigned cap);
+/* Calls `each` for the report's messages in order: those from before schema
+ * version 2 first (seq 0), then by seq. */
 __attribute__((warn_unused_result)) int db_list_messages(struct db *db, const char *ref,
 							 void (*each)(void *ctx, const struct db_message *), void *ctx);
 __attribute__((warn_unused_result)) int db_set_status(struct db *db, const char *ref, const char *status);
+
+/* Whether reports can be stored now: false after a write failed for a reason
+ * of the storage itself (disk full, I/O error, read-only) until a write
+ * succeeds again, or when the database's file system has less than 1 MiB
+ * free. Cheap (no write, one statvfs), so /healthz may call it often. */
+struct db_storage {
+	bool ok;
+	const char *problem; /* NULL when ok; "full", "write_failed" or "low_space" */
+	uint64_t free_bytes;
+};
+/* 0, or -1 when the free space cannot be read (`out` still holds the rest). */
+int db_storage_state(struct db *db, struct db_storage *out);
 
 #endif

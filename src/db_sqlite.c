@@ -9,14 +9,21 @@
 #include "db.h"
 #include "db_sqlite.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
+#include <unistd.h>
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 
 /* A report waiting for the next group commit; lives on its submitter's stack. */
 struct pending_insert {
@@ -33,6 +40,9 @@ struct db {
 	pthread_cond_t committed;
 	struct pending_insert *queue; /* newest first; order within a batch does not matter */
 	bool committing;
+	/* the outcome of the last write, for db_storage_state(): 0 when it
+	 * succeeded (or none was made yet), else SQLite's extended error code */
+	atomic_int last_write_error;
 	char key_path[4200];
 };
 
@@ -47,6 +57,10 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	"CREATE TABLE messages (id INTEGER PRIMARY KEY, report_ref TEXT NOT NULL REFERENCES reports(ref),"
 	" sender TEXT NOT NULL, created_day TEXT NOT NULL, body BLOB NOT NULL);"
 	"CREATE INDEX messages_by_report ON messages(report_ref, id);",
+	/* 2: a message's number within its report, bound into its box's associated
+	 * data together with the sender; older messages keep NULL */
+	"ALTER TABLE messages ADD COLUMN seq INTEGER;"
+	"CREATE UNIQUE INDEX messages_by_seq ON messages(report_ref, seq);",
 };
 
 static void today(char out[11])
@@ -55,6 +69,57 @@ static void today(char out[11])
 	struct tm utc;
 	gmtime_r(&now, &utc);
 	strftime(out, 11, "%Y-%m-%d", &utc);
+}
+
+/* The database, its -wal and -shm and its key file hold what reporters wrote
+ * (encrypted) and the metadata in clear: no other user may read or change them.
+ * A file that exists with group or other permissions is refused, not fixed
+ * silently: someone gave those permissions, and should take them back. */
+static int check_private_files(const char *path, const char *key_path, char error[DB_ERROR_SIZE])
+{
+	static const char *const suffixes[] = {"", "-wal", "-shm"};
+	char name[4200];
+	for (size_t i = 0; i < 4; i++) {
+		if (i < 3)
+			snprintf(name, sizeof name, "%s%s", path, suffixes[i]);
+		else
+			snprintf(name, sizeof name, "%s", key_path);
+		struct stat info;
+		if (stat(name, &info) != 0)
+			continue; /* not there (yet): it will be made private */
+		if (info.st_mode & 077) {
+			snprintf(error, DB_ERROR_SIZE,
+				 "%.100s: other users may read or change it (mode %04o); run 'chmod 600 %.100s*' first",
+				 name, (unsigned)(info.st_mode & 07777), path);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Errors that say the storage itself fails (not a constraint or a busy lock). */
+static bool is_storage_error(int code)
+{
+	switch (code & 0xff) {
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+	case SQLITE_READONLY:
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+	case SQLITE_PERM:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Records a write's outcome; call with db->lock held, right after the write. */
+static void note_write(struct db *db, bool ok)
+{
+	int code = ok ? 0 : sqlite3_extended_errcode(db->connection);
+	if (ok || is_storage_error(code))
+		atomic_store(&db->last_write_error, ok ? 0 : code);
 }
 
 int db_open(struct db **out, const char *url, bool create, char error[DB_ERROR_SIZE])
@@ -70,6 +135,21 @@ int db_open(struct db **out, const char *url, bool create, char error[DB_ERROR_S
 		return -1;
 	}
 	snprintf(db->key_path, sizeof db->key_path, "%s.key", url + 7);
+	if (create) {
+		/* made here with 0600 whatever the umask is; SQLite gives -wal and -shm
+		 * the database file's permissions */
+		int fd = open(url + 7, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			snprintf(error, DB_ERROR_SIZE, "%.200s: cannot be created (%s)", url + 7, strerror(errno));
+			free(db);
+			return -1;
+		}
+		close(fd);
+	}
+	if (check_private_files(url + 7, db->key_path, error)) {
+		free(db);
+		return -1;
+	}
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
 	if (sqlite3_open_v2(url + 7, &db->connection, flags, NULL) != SQLITE_OK) {
 		snprintf(error, DB_ERROR_SIZE, "%.200s: %s", url + 7,
@@ -244,6 +324,7 @@ int db_load_team(struct db *db, struct crypt_team *team)
 	return status;
 }
 
+/* 0, or SQLite's error code for this report. */
 static int insert_one(sqlite3_stmt *statement, const struct db_report *report, const char *day)
 {
 	bool ok = sqlite3_bind_text(statement, 1, report->ref, -1, SQLITE_STATIC) == SQLITE_OK &&
@@ -260,9 +341,10 @@ static int insert_one(sqlite3_stmt *statement, const struct db_report *report, c
 		  sqlite3_bind_blob(statement, 10, report->content, (int)report->content_len, SQLITE_STATIC) ==
 			  SQLITE_OK &&
 		  sqlite3_step(statement) == SQLITE_DONE;
+	int code = ok ? 0 : sqlite3_extended_errcode(sqlite3_db_handle(statement));
 	sqlite3_reset(statement);
 	sqlite3_clear_bindings(statement);
-	return ok ? 0 : -1;
+	return ok ? 0 : code ? code : SQLITE_ERROR;
 }
 
 /* One transaction for the whole batch. A report that cannot be inserted is
@@ -276,11 +358,15 @@ static void commit_batch(struct db *db, struct pending_insert *batch)
 	char day[11];
 	today(day);
 	pthread_mutex_lock(&db->lock);
+	int storage_error = 0;
 	bool begun = sqlite3_exec(db->connection, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK;
 	if (begun && sqlite3_prepare_v2(db->connection, sql, -1, &statement, NULL) == SQLITE_OK) {
 		for (struct pending_insert *p = batch; p; p = p->next) {
 			sqlite3_exec(db->connection, "SAVEPOINT one_report", NULL, NULL, NULL);
-			p->status = insert_one(statement, p->report, day);
+			int code = insert_one(statement, p->report, day);
+			if (code && is_storage_error(code) && !storage_error)
+				storage_error = code;
+			p->status = code ? -1 : 0;
 			sqlite3_exec(db->connection, p->status ? "ROLLBACK TO one_report; RELEASE one_report"
 							       : "RELEASE one_report",
 				     NULL, NULL, NULL);
@@ -289,10 +375,15 @@ static void commit_batch(struct db *db, struct pending_insert *batch)
 	sqlite3_finalize(statement);
 	/* durable (synchronous=FULL) once COMMIT returns */
 	if (!begun || !statement || sqlite3_exec(db->connection, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		note_write(db, false);
 		if (begun)
 			sqlite3_exec(db->connection, "ROLLBACK", NULL, NULL, NULL);
 		for (struct pending_insert *p = batch; p; p = p->next)
 			p->status = -1;
+	} else if (storage_error) {
+		atomic_store(&db->last_write_error, storage_error);
+	} else {
+		note_write(db, true);
 	}
 	pthread_mutex_unlock(&db->lock);
 }
@@ -425,8 +516,24 @@ int db_list_reports(struct db *db, void (*each)(void *ctx, const struct db_repor
 	return status;
 }
 
-int db_add_message(struct db *db, const char *ref, const char *sender, const unsigned char *box, size_t len,
-		   unsigned cap)
+long db_count_messages(struct db *db, const char *ref)
+{
+	sqlite3_stmt *statement;
+	long count = -1;
+	pthread_mutex_lock(&db->lock);
+	if (sqlite3_prepare_v2(db->connection, "SELECT count(*) FROM messages WHERE report_ref = ?", -1, &statement,
+			       NULL) == SQLITE_OK) {
+		if (sqlite3_bind_text(statement, 1, ref, -1, SQLITE_STATIC) == SQLITE_OK &&
+		    sqlite3_step(statement) == SQLITE_ROW)
+			count = (long)sqlite3_column_int64(statement, 0);
+		sqlite3_finalize(statement);
+	}
+	pthread_mutex_unlock(&db->lock);
+	return count;
+}
+
+int db_add_message(struct db *db, const char *ref, const char *sender, unsigned seq, const unsigned char *box,
+		   size_t len, unsigned cap)
 {
 	sqlite3_stmt *count = NULL, *insert = NULL;
 	char day[11];
@@ -438,21 +545,32 @@ int db_add_message(struct db *db, const char *ref, const char *sender, const uns
 	if (sqlite3_prepare_v2(db->connection, "SELECT count(*) FROM messages WHERE report_ref = ?", -1, &count, NULL) != SQLITE_OK ||
 	    sqlite3_bind_text(count, 1, ref, -1, SQLITE_STATIC) != SQLITE_OK || sqlite3_step(count) != SQLITE_ROW)
 		goto rollback;
-	if ((unsigned)sqlite3_column_int(count, 0) >= cap) {
+	sqlite3_int64 existing = sqlite3_column_int64(count, 0);
+	if (existing >= (sqlite3_int64)cap) {
 		status = 1;
 		goto rollback;
 	}
+	/* the count and the insert are one transaction, so two writers cannot both take `seq` */
+	if (existing + 1 != (sqlite3_int64)seq) {
+		status = 2;
+		goto rollback;
+	}
 	if (sqlite3_prepare_v2(db->connection,
-			       "INSERT INTO messages (report_ref, sender, created_day, body) VALUES (?, ?, ?, ?)", -1, &insert,
-			       NULL) != SQLITE_OK ||
+			       "INSERT INTO messages (report_ref, sender, created_day, body, seq) VALUES (?, ?, ?, ?, ?)", -1,
+			       &insert, NULL) != SQLITE_OK ||
 	    sqlite3_bind_text(insert, 1, ref, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_bind_text(insert, 2, sender, -1, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_bind_text(insert, 3, day, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_blob(insert, 4, box, (int)len, SQLITE_STATIC) != SQLITE_OK || sqlite3_step(insert) != SQLITE_DONE)
+	    sqlite3_bind_blob(insert, 4, box, (int)len, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_int64(insert, 5, (sqlite3_int64)seq) != SQLITE_OK || sqlite3_step(insert) != SQLITE_DONE) {
+		note_write(db, false);
 		goto rollback;
+	}
 	if (sqlite3_exec(db->connection, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
 		status = 0;
-	goto done;
+	note_write(db, status == 0);
+	if (status == 0)
+		goto done;
 rollback:
 	sqlite3_exec(db->connection, "ROLLBACK", NULL, NULL, NULL);
 done:
@@ -468,8 +586,9 @@ int db_list_messages(struct db *db, const char *ref, void (*each)(void *ctx, con
 	int status = -1;
 	pthread_mutex_lock(&db->lock);
 	if (sqlite3_prepare_v2(db->connection,
-			       "SELECT sender, created_day, body FROM messages WHERE report_ref = ? ORDER BY id", -1,
-			       &statement, NULL) == SQLITE_OK &&
+			       "SELECT sender, created_day, body, seq FROM messages WHERE report_ref = ?"
+			       " ORDER BY seq IS NULL DESC, seq, id",
+			       -1, &statement, NULL) == SQLITE_OK &&
 	    sqlite3_bind_text(statement, 1, ref, -1, SQLITE_STATIC) == SQLITE_OK) {
 		int step;
 		while ((step = sqlite3_step(statement)) == SQLITE_ROW) {
@@ -478,6 +597,9 @@ int db_list_messages(struct db *db, const char *ref, void (*each)(void *ctx, con
 			copy_text(statement, 1, message.created_day, sizeof message.created_day);
 			message.box = (unsigned char *)sqlite3_column_blob(statement, 2);
 			message.box_len = (size_t)sqlite3_column_bytes(statement, 2);
+			sqlite3_int64 seq = sqlite3_column_int64(statement, 3);
+			/* NULL reads as 0; a number that does not fit is a wrong number, which the reader refuses */
+			message.seq = seq < 0 || seq > (sqlite3_int64)UINT32_MAX ? UINT32_MAX : (unsigned)seq;
 			each(ctx, &message);
 		}
 		status = step == SQLITE_DONE ? 0 : -1;
@@ -497,8 +619,41 @@ int db_set_status(struct db *db, const char *ref, const char *status_text)
 		    sqlite3_bind_text(statement, 2, ref, -1, SQLITE_STATIC) == SQLITE_OK &&
 		    sqlite3_step(statement) == SQLITE_DONE && sqlite3_changes(db->connection) == 1)
 			status = 0;
+		note_write(db, status == 0);
 		sqlite3_finalize(statement);
 	}
 	pthread_mutex_unlock(&db->lock);
 	return status;
+}
+
+/* Below this much free space the next report may not fit (a report is at most
+ * the body cap plus its keys, and a commit writes whole pages to the WAL). */
+#define DB_MIN_FREE_BYTES (1024 * 1024)
+
+int db_storage_state(struct db *db, struct db_storage *out)
+{
+	memset(out, 0, sizeof *out);
+	out->ok = true;
+	int code = atomic_load(&db->last_write_error);
+	if (code) {
+		out->ok = false;
+		out->problem = (code & 0xff) == SQLITE_FULL ? "full" : "write_failed";
+	}
+	/* the database's directory: where the -wal grows */
+	char directory[sizeof db->key_path];
+	snprintf(directory, sizeof directory, "%s", db->key_path);
+	char *slash = strrchr(directory, '/');
+	if (slash)
+		slash[slash == directory ? 1 : 0] = '\0';
+	else
+		snprintf(directory, sizeof directory, ".");
+	struct statvfs space;
+	if (statvfs(directory, &space) != 0)
+		return -1;
+	out->free_bytes = (uint64_t)space.f_bavail * (uint64_t)space.f_frsize;
+	if (out->ok && out->free_bytes < DB_MIN_FREE_BYTES) {
+		out->ok = false;
+		out->problem = "low_space";
+	}
+	return 0;
 }

@@ -11,13 +11,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "crypt.h"
+#include "ratelimit.h"
 
-#define WORKER_QUEUE_SIZE 64
+_Static_assert(HTTP_CLIENT_TAG_BYTES == RATELIMIT_TAG_BYTES, "http hands ratelimit its tags");
+
+/* Retry-After for a full worker queue: the queue drains in seconds. */
+#define BUSY_RETRY_SECONDS 5
 
 /* The headers of ARCHITECTURE section 4, on every response. No inline script or
  * style anywhere, so the policy needs no 'unsafe-inline'. */
@@ -35,17 +41,38 @@ struct worker_pool {
 	unsigned thread_count;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
-	struct deferred_job *queue[WORKER_QUEUE_SIZE];
-	unsigned head, count;
+	struct deferred_job **queue; /* a ring of `capacity` (config queue) */
+	unsigned capacity, head, count;
 	bool stopping;
+};
+
+struct tracked_connection;
+struct address_count;
+
+/* Every open connection, for the request deadlines and the per-address caps:
+ * MHD's own timeout only measures inactivity, and its per-address limit would
+ * also cap a trusted proxy that carries every visitor. */
+struct connection_tracker {
+	pthread_mutex_t lock;
+	struct tracked_connection *list; /* all open connections */
+	unsigned open;                   /* how many of them */
+	struct address_count **counts;   /* open connections per address (IPv4, IPv6 /64) */
+	size_t count_buckets;            /* a power of two */
+	uint64_t hash_seed;
+	pthread_t reaper;
+	pthread_cond_t wake;
+	bool reaper_running, stopping;
 };
 
 struct http_server {
 	struct MHD_Daemon *daemon;
 	atomic_uint open_connections;
+	struct connection_tracker tracker;
 	struct worker_pool pool;
 	pthread_mutex_t salt_lock;
-	unsigned char client_salt[CRYPT_KEY_BYTES];
+	/* this hour's salt for client tags, then last hour's, in crypt_secure_alloc()
+	 * memory: with a salt, a tag could be traced back to an address */
+	unsigned char *client_salts;
 	int64_t salt_hour;
 	struct server_config config;
 	http_handler handler;
@@ -58,15 +85,20 @@ struct http_cached {
 	unsigned status;
 };
 
-/* Per-connection request state, kept across MHD's calls for one request. */
+/* Per-connection request state, kept across MHD's calls for one request.
+ * Made when the request line arrives (on_uri), before MHD parses the query. */
 struct request_state {
+	unsigned url_status;       /* 414 or 400 when the raw URL is over the limits, else 0 */
+	bool started;              /* the headers have been checked */
 	struct strbuf body;
 	bool too_large;
 	/* a form body, decoded by MHD's post processor */
 	struct MHD_PostProcessor *post_processor;
 	struct http_field *form;
+	size_t *form_lengths;      /* of each value: a value may hold NUL bytes until checked */
 	size_t form_count, form_cap, form_bytes, form_byte_cap;
 	bool form_overflow;
+	bool form_invalid;         /* a key or value was not UTF-8 text (NUL included) */
 	/* for a deferred request: what the worker needs and what it made */
 	struct http_request request;
 	struct http_field *fields;
@@ -87,7 +119,10 @@ static void add_security_headers(struct MHD_Response *response, bool cacheable)
 	MHD_add_response_header(response, "Content-Security-Policy", content_security_policy);
 	MHD_add_response_header(response, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(response, "X-Frame-Options", "DENY");
-	MHD_add_response_header(response, "Referrer-Policy", "no-referrer");
+	/* same-origin: no Referer ever leaves the site, and our own form posts carry
+	 * a real Origin (no-referrer makes it "null"), which the form check needs
+	 * for browsers without Sec-Fetch-Site */
+	MHD_add_response_header(response, "Referrer-Policy", "same-origin");
 	MHD_add_response_header(response, "Permissions-Policy", permissions_policy);
 	MHD_add_response_header(response, "Cross-Origin-Opener-Policy", "same-origin");
 	MHD_add_response_header(response, "Cross-Origin-Resource-Policy", "same-origin");
@@ -131,7 +166,9 @@ const char *http_form_field(const struct http_request *request, const char *key)
 	return NULL;
 }
 
-/* MHD's post processor hands a form value in pieces: `offset` 0 starts a field. */
+/* MHD's post processor hands a form value in pieces: `offset` 0 starts a
+ * field. Values are kept byte for byte (with their length: %00 must not cut
+ * them short) and checked once the body is complete (finish_form). */
 static enum MHD_Result collect_form_value(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
 					  const char *content_type, const char *transfer_encoding, const char *data,
 					  uint64_t offset, size_t size)
@@ -148,28 +185,120 @@ static enum MHD_Result collect_form_value(void *cls, enum MHD_ValueKind kind, co
 		state->form_overflow = true;
 		return MHD_NO;
 	}
-	struct http_field *field;
+	size_t index;
 	if (offset == 0 || state->form_count == 0 || strcmp(state->form[state->form_count - 1].key, key) != 0) {
-		field = &state->form[state->form_count++];
-		field->key = strdup(key);
-		field->value = calloc(1, 1);
-		if (!field->key || !field->value) {
+		index = state->form_count++;
+		state->form[index].key = strdup(key);
+		state->form[index].value = calloc(1, 1);
+		state->form_lengths[index] = 0;
+		if (!state->form[index].key || !state->form[index].value) {
 			state->form_overflow = true;
 			return MHD_NO;
 		}
 	} else {
-		field = &state->form[state->form_count - 1];
+		index = state->form_count - 1;
 	}
-	size_t old = strlen(field->value);
-	char *grown = realloc((char *)field->value, old + size + 1);
+	size_t old = state->form_lengths[index];
+	char *grown = realloc((char *)state->form[index].value, old + size + 1);
 	if (!grown) {
 		state->form_overflow = true;
 		return MHD_NO;
 	}
 	memcpy(grown + old, data, size);
 	grown[old + size] = '\0';
-	field->value = grown;
+	state->form[index].value = grown;
+	state->form_lengths[index] = old + size;
 	return MHD_YES;
+}
+
+/* The length of the UTF-8 sequence at `text` (at most `len` bytes): 1 to 4,
+ * or 0 when it is not valid UTF-8 (an overlong form, a surrogate, beyond
+ * U+10FFFF, cut short) or is a NUL. */
+static size_t utf8_sequence(const unsigned char *text, size_t len)
+{
+	unsigned char c = text[0];
+	if (c == 0)
+		return 0;
+	if (c < 0x80)
+		return 1;
+	size_t need = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+	if (need == 0 || need > len)
+		return 0;
+	for (size_t i = 1; i < need; i++) {
+		if ((text[i] & 0xc0) != 0x80)
+			return 0;
+	}
+	if ((c == 0xe0 && text[1] < 0xa0) || (c == 0xed && text[1] > 0x9f) || (c == 0xf0 && text[1] < 0x90) ||
+	    (c == 0xf4 && text[1] > 0x8f))
+		return 0;
+	return need;
+}
+
+/* `text` with every byte that is not part of valid UTF-8 (and every NUL)
+ * replaced by U+FFFD, in a new string; sets *replaced. NULL when out of memory. */
+static char *utf8_repaired(const char *text, size_t len, bool *replaced)
+{
+	char *out = malloc(3 * len + 1);
+	size_t o = 0;
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < len;) {
+		size_t n = utf8_sequence((const unsigned char *)text + i, len - i);
+		if (n == 0) {
+			memcpy(out + o, "\xef\xbf\xbd", 3);
+			o += 3;
+			i++;
+			*replaced = true;
+		} else {
+			memcpy(out + o, text + i, n);
+			o += n;
+			i += n;
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* Once the body is in: a key or value that is not UTF-8 text marks the whole
+ * form invalid (the page refuses it and shows it again), and its bad bytes
+ * become U+FFFD, so that what the person typed can be shown back and never
+ * reaches storage as it was. */
+static void finish_form(struct request_state *state)
+{
+	for (size_t i = 0; i < state->form_count; i++) {
+		struct http_field *field = &state->form[i];
+		bool replaced = false;
+		char *value = utf8_repaired(field->value, state->form_lengths[i], &replaced);
+		char *key = utf8_repaired(field->key, strlen(field->key), &replaced);
+		if (!value || !key) {
+			free(value);
+			free(key);
+			state->form_overflow = true; /* out of memory: refused like an oversized form */
+			return;
+		}
+		if (replaced) {
+			state->form_invalid = true;
+		}
+		free((char *)field->value);
+		free((char *)field->key);
+		field->value = value;
+		field->key = key;
+		state->form_lengths[i] = strlen(value);
+	}
+}
+
+const char *http_form_repeated(const struct http_request *request, const char *const *repeatable)
+{
+	for (size_t i = 0; i < request->form_count; i++) {
+		bool may_repeat = false;
+		for (const char *const *key = repeatable; key && *key && !may_repeat; key++)
+			may_repeat = strcmp(*key, request->form[i].key) == 0;
+		for (size_t j = i + 1; j < request->form_count && !may_repeat; j++) {
+			if (strcmp(request->form[i].key, request->form[j].key) == 0)
+				return request->form[i].key;
+		}
+	}
+	return NULL;
 }
 
 static void release_form(struct request_state *state)
@@ -181,8 +310,10 @@ static void release_form(struct request_state *state)
 		free((char *)state->form[i].value);
 	}
 	free(state->form);
+	free(state->form_lengths);
 	state->post_processor = NULL;
 	state->form = NULL;
+	state->form_lengths = NULL;
 	state->form_count = 0;
 }
 
@@ -233,6 +364,13 @@ static enum MHD_Result send_reply(struct MHD_Connection *connection, struct http
 		MHD_add_response_header(response, "Content-Type", reply->content_type);
 	if (reply->allow)
 		MHD_add_response_header(response, "Allow", reply->allow);
+	if (reply->status == MHD_HTTP_TOO_MANY_REQUESTS && !reply->retry_after)
+		reply->retry_after = RATELIMIT_LONGEST_WAIT; /* surely allowed again by then */
+	if (reply->retry_after) {
+		char seconds[24];
+		snprintf(seconds, sizeof seconds, "%u", reply->retry_after);
+		MHD_add_response_header(response, "Retry-After", seconds);
+	}
 	add_security_headers(response, reply->cacheable);
 	result = MHD_queue_response(connection, reply->status, response);
 	MHD_destroy_response(response);
@@ -256,6 +394,8 @@ static enum MHD_Result answer_error(struct http_server *server, struct MHD_Conne
 	struct http_reply reply = {.status = status};
 	strbuf_init(&reply.body, 1u << 20);
 	server->error_page(server->app, request, status, &reply);
+	if (status == MHD_HTTP_SERVICE_UNAVAILABLE && !reply.retry_after)
+		reply.retry_after = BUSY_RETRY_SECONDS;
 	return send_reply(connection, &reply);
 }
 
@@ -272,7 +412,7 @@ static void *worker_main(void *arg)
 			return NULL;
 		}
 		struct deferred_job *job = pool->queue[pool->head];
-		pool->head = (pool->head + 1) % WORKER_QUEUE_SIZE;
+		pool->head = (pool->head + 1) % pool->capacity;
 		pool->count--;
 		pthread_mutex_unlock(&pool->lock);
 		job->job(server->app, &job->state->request, &job->state->reply);
@@ -287,8 +427,8 @@ static bool enqueue(struct http_server *server, struct deferred_job *job)
 	struct worker_pool *pool = &server->pool;
 	bool queued = false;
 	pthread_mutex_lock(&pool->lock);
-	if (!pool->stopping && pool->count < WORKER_QUEUE_SIZE) {
-		pool->queue[(pool->head + pool->count) % WORKER_QUEUE_SIZE] = job;
+	if (!pool->stopping && pool->count < pool->capacity) {
+		pool->queue[(pool->head + pool->count) % pool->capacity] = job;
 		pool->count++;
 		queued = true;
 		pthread_cond_signal(&pool->wake);
@@ -297,30 +437,489 @@ static bool enqueue(struct http_server *server, struct deferred_job *job)
 	return queued;
 }
 
-/* The client's tag for rate limits: a keyed hash with a salt that changes every
- * hour, so no address can be recovered and yesterday's tags mean nothing. */
-static void tag_client(struct http_server *server, struct MHD_Connection *connection, unsigned char tag[16])
+/* The peer's address in 16-byte form (IPv4 as ::ffff:a.b.c.d); false when
+ * it is neither IPv4 nor IPv6. */
+static bool peer_address(struct MHD_Connection *connection, unsigned char out[16])
 {
 	const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	const void *address = NULL;
-	size_t len = 0;
-	if (info && info->client_addr) {
-		if (info->client_addr->sa_family == AF_INET) {
-			address = &((const struct sockaddr_in *)(const void *)info->client_addr)->sin_addr;
-			len = sizeof(struct in_addr);
-		} else if (info->client_addr->sa_family == AF_INET6) {
-			address = &((const struct sockaddr_in6 *)(const void *)info->client_addr)->sin6_addr;
-			len = sizeof(struct in6_addr);
+	if (!info || !info->client_addr)
+		return false;
+	if (info->client_addr->sa_family == AF_INET) {
+		memset(out, 0, 10);
+		out[10] = out[11] = 0xff;
+		memcpy(out + 12, &((const struct sockaddr_in *)(const void *)info->client_addr)->sin_addr, 4);
+		return true;
+	}
+	if (info->client_addr->sa_family == AF_INET6) {
+		memcpy(out, &((const struct sockaddr_in6 *)(const void *)info->client_addr)->sin6_addr, 16);
+		return true;
+	}
+	return false;
+}
+
+static bool is_trusted_proxy(const struct server_config *config, const unsigned char address[16])
+{
+	for (unsigned i = 0; i < config->trusted_proxy_count; i++) {
+		if (config_network_contains(&config->trusted_proxies[i], address))
+			return true;
+	}
+	return false;
+}
+
+#define MAX_FORWARDED_HEADERS 16
+struct forwarded_headers {
+	const char *values[MAX_FORWARDED_HEADERS];
+	size_t count;
+	bool overflow;
+};
+
+static enum MHD_Result collect_forwarded(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	struct forwarded_headers *headers = cls;
+	if (strcasecmp(key, "X-Forwarded-For") != 0 || !value)
+		return MHD_YES;
+	if (headers->count == MAX_FORWARDED_HEADERS) {
+		headers->overflow = true;
+		return MHD_NO;
+	}
+	headers->values[headers->count++] = value;
+	return MHD_YES;
+}
+
+/* Behind trusted proxies the peer is a proxy, and the client is the right-most
+ * address in X-Forwarded-For that is not a trusted proxy itself: each proxy
+ * appends the address it saw, and everything to the left of what our own
+ * proxies wrote is whatever the client chose to send. Anything that cannot be
+ * read there keeps the proxy's own address (then all such requests share one
+ * count, which is stricter, never looser). */
+static void forwarded_client(struct MHD_Connection *connection, const struct server_config *config,
+			     unsigned char address[16])
+{
+	struct forwarded_headers headers = {0};
+	MHD_get_connection_values(connection, MHD_HEADER_KIND, collect_forwarded, &headers);
+	if (headers.overflow)
+		return;
+	unsigned char candidate[16];
+	for (size_t h = headers.count; h-- > 0;) {
+		const char *list = headers.values[h];
+		size_t end = strlen(list);
+		while (end > 0) {
+			size_t start = end;
+			while (start > 0 && list[start - 1] != ',')
+				start--;
+			if (!config_parse_address(list + start, end - start, candidate))
+				return;
+			memcpy(address, candidate, 16);
+			if (!is_trusted_proxy(config, candidate))
+				return;
+			end = start > 0 ? start - 1 : 0;
 		}
 	}
+}
+
+/* The address that counts as one client: an IPv4 address, or an IPv6 /64 (one
+ * subscriber gets a whole /64, so counting /128s would give one person 2^64
+ * clients). Behind a trusted proxy, the client from X-Forwarded-For. */
+static void client_address(struct MHD_Connection *connection, const struct server_config *config,
+			   unsigned char address[16])
+{
+	if (!peer_address(connection, address)) {
+		memset(address, 0, 16);
+		return;
+	}
+	if (config->trusted_proxy_count && is_trusted_proxy(config, address))
+		forwarded_client(connection, config, address);
+	static const unsigned char v4_mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	if (memcmp(address, v4_mapped, 12) != 0)
+		memset(address + 8, 0, 8);
+}
+
+/* The client's tags for rate limits: keyed hashes under this hour's salt and
+ * last hour's. Salts live an hour or two, in memory only, so no address can be
+ * recovered from a tag and yesterday's tags mean nothing. */
+static void tag_client(struct http_server *server, struct MHD_Connection *connection,
+		       unsigned char tag[HTTP_CLIENT_TAG_BYTES])
+{
+	unsigned char address[16];
+	client_address(connection, &server->config, address);
 	int64_t hour = (int64_t)time(NULL) / 3600;
 	pthread_mutex_lock(&server->salt_lock);
 	if (hour != server->salt_hour) {
-		crypt_random(server->client_salt, sizeof server->client_salt);
+		unsigned char *current = server->client_salts, *previous = server->client_salts + CRYPT_KEY_BYTES;
+		if (hour == server->salt_hour + 1)
+			memcpy(previous, current, CRYPT_KEY_BYTES);
+		else
+			crypt_random(previous, CRYPT_KEY_BYTES); /* nothing to carry over */
+		crypt_random(current, CRYPT_KEY_BYTES);
 		server->salt_hour = hour;
 	}
-	crypt_client_tag(server->client_salt, address ? address : "", len, tag);
+	crypt_client_tag(server->client_salts, address, sizeof address, tag);
+	crypt_client_tag(server->client_salts + CRYPT_KEY_BYTES, address, sizeof address, tag + 16);
 	pthread_mutex_unlock(&server->salt_lock);
+	crypt_wipe(address, sizeof address);
+}
+
+/* ---------- slow clients: deadlines and per-address caps ---------- */
+
+/* How often the reaper looks for connections past their deadline. */
+#define REAPER_INTERVAL_MS 200
+
+struct tracked_connection {
+	struct tracked_connection *prev, *next;
+	int fd;
+	unsigned char address[16]; /* as counted: IPv4, or the IPv6 /64 */
+	bool counted;              /* false for a trusted proxy: no per-address cap */
+	bool cut;                  /* the reaper has shut it down */
+	/* milliseconds on the monotonic clock; 0 when not running. The header
+	 * deadline runs until the headers are in, the request deadline until the
+	 * body is in; both start again when a response is done, so a kept-alive
+	 * connection that waits for its next request is held to them as well. */
+	_Atomic int64_t header_deadline, request_deadline;
+};
+
+struct address_count {
+	struct address_count *next;
+	unsigned char address[16];
+	unsigned open;
+};
+
+static int64_t monotonic_ms(void)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+}
+
+/* The address as one counts it: a peer's IPv6 /64 is one client. */
+static void counted_address(unsigned char address[16])
+{
+	static const unsigned char v4_mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	if (memcmp(address, v4_mapped, 12) != 0)
+		memset(address + 8, 0, 8);
+}
+
+static bool sockaddr_address(const struct sockaddr *peer, unsigned char out[16])
+{
+	if (peer && peer->sa_family == AF_INET) {
+		memset(out, 0, 10);
+		out[10] = out[11] = 0xff;
+		memcpy(out + 12, &((const struct sockaddr_in *)(const void *)peer)->sin_addr, 4);
+		return true;
+	}
+	if (peer && peer->sa_family == AF_INET6) {
+		memcpy(out, &((const struct sockaddr_in6 *)(const void *)peer)->sin6_addr, 16);
+		return true;
+	}
+	return false;
+}
+
+/* FNV-1a with a random seed: addresses are chosen by clients, so the bucket
+ * they land in should not be. */
+static size_t count_bucket(const struct connection_tracker *tracker, const unsigned char address[16])
+{
+	uint64_t hash = 14695981039346656037u ^ tracker->hash_seed;
+	for (int i = 0; i < 16; i++) {
+		hash ^= address[i];
+		hash *= 1099511628211u;
+	}
+	return (size_t)(hash ^ hash >> 32) & (tracker->count_buckets - 1);
+}
+
+/* The open connections of an address; call with the lock held. */
+static struct address_count **find_count(struct connection_tracker *tracker, const unsigned char address[16])
+{
+	struct address_count **at = &tracker->counts[count_bucket(tracker, address)];
+	while (*at && memcmp((*at)->address, address, 16) != 0)
+		at = &(*at)->next;
+	return at;
+}
+
+/* MHD asks before it accepts a connection. Refused: an address at its cap,
+ * and, once all but the reserved share of connections are taken, any address
+ * that already has one open, so that the rest stays free for addresses that
+ * have none. Trusted proxies are exempt (the proxy does this for its clients).
+ * The count is made when MHD reports the connection started, so accepts that
+ * race in different MHD threads can pass one over the cap at most per thread. */
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *peer, socklen_t length)
+{
+	(void)length;
+	struct http_server *server = cls;
+	struct connection_tracker *tracker = &server->tracker;
+	unsigned char address[16];
+	if (!sockaddr_address(peer, address))
+		return MHD_YES;
+	if (server->config.trusted_proxy_count && is_trusted_proxy(&server->config, address))
+		return MHD_YES;
+	counted_address(address);
+	unsigned reserved = server->config.connections_reserved ? server->config.connections_reserved
+								: server->config.connections / 4;
+	pthread_mutex_lock(&tracker->lock);
+	struct address_count *entry = *find_count(tracker, address);
+	unsigned mine = entry ? entry->open : 0, open = tracker->open;
+	pthread_mutex_unlock(&tracker->lock);
+	if (mine >= server->config.connections_per_address)
+		return MHD_NO;
+	if (mine > 0 && open + reserved >= server->config.connections)
+		return MHD_NO;
+	return MHD_YES;
+}
+
+static void track_start(struct http_server *server, struct MHD_Connection *connection, void **socket_context)
+{
+	struct connection_tracker *tracker = &server->tracker;
+	const union MHD_ConnectionInfo *fd = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+	struct tracked_connection *tracked = calloc(1, sizeof *tracked);
+	if (!tracked || !fd) {
+		free(tracked); /* untracked: only MHD's own timeout applies to it */
+		return;
+	}
+	tracked->fd = fd->connect_fd;
+	tracked->counted = peer_address(connection, tracked->address) &&
+			   !(server->config.trusted_proxy_count && is_trusted_proxy(&server->config, tracked->address));
+	counted_address(tracked->address);
+	int64_t now = monotonic_ms();
+	atomic_store(&tracked->header_deadline, now + (int64_t)server->config.header_seconds * 1000);
+	atomic_store(&tracked->request_deadline, now + (int64_t)server->config.request_seconds * 1000);
+	pthread_mutex_lock(&tracker->lock);
+	if (tracked->counted) {
+		struct address_count **at = find_count(tracker, tracked->address);
+		if (!*at && (*at = calloc(1, sizeof **at)) != NULL)
+			memcpy((*at)->address, tracked->address, 16);
+		if (*at)
+			(*at)->open++;
+		else
+			tracked->counted = false; /* out of memory: not counted, still deadlined */
+	}
+	tracked->next = tracker->list;
+	if (tracker->list)
+		tracker->list->prev = tracked;
+	tracker->list = tracked;
+	tracker->open++;
+	pthread_mutex_unlock(&tracker->lock);
+	*socket_context = tracked;
+}
+
+/* MHD reports the end before it closes the socket, so while the reaper holds
+ * the lock, every fd in the list still belongs to its connection. */
+static void track_end(struct http_server *server, void **socket_context)
+{
+	struct connection_tracker *tracker = &server->tracker;
+	struct tracked_connection *tracked = *socket_context;
+	if (!tracked)
+		return;
+	pthread_mutex_lock(&tracker->lock);
+	if (tracked->counted) {
+		struct address_count **at = find_count(tracker, tracked->address);
+		if (*at && --(*at)->open == 0) {
+			struct address_count *gone = *at;
+			*at = gone->next;
+			free(gone);
+		}
+	}
+	if (tracked->prev)
+		tracked->prev->next = tracked->next;
+	else
+		tracker->list = tracked->next;
+	if (tracked->next)
+		tracked->next->prev = tracked->prev;
+	tracker->open--;
+	pthread_mutex_unlock(&tracker->lock);
+	free(tracked);
+	*socket_context = NULL;
+}
+
+static struct tracked_connection *tracked_of(struct MHD_Connection *connection)
+{
+	const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return info ? info->socket_context : NULL;
+}
+
+/* Cuts connections past a deadline: shutdown() wakes MHD's thread for it,
+ * which then closes it as if the client had gone. No answer is sent: a client
+ * this slow is not reading one either, and writing from this thread would race
+ * with MHD's. */
+static void *reaper_main(void *arg)
+{
+	struct http_server *server = arg;
+	struct connection_tracker *tracker = &server->tracker;
+	pthread_mutex_lock(&tracker->lock);
+	while (!tracker->stopping) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += REAPER_INTERVAL_MS * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&tracker->wake, &tracker->lock, &until);
+		int64_t now = monotonic_ms();
+		for (struct tracked_connection *t = tracker->list; t; t = t->next) {
+			int64_t header = atomic_load(&t->header_deadline), request = atomic_load(&t->request_deadline);
+			if (t->cut || !((header && now > header) || (request && now > request)))
+				continue;
+			shutdown(t->fd, SHUT_RDWR);
+			t->cut = true;
+		}
+	}
+	pthread_mutex_unlock(&tracker->lock);
+	return NULL;
+}
+
+static int tracker_start(struct http_server *server)
+{
+	struct connection_tracker *tracker = &server->tracker;
+	tracker->count_buckets = 1024;
+	while (tracker->count_buckets < 2 * (size_t)server->config.connections)
+		tracker->count_buckets *= 2;
+	tracker->counts = calloc(tracker->count_buckets, sizeof *tracker->counts);
+	if (!tracker->counts)
+		return -1;
+	crypt_random(&tracker->hash_seed, sizeof tracker->hash_seed);
+	if (pthread_create(&tracker->reaper, NULL, reaper_main, server) != 0)
+		return -1;
+	tracker->reaper_running = true;
+	return 0;
+}
+
+/* After MHD has stopped: every connection has ended by then. */
+static void tracker_stop(struct http_server *server)
+{
+	struct connection_tracker *tracker = &server->tracker;
+	pthread_mutex_lock(&tracker->lock);
+	tracker->stopping = true;
+	pthread_cond_signal(&tracker->wake);
+	pthread_mutex_unlock(&tracker->lock);
+	if (tracker->reaper_running)
+		pthread_join(tracker->reaper, NULL);
+	tracker->reaper_running = false;
+	for (size_t i = 0; tracker->counts && i < tracker->count_buckets; i++) {
+		while (tracker->counts[i]) {
+			struct address_count *next = tracker->counts[i]->next;
+			free(tracker->counts[i]);
+			tracker->counts[i] = next;
+		}
+	}
+	free(tracker->counts);
+	tracker->counts = NULL;
+}
+
+/* Enough file descriptors for `connections` (MHD cannot accept beyond the
+ * limit, and the clients then wait in the kernel's queue): the soft limit is
+ * raised as far as the hard limit allows. */
+static void raise_file_limit(unsigned connections)
+{
+	struct rlimit files;
+	rlim_t wanted = (rlim_t)connections + 256;
+	if (getrlimit(RLIMIT_NOFILE, &files) != 0 || files.rlim_cur >= wanted)
+		return;
+	files.rlim_cur = files.rlim_max == RLIM_INFINITY || files.rlim_max >= wanted ? wanted : files.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &files);
+	if (files.rlim_cur < wanted)
+		fprintf(stderr, "meldwijzer: http: only %lu file descriptors for %u connections\n",
+			(unsigned long)files.rlim_cur, connections);
+}
+
+static struct request_state *new_request_state(void)
+{
+	return calloc(1, sizeof(struct request_state));
+}
+
+/* MHD calls this with the raw request target as soon as the request line is
+ * read, before it splits the query into fields. A query with more fields than
+ * MHD's per-connection memory can hold made MHD drop the connection without an
+ * answer (and wait for the idle timeout first), so the limits are checked here
+ * on the raw text, and a query that is over them is cut off where MHD would
+ * start parsing it (the byte after '?' becomes NUL: MHD 0.9.75 parses the query
+ * as a NUL-terminated string that starts there). on_request() then answers
+ * 414 or 400 itself. */
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *connection)
+{
+	(void)connection;
+	struct http_server *server = cls;
+	struct request_state *state = new_request_state();
+	if (!state)
+		return NULL; /* on_request() tries again, or fails the request */
+	size_t fields = 0;
+	char *query = strchr(uri, '?');
+	if (query) {
+		fields = 1;
+		for (const char *p = query + 1; *p; p++)
+			fields += *p == '&';
+	}
+	if (fields > server->config.fields)
+		state->url_status = MHD_HTTP_BAD_REQUEST;
+	else if (strlen(uri) > server->config.url_bytes)
+		state->url_status = MHD_HTTP_URI_TOO_LONG;
+	if (state->url_status && query && query[1])
+		query[1] = '\0'; /* MHD's buffer, which it parses next: see above */
+	return state;
+}
+
+struct header_scan {
+	size_t bytes;
+	unsigned content_lengths;
+	unsigned transfer_encodings;
+	bool chunked_only;
+};
+
+static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	struct header_scan *scan = cls;
+	scan->bytes += strlen(key) + (value ? strlen(value) : 0) + 4;
+	if (strcasecmp(key, "Content-Length") == 0)
+		scan->content_lengths++;
+	if (strcasecmp(key, "Transfer-Encoding") == 0) {
+		scan->transfer_encodings++;
+		scan->chunked_only = value && strcasecmp(value, "chunked") == 0;
+	}
+	return MHD_YES;
+}
+
+/* Whether a Content-Type's charset parameter (if any) is UTF-8; the body is
+ * always read as UTF-8, so another charset would be misread, not converted. */
+static bool charset_is_utf8(const char *content_type)
+{
+	for (const char *p = content_type ? strchr(content_type, ';') : NULL; p; p = strchr(p + 1, ';')) {
+		const char *name = p + 1;
+		while (*name == ' ' || *name == '\t')
+			name++;
+		if (strncasecmp(name, "charset", 7) != 0)
+			continue;
+		const char *value = name + 7;
+		while (*value == ' ' || *value == '\t')
+			value++;
+		if (*value != '=')
+			continue;
+		value++;
+		while (*value == ' ' || *value == '\t')
+			value++;
+		bool quoted = *value == '"';
+		value += quoted;
+		size_t len = strcspn(value, quoted ? "\"" : " \t;");
+		if (!((len == 5 && strncasecmp(value, "utf-8", 5) == 0) || (len == 8 && strncasecmp(value, "us-ascii", 8) == 0)))
+			return false;
+	}
+	return true;
+}
+
+/* The checks on a request's headers before any of its body is read: 0, or the
+ * status to answer. Two Content-Length headers, or Content-Length together
+ * with Transfer-Encoding, or a transfer coding other than plain chunked, could
+ * be read differently by a proxy in front than here (request smuggling). */
+static unsigned check_headers(struct MHD_Connection *connection, enum http_method method, const char *content_type)
+{
+	struct header_scan scan = {0};
+	MHD_get_connection_values(connection, MHD_HEADER_KIND, scan_header, &scan);
+	if (scan.bytes > HTTP_HEADER_BYTES)
+		return MHD_HTTP_REQUEST_HEADER_FIELDS_TOO_LARGE;
+	if (scan.content_lengths > 1 || scan.transfer_encodings > 1 || (scan.content_lengths && scan.transfer_encodings) ||
+	    (scan.transfer_encodings && !scan.chunked_only))
+		return MHD_HTTP_BAD_REQUEST;
+	if (method != HTTP_GET && method != HTTP_HEAD && !charset_is_utf8(content_type))
+		return MHD_HTTP_UNSUPPORTED_MEDIA_TYPE;
+	return 0;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, const char *url, const char *method,
@@ -346,18 +945,30 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 	}
 
 	if (!state) {
-		state = calloc(1, sizeof *state);
+		state = new_request_state();
 		if (!state)
 			return MHD_NO;
-		strbuf_init(&state->body, server->config.body_bytes);
 		*con_cls = state;
-		const char *type = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Content-Type");
+	}
+	if (!state->started) {
+		state->started = true;
+		struct tracked_connection *tracked = tracked_of(connection);
+		if (tracked)
+			atomic_store(&tracked->header_deadline, 0); /* the headers are in */
+		strbuf_init(&state->body, server->config.body_bytes);
+		if (state->url_status)
+			return answer_error(server, connection, &request, state->url_status);
+		unsigned refused = check_headers(connection, request.method, request.content_type);
+		if (refused)
+			return answer_error(server, connection, &request, refused);
+		const char *type = request.content_type;
 		if (type && strncmp(type, "application/x-www-form-urlencoded", 33) == 0) {
 			state->form_cap = server->config.fields;
 			state->form_byte_cap = server->config.body_bytes;
 			state->form = calloc(state->form_cap, sizeof *state->form);
+			state->form_lengths = calloc(state->form_cap, sizeof *state->form_lengths);
 			state->post_processor = MHD_create_post_processor(connection, 4096, collect_form_value, state);
-			if (!state->form || !state->post_processor)
+			if (!state->form || !state->form_lengths || !state->post_processor)
 				return MHD_NO;
 		}
 		/* Refuse an announced oversized body before reading any of it. */
@@ -375,6 +986,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 			MHD_post_process(state->post_processor, upload_data, *upload_data_size);
 		*upload_data_size = 0;
 		return MHD_YES;
+	}
+	{
+		struct tracked_connection *tracked = tracked_of(connection);
+		if (tracked)
+			atomic_store(&tracked->request_deadline, 0); /* the body is in: now it is our turn */
 	}
 	if (state->too_large)
 		return answer_error(server, connection, &request, MHD_HTTP_CONTENT_TOO_LARGE);
@@ -395,8 +1011,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 		request.body = state->body.buf;
 		request.body_len = state->body.len;
 		request.form = state->form;
+		if (state->post_processor && !state->form_overflow)
+			finish_form(state);
 		request.form_count = state->form_count;
 		request.form_overflow = state->form_overflow;
+		request.form_invalid = state->form_invalid;
 		tag_client(server, connection, request.client_tag);
 		struct http_reply reply = {.status = MHD_HTTP_OK};
 		strbuf_init(&reply.body, 4u << 20);
@@ -429,9 +1048,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 static void on_completed(void *cls, struct MHD_Connection *connection, void **con_cls,
 			 enum MHD_RequestTerminationCode code)
 {
-	(void)cls;
-	(void)connection;
 	(void)code;
+	struct http_server *server = cls;
+	struct tracked_connection *tracked = tracked_of(connection);
+	if (tracked) { /* the next request on this connection gets deadlines of its own */
+		int64_t now = monotonic_ms();
+		atomic_store(&tracked->header_deadline, now + (int64_t)server->config.header_seconds * 1000);
+		atomic_store(&tracked->request_deadline, now + (int64_t)server->config.request_seconds * 1000);
+	}
 	struct request_state *state = *con_cls;
 	if (state) {
 		strbuf_release(&state->body);
@@ -449,14 +1073,15 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **co
 static void on_connection(void *cls, struct MHD_Connection *connection, void **socket_context,
 			  enum MHD_ConnectionNotificationCode code)
 {
-	(void)connection;
-	(void)socket_context;
 	struct http_server *server = cls;
 	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
 		atomic_fetch_add(&server->open_connections, 1);
-	} else if (atomic_fetch_sub(&server->open_connections, 1) == 1) {
-		malloc_trim(0);
+		track_start(server, connection, socket_context);
+		return;
 	}
+	track_end(server, socket_context);
+	if (atomic_fetch_sub(&server->open_connections, 1) == 1)
+		malloc_trim(0);
 }
 
 /* MHD's messages may carry client details in their arguments: print the fixed text only. */
@@ -501,6 +1126,12 @@ static void stop_workers(struct http_server *server)
 /* Only once no MHD thread can run any more. */
 static void free_server_locks(struct http_server *server)
 {
+	free(server->pool.queue);
+	server->pool.queue = NULL;
+	crypt_secure_free(server->client_salts);
+	server->client_salts = NULL;
+	pthread_mutex_destroy(&server->tracker.lock);
+	pthread_cond_destroy(&server->tracker.wake);
 	pthread_mutex_destroy(&server->pool.lock);
 	pthread_cond_destroy(&server->pool.wake);
 	pthread_mutex_destroy(&server->salt_lock);
@@ -557,27 +1188,49 @@ struct http_server *http_server_start(const struct server_config *config, http_h
 	pthread_mutex_init(&server->pool.lock, NULL);
 	pthread_cond_init(&server->pool.wake, NULL);
 	pthread_mutex_init(&server->salt_lock, NULL);
+	pthread_mutex_init(&server->tracker.lock, NULL);
+	pthread_cond_init(&server->tracker.wake, NULL);
 	server->salt_hour = -1;
+	server->pool.capacity = config->queue ? config->queue : 1;
+	server->pool.queue = calloc(server->pool.capacity, sizeof *server->pool.queue);
+	server->client_salts = crypt_secure_alloc(2 * CRYPT_KEY_BYTES);
+	if (!server->pool.queue || !server->client_salts) {
+		snprintf(error, error_size, "out of memory for the worker queue");
+		free_server_locks(server);
+		free(server);
+		return NULL;
+	}
 	if (start_workers(server, config->workers ? config->workers : 4 * cores)) {
 		snprintf(error, error_size, "cannot start the worker threads");
 		free_server_locks(server);
 		free(server);
 		return NULL;
 	}
+	if (tracker_start(server)) {
+		snprintf(error, error_size, "cannot start the connection deadlines");
+		stop_workers(server);
+		tracker_stop(server);
+		free_server_locks(server);
+		free(server);
+		return NULL;
+	}
+	raise_file_limit(config->connections);
 
 	server->daemon = MHD_start_daemon(
-		flags, 0, NULL, NULL, on_request, server, MHD_OPTION_EXTERNAL_LOGGER, log_without_details, NULL,
+		flags, 0, on_accept, server, on_request, server, MHD_OPTION_EXTERNAL_LOGGER, log_without_details, NULL,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&address,
 		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, config->connections,
-		MHD_OPTION_PER_IP_CONNECTION_LIMIT, config->connections_per_address, MHD_OPTION_CONNECTION_TIMEOUT,
-		config->timeout_seconds, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(32 * 1024),
-		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+		MHD_OPTION_CONNECTION_TIMEOUT,
+		config->timeout_seconds, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONNECTION_MEMORY,
+		MHD_OPTION_URI_LOG_CALLBACK, on_uri, server,
+		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, server,
 		MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_NOTIFY_CONNECTION, on_connection, server,
 		MHD_OPTION_END);
 	if (!server->daemon) {
 		snprintf(error, error_size, "cannot listen on %.200s port %u (in use, or not allowed)",
 			 config->listen_host, config->port);
 		stop_workers(server);
+		tracker_stop(server);
 		free_server_locks(server);
 		free(server);
 		return NULL;
@@ -594,7 +1247,7 @@ void http_server_stop(struct http_server *server)
 	MHD_quiesce_daemon(server->daemon);
 	stop_workers(server);
 	MHD_stop_daemon(server->daemon);
+	tracker_stop(server);
 	free_server_locks(server);
-	crypt_wipe(server->client_salt, sizeof server->client_salt);
 	free(server);
 }

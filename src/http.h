@@ -19,6 +19,8 @@
 
 enum http_method { HTTP_GET, HTTP_HEAD, HTTP_POST, HTTP_OTHER };
 
+#define HTTP_CLIENT_TAG_BYTES 32 /* = RATELIMIT_TAG_BYTES */
+
 struct http_field {
 	const char *key;
 	const char *value;
@@ -32,6 +34,9 @@ struct http_request {
 	const struct http_field *form;   /* fields of an application/x-www-form-urlencoded body */
 	size_t form_count;
 	bool form_overflow;        /* more form fields or bytes than the limits allow */
+	bool form_invalid;         /* a form key or value held bytes that are not UTF-8 text, or a
+				    * NUL (%00): they read as U+FFFD in `form`, so the form can be
+				    * shown again, but it must be refused (400), never stored */
 	const char *body;          /* POST body (NUL-terminated), or NULL */
 	size_t body_len;
 	const char *content_type;  /* or NULL */
@@ -40,8 +45,11 @@ struct http_request {
 	const char *host;          /* Host header, or NULL */
 	const char *fetch_site;    /* Sec-Fetch-Site header, or NULL */
 	const char *authorization; /* Authorization header, or NULL */
-	unsigned char client_tag[16]; /* keyed hash of the client address with a salt that
-				       * rotates hourly: for rate limits only, never stored */
+	/* Keyed hashes of the client's address (IPv4, or the IPv6 /64; behind a
+	 * trusted proxy the address from X-Forwarded-For) with a salt that changes
+	 * every hour: 16 bytes under this hour's salt, 16 under last hour's. For rate
+	 * limits only (ratelimit_check), never stored. */
+	unsigned char client_tag[HTTP_CLIENT_TAG_BYTES];
 };
 
 struct http_cached; /* a prepared response that many requests can share */
@@ -59,6 +67,8 @@ struct http_reply {
 	struct strbuf body;
 	const char *allow;         /* for 405 */
 	bool cacheable;            /* static files: public caching; otherwise no-store */
+	unsigned retry_after;      /* seconds, for 429 and 503: sent as Retry-After when set (a 429
+				    * without it gets the longest wait a rate limit can ask) */
 	const struct http_cached *cached; /* when set, sent instead of `body` */
 	http_job deferred;         /* when set, run in the worker pool to make the reply */
 };
@@ -70,10 +80,19 @@ struct http_cached *http_cached_create(unsigned status, const char *content_type
 				       bool cacheable, const char *etag);
 void http_cached_free(struct http_cached *cached);
 
-/* Called for limit errors the server answers itself (400, 413, 414); fills
+/* Called for errors the server answers itself: 400 (too many fields, a
+ * malformed or ambiguous request: two Content-Length headers, Content-Length
+ * with Transfer-Encoding), 413, 414, 415 (a charset other than UTF-8), 431
+ * (headers over HTTP_HEADER_BYTES), 503 (the worker queue is full); fills
  * `reply` with a page or JSON message. */
 typedef void (*http_error_page)(void *app, const struct http_request *request, unsigned status,
 				struct http_reply *reply);
+
+/* Request headers beyond this many bytes get 431 from the server, with the
+ * security headers. MHD's own bare 431 page is left only for headers that do
+ * not fit the connection's memory (HTTP_CONNECTION_MEMORY) at all. */
+#define HTTP_HEADER_BYTES (16 * 1024)
+#define HTTP_CONNECTION_MEMORY (64 * 1024)
 
 struct http_server;
 /* Starts listening; returns NULL with a message in `error`. */
@@ -85,5 +104,9 @@ void http_server_stop(struct http_server *server);
 const char *http_field(const struct http_request *request, const char *key);
 /* The first value of a form field, or NULL. */
 const char *http_form_field(const struct http_request *request, const char *key);
+/* The first form key that occurs more than once and is not in `repeatable`
+ * (a NULL-terminated list, e.g. check boxes), or NULL: a field that the form
+ * has once, sent twice, is refused rather than half taken. */
+const char *http_form_repeated(const struct http_request *request, const char *const *repeatable);
 
 #endif

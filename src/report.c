@@ -220,6 +220,12 @@ int reporting_create_key_file(const char *path, char error[REPORT_ERROR_SIZE])
 	return 0;
 }
 
+/* The server key and the sessions share one guarded block. */
+struct reporting_secrets {
+	unsigned char server_key[CRYPT_KEY_BYTES];
+	struct report_session sessions[REPORT_MAX_SESSIONS];
+};
+
 int reporting_open(struct reporting *reporting, const struct kb *kb, struct db *db, char error[REPORT_ERROR_SIZE])
 {
 	memset(reporting, 0, sizeof *reporting);
@@ -232,21 +238,32 @@ int reporting_open(struct reporting *reporting, const struct kb *kb, struct db *
 		return reject(error, "%s", db_error);
 	if (db_load_team(db, &reporting->team))
 		return reject(error, "the database has no team keys");
-	int fd = open(db_key_path(db), O_RDONLY);
-	if (fd < 0)
-		return reject(error, "%.200s: the server key file cannot be read", db_key_path(db));
-	ssize_t got = read(fd, reporting->server_key, CRYPT_KEY_BYTES);
-	close(fd);
-	if (got != CRYPT_KEY_BYTES)
-		return reject(error, "%.200s: not a server key file", db_key_path(db));
+	struct reporting_secrets *secrets = crypt_secure_alloc(sizeof *secrets);
+	if (!secrets)
+		return reject(error, "out of memory for the keys");
+	int fd = open(db_key_path(db), O_RDONLY | O_NOFOLLOW);
+	ssize_t got = fd < 0 ? -1 : read(fd, secrets->server_key, CRYPT_KEY_BYTES);
+	if (fd >= 0)
+		close(fd);
+	if (got != CRYPT_KEY_BYTES) {
+		crypt_secure_free(secrets);
+		return reject(error, fd < 0 ? "%.200s: the server key file cannot be read" : "%.200s: not a server key file",
+			      db_key_path(db));
+	}
+	reporting->server_key = secrets->server_key;
+	reporting->sessions = secrets->sessions;
 	pthread_mutex_init(&reporting->sessions_lock, NULL);
 	return 0;
 }
 
 void reporting_close(struct reporting *reporting)
 {
-	crypt_wipe(reporting->sessions, sizeof reporting->sessions);
-	crypt_wipe(reporting->server_key, sizeof reporting->server_key);
+	if (!reporting->server_key)
+		return;
+	/* server_key is the first member of the block */
+	crypt_secure_free(reporting->server_key);
+	reporting->server_key = NULL;
+	reporting->sessions = NULL;
 	pthread_mutex_destroy(&reporting->sessions_lock);
 }
 
@@ -277,18 +294,31 @@ static void join_ids(const struct report_input *input, const struct kb *kb, char
 					 kb->signals[input->signals[i]].id);
 }
 
+/* The report's JSON, padded with spaces to its size class (crypt_padded_size):
+ * whitespace after a JSON value is still valid JSON, so reports stored before
+ * padding and after it are read the same way. */
 static int encrypt_json(const unsigned char key[CRYPT_KEY_BYTES], const char *context, json_t *value,
 			unsigned char **box, size_t *box_len)
 {
-	char *plain = json_dumps(value, JSON_COMPACT);
-	if (!plain)
+	char *text = json_dumps(value, JSON_COMPACT);
+	if (!text)
 		return -1;
-	size_t len = strlen(plain);
-	*box = malloc(len + CRYPT_OVERHEAD);
-	int status = *box ? crypt_encrypt(key, context, plain, len, *box) : -1;
-	*box_len = len + CRYPT_OVERHEAD;
-	crypt_wipe(plain, len);
+	size_t len = strlen(text);
+	size_t padded = crypt_padded_size(len);
+	char *plain = malloc(padded);
+	*box = malloc(padded + CRYPT_OVERHEAD);
+	int status = -1;
+	if (plain && *box) {
+		memcpy(plain, text, len);
+		memset(plain + len, ' ', padded - len);
+		status = crypt_encrypt(key, context, plain, padded, *box);
+		*box_len = padded + CRYPT_OVERHEAD;
+	}
+	if (plain)
+		crypt_wipe(plain, padded);
 	free(plain);
+	crypt_wipe(text, len);
+	free(text);
 	return status;
 }
 
@@ -363,15 +393,31 @@ int report_login(struct reporting *reporting, const char *typed_receipt, char to
 		hex(token_bytes, sizeof token_bytes, token);
 		pthread_mutex_lock(&reporting->sessions_lock);
 		expire_sessions(reporting);
-		size_t slot = REPORT_MAX_SESSIONS, oldest = 0;
+		/* A report holds at most REPORT_SESSIONS_PER_REPORT sessions: logging in
+		 * again ends that report's oldest one, so a receipt holder who logs in
+		 * many times only ever ends their own sessions. Only a full table ends
+		 * the oldest session of any report. */
+		size_t slot = REPORT_MAX_SESSIONS, oldest = REPORT_MAX_SESSIONS, own_oldest = REPORT_MAX_SESSIONS, own = 0;
 		for (size_t i = 0; i < REPORT_MAX_SESSIONS; i++) {
-			if (!reporting->sessions[i].used && slot == REPORT_MAX_SESSIONS)
-				slot = i;
-			if (reporting->sessions[i].expires < reporting->sessions[oldest].expires)
+			const struct report_session *session = &reporting->sessions[i];
+			if (!session->used) {
+				if (slot == REPORT_MAX_SESSIONS)
+					slot = i;
+				continue;
+			}
+			if (oldest == REPORT_MAX_SESSIONS || session->expires < reporting->sessions[oldest].expires)
 				oldest = i;
+			if (strcmp(session->ref, row.ref) == 0) {
+				own++;
+				if (own_oldest == REPORT_MAX_SESSIONS || session->expires < reporting->sessions[own_oldest].expires)
+					own_oldest = i;
+			}
 		}
-		if (slot == REPORT_MAX_SESSIONS)
-			slot = oldest; /* full: the oldest session ends */
+		if (own >= REPORT_SESSIONS_PER_REPORT)
+			slot = own_oldest;
+		else if (slot == REPORT_MAX_SESSIONS)
+			slot = oldest;
+		crypt_wipe(&reporting->sessions[slot], sizeof reporting->sessions[slot]);
 		struct report_session *session = &reporting->sessions[slot];
 		memcpy(session->token, token, REPORT_TOKEN_SIZE);
 		memcpy(session->ref, row.ref, DB_REF_SIZE);
@@ -414,28 +460,119 @@ static bool find_session(struct reporting *reporting, const char *token, char re
 	return found;
 }
 
+/* The length of the UTF-8 sequence at `text` (1 to 4), or 0 when it is not
+ * valid UTF-8 or is a NUL. (http.c checks forms with the same rule; the two
+ * modules do not depend on each other.) */
+static size_t utf8_sequence(const unsigned char *text, size_t len)
+{
+	unsigned char c = text[0];
+	if (c == 0)
+		return 0;
+	if (c < 0x80)
+		return 1;
+	size_t need = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+	if (need == 0 || need > len)
+		return 0;
+	for (size_t i = 1; i < need; i++) {
+		if ((text[i] & 0xc0) != 0x80)
+			return 0;
+	}
+	if ((c == 0xe0 && text[1] < 0xa0) || (c == 0xed && text[1] > 0x9f) || (c == 0xf0 && text[1] < 0x90) ||
+	    (c == 0xf4 && text[1] > 0x8f))
+		return 0;
+	return need;
+}
+
+static bool is_utf8_text(const char *text, size_t len)
+{
+	for (size_t i = 0, n; i < len; i += n) {
+		if ((n = utf8_sequence((const unsigned char *)text + i, len - i)) == 0)
+			return false;
+	}
+	return true;
+}
+
+/* A message body as a JSON string: a body that is not UTF-8 text (stored
+ * before bodies were checked) is shown with U+FFFD for the bad bytes, and
+ * marked, rather than dropped from the list. */
+static json_t *message_body(const char *text, size_t len, bool *damaged)
+{
+	*damaged = !is_utf8_text(text, len);
+	if (!*damaged)
+		return json_stringn(text, len);
+	char *repaired = malloc(3 * len + 1);
+	if (!repaired)
+		return NULL;
+	size_t o = 0;
+	for (size_t i = 0, n; i < len; i += n ? n : 1) {
+		n = utf8_sequence((const unsigned char *)text + i, len - i);
+		memcpy(repaired + o, n ? text + i : "\xef\xbf\xbd", n ? n : 3);
+		o += n ? n : 3;
+	}
+	json_t *body = json_stringn(repaired, o);
+	crypt_wipe(repaired, o);
+	free(repaired);
+	return body;
+}
+
+/* A message's associated data: the report, its number in the report and its
+ * sender, so that a box cannot be moved to another report, to another place
+ * in the conversation, or relabelled as the other side's, by anyone who can
+ * write the database but lacks the report key. Messages stored before schema
+ * version 2 (seq 0) were bound to the report only. */
+static void message_context(const char *ref, unsigned seq, const char *sender, char *out, size_t size)
+{
+	if (seq == 0)
+		snprintf(out, size, "report:%s:message", ref);
+	else
+		snprintf(out, size, "report:%s:message:%u:%s", ref, seq, sender);
+}
+
 struct message_reader {
 	const unsigned char *key;
-	const char *context;
+	const char *ref;
 	json_t *list;
+	unsigned position; /* messages read so far */
+	bool numbered_seen;
 	int status;
 };
 
 static void read_message(void *ctx, const struct db_message *message)
 {
 	struct message_reader *reader = ctx;
-	char *plain = malloc(message->box_len + 1);
-	if (!plain || message->box_len < CRYPT_OVERHEAD ||
-	    crypt_decrypt(reader->key, reader->context, message->box, message->box_len, plain)) {
+	char context[128];
+	if (reader->status)
+		return;
+	reader->position++;
+	/* numbered messages follow the old ones without a gap: a missing, repeated or
+	 * moved message is an error, never skipped */
+	if ((message->seq == 0 && reader->numbered_seen) || (message->seq != 0 && message->seq != reader->position)) {
 		reader->status = -1;
+		return;
+	}
+	reader->numbered_seen = reader->numbered_seen || message->seq != 0;
+	message_context(reader->ref, message->seq, message->sender, context, sizeof context);
+	char *plain = message->box_len >= CRYPT_OVERHEAD ? malloc(message->box_len - CRYPT_OVERHEAD + 1) : NULL;
+	size_t len = message->box_len - CRYPT_OVERHEAD;
+	if (!plain || crypt_decrypt(reader->key, context, message->box, message->box_len, plain) ||
+	    (message->seq != 0 && crypt_unpad((unsigned char *)plain, len, &len))) {
+		reader->status = -1;
+		if (plain)
+			crypt_wipe(plain, message->box_len - CRYPT_OVERHEAD);
 		free(plain);
 		return;
 	}
-	size_t len = message->box_len - CRYPT_OVERHEAD;
 	plain[len] = '\0';
-	json_array_append_new(reader->list, json_pack("{s:s, s:s, s:s%}", "from", message->sender, "day",
-						      message->created_day, "body", plain, len));
-	crypt_wipe(plain, len);
+	bool damaged = false;
+	json_t *body = message_body(plain, len, &damaged);
+	json_t *entry = body ? json_pack("{s:s, s:s, s:o}", "from", message->sender, "day", message->created_day, "body",
+					 body)
+			     : NULL;
+	if (entry && damaged)
+		json_object_set_new(entry, "damaged", json_true());
+	if (!entry || json_array_append_new(reader->list, entry))
+		reader->status = -1;
+	crypt_wipe(plain, message->box_len - CRYPT_OVERHEAD);
 	free(plain);
 }
 
@@ -468,8 +605,7 @@ static int read_report(struct reporting *reporting, const char *ref, const unsig
 		json_object_set_new(fields, "day", json_string(row.created_day));
 		json_object_set_new(fields, "forms", json_string(row.forms));
 		json_object_set_new(fields, "signals", json_string(row.signals));
-		snprintf(context, sizeof context, "report:%s:message", row.ref);
-		struct message_reader reader = {key, context, json_array(), 0};
+		struct message_reader reader = {.key = key, .ref = row.ref, .list = json_array()};
 		if (db_list_messages(reporting->db, row.ref, read_message, &reader) == 0 && reader.status == 0) {
 			json_object_set_new(fields, "messages", reader.list);
 			*out = fields;
@@ -494,18 +630,49 @@ int report_followup(struct reporting *reporting, const char *token, json_t **out
 	return status;
 }
 
+/* Encrypts the message as the report's next one and stores it; a writer that
+ * took the number first makes it encrypt again with the next one. 0, 2 too
+ * many messages, 3 not UTF-8 text (nothing stored), -1 on error. */
 static int add_message(struct reporting *reporting, const char *ref, const unsigned char key[CRYPT_KEY_BYTES],
 		       const char *sender, const char *body)
 {
 	size_t len = strlen(body);
-	unsigned char *box = malloc(len + CRYPT_OVERHEAD);
-	char context[64];
-	snprintf(context, sizeof context, "report:%s:message", ref);
+	/* both the reporter's page and the staff's JSON show it as text: what
+	 * cannot be shown there is refused here, not stored unreadable */
+	if (!is_utf8_text(body, len))
+		return 3;
+	size_t padded = crypt_padded_size(len);
+	unsigned char *plain = malloc(padded), *box = malloc(padded + CRYPT_OVERHEAD);
+	char context[128];
 	int status = -1;
-	if (box && crypt_encrypt(key, context, body, len, box) == 0) {
-		int added = db_add_message(reporting->db, ref, sender, box, len + CRYPT_OVERHEAD, REPORT_MESSAGES_PER_REPORT);
-		status = added == 1 ? 2 : added;
+	if (!plain || !box)
+		goto done;
+	memcpy(plain, body, len);
+	if (crypt_pad(plain, len, padded))
+		goto done;
+	for (int attempt = 0; attempt < 8; attempt++) {
+		long count = db_count_messages(reporting->db, ref);
+		if (count < 0)
+			break;
+		if (count >= REPORT_MESSAGES_PER_REPORT) {
+			status = 2;
+			break;
+		}
+		unsigned seq = (unsigned)count + 1;
+		message_context(ref, seq, sender, context, sizeof context);
+		if (crypt_encrypt(key, context, plain, padded, box))
+			break;
+		int added = db_add_message(reporting->db, ref, sender, seq, box, padded + CRYPT_OVERHEAD,
+					   REPORT_MESSAGES_PER_REPORT);
+		if (added != 2) {
+			status = added == 1 ? 2 : added;
+			break;
+		}
 	}
+done:
+	if (plain)
+		crypt_wipe(plain, padded);
+	free(plain);
 	free(box);
 	return status;
 }
@@ -554,4 +721,15 @@ int report_answer_as_team(struct reporting *reporting, const unsigned char team_
 		status = db_set_status(reporting->db, ref, "in_progress");
 	crypt_wipe(key, sizeof key);
 	return status;
+}
+
+json_t *report_health(struct reporting *reporting, bool *healthy)
+{
+	struct db_storage storage;
+	/* -1: the free space is unknown; the outcome of the last write still counts */
+	db_storage_state(reporting->db, &storage);
+	*healthy = storage.ok;
+	/* the free space itself is not shown: outsiders need not know how full the disk is */
+	return json_pack("{s:s, s:s}", "status", storage.ok ? "ok" : "unavailable", "storage",
+			 storage.ok ? "ok" : storage.problem);
 }

@@ -29,7 +29,8 @@
 #define REPORT_MESSAGE_CAP 5000
 #define REPORT_MESSAGES_PER_REPORT 100
 #define REPORT_TOKEN_SIZE 65 /* 64 hex characters + NUL */
-#define REPORT_MAX_SESSIONS 256
+#define REPORT_MAX_SESSIONS 4096        /* follow-up sessions of all reports together */
+#define REPORT_SESSIONS_PER_REPORT 3    /* a report's own; its oldest ends when a fourth begins */
 #define REPORT_ERROR_SIZE 300
 
 struct report_input {
@@ -51,9 +52,11 @@ struct reporting {
 	const struct kb *kb;
 	struct db *db;
 	struct crypt_team team;
-	unsigned char server_key[CRYPT_KEY_BYTES];
+	/* CRYPT_KEY_BYTES, and the follow-up sessions with their report keys: both in
+	 * one crypt_secure_alloc() block, so they stay out of swap and core dumps */
+	unsigned char *server_key;
+	struct report_session *sessions; /* REPORT_MAX_SESSIONS */
 	pthread_mutex_t sessions_lock;
-	struct report_session sessions[REPORT_MAX_SESSIONS];
 };
 
 /* Reads and checks a report; 0, or -1 with a message naming the field. */
@@ -75,13 +78,23 @@ __attribute__((warn_unused_result)) int report_submit(struct reporting *reportin
 int report_login(struct reporting *reporting, const char *typed_receipt, char token[REPORT_TOKEN_SIZE]);
 /* The report with its messages, decrypted: 0, 1 for an unknown or expired token, -1 on error. */
 int report_followup(struct reporting *reporting, const char *token, json_t **out);
-/* Adds the reporter's message: 0, 1 unknown token, 2 too many messages, -1 on error. */
+/* Adds the reporter's message: 0, 1 unknown token, 2 too many messages, 3 not
+ * UTF-8 text (nothing stored), -1 on error. In a report read back, a message
+ * body that is not UTF-8 text (stored by an earlier version) shows U+FFFD for
+ * the bad bytes and carries "damaged": true. */
 int report_reply(struct reporting *reporting, const char *token, const char *body);
+
+/* The answer of /healthz: {"status": "ok", "storage": "ok"}, or with status
+ * "unavailable" and storage "full" | "write_failed" | "low_space" when reports
+ * cannot be stored now (then *healthy is false: answer 503). */
+json_t *report_health(struct reporting *reporting, bool *healthy);
 
 /* For the advice point (with the team secret): decrypt a report, post an answer. */
 __attribute__((warn_unused_result)) int report_read_as_team(struct reporting *reporting,
 							    const unsigned char team_secret[CRYPT_KEY_BYTES],
 							    const char *ref, json_t **out);
+/* 0, 2 too many messages, 3 not UTF-8 text (nothing stored, the status is
+ * left as it was), -1 on error. */
 int report_answer_as_team(struct reporting *reporting, const unsigned char team_secret[CRYPT_KEY_BYTES],
 			  const char *ref, const char *body);
 

@@ -1321,13 +1321,13 @@ static void handle_report_api(struct web *web, const struct http_request *reques
 	}
 	int64_t now = (int64_t)time(NULL);
 	if (is_reports) {
-		if (!ratelimit_allow(&web->limits, request->client_tag, RATELIMIT_SUBMISSION, now)) {
+		if (!ratelimit_check(&web->limits, request->client_tag, RATELIMIT_SUBMISSION, now, &reply->retry_after)) {
 			web_error_page(web, request, 429, reply);
 			return;
 		}
 		reply->deferred = job_submit_report;
 	} else if (is_followup) {
-		if (!ratelimit_allow(&web->limits, request->client_tag, RATELIMIT_RECEIPT_ATTEMPT, now)) {
+		if (!ratelimit_check(&web->limits, request->client_tag, RATELIMIT_RECEIPT_ATTEMPT, now, &reply->retry_after)) {
 			web_error_page(web, request, 429, reply);
 			return;
 		}
@@ -1371,7 +1371,8 @@ void web_error_page(void *app, const struct http_request *request, unsigned stat
 		unsigned status;
 		const char *message;
 	} messages[] = {{400, "bad request"}, {404, "not found"}, {405, "method not allowed"},
-			{413, "request body too large"}, {414, "URL too long"}, {415, "Content-Type must be application/json"},
+			{413, "request body too large"}, {414, "URL too long"},
+			{415, "Content-Type must be application/json (in UTF-8)"}, {431, "request headers too large"},
 			{401, "unknown receipt or expired session"}, {429, "too many attempts from here; try again in an hour"},
 			{503, "busy; try again in a minute"}, {500, "internal error"}};
 	strbuf_release(&reply->body);
@@ -1387,7 +1388,7 @@ void web_error_page(void *app, const struct http_request *request, unsigned stat
 	}
 	const char *rest;
 	enum kb_lang lang = web_split_language(request->path, &rest);
-	size_t which = status == 400 ? 0 : status == 404 ? 1 : status == 405 ? 2 : status == 413 ? 3 : status == 414 ? 4
+	size_t which = status == 400 ? 0 : status == 404 ? 1 : status == 405 ? 2 : status == 413 || status == 431 ? 3 : status == 414 ? 4
 		     : status == 429 ? 5 : 6;
 	if (status == 403)
 		which = 0;
@@ -1444,7 +1445,11 @@ static void handle_api(struct web *web, const struct http_request *request, stru
 		api_signals(web, request, reply);
 	else if (strcmp(path, "/api/v1/contacts") == 0)
 		api_contacts(web, request, reply);
-	else
+	else if (web->reporting) {
+		bool healthy = true;
+		json_t *health = report_health(web->reporting, &healthy);
+		reply_json(reply, healthy ? 200 : 503, health);
+	} else
 		reply_json(reply, 200, json_pack("{s:s}", "status", "ok"));
 }
 

@@ -22,10 +22,15 @@ static int64_t current_hour(void)
 
 static bool is_post_allowed(struct web *web, const struct http_request *request)
 {
-	/* a browser says where a form came from; another site's form is refused.
-	 * With Referrer-Policy no-referrer, browsers send "Origin: null" for our own
-	 * forms, so Sec-Fetch-Site decides then. */
+	/* A browser says where a form came from; another site's form is refused.
+	 * Current browsers send Sec-Fetch-Site. Older ones (Safari before 16.4)
+	 * send only Origin, which is our own origin because the pages' referrer
+	 * policy is same-origin. "Origin: null" without Sec-Fetch-Site is what a
+	 * sandboxed frame on another site sends, and a request with neither header
+	 * is no browser's form post: both are refused (docs/security.md). */
 	if (request->fetch_site && strcmp(request->fetch_site, "same-origin") != 0 && strcmp(request->fetch_site, "none") != 0)
+		return false;
+	if (!request->fetch_site && (!request->origin || strcmp(request->origin, "null") == 0))
 		return false;
 	if (request->origin && strcmp(request->origin, "null") != 0 && request->host) {
 		const char *origin_host = strstr(request->origin, "://");
@@ -310,6 +315,20 @@ bool web_report_page(struct web *web, enum kb_lang lang, const char *rest, const
 			render_followup_login(web, lang, "report_error_expired", 403, reply);
 		return true;
 	}
+	/* bytes that are not text, a NUL, or a field that the form has once sent
+	 * twice: refused, with the form (and what was typed) shown again */
+	static const char *const repeatable[] = {"form", "signal", NULL};
+	if (request->form_invalid || http_form_repeated(request, repeatable)) {
+		if (is_form)
+			web_render(web, "report_form", report_form_context(web, lang, request, "report_error_generic"), 400,
+				   reply);
+		else if (is_message && http_form_field(request, "token"))
+			render_followup_view(web, lang, http_form_field(request, "token"), NULL, "report_error_generic",
+					     reply);
+		else
+			render_followup_login(web, lang, "report_error_generic", 400, reply);
+		return true;
+	}
 	int64_t now = (int64_t)time(NULL);
 	if (is_form) {
 		struct report_input input;
@@ -319,13 +338,13 @@ bool web_report_page(struct web *web, enum kb_lang lang, const char *rest, const
 			return true;
 		}
 		report_input_release(&input);
-		if (!ratelimit_allow(&web->limits, request->client_tag, RATELIMIT_SUBMISSION, now)) {
+		if (!ratelimit_check(&web->limits, request->client_tag, RATELIMIT_SUBMISSION, now, &reply->retry_after)) {
 			web_render(web, "report_form", report_form_context(web, lang, request, "report_error_limit"), 429, reply);
 			return true;
 		}
 		reply->deferred = job_submit_form;
 	} else if (is_followup) {
-		if (!ratelimit_allow(&web->limits, request->client_tag, RATELIMIT_RECEIPT_ATTEMPT, now)) {
+		if (!ratelimit_check(&web->limits, request->client_tag, RATELIMIT_RECEIPT_ATTEMPT, now, &reply->retry_after)) {
 			render_followup_login(web, lang, "report_error_limit", 429, reply);
 			return true;
 		}

@@ -260,7 +260,7 @@ test("the report form, the receipt and the privacy page say who reads reports an
 
   const token = (await page(server, "/melden")).match(/name="csrf" value="([0-9a-f]+)"/)[1];
   const response = await fetch(server.url + "/melden", { method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    headers: { "Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin" },
     body: new URLSearchParams({ csrf: token, kind: "report", what: "Een buurvrouw werkt elke nacht." }).toString() });
   assert.equal(response.status, 201);
   const receipt = mainText(await response.text());
@@ -284,7 +284,7 @@ test("acute danger on the report form shows 112 first, keeps the text and sends 
   const fields = { csrf: token, kind: "report", danger: "1", what: "Er wordt nu iemand in een busje geduwd.",
     where: "Keilestraat" };
   const response = await fetch(server.url + "/melden", { method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(fields).toString() });
+    headers: { "Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin" }, body: new URLSearchParams(fields).toString() });
   assert.equal(response.status, 200);
   const html = await response.text();
   const main = html.split('<main id="main">')[1];
@@ -298,12 +298,12 @@ test("acute danger on the report form shows 112 first, keeps the text and sends 
 
   // after 112, the report can still be sent
   const sent = await fetch(server.url + "/melden", { method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    headers: { "Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin" },
     body: new URLSearchParams({ ...fields, danger_seen: "1" }).toString() });
   assert.equal(sent.status, 201);
   assert.equal(reportCount(server), before + 1);
   const english = await fetch(server.url + "/en/melden", { method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    headers: { "Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin" },
     body: new URLSearchParams({ ...fields, what: "x" }).toString() });
   assert.match(mainText(await english.text()), /Call 112 first/);
   assert.equal(reportCount(server), before + 1);

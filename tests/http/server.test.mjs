@@ -29,7 +29,7 @@ function assertSecurityHeaders(response, where) {
   assert.match(csp, /frame-ancestors 'none'/, where);
   assert.doesNotMatch(csp, /unsafe-inline/, where);
   assert.equal(response.headers.get("x-content-type-options"), "nosniff", where);
-  assert.equal(response.headers.get("referrer-policy"), "no-referrer", where);
+  assert.equal(response.headers.get("referrer-policy"), "same-origin", where);
   assert.ok(response.headers.get("permissions-policy"), where);
   assert.equal(response.headers.get("set-cookie"), null, `${where}: no cookies`);
 }

@@ -2,6 +2,11 @@
 #include "test_support.h"
 
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "crypt.h"
 
@@ -111,12 +116,69 @@ static void test_receipts(void **state)
 	assert_memory_not_equal(wrap_a, lookup_b, sizeof wrap_a);
 }
 
+/* In a child process, so that this test runner keeps its own settings: after
+ * crypt_harden_process() files are private, no core is written, and the
+ * process is not dumpable. */
+static void test_harden_process(void **state)
+{
+	(void)state;
+	pid_t child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		umask(022);
+		if (crypt_harden_process() != 0)
+			_exit(10);
+		mode_t mask = umask(077);
+		struct rlimit core;
+		if (mask != 077)
+			_exit(11);
+		if (getrlimit(RLIMIT_CORE, &core) != 0 || core.rlim_cur != 0 || core.rlim_max != 0)
+			_exit(12);
+		if (prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != 0)
+			_exit(13);
+		_exit(0);
+	}
+	int status = 0;
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+static void test_padding(void **state)
+{
+	(void)state;
+	assert_int_equal(crypt_padded_size(0), CRYPT_PAD_MIN);
+	assert_int_equal(crypt_padded_size(CRYPT_PAD_MIN - 1), CRYPT_PAD_MIN);
+	assert_int_equal(crypt_padded_size(CRYPT_PAD_MIN), 2 * CRYPT_PAD_MIN); /* one byte of padding at least */
+	assert_int_equal(crypt_padded_size(5000), 8192);
+	for (size_t len = 0; len < 1100; len += 37) {
+		size_t padded = crypt_padded_size(len), back = 0;
+		unsigned char *buffer = malloc(padded);
+		memset(buffer, 0x80, len); /* padding-like bytes in the text do not confuse it */
+		assert_int_equal(crypt_pad(buffer, len, padded), 0);
+		assert_int_equal(crypt_unpad(buffer, padded, &back), 0);
+		assert_int_equal(back, len);
+		buffer[padded - 1] = 1; /* no padding at the end */
+		assert_int_equal(crypt_unpad(buffer, padded, &back), -1);
+		assert_int_equal(crypt_pad(buffer, len, padded / 2), -1); /* not its size class */
+		free(buffer);
+	}
+	unsigned char *secret = crypt_secure_alloc(64);
+	assert_non_null(secret);
+	for (int i = 0; i < 64; i++)
+		assert_int_equal(secret[i], 0);
+	crypt_secure_free(secret);
+	crypt_secure_free(NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_encrypt_round_trip_and_tampering),
 		cmocka_unit_test(test_team_keys_open_only_with_the_recovery_key),
 		cmocka_unit_test(test_receipts),
+		cmocka_unit_test(test_harden_process),
+		cmocka_unit_test(test_padding),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

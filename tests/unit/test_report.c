@@ -2,8 +2,11 @@
 #include "test_support.h"
 
 #include <pthread.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "db.h"
@@ -21,6 +24,7 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
+	umask(022); /* as a shell would have it: the files must be private anyway */
 	char error[DB_ERROR_SIZE], report_error[REPORT_ERROR_SIZE];
 	struct crypt_team team;
 	load_real_kb(&f->kb);
@@ -283,6 +287,10 @@ static void test_failed_insert_fails_alone(void **state)
 	assert_int_equal(stored, INSERTS - 3);
 }
 
+static void raw_exec(struct fixture *f, const char *sql);
+static void submit_and_login(struct fixture *f, const char *json, char ref[DB_REF_SIZE], char token[REPORT_TOKEN_SIZE]);
+static void team_secret(struct fixture *f, unsigned char secret[CRYPT_KEY_BYTES]);
+
 /* A database that a newer program made is refused, with both versions named;
  * one at this version opens (and is left as it is). */
 static void set_schema_version(struct fixture *f, int version)
@@ -302,10 +310,336 @@ static void test_schema_versions(void **state)
 	struct reporting again;
 	set_schema_version(f, 99);
 	assert_int_equal(reporting_open(&again, &f->kb, f->db, error), -1);
-	assert_non_null(strstr(error, "newer meldwijzer (schema version 99; this one knows up to 1)"));
-	set_schema_version(f, 1);
+	assert_non_null(strstr(error, "newer meldwijzer (schema version 99; this one knows up to 2)"));
+	set_schema_version(f, 2);
 	assert_int_equal(reporting_open(&again, &f->kb, f->db, error), 0);
 	reporting_close(&again);
+}
+
+/* A database from before message numbers (schema version 1, messages bound to
+ * the report only) is upgraded when opened; its old messages stay readable and
+ * come first, new ones are numbered after them. */
+static void test_version_1_messages_stay_readable(void **state)
+{
+	struct fixture *f = *state;
+	char ref[DB_REF_SIZE], token[REPORT_TOKEN_SIZE], context[80], sql[600], error[REPORT_ERROR_SIZE];
+	unsigned char secret[CRYPT_KEY_BYTES], key[CRYPT_KEY_BYTES];
+	json_t *report = NULL;
+	submit_and_login(f, "{\"what\": \"oude database\"}", ref, token);
+	team_secret(f, secret);
+	/* make the database as version 1 made it, with one message as version 1 stored it */
+	raw_exec(f, "DROP INDEX messages_by_seq; ALTER TABLE messages DROP COLUMN seq;");
+	set_schema_version(f, 1);
+	struct db_report row;
+	assert_int_equal(db_get_report(f->db, ref, &row), 0);
+	assert_int_equal(crypt_open_sealed(f->reporting.team.public_key, secret, row.key_for_team, key), 0);
+	db_report_release(&row);
+	const char old_text[] = "Oud bericht";
+	unsigned char box[sizeof old_text - 1 + CRYPT_OVERHEAD];
+	snprintf(context, sizeof context, "report:%s:message", ref);
+	assert_int_equal(crypt_encrypt(key, context, old_text, sizeof old_text - 1, box), 0);
+	sqlite3 *raw;
+	sqlite3_stmt *insert;
+	assert_int_equal(sqlite3_open(f->url + strlen("sqlite:"), &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(raw, "INSERT INTO messages (report_ref, sender, created_day, body)"
+					    " VALUES (?, 'reporter', '2026-11-01', ?)", -1, &insert, NULL), SQLITE_OK);
+	sqlite3_bind_text(insert, 1, ref, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(insert, 2, box, (int)sizeof box, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(insert), SQLITE_DONE);
+	sqlite3_finalize(insert);
+	sqlite3_close(raw);
+
+	struct reporting upgraded;
+	assert_int_equal(reporting_open(&upgraded, &f->kb, f->db, error), 0);
+	reporting_close(&upgraded);
+	assert_int_equal(report_answer_as_team(&f->reporting, secret, ref, "Nieuw antwoord"), 0);
+	assert_int_equal(report_read_as_team(&f->reporting, secret, ref, &report), 0);
+	json_t *messages = json_object_get(report, "messages");
+	assert_int_equal(json_array_size(messages), 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(messages, 0), "body")), "Oud bericht");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(messages, 1), "body")), "Nieuw antwoord");
+	json_decref(report);
+	/* a numbered message passed off as an old one does not open */
+	snprintf(sql, sizeof sql, "UPDATE messages SET seq = NULL WHERE report_ref = '%s' AND seq = 2", ref);
+	raw_exec(f, sql);
+	assert_int_equal(report_read_as_team(&f->reporting, secret, ref, &report), -1);
+	crypt_wipe(key, sizeof key);
+	crypt_wipe(secret, sizeof secret);
+}
+
+/* ---------- finding 5: at rest ---------- */
+
+static void raw_exec(struct fixture *f, const char *sql)
+{
+	sqlite3 *raw;
+	char *message = NULL;
+	assert_int_equal(sqlite3_open(f->url + strlen("sqlite:"), &raw), SQLITE_OK);
+	if (sqlite3_exec(raw, sql, NULL, NULL, &message) != SQLITE_OK)
+		fail_msg("%s: %s", sql, message);
+	sqlite3_close(raw);
+}
+
+/* Submits a report and returns its ref and a follow-up token. */
+static void submit_and_login(struct fixture *f, const char *json, char ref[DB_REF_SIZE], char token[REPORT_TOKEN_SIZE])
+{
+	struct report_input input;
+	char error[REPORT_ERROR_SIZE], receipt[CRYPT_RECEIPT_TEXT_SIZE];
+	json_t *report = NULL;
+	assert_int_equal(read_input(f, json, &input, error), 0);
+	assert_int_equal(report_submit(&f->reporting, &input, receipt), 0);
+	report_input_release(&input);
+	assert_int_equal(report_login(&f->reporting, receipt, token), 0);
+	assert_int_equal(report_followup(&f->reporting, token, &report), 0);
+	snprintf(ref, DB_REF_SIZE, "%s", json_string_value(json_object_get(report, "ref")));
+	json_decref(report);
+}
+
+static void team_secret(struct fixture *f, unsigned char secret[CRYPT_KEY_BYTES])
+{
+	struct crypt_team team;
+	assert_int_equal(db_load_team(f->db, &team), 0);
+	assert_int_equal(crypt_open_team(&team, f->recovery, secret), 0);
+}
+
+/* Someone who can write the database but has no key relabels or reorders
+ * messages: reading the report then fails instead of showing the changed story. */
+static void test_messages_are_bound_to_sender_and_place(void **state)
+{
+	struct fixture *f = *state;
+	char ref[DB_REF_SIZE], token[REPORT_TOKEN_SIZE], sql[600];
+	unsigned char secret[CRYPT_KEY_BYTES];
+	json_t *report = NULL;
+	submit_and_login(f, "{\"what\": \"binding test\"}", ref, token);
+	team_secret(f, secret);
+	assert_int_equal(report_reply(&f->reporting, token, "Van de melder: ik ben het."), 0);
+	assert_int_equal(report_answer_as_team(&f->reporting, secret, ref, "Van het meldpunt: we bellen."), 0);
+	assert_int_equal(report_reply(&f->reporting, token, "Van de melder: dank."), 0);
+	assert_int_equal(report_read_as_team(&f->reporting, secret, ref, &report), 0);
+	assert_int_equal(json_array_size(json_object_get(report, "messages")), 3);
+	json_decref(report);
+
+	/* the reporter's first message relabelled as the advice point's */
+	snprintf(sql, sizeof sql, "UPDATE messages SET sender = 'advice_point' WHERE report_ref = '%s' AND id = "
+		 "(SELECT min(id) FROM messages WHERE report_ref = '%s')", ref, ref);
+	raw_exec(f, sql);
+	assert_int_equal(report_read_as_team(&f->reporting, secret, ref, &report), -1);
+	assert_int_equal(report_followup(&f->reporting, token, &report), -1);
+	snprintf(sql, sizeof sql, "UPDATE messages SET sender = 'reporter' WHERE report_ref = '%s' AND id = "
+		 "(SELECT min(id) FROM messages WHERE report_ref = '%s')", ref, ref);
+	raw_exec(f, sql);
+	assert_int_equal(report_read_as_team(&f->reporting, secret, ref, &report), 0);
+	json_decref(report);
+
+	/* the two reporter messages swap places (their boxes change rows) */
+	snprintf(sql, sizeof sql, "CREATE TEMP TABLE b AS SELECT id, body FROM messages WHERE report_ref = '%s';"
+		 "UPDATE messages SET body = (SELECT body FROM b WHERE b.id = (SELECT max(id) FROM b))"
+		 " WHERE id = (SELECT min(id) FROM b);"
+		 "UPDATE messages SET body = (SELECT body FROM b WHERE b.id = (SELECT min(id) FROM b))"
+		 " WHERE id = (SELECT max(id) FROM b);", ref);
+	raw_exec(f, sql);
+	assert_int_equal(report_read_as_team(&f->reporting, secret, ref, &report), -1);
+	crypt_wipe(secret, sizeof secret);
+}
+
+/* A deleted message in the middle is noticed too. */
+static void test_a_missing_message_is_an_error(void **state)
+{
+	struct fixture *f = *state;
+	char ref[DB_REF_SIZE], token[REPORT_TOKEN_SIZE], sql[256];
+	unsigned char secret[CRYPT_KEY_BYTES];
+	json_t *report = NULL;
+	submit_and_login(f, "{\"what\": \"gap test\"}", ref, token);
+	team_secret(f, secret);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(report_reply(&f->reporting, token, "bericht"), 0);
+	snprintf(sql, sizeof sql, "DELETE FROM messages WHERE id = (SELECT min(id) + 1 FROM messages WHERE report_ref = '%s')",
+		 ref);
+	raw_exec(f, sql);
+	assert_int_equal(report_read_as_team(&f->reporting, secret, ref, &report), -1);
+	crypt_wipe(secret, sizeof secret);
+}
+
+/* The length of the report's stored content box, or of its newest message box. */
+static size_t stored_length(struct fixture *f, const char *ref, bool content)
+{
+	sqlite3 *raw;
+	sqlite3_stmt *statement;
+	const char *sql = content ? "SELECT length(content) FROM reports WHERE ref = ?"
+				  : "SELECT length(body) FROM messages WHERE report_ref = ? ORDER BY id DESC LIMIT 1";
+	assert_int_equal(sqlite3_open(f->url + strlen("sqlite:"), &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(raw, sql, -1, &statement, NULL), SQLITE_OK);
+	sqlite3_bind_text(statement, 1, ref, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(statement), SQLITE_ROW);
+	size_t length = (size_t)sqlite3_column_int(statement, 0);
+	sqlite3_finalize(statement);
+	sqlite3_close(raw);
+	return length;
+}
+
+/* The stored length does not tell whether contact details were given, nor
+ * how long a short message is. */
+static void test_lengths_are_padded(void **state)
+{
+	struct fixture *f = *state;
+	char plain_ref[DB_REF_SIZE], contact_ref[DB_REF_SIZE], token[REPORT_TOKEN_SIZE];
+	submit_and_login(f, "{\"what\": \"Er slapen mensen in de loods.\"}", plain_ref, token);
+	assert_int_equal(report_reply(&f->reporting, token, "ja"), 0);
+	size_t short_message = stored_length(f, plain_ref, false);
+	assert_int_equal(report_reply(&f->reporting, token,
+				      "Ik zag vanavond weer een busje met zes mensen die naar binnen gingen."), 0);
+	assert_int_equal(stored_length(f, plain_ref, false), short_message);
+	submit_and_login(f, "{\"what\": \"Er slapen mensen in de loods.\", \"contact\": {\"name\": \"Marieke van den Berg\","
+			    " \"phone\": \"+31 6 1234 5678\", \"email\": \"marieke.vandenberg@example.org\"}}",
+			 contact_ref, token);
+	assert_int_equal(stored_length(f, plain_ref, true), stored_length(f, contact_ref, true));
+}
+
+/* Files are private whatever the umask: the database, -wal and -shm. */
+static void test_database_files_are_private(void **state)
+{
+	struct fixture *f = *state;
+	char path[256];
+	struct stat info;
+	const char *suffixes[] = {"", "-wal", "-shm", ".key"};
+	for (size_t i = 0; i < 4; i++) {
+		snprintf(path, sizeof path, "%s/test.db%s", f->dir, suffixes[i]);
+		assert_int_equal(stat(path, &info), 0);
+		if (info.st_mode & 077)
+			fail_msg("%s has mode %04o", path, (unsigned)(info.st_mode & 07777));
+	}
+}
+
+/* ---------- finding 6: sessions and storage state ---------- */
+
+/* One receipt holder who logs in again and again ends only their own older
+ * sessions, never another reporter's. */
+static void test_logins_do_not_end_other_reporters_sessions(void **state)
+{
+	struct fixture *f = *state;
+	char ref_a[DB_REF_SIZE], token_a[REPORT_TOKEN_SIZE], token_b[REPORT_TOKEN_SIZE];
+	char receipt_b[CRYPT_RECEIPT_TEXT_SIZE], error[REPORT_ERROR_SIZE];
+	char first_b[REPORT_TOKEN_SIZE];
+	json_t *report = NULL;
+	struct report_input input;
+	submit_and_login(f, "{\"what\": \"melder A\"}", ref_a, token_a);
+	assert_int_equal(read_input(f, "{\"what\": \"melder B\"}", &input, error), 0);
+	assert_int_equal(report_submit(&f->reporting, &input, receipt_b), 0);
+	report_input_release(&input);
+	assert_int_equal(report_login(&f->reporting, receipt_b, first_b), 0);
+	for (int i = 0; i < 300; i++)
+		assert_int_equal(report_login(&f->reporting, receipt_b, token_b), 0);
+	assert_int_equal(report_followup(&f->reporting, token_a, &report), 0);
+	json_decref(report);
+	assert_int_equal(report_followup(&f->reporting, token_b, &report), 0);
+	json_decref(report);
+	/* B's own first session was the one that ended */
+	assert_int_equal(report_followup(&f->reporting, first_b, &report), 1);
+}
+
+/* /healthz's answer: ok, then unavailable while writes fail (here: the file
+ * size limit stops the database from growing), and ok again once a write
+ * succeeds. */
+static void test_health_follows_the_storage(void **state)
+{
+	struct fixture *f = *state;
+	bool healthy = false;
+	json_t *health = report_health(&f->reporting, &healthy);
+	assert_true(healthy);
+	assert_string_equal(json_string_value(json_object_get(health, "storage")), "ok");
+	json_decref(health);
+
+	struct report_input input;
+	char error[REPORT_ERROR_SIZE], receipt[CRYPT_RECEIPT_TEXT_SIZE];
+	char *big = malloc(REPORT_WHAT_CAP + 32);
+	snprintf(big, REPORT_WHAT_CAP + 32, "{\"what\": \"%0*d\"}", REPORT_WHAT_CAP - 10, 7);
+	assert_int_equal(read_input(f, big, &input, error), 0);
+	free(big);
+	struct rlimit saved, none;
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &saved), 0);
+	none = saved;
+	none.rlim_cur = 0;
+	signal(SIGXFSZ, SIG_IGN);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &none), 0);
+	int failures = 0;
+	for (int i = 0; i < 20; i++) /* until the WAL has to grow */
+		failures += report_submit(&f->reporting, &input, receipt) != 0;
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &saved), 0);
+	assert_true(failures > 0);
+	health = report_health(&f->reporting, &healthy);
+	assert_false(healthy);
+	assert_string_equal(json_string_value(json_object_get(health, "status")), "unavailable");
+	assert_string_equal(json_string_value(json_object_get(health, "storage")), "write_failed");
+	json_decref(health);
+
+	assert_int_equal(report_submit(&f->reporting, &input, receipt), 0);
+	report_input_release(&input);
+	health = report_health(&f->reporting, &healthy);
+	assert_true(healthy);
+	json_decref(health);
+}
+
+/* ---------- finding 3: messages that are not text ---------- */
+
+/* A reporter's message or a staff answer that is not UTF-8 text is refused
+ * and nothing is stored; the status stays as it was. */
+static void test_messages_must_be_text(void **state)
+{
+	struct fixture *f = *state;
+	char ref[DB_REF_SIZE], token[REPORT_TOKEN_SIZE];
+	unsigned char secret[CRYPT_KEY_BYTES];
+	json_t *report = NULL;
+	submit_and_login(f, "{\"what\": \"tekst\"}", ref, token);
+	team_secret(f, secret);
+	assert_int_equal(report_reply(&f->reporting, token, "MSG-BAD-UTF8-\xff\xfe"), 3);
+	assert_int_equal(report_reply(&f->reporting, token, "caf\xe9"), 3);
+	assert_int_equal(report_reply(&f->reporting, token, "overlong \xc0\xaf"), 3);
+	assert_int_equal(report_answer_as_team(&f->reporting, secret, ref, "STAFF latin1 caf\xe9"), 3);
+	assert_int_equal(report_reply(&f->reporting, token, "caf\xc3\xa9 \xe2\x82\xac"), 0);
+	assert_int_equal(report_read_as_team(&f->reporting, secret, ref, &report), 0);
+	assert_string_equal(json_string_value(json_object_get(report, "status")), "new");
+	json_t *messages = json_object_get(report, "messages");
+	assert_int_equal(json_array_size(messages), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(messages, 0), "body")), "caf\xc3\xa9 \xe2\x82\xac");
+	json_decref(report);
+	crypt_wipe(secret, sizeof secret);
+}
+
+/* A message that an earlier version stored although it was not text is shown
+ * (bad bytes as U+FFFD, marked "damaged"), never left out of the list. */
+static void test_a_stored_message_that_is_not_text_is_shown_marked(void **state)
+{
+	struct fixture *f = *state;
+	char ref[DB_REF_SIZE], token[REPORT_TOKEN_SIZE], context[80];
+	unsigned char secret[CRYPT_KEY_BYTES], key[CRYPT_KEY_BYTES];
+	json_t *report = NULL;
+	submit_and_login(f, "{\"what\": \"oud\"}", ref, token);
+	team_secret(f, secret);
+	struct db_report row;
+	assert_int_equal(db_get_report(f->db, ref, &row), 0);
+	assert_int_equal(crypt_open_sealed(f->reporting.team.public_key, secret, row.key_for_team, key), 0);
+	db_report_release(&row);
+	const char old_text[] = "MSG-BAD-UTF8-\xff\xfe";
+	unsigned char box[sizeof old_text - 1 + CRYPT_OVERHEAD];
+	snprintf(context, sizeof context, "report:%s:message", ref);
+	assert_int_equal(crypt_encrypt(key, context, old_text, sizeof old_text - 1, box), 0);
+	sqlite3 *raw;
+	sqlite3_stmt *insert;
+	assert_int_equal(sqlite3_open(f->url + strlen("sqlite:"), &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(raw, "INSERT INTO messages (report_ref, sender, created_day, body)"
+					    " VALUES (?, 'reporter', '2026-11-01', ?)", -1, &insert, NULL), SQLITE_OK);
+	sqlite3_bind_text(insert, 1, ref, -1, SQLITE_STATIC);
+	sqlite3_bind_blob(insert, 2, box, (int)sizeof box, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(insert), SQLITE_DONE);
+	sqlite3_finalize(insert);
+	sqlite3_close(raw);
+	assert_int_equal(report_followup(&f->reporting, token, &report), 0);
+	json_t *message = json_array_get(json_object_get(report, "messages"), 0);
+	assert_non_null(message);
+	assert_string_equal(json_string_value(json_object_get(message, "body")), "MSG-BAD-UTF8-\xef\xbf\xbd\xef\xbf\xbd");
+	assert_true(json_is_true(json_object_get(message, "damaged")));
+	json_decref(report);
+	crypt_wipe(key, sizeof key);
+	crypt_wipe(secret, sizeof secret);
 }
 
 int main(void)
@@ -317,6 +651,15 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_concurrent_submissions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failed_insert_fails_alone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_schema_versions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_version_1_messages_stay_readable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_messages_are_bound_to_sender_and_place, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_a_missing_message_is_an_error, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lengths_are_padded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_database_files_are_private, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_logins_do_not_end_other_reporters_sessions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_health_follows_the_storage, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_messages_must_be_text, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_a_stored_message_that_is_not_text_is_shown_marked, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

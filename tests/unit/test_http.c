@@ -1,0 +1,161 @@
+/* The form parser of http, through a real server on 127.0.0.1 (ports
+ * 18590-18599) with a handler that shows what the parser made of a form:
+ * bytes that are not UTF-8 text, NUL, and fields sent twice. */
+#define _POSIX_C_SOURCE 200809L
+#include "test_support.h"
+
+#include <arpa/inet.h>
+#include <jansson.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "crypt.h"
+#include "http.h"
+
+static void show_form(void *app, const struct http_request *request, struct http_reply *reply)
+{
+	(void)app;
+	static const char *const repeatable[] = {"form", "signal", NULL};
+	json_t *fields = json_array();
+	for (size_t i = 0; i < request->form_count; i++)
+		json_array_append_new(fields, json_pack("[s, s]", request->form[i].key, request->form[i].value));
+	const char *repeated = http_form_repeated(request, repeatable);
+	json_t *shown = json_pack("{s:b, s:s?, s:o}", "invalid", request->form_invalid, "repeated", repeated, "fields",
+				  fields);
+	char *text = json_dumps(shown, JSON_COMPACT);
+	json_decref(shown);
+	if (strbuf_add(&reply->body, text, strlen(text)) != STRBUF_OK)
+		reply->status = 500;
+	free(text);
+	reply->content_type = "application/json";
+}
+
+static void error_page(void *app, const struct http_request *request, unsigned status, struct http_reply *reply)
+{
+	(void)app;
+	(void)request;
+	reply->status = status;
+}
+
+struct fixture {
+	struct http_server *server;
+	unsigned port;
+};
+
+static int setup(void **state)
+{
+	static struct fixture f;
+	static struct server_config config;
+	char error[200];
+	assert_int_equal(crypt_init(), 0);
+	config_defaults(&config, "web");
+	snprintf(config.listen_host, sizeof config.listen_host, "127.0.0.1");
+	config.threads = 1;
+	config.workers = 1;
+	for (unsigned port = 18590; port <= 18599 && !f.server; port++) {
+		config.port = port;
+		f.server = http_server_start(&config, show_form, error_page, NULL, error, sizeof error);
+		f.port = port;
+	}
+	assert_non_null(f.server);
+	*state = &f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	http_server_stop(f->server);
+	f->server = NULL;
+	return 0;
+}
+
+/* POSTs a form body and returns the handler's JSON. */
+static json_t *post_form(struct fixture *f, const char *body)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in address = {.sin_family = AF_INET, .sin_port = htons((uint16_t)f->port)};
+	inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
+	assert_int_equal(connect(fd, (struct sockaddr *)&address, sizeof address), 0);
+	char request[4096];
+	int len = snprintf(request, sizeof request,
+			   "POST /melden HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+			   "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+			   strlen(body), body);
+	assert_int_equal(write(fd, request, (size_t)len), len);
+	char response[8192];
+	size_t got = 0;
+	ssize_t n;
+	while (got < sizeof response - 1 && (n = read(fd, response + got, sizeof response - 1 - got)) > 0)
+		got += (size_t)n;
+	close(fd);
+	response[got] = '\0';
+	const char *json = strstr(response, "\r\n\r\n");
+	assert_non_null(json);
+	json_t *parsed = json_loads(json + 4, 0, NULL);
+	if (!parsed)
+		fail_msg("not JSON: %s", response);
+	return parsed;
+}
+
+static const char *value_of(json_t *shown, size_t index)
+{
+	return json_string_value(json_array_get(json_array_get(json_object_get(shown, "fields"), index), 1));
+}
+
+static void test_valid_forms(void **state)
+{
+	json_t *shown = post_form(*state, "what=caf%C3%A9+%E2%82%AC+%F0%9F%99%82&form=labour&form=sexual");
+	assert_false(json_is_true(json_object_get(shown, "invalid")));
+	assert_true(json_is_null(json_object_get(shown, "repeated")));
+	assert_string_equal(value_of(shown, 0), "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x99\x82");
+	json_decref(shown);
+}
+
+/* Every case is refused as a whole; the bad bytes read as U+FFFD, so the
+ * rest of what was typed can be shown again. */
+static void test_bytes_that_are_not_text(void **state)
+{
+	static const struct {
+		const char *body, *value;
+	} cases[] = {
+		{"what=%FF%FEabc", "\xef\xbf\xbd\xef\xbf\xbd" "abc"},
+		{"what=CASE2-VISIBLE%00HIDDEN-TAIL", "CASE2-VISIBLE\xef\xbf\xbdHIDDEN-TAIL"},
+		{"what=x%C0%AFy", "x\xef\xbf\xbd\xef\xbf\xbdy"},             /* overlong '/' */
+		{"what=%ED%A0%80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"}, /* a surrogate */
+		{"what=caf%E9", "caf\xef\xbf\xbd"},                          /* Latin-1 */
+		{"what=%F0%9F%99", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"}, /* cut short */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		json_t *shown = post_form(*state, cases[i].body);
+		if (!json_is_true(json_object_get(shown, "invalid")))
+			fail_msg("%s: not marked invalid", cases[i].body);
+		if (!value_of(shown, 0) || strcmp(value_of(shown, 0), cases[i].value) != 0)
+			fail_msg("%s: value %s", cases[i].body, value_of(shown, 0) ? value_of(shown, 0) : "(none)");
+		json_decref(shown);
+	}
+	json_t *shown = post_form(*state, "wh%FFat=x");
+	assert_true(json_is_true(json_object_get(shown, "invalid")));
+	json_decref(shown);
+}
+
+static void test_fields_sent_twice(void **state)
+{
+	json_t *shown = post_form(*state, "what=A&form=labour&what=B&signal=a&signal=b");
+	assert_string_equal(json_string_value(json_object_get(shown, "repeated")), "what");
+	assert_false(json_is_true(json_object_get(shown, "invalid")));
+	json_decref(shown);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_valid_forms),
+		cmocka_unit_test(test_bytes_that_are_not_text),
+		cmocka_unit_test(test_fields_sent_twice),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

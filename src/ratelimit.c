@@ -171,9 +171,3 @@ bool ratelimit_check(struct ratelimit *limiter, const unsigned char tag[RATELIMI
 	pthread_mutex_unlock(&limiter->lock);
 	return allowed;
 }
-
-bool ratelimit_allow(struct ratelimit *limiter, const unsigned char tag[RATELIMIT_TAG_BYTES], enum ratelimit_kind kind,
-		     int64_t now)
-{
-	return ratelimit_check(limiter, tag, kind, now, NULL);
-}

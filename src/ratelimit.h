@@ -47,11 +47,8 @@ struct ratelimit {
 void ratelimit_init(struct ratelimit *limiter, unsigned submissions_per_hour, unsigned attempts_per_hour);
 void ratelimit_release(struct ratelimit *limiter);
 /* Counts one event; false when the client is at its limit (the event is then
- * not counted). */
-bool ratelimit_allow(struct ratelimit *limiter, const unsigned char tag[RATELIMIT_TAG_BYTES], enum ratelimit_kind kind,
-		     int64_t now);
-/* The same; when refused, *retry_after is the number of seconds until this
- * client's next event would be allowed (for Retry-After). */
+ * not counted), and then *retry_after (unless NULL) is the number of seconds
+ * until this client's next event would be allowed (for Retry-After). */
 bool ratelimit_check(struct ratelimit *limiter, const unsigned char tag[RATELIMIT_TAG_BYTES], enum ratelimit_kind kind,
 		     int64_t now, unsigned *retry_after);
 

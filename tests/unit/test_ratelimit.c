@@ -43,8 +43,8 @@ static void test_sliding_hour(void **state)
 	assert_true(ratelimit_check(&limiter, tag, RATELIMIT_SUBMISSION, t0 + 200 + retry, &retry));
 	/* the other kind has its own count */
 	for (int i = 0; i < 20; i++)
-		assert_true(ratelimit_allow(&limiter, tag, RATELIMIT_RECEIPT_ATTEMPT, t0));
-	assert_false(ratelimit_allow(&limiter, tag, RATELIMIT_RECEIPT_ATTEMPT, t0));
+		assert_true(ratelimit_check(&limiter, tag, RATELIMIT_RECEIPT_ATTEMPT, t0, NULL));
+	assert_false(ratelimit_check(&limiter, tag, RATELIMIT_RECEIPT_ATTEMPT, t0, NULL));
 	ratelimit_release(&limiter);
 }
 
@@ -59,7 +59,7 @@ static void test_never_more_than_the_limit_in_an_hour(void **state)
 	static int64_t allowed_at[400];
 	size_t allowed = 0;
 	for (int64_t t = 1000000; t < 1000000 + 4 * 3600; t += 37) {
-		if (ratelimit_allow(&limiter, tag, RATELIMIT_SUBMISSION, t))
+		if (ratelimit_check(&limiter, tag, RATELIMIT_SUBMISSION, t, NULL))
 			allowed_at[allowed++] = t;
 	}
 	assert_true(allowed >= 30); /* roughly ten an hour over four hours */
@@ -80,12 +80,12 @@ static void test_full_table_gives_new_clients_their_own_counts(void **state)
 	for (uint32_t client = 0; client < 3 * RATELIMIT_SLOTS; client++) {
 		make_tag(tag, 100000 + client, 1);
 		for (int i = 0; i < 10; i++)
-			ratelimit_allow(&limiter, tag, RATELIMIT_SUBMISSION, now);
+			ratelimit_check(&limiter, tag, RATELIMIT_SUBMISSION, now, NULL);
 	}
 	int refused = 0;
 	for (uint32_t client = 0; client < 200; client++) {
 		make_tag(tag, 900000 + client, 1);
-		refused += !ratelimit_allow(&limiter, tag, RATELIMIT_SUBMISSION, now + 1);
+		refused += !ratelimit_check(&limiter, tag, RATELIMIT_SUBMISSION, now + 1, NULL);
 	}
 	assert_int_equal(refused, 0);
 	ratelimit_release(&limiter);
@@ -103,9 +103,9 @@ static void test_counts_survive_the_salt_change(void **state)
 	memcpy(after + 16, before, 16); /* the new hour: new tag, and last hour's */
 	const int64_t t0 = 3000000;
 	for (int i = 0; i < 10; i++)
-		assert_true(ratelimit_allow(&limiter, before, RATELIMIT_SUBMISSION, t0));
-	assert_false(ratelimit_allow(&limiter, after, RATELIMIT_SUBMISSION, t0 + 600));
-	assert_false(ratelimit_allow(&limiter, after, RATELIMIT_SUBMISSION, t0 + 1200));
+		assert_true(ratelimit_check(&limiter, before, RATELIMIT_SUBMISSION, t0, NULL));
+	assert_false(ratelimit_check(&limiter, after, RATELIMIT_SUBMISSION, t0 + 600, NULL));
+	assert_false(ratelimit_check(&limiter, after, RATELIMIT_SUBMISSION, t0 + 1200, NULL));
 	ratelimit_release(&limiter);
 }
 

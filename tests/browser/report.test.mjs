@@ -121,7 +121,8 @@ test("a form from another site, or without its form token, is refused and keeps 
     body: `csrf=${token}&what=x` });
   assert.equal(crossSiteFetch.status, 403);
   const wrongReceipt = await fetch(server.url + "/opvolgen", { method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: `csrf=${token}&receipt=AAAAA-BBBBB-CCCCC-DDDDD` });
+    headers: { "Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin" },
+    body: `csrf=${token}&receipt=AAAAA-BBBBB-CCCCC-DDDDD` });
   assert.equal(wrongReceipt.status, 401);
   assert.match(await wrongReceipt.text(), /Met deze code vinden we geen melding/);
 });

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -226,7 +227,8 @@ struct reporting_secrets {
 	struct report_session sessions[REPORT_MAX_SESSIONS];
 };
 
-int reporting_open(struct reporting *reporting, const struct kb *kb, struct db *db, char error[REPORT_ERROR_SIZE])
+int reporting_open(struct reporting *reporting, const struct kb *kb, struct db *db, const char *key_path,
+		   char error[REPORT_ERROR_SIZE])
 {
 	memset(reporting, 0, sizeof *reporting);
 	reporting->kb = kb;
@@ -241,14 +243,21 @@ int reporting_open(struct reporting *reporting, const struct kb *kb, struct db *
 	struct reporting_secrets *secrets = crypt_secure_alloc(sizeof *secrets);
 	if (!secrets)
 		return reject(error, "out of memory for the keys");
-	int fd = open(db_key_path(db), O_RDONLY | O_NOFOLLOW);
+	int fd = open(key_path, O_RDONLY | O_NOFOLLOW);
+	struct stat info;
+	if (fd >= 0 && fstat(fd, &info) == 0 && (info.st_mode & 077)) {
+		close(fd);
+		crypt_secure_free(secrets);
+		return reject(error, "%.200s: other users may read or change it (mode %04o); run 'chmod 600 %.200s' first",
+			      key_path, (unsigned)(info.st_mode & 07777), key_path);
+	}
 	ssize_t got = fd < 0 ? -1 : read(fd, secrets->server_key, CRYPT_KEY_BYTES);
 	if (fd >= 0)
 		close(fd);
 	if (got != CRYPT_KEY_BYTES) {
 		crypt_secure_free(secrets);
 		return reject(error, fd < 0 ? "%.200s: the server key file cannot be read" : "%.200s: not a server key file",
-			      db_key_path(db));
+			      key_path);
 	}
 	reporting->server_key = secrets->server_key;
 	reporting->sessions = secrets->sessions;
@@ -265,6 +274,15 @@ void reporting_close(struct reporting *reporting)
 	reporting->server_key = NULL;
 	reporting->sessions = NULL;
 	pthread_mutex_destroy(&reporting->sessions_lock);
+}
+
+/* The day (UTC) for a row: the only time a report or message keeps. */
+static void day_of(int64_t now, char out[DB_DAY_SIZE])
+{
+	time_t seconds = (time_t)now;
+	struct tm utc;
+	if (!gmtime_r(&seconds, &utc) || strftime(out, DB_DAY_SIZE, "%Y-%m-%d", &utc) != DB_DAY_SIZE - 1)
+		snprintf(out, DB_DAY_SIZE, "1970-01-01");
 }
 
 static void hex(const unsigned char *bytes, size_t len, char *out)
@@ -333,6 +351,7 @@ int report_submit(struct reporting *reporting, const struct report_input *input,
 	hex(ref_bytes, sizeof ref_bytes, row.ref);
 	snprintf(row.kind, sizeof row.kind, "%s", json_string_value(json_object_get(input->fields, "kind")));
 	join_ids(input, reporting->kb, row.forms, sizeof row.forms, row.signals, sizeof row.signals);
+	day_of((int64_t)time(NULL), row.created_day);
 	crypt_new_receipt(receipt);
 	if (!crypt_normalize_receipt(receipt, canonical))
 		goto done;
@@ -634,7 +653,7 @@ int report_followup(struct reporting *reporting, const char *token, json_t **out
  * took the number first makes it encrypt again with the next one. 0, 2 too
  * many messages, 3 not UTF-8 text (nothing stored), -1 on error. */
 static int add_message(struct reporting *reporting, const char *ref, const unsigned char key[CRYPT_KEY_BYTES],
-		       const char *sender, const char *body)
+		       const char *sender, const char *body, const char *new_status, int64_t now)
 {
 	size_t len = strlen(body);
 	/* both the reporter's page and the staff's JSON show it as text: what
@@ -662,8 +681,13 @@ static int add_message(struct reporting *reporting, const char *ref, const unsig
 		message_context(ref, seq, sender, context, sizeof context);
 		if (crypt_encrypt(key, context, plain, padded, box))
 			break;
-		int added = db_add_message(reporting->db, ref, sender, seq, box, padded + CRYPT_OVERHEAD,
-					   REPORT_MESSAGES_PER_REPORT);
+		char day[DB_DAY_SIZE];
+		day_of(now, day);
+		struct db_new_message message = {
+			.sender = sender, .day = day, .seq = seq, .box = box, .box_len = padded + CRYPT_OVERHEAD};
+		/* an answer sets the report's status in the same transaction */
+		int added = new_status ? db_answer_report(reporting->db, ref, &message, REPORT_MESSAGES_PER_REPORT, new_status)
+				       : db_add_message(reporting->db, ref, &message, REPORT_MESSAGES_PER_REPORT);
 		if (added != 2) {
 			status = added == 1 ? 2 : added;
 			break;
@@ -683,7 +707,7 @@ int report_reply(struct reporting *reporting, const char *token, const char *bod
 	unsigned char key[CRYPT_KEY_BYTES];
 	if (!find_session(reporting, token, ref, key))
 		return 1;
-	int status = add_message(reporting, ref, key, "reporter", body);
+	int status = add_message(reporting, ref, key, "reporter", body, NULL, (int64_t)time(NULL));
 	crypt_wipe(key, sizeof key);
 	return status;
 }
@@ -716,9 +740,7 @@ int report_answer_as_team(struct reporting *reporting, const unsigned char team_
 	unsigned char key[CRYPT_KEY_BYTES];
 	if (open_as_team(reporting, team_secret, ref, key))
 		return -1;
-	int status = add_message(reporting, ref, key, "advice_point", body);
-	if (status == 0)
-		status = db_set_status(reporting->db, ref, "in_progress");
+	int status = add_message(reporting, ref, key, "advice_point", body, "in_progress", (int64_t)time(NULL));
 	crypt_wipe(key, sizeof key);
 	return status;
 }

@@ -66,9 +66,11 @@ void report_input_release(struct report_input *input);
 
 /* Creates the server key file (mode 0600) for a new database. */
 __attribute__((warn_unused_result)) int reporting_create_key_file(const char *path, char error[REPORT_ERROR_SIZE]);
-/* Loads the team's public key and the server key; refuses an uninitialised database. */
+/* Loads the team's public key and the server key (from `key_path`: the
+ * [server] key_file setting, or db_default_key_path()); refuses an
+ * uninitialised database. */
 __attribute__((warn_unused_result)) int reporting_open(struct reporting *reporting, const struct kb *kb, struct db *db,
-						       char error[REPORT_ERROR_SIZE]);
+						       const char *key_path, char error[REPORT_ERROR_SIZE]);
 void reporting_close(struct reporting *reporting);
 
 /* Stores the report durably and writes its receipt (shown once, never stored). Slow. */

@@ -391,12 +391,14 @@ static int run_init(const struct kb *kb, const struct options *options)
 	const char *db_url = options->db_url ? options->db_url : DEFAULT_DB;
 	struct db *db;
 	char error[DB_ERROR_SIZE];
-	char key_error[REPORT_ERROR_SIZE];
+	char key_error[CRYPT_ERROR_SIZE];
 	char key_path[KEY_PATH_SIZE];
-	if (key_path_for("init", options, NULL, db_url, key_path))
-		return EXIT_BAD_INPUT;
 	if (crypt_init() || db_open(&db, db_url, true, error)) {
 		fprintf(stderr, "meldwijzer init: database: %s\n", error);
+		return EXIT_BAD_INPUT;
+	}
+	if (key_path_for("init", options, NULL, db_url, key_path)) {
+		db_close(db);
 		return EXIT_BAD_INPUT;
 	}
 	if (db_is_initialised(db) != 0) {
@@ -406,7 +408,7 @@ static int run_init(const struct kb *kb, const struct options *options)
 	}
 	struct crypt_team team;
 	char recovery[CRYPT_RECOVERY_TEXT_SIZE];
-	if (reporting_create_key_file(key_path, key_error)) {
+	if (crypt_key_file_create(key_path, key_error)) {
 		fprintf(stderr, "meldwijzer init: server key file: %s\n", key_error);
 		db_close(db);
 		return EXIT_BAD_INPUT;
@@ -478,8 +480,9 @@ static int run_reports(const struct kb *kb, const struct options *options)
 		db_close(db);
 		return EXIT_BAD_INPUT;
 	}
-	unsigned char secret[CRYPT_KEY_BYTES];
-	int code = read_team_secret(&reporting, secret);
+	/* the team secret opens every report: guarded memory, like the server's keys */
+	unsigned char *secret = crypt_secure_alloc(CRYPT_KEY_BYTES);
+	int code = secret ? read_team_secret(&reporting, secret) : EXIT_FAILURE_RUN;
 	if (code == EXIT_OK && strcmp(action, "list") == 0) {
 		code = db_list_reports(db, print_report_line, NULL) ? EXIT_FAILURE_RUN : finish_output();
 	} else if (code == EXIT_OK && strcmp(action, "show") == 0) {
@@ -515,7 +518,7 @@ static int run_reports(const struct kb *kb, const struct options *options)
 		}
 		strbuf_release(&body);
 	}
-	crypt_wipe(secret, sizeof secret);
+	crypt_secure_free(secret); /* wipes */
 	reporting_close(&reporting);
 	db_close(db);
 	return code;
@@ -671,6 +674,8 @@ int main(int argc, char **argv)
 	/* before any file is made: private files, no core dumps (keys live in memory) */
 	if (crypt_harden_process() != 0)
 		fprintf(stderr, "meldwijzer: warning: core dumps could not be turned off\n");
+	/* decrypted report text passes through jansson's values: wipe them when freed */
+	report_json_wipes_on_free();
 	struct options options = {.lang = KB_LANG_NL};
 	options.data_dir = getenv("MELDWIJZER_DATA");
 	if (!options.data_dir || !*options.data_dir)

@@ -21,6 +21,7 @@
 #include "ratelimit.h"
 
 _Static_assert(HTTP_CLIENT_TAG_BYTES == RATELIMIT_TAG_BYTES, "http hands ratelimit its tags");
+_Static_assert(HTTP_CLIENT_TAG_BYTES == CRYPT_CLIENT_TAG_BYTES, "crypt makes the tags");
 
 /* Retry-After for a full worker queue: the queue drains in seconds. */
 #define BUSY_RETRY_SECONDS 5
@@ -69,11 +70,9 @@ struct http_server {
 	atomic_uint open_connections;
 	struct connection_tracker tracker;
 	struct worker_pool pool;
-	pthread_mutex_t salt_lock;
-	/* this hour's salt for client tags, then last hour's, in crypt_secure_alloc()
-	 * memory: with a salt, a tag could be traced back to an address */
-	unsigned char *client_salts;
-	int64_t salt_hour;
+	/* the salts of client tags (crypt): with a salt, a tag could be traced
+	 * back to an address, so they live in crypt's guarded memory */
+	struct crypt_client_salts *client_salts;
 	struct server_config config;
 	http_handler handler;
 	http_error_page error_page;
@@ -353,10 +352,22 @@ static enum MHD_Result send_reply(struct MHD_Connection *connection, struct http
 	if (reply->cached) {
 		result = MHD_queue_response(connection, reply->cached->status, reply->cached->response);
 		strbuf_release(&reply->body);
+		crypt_buffer_free(reply->secret_body);
+		reply->secret_body = NULL;
 		return result;
 	}
-	struct MHD_Response *response = MHD_create_response_from_buffer(reply->body.len, reply->body.buf ? reply->body.buf : (void *)"",
-									 MHD_RESPMEM_MUST_COPY);
+	struct MHD_Response *response;
+	if (reply->secret_body) {
+		/* no copy: MHD sends these bytes and calls crypt_buffer_free, which wipes them */
+		response = MHD_create_response_from_buffer_with_free_callback(reply->secret_len, reply->secret_body,
+									      crypt_buffer_free);
+		if (!response)
+			crypt_buffer_free(reply->secret_body);
+		reply->secret_body = NULL;
+	} else {
+		response = MHD_create_response_from_buffer(reply->body.len, reply->body.buf ? reply->body.buf : (void *)"",
+							   MHD_RESPMEM_MUST_COPY);
+	}
 	strbuf_release(&reply->body);
 	if (!response)
 		return MHD_NO;
@@ -538,25 +549,12 @@ static void client_address(struct MHD_Connection *connection, const struct serve
 /* The client's tags for rate limits: keyed hashes under this hour's salt and
  * last hour's. Salts live an hour or two, in memory only, so no address can be
  * recovered from a tag and yesterday's tags mean nothing. */
-static void tag_client(struct http_server *server, struct MHD_Connection *connection,
+static void tag_client(struct http_server *server, struct MHD_Connection *connection, int64_t now,
 		       unsigned char tag[HTTP_CLIENT_TAG_BYTES])
 {
 	unsigned char address[16];
 	client_address(connection, &server->config, address);
-	int64_t hour = (int64_t)time(NULL) / 3600;
-	pthread_mutex_lock(&server->salt_lock);
-	if (hour != server->salt_hour) {
-		unsigned char *current = server->client_salts, *previous = server->client_salts + CRYPT_KEY_BYTES;
-		if (hour == server->salt_hour + 1)
-			memcpy(previous, current, CRYPT_KEY_BYTES);
-		else
-			crypt_random(previous, CRYPT_KEY_BYTES); /* nothing to carry over */
-		crypt_random(current, CRYPT_KEY_BYTES);
-		server->salt_hour = hour;
-	}
-	crypt_client_tag(server->client_salts, address, sizeof address, tag);
-	crypt_client_tag(server->client_salts + CRYPT_KEY_BYTES, address, sizeof address, tag + 16);
-	pthread_mutex_unlock(&server->salt_lock);
+	crypt_client_salts_tag(server->client_salts, now, address, sizeof address, tag);
 	crypt_wipe(address, sizeof address);
 }
 
@@ -1016,7 +1014,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 		request.form_count = state->form_count;
 		request.form_overflow = state->form_overflow;
 		request.form_invalid = state->form_invalid;
-		tag_client(server, connection, request.client_tag);
+		/* the one reading of the clock for this request: everything after it
+		 * (rate limits, form tokens, sessions) takes request.now */
+		request.now = (int64_t)time(NULL);
+		tag_client(server, connection, request.now, request.client_tag);
 		struct http_reply reply = {.status = MHD_HTTP_OK};
 		strbuf_init(&reply.body, 4u << 20);
 		server->handler(server->app, &request, &reply);
@@ -1060,6 +1061,7 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **co
 	if (state) {
 		strbuf_release(&state->body);
 		strbuf_release(&state->reply.body);
+		crypt_buffer_free(state->reply.secret_body); /* a deferred reply that was never sent */
 		free(state->fields);
 		release_form(state);
 		free(state);
@@ -1128,13 +1130,12 @@ static void free_server_locks(struct http_server *server)
 {
 	free(server->pool.queue);
 	server->pool.queue = NULL;
-	crypt_secure_free(server->client_salts);
+	crypt_client_salts_free(server->client_salts);
 	server->client_salts = NULL;
 	pthread_mutex_destroy(&server->tracker.lock);
 	pthread_cond_destroy(&server->tracker.wake);
 	pthread_mutex_destroy(&server->pool.lock);
 	pthread_cond_destroy(&server->pool.wake);
-	pthread_mutex_destroy(&server->salt_lock);
 }
 
 /* Starts the worker threads (the locks exist already); 0 when at least one runs. */
@@ -1187,13 +1188,11 @@ struct http_server *http_server_start(const struct server_config *config, http_h
 	/* the locks and the pool exist before MHD can hand them a request */
 	pthread_mutex_init(&server->pool.lock, NULL);
 	pthread_cond_init(&server->pool.wake, NULL);
-	pthread_mutex_init(&server->salt_lock, NULL);
 	pthread_mutex_init(&server->tracker.lock, NULL);
 	pthread_cond_init(&server->tracker.wake, NULL);
-	server->salt_hour = -1;
 	server->pool.capacity = config->queue ? config->queue : 1;
 	server->pool.queue = calloc(server->pool.capacity, sizeof *server->pool.queue);
-	server->client_salts = crypt_secure_alloc(2 * CRYPT_KEY_BYTES);
+	server->client_salts = crypt_client_salts_new();
 	if (!server->pool.queue || !server->client_salts) {
 		snprintf(error, error_size, "out of memory for the worker queue");
 		free_server_locks(server);

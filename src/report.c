@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -204,29 +205,6 @@ void report_input_release(struct report_input *input)
 	memset(input, 0, sizeof *input);
 }
 
-int reporting_create_key_file(const char *path, char error[REPORT_ERROR_SIZE])
-{
-	unsigned char key[CRYPT_KEY_BYTES];
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
-	if (fd < 0)
-		return reject(error, "%.200s: %s", path, errno == EEXIST ? "already exists" : "cannot be created");
-	crypt_random(key, sizeof key);
-	ssize_t written = write(fd, key, sizeof key);
-	crypt_wipe(key, sizeof key);
-	if (written != (ssize_t)sizeof key || fsync(fd) != 0) {
-		close(fd);
-		return reject(error, "%.200s: cannot be written", path);
-	}
-	close(fd);
-	return 0;
-}
-
-/* The server key and the sessions share one guarded block. */
-struct reporting_secrets {
-	unsigned char server_key[CRYPT_KEY_BYTES];
-	struct report_session sessions[REPORT_MAX_SESSIONS];
-};
-
 int reporting_open(struct reporting *reporting, const struct kb *kb, struct db *db, const char *key_path,
 		   char error[REPORT_ERROR_SIZE])
 {
@@ -240,40 +218,34 @@ int reporting_open(struct reporting *reporting, const struct kb *kb, struct db *
 		return reject(error, "%s", db_error);
 	if (db_load_team(db, &reporting->team))
 		return reject(error, "the database has no team keys");
-	struct reporting_secrets *secrets = crypt_secure_alloc(sizeof *secrets);
-	if (!secrets)
+	char key_error[CRYPT_ERROR_SIZE];
+	if (crypt_keys_load(&reporting->keys, key_path, key_error))
+		return reject(error, "%s", key_error);
+	/* the sessions hold report keys: guarded memory, out of swap and core dumps */
+	reporting->sessions = crypt_secure_alloc(REPORT_MAX_SESSIONS * sizeof *reporting->sessions);
+	if (!reporting->sessions || pthread_mutex_init(&reporting->sessions_lock, NULL) != 0) {
+		crypt_secure_free(reporting->sessions);
+		crypt_keys_free(reporting->keys);
+		memset(reporting, 0, sizeof *reporting);
 		return reject(error, "out of memory for the keys");
-	int fd = open(key_path, O_RDONLY | O_NOFOLLOW);
-	struct stat info;
-	if (fd >= 0 && fstat(fd, &info) == 0 && (info.st_mode & 077)) {
-		close(fd);
-		crypt_secure_free(secrets);
-		return reject(error, "%.200s: other users may read or change it (mode %04o); run 'chmod 600 %.200s' first",
-			      key_path, (unsigned)(info.st_mode & 07777), key_path);
 	}
-	ssize_t got = fd < 0 ? -1 : read(fd, secrets->server_key, CRYPT_KEY_BYTES);
-	if (fd >= 0)
-		close(fd);
-	if (got != CRYPT_KEY_BYTES) {
-		crypt_secure_free(secrets);
-		return reject(error, fd < 0 ? "%.200s: the server key file cannot be read" : "%.200s: not a server key file",
-			      key_path);
-	}
-	reporting->server_key = secrets->server_key;
-	reporting->sessions = secrets->sessions;
-	pthread_mutex_init(&reporting->sessions_lock, NULL);
+	reporting->server_key = crypt_keys_server_key(reporting->keys);
 	return 0;
 }
 
 void reporting_close(struct reporting *reporting)
 {
-	if (!reporting->server_key)
+	if (!reporting->keys)
 		return;
-	/* server_key is the first member of the block */
-	crypt_secure_free(reporting->server_key);
-	reporting->server_key = NULL;
-	reporting->sessions = NULL;
+	crypt_secure_free(reporting->sessions);
+	crypt_keys_free(reporting->keys);
 	pthread_mutex_destroy(&reporting->sessions_lock);
+	memset(reporting, 0, sizeof *reporting);
+}
+
+const struct crypt_keys *reporting_keys(const struct reporting *reporting)
+{
+	return reporting->keys;
 }
 
 /* The day (UTC) for a row: the only time a report or message keeps. */
@@ -283,16 +255,6 @@ static void day_of(int64_t now, char out[DB_DAY_SIZE])
 	struct tm utc;
 	if (!gmtime_r(&seconds, &utc) || strftime(out, DB_DAY_SIZE, "%Y-%m-%d", &utc) != DB_DAY_SIZE - 1)
 		snprintf(out, DB_DAY_SIZE, "1970-01-01");
-}
-
-static void hex(const unsigned char *bytes, size_t len, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	for (size_t i = 0; i < len; i++) {
-		out[2 * i] = digits[bytes[i] >> 4];
-		out[2 * i + 1] = digits[bytes[i] & 15];
-	}
-	out[2 * len] = '\0';
 }
 
 static void join_ids(const struct report_input *input, const struct kb *kb, char *forms, size_t forms_size,
@@ -343,19 +305,18 @@ static int encrypt_json(const unsigned char key[CRYPT_KEY_BYTES], const char *co
 int report_submit(struct reporting *reporting, const struct report_input *input, char receipt[CRYPT_RECEIPT_TEXT_SIZE])
 {
 	struct db_report row;
-	unsigned char report_key[CRYPT_KEY_BYTES], receipt_key[CRYPT_KEY_BYTES], ref_bytes[16];
+	unsigned char report_key[CRYPT_KEY_BYTES], receipt_key[CRYPT_KEY_BYTES];
 	char canonical[CRYPT_RECEIPT_CHARS + 1], context[64];
 	int status = -1;
 	memset(&row, 0, sizeof row);
-	crypt_random(ref_bytes, sizeof ref_bytes);
-	hex(ref_bytes, sizeof ref_bytes, row.ref);
+	crypt_random_id(row.ref, (DB_REF_SIZE - 1) / 2);
 	snprintf(row.kind, sizeof row.kind, "%s", json_string_value(json_object_get(input->fields, "kind")));
 	join_ids(input, reporting->kb, row.forms, sizeof row.forms, row.signals, sizeof row.signals);
 	day_of((int64_t)time(NULL), row.created_day);
 	crypt_new_receipt(receipt);
 	if (!crypt_normalize_receipt(receipt, canonical))
 		goto done;
-	crypt_receipt_lookup(reporting->server_key, canonical, row.receipt_lookup);
+	crypt_keys_receipt_lookup(reporting->keys, canonical, row.receipt_lookup);
 	crypt_random(row.receipt_salt, sizeof row.receipt_salt);
 	crypt_random(report_key, sizeof report_key);
 	snprintf(context, sizeof context, "report:%s:content", row.ref);
@@ -398,7 +359,7 @@ int report_login(struct reporting *reporting, const char *typed_receipt, char to
 	struct db_report row;
 	if (!crypt_normalize_receipt(typed_receipt, canonical))
 		return 1;
-	crypt_receipt_lookup(reporting->server_key, canonical, lookup);
+	crypt_keys_receipt_lookup(reporting->keys, canonical, lookup);
 	int found = db_find_report(reporting->db, lookup, &row);
 	if (found != 0) {
 		crypt_wipe(canonical, sizeof canonical);
@@ -407,9 +368,7 @@ int report_login(struct reporting *reporting, const char *typed_receipt, char to
 	int status = -1;
 	if (crypt_receipt_key(canonical, row.receipt_salt, receipt_key) == 0 &&
 	    crypt_decrypt(receipt_key, "key", row.key_for_receipt, CRYPT_WRAPPED_KEY_BYTES, report_key) == 0) {
-		unsigned char token_bytes[32];
-		crypt_random(token_bytes, sizeof token_bytes);
-		hex(token_bytes, sizeof token_bytes, token);
+		crypt_token_new(token);
 		pthread_mutex_lock(&reporting->sessions_lock);
 		expire_sessions(reporting);
 		/* A report holds at most REPORT_SESSIONS_PER_REPORT sessions: logging in
@@ -444,7 +403,6 @@ int report_login(struct reporting *reporting, const char *typed_receipt, char to
 		session->expires = now_seconds() + SESSION_SECONDS;
 		session->used = true;
 		pthread_mutex_unlock(&reporting->sessions_lock);
-		crypt_wipe(token_bytes, sizeof token_bytes);
 		status = 0;
 	}
 	crypt_wipe(canonical, sizeof canonical);
@@ -459,17 +417,11 @@ static bool find_session(struct reporting *reporting, const char *token, char re
 			 unsigned char key[CRYPT_KEY_BYTES])
 {
 	bool found = false;
-	if (strlen(token) != REPORT_TOKEN_SIZE - 1)
-		return false;
 	pthread_mutex_lock(&reporting->sessions_lock);
 	expire_sessions(reporting);
 	for (size_t i = 0; i < REPORT_MAX_SESSIONS && !found; i++) {
 		struct report_session *session = &reporting->sessions[i];
-		/* constant-time comparison: tokens are secrets */
-		unsigned char difference = 0;
-		for (size_t c = 0; c < REPORT_TOKEN_SIZE; c++)
-			difference |= (unsigned char)(session->token[c] ^ token[c]);
-		if (session->used && difference == 0) {
+		if (session->used && crypt_token_equal(session->token, token)) {
 			memcpy(ref, session->ref, DB_REF_SIZE);
 			memcpy(key, session->key, CRYPT_KEY_BYTES);
 			found = true;
@@ -754,4 +706,33 @@ json_t *report_health(struct reporting *reporting, bool *healthy)
 	/* the free space itself is not shown: outsiders need not know how full the disk is */
 	return json_pack("{s:s, s:s}", "status", storage.ok ? "ok" : "unavailable", "storage",
 			 storage.ok ? "ok" : storage.problem);
+}
+
+static int add_to_buffer(const char *text, size_t len, void *data)
+{
+	return crypt_buffer_add(data, text, len);
+}
+
+int report_json_to_buffer(const json_t *value, size_t flags, struct crypt_buffer *out)
+{
+	/* jansson hands the text over in pieces: no whole copy is made outside `out` */
+	if (json_dump_callback(value, add_to_buffer, out, flags) != 0 || crypt_buffer_add(out, "", 0) != 0)
+		return -1;
+	return 0;
+}
+
+/* free() that wipes first. malloc_usable_size() gives the size without a
+ * header of our own, so memory that jansson got before this was set (or that
+ * a caller frees with plain free()) stays compatible. */
+static void wiping_free(void *memory)
+{
+	if (!memory)
+		return;
+	crypt_wipe(memory, malloc_usable_size(memory));
+	free(memory);
+}
+
+void report_json_wipes_on_free(void)
+{
+	json_set_alloc_funcs(malloc, wiping_free);
 }

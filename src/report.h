@@ -28,7 +28,7 @@
 #define REPORT_CONTACT_CAP 200
 #define REPORT_MESSAGE_CAP 5000
 #define REPORT_MESSAGES_PER_REPORT 100
-#define REPORT_TOKEN_SIZE 65 /* 64 hex characters + NUL */
+#define REPORT_TOKEN_SIZE CRYPT_TOKEN_SIZE /* 64 hex characters + NUL */
 #define REPORT_MAX_SESSIONS 4096        /* follow-up sessions of all reports together */
 #define REPORT_SESSIONS_PER_REPORT 3    /* a report's own; its oldest ends when a fourth begins */
 #define REPORT_ERROR_SIZE 300
@@ -51,12 +51,14 @@ struct report_session {
 struct reporting {
 	const struct kb *kb;
 	struct db *db;
-	struct crypt_team team;
-	/* CRYPT_KEY_BYTES, and the follow-up sessions with their report keys: both in
-	 * one crypt_secure_alloc() block, so they stay out of swap and core dumps */
-	unsigned char *server_key;
-	struct report_session *sessions; /* REPORT_MAX_SESSIONS */
+	struct crypt_team team;          /* the public key, and the secret wrapped by the recovery key */
+	struct crypt_keys *keys;         /* the server key file's key (crypt; guarded memory) */
+	struct report_session *sessions; /* REPORT_MAX_SESSIONS, in guarded memory: they hold report keys */
 	pthread_mutex_t sessions_lock;
+	/* Kept for web.c until the router refactor: web_report.c makes and checks
+	 * form tokens from these bytes (crypt_form_token). They belong to `keys`;
+	 * use crypt_keys_form_token(reporting_keys(r), now, ...) instead. */
+	const unsigned char *server_key;
 };
 
 /* Reads and checks a report; 0, or -1 with a message naming the field. */
@@ -64,14 +66,14 @@ __attribute__((warn_unused_result)) int report_input_from_json(const struct kb *
 								struct report_input *out, char error[REPORT_ERROR_SIZE]);
 void report_input_release(struct report_input *input);
 
-/* Creates the server key file (mode 0600) for a new database. */
-__attribute__((warn_unused_result)) int reporting_create_key_file(const char *path, char error[REPORT_ERROR_SIZE]);
 /* Loads the team's public key and the server key (from `key_path`: the
  * [server] key_file setting, or db_default_key_path()); refuses an
  * uninitialised database. */
 __attribute__((warn_unused_result)) int reporting_open(struct reporting *reporting, const struct kb *kb, struct db *db,
 						       const char *key_path, char error[REPORT_ERROR_SIZE]);
 void reporting_close(struct reporting *reporting);
+/* The server's keys, for form tokens (crypt_keys_form_token). */
+const struct crypt_keys *reporting_keys(const struct reporting *reporting);
 
 /* Stores the report durably and writes its receipt (shown once, never stored). Slow. */
 __attribute__((warn_unused_result)) int report_submit(struct reporting *reporting, const struct report_input *input,
@@ -90,6 +92,17 @@ int report_reply(struct reporting *reporting, const char *token, const char *bod
  * "unavailable" and storage "full" | "write_failed" | "low_space" when reports
  * cannot be stored now (then *healthy is false: answer 503). */
 json_t *report_health(struct reporting *reporting, bool *healthy);
+
+/* Replies that carry a secret (a receipt, a token, a decrypted report):
+ * report_json_to_buffer() writes a JSON value into a crypt_buffer (wiped when
+ * freed; hand it to http as reply->secret_body) without a copy in between,
+ * and report_json_wipes_on_free() makes jansson wipe whatever it frees, so
+ * that the JSON values that held decrypted text leave nothing behind either.
+ * The latter is process-wide and may be called at any time (jansson's memory
+ * stays malloc's); cli calls it first thing. 0, or -1 (the buffer failed). */
+__attribute__((warn_unused_result)) int report_json_to_buffer(const json_t *value, size_t flags,
+							      struct crypt_buffer *out);
+void report_json_wipes_on_free(void);
 
 /* For the advice point (with the team secret): decrypt a report, post an answer. */
 __attribute__((warn_unused_result)) int report_read_as_team(struct reporting *reporting,

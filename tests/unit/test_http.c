@@ -1,6 +1,7 @@
-/* The form parser of http, through a real server on 127.0.0.1 (ports
- * 18590-18599) with a handler that shows what the parser made of a form:
- * bytes that are not UTF-8 text, NUL, and fields sent twice. */
+/* http through a real server on 127.0.0.1 (from port $MELDWIJZER_TEST_PORT,
+ * else 18590, the first ten free ones) with a handler that shows what the form
+ * parser made of a form (bytes that are not UTF-8 text, NUL, and fields sent
+ * twice), and a reply whose body carries a secret. */
 #define _POSIX_C_SOURCE 200809L
 #include "test_support.h"
 
@@ -15,9 +16,26 @@
 #include "crypt.h"
 #include "http.h"
 
+/* A body from a wiping buffer, as a receipt page would send it. */
+static void secret_reply(struct http_reply *reply)
+{
+	struct crypt_buffer buffer;
+	crypt_buffer_init(&buffer, 1024);
+	if (crypt_buffer_add(&buffer, "receipt ABCDE-FGHJK", 19) != 0) {
+		reply->status = 500;
+		return;
+	}
+	reply->secret_body = crypt_buffer_detach(&buffer, &reply->secret_len);
+	reply->content_type = "text/plain";
+}
+
 static void show_form(void *app, const struct http_request *request, struct http_reply *reply)
 {
 	(void)app;
+	if (strcmp(request->path, "/secret") == 0) {
+		secret_reply(reply);
+		return;
+	}
 	static const char *const repeatable[] = {"form", "signal", NULL};
 	json_t *fields = json_array();
 	for (size_t i = 0; i < request->form_count; i++)
@@ -40,6 +58,14 @@ static void error_page(void *app, const struct http_request *request, unsigned s
 	reply->status = status;
 }
 
+/* The port in $MELDWIJZER_TEST_PORT, or 0 when it is not one. */
+static unsigned atoi_free_port(const char *text)
+{
+	char *end;
+	unsigned long port = strtoul(text, &end, 10);
+	return *end || port < 1024 || port > 65000 ? 0 : (unsigned)port;
+}
+
 struct fixture {
 	struct http_server *server;
 	unsigned port;
@@ -55,7 +81,9 @@ static int setup(void **state)
 	snprintf(config.listen_host, sizeof config.listen_host, "127.0.0.1");
 	config.threads = 1;
 	config.workers = 1;
-	for (unsigned port = 18590; port <= 18599 && !f.server; port++) {
+	const char *base = getenv("MELDWIJZER_TEST_PORT");
+	unsigned first = base && atoi_free_port(base) ? atoi_free_port(base) : 18590;
+	for (unsigned port = first; port < first + 10 && !f.server; port++) {
 		config.port = port;
 		f.server = http_server_start(&config, show_form, error_page, NULL, error, sizeof error);
 		f.port = port;
@@ -73,26 +101,37 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* POSTs a form body and returns the handler's JSON. */
-static json_t *post_form(struct fixture *f, const char *body)
+static int connect_to(unsigned port)
 {
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	struct sockaddr_in address = {.sin_family = AF_INET, .sin_port = htons((uint16_t)f->port)};
+	struct sockaddr_in address = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
 	inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
 	assert_int_equal(connect(fd, (struct sockaddr *)&address, sizeof address), 0);
-	char request[4096];
-	int len = snprintf(request, sizeof request,
-			   "POST /melden HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
-			   "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
-			   strlen(body), body);
-	assert_int_equal(write(fd, request, (size_t)len), len);
-	char response[8192];
+	return fd;
+}
+
+/* Sends `request` on a new connection and reads the whole response into `response`. */
+static void exchange(unsigned port, const char *request, char *response, size_t size)
+{
+	int fd = connect_to(port);
+	assert_int_equal(write(fd, request, strlen(request)), (ssize_t)strlen(request));
 	size_t got = 0;
 	ssize_t n;
-	while (got < sizeof response - 1 && (n = read(fd, response + got, sizeof response - 1 - got)) > 0)
+	while (got < size - 1 && (n = read(fd, response + got, size - 1 - got)) > 0)
 		got += (size_t)n;
 	close(fd);
 	response[got] = '\0';
+}
+
+/* POSTs a form body and returns the handler's JSON. */
+static json_t *post_form(struct fixture *f, const char *body)
+{
+	char request[4096], response[8192];
+	snprintf(request, sizeof request,
+		 "POST /melden HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+		 "Content-Length: %zu\r\nConnection: close\r\n\r\n%s",
+		 strlen(body), body);
+	exchange(f->port, request, response, sizeof response);
 	const char *json = strstr(response, "\r\n\r\n");
 	assert_non_null(json);
 	json_t *parsed = json_loads(json + 4, 0, NULL);
@@ -150,9 +189,24 @@ static void test_fields_sent_twice(void **state)
 	json_decref(shown);
 }
 
+/* A body from a crypt_buffer is sent as it is, with the usual headers. */
+static void test_secret_body(void **state)
+{
+	struct fixture *f = *state;
+	char response[4096];
+	exchange(f->port, "GET /secret HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", response, sizeof response);
+	assert_non_null(strstr(response, "HTTP/1.1 200"));
+	assert_non_null(strstr(response, "Cache-Control: no-store"));
+	assert_non_null(strstr(response, "Content-Length: 19"));
+	const char *body = strstr(response, "\r\n\r\n");
+	assert_non_null(body);
+	assert_string_equal(body + 4, "receipt ABCDE-FGHJK");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_secret_body),
 		cmocka_unit_test(test_valid_forms),
 		cmocka_unit_test(test_bytes_that_are_not_text),
 		cmocka_unit_test(test_fields_sent_twice),

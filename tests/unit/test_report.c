@@ -40,7 +40,8 @@ static int setup(void **state)
 	assert_int_equal(db_default_key_path(f->url, f->key_path, sizeof f->key_path), 0);
 	assert_int_equal(reporting_open(&f->reporting, &f->kb, f->db, f->key_path, report_error), -1);
 	assert_non_null(strstr(report_error, "meldwijzer init"));
-	assert_int_equal(reporting_create_key_file(f->key_path, report_error), 0);
+	char key_error[CRYPT_ERROR_SIZE];
+	assert_int_equal(crypt_key_file_create(f->key_path, key_error), 0);
 	assert_int_equal(crypt_new_team(&team, f->recovery), 0);
 	assert_int_equal(db_initialise(f->db, &team, error), 0);
 	assert_int_equal(db_initialise(f->db, &team, error), -1);
@@ -596,6 +597,42 @@ static void test_a_stored_message_that_is_not_text_is_shown_marked(void **state)
 	crypt_wipe(secret, sizeof secret);
 }
 
+/* A reply that carries decrypted text is written into a wiping buffer, the
+ * same text json_dumps would make, and jansson's frees wipe. */
+static void test_secret_replies(void **state)
+{
+	struct fixture *f = *state;
+	char ref[DB_REF_SIZE], token[REPORT_TOKEN_SIZE];
+	json_t *report = NULL;
+	submit_and_login(f, "{\"what\": \"geheim verhaal\"}", ref, token);
+	assert_int_equal(report_followup(&f->reporting, token, &report), 0);
+	struct crypt_buffer buffer;
+	crypt_buffer_init(&buffer, 1u << 20);
+	assert_int_equal(report_json_to_buffer(report, JSON_COMPACT, &buffer), 0);
+	char *expected = json_dumps(report, JSON_COMPACT);
+	size_t len;
+	char *text = crypt_buffer_detach(&buffer, &len);
+	assert_string_equal(text, expected);
+	assert_int_equal(len, strlen(expected));
+	assert_non_null(strstr(text, "geheim verhaal"));
+	crypt_buffer_free(text);
+	free(expected);
+	/* too small a buffer fails rather than cutting the JSON short */
+	crypt_buffer_init(&buffer, 16);
+	assert_int_equal(report_json_to_buffer(report, JSON_COMPACT, &buffer), -1);
+	crypt_buffer_release(&buffer);
+	json_decref(report);
+	json_malloc_t malloc_fn;
+	json_free_t free_fn, plain_free;
+	json_get_alloc_funcs(&malloc_fn, &plain_free);
+	report_json_wipes_on_free();
+	json_get_alloc_funcs(&malloc_fn, &free_fn);
+	assert_ptr_not_equal(free_fn, plain_free);
+	json_t *value = json_string("wiped when freed");
+	json_decref(value);
+	json_set_alloc_funcs(malloc_fn, plain_free);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -613,6 +650,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_health_follows_the_storage, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_messages_must_be_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_a_stored_message_that_is_not_text_is_shown_marked, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_secret_replies, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -504,7 +504,7 @@ static int run_reports(const struct kb *kb, const struct options *options)
 				REPORT_MESSAGE_CAP);
 			code = EXIT_BAD_INPUT;
 		} else {
-			int status = report_answer_as_team(&reporting, secret, options->args[1], body.buf);
+			int status = report_answer_as_team(&reporting, secret, options->args[1], body.buf, (int64_t)time(NULL));
 			if (status != 0) {
 				fprintf(stderr, "meldwijzer reports: %s\n",
 					status == 2   ? "this report has reached its maximum number of messages"

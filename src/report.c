@@ -14,7 +14,6 @@
 
 #include "jsonkeys.h"
 
-#define SESSION_SECONDS (30 * 60)
 
 static const char *const text_fields[] = {"what", "who", "where", "when", "how"};
 static const char *const relations[] = {"professional", "family", "neighbour", "colleague", "self", "other"};
@@ -221,13 +220,16 @@ int reporting_open(struct reporting *reporting, const struct kb *kb, struct db *
 	char key_error[CRYPT_ERROR_SIZE];
 	if (crypt_keys_load(&reporting->keys, key_path, key_error))
 		return reject(error, "%s", key_error);
-	/* the sessions hold report keys: guarded memory, out of swap and core dumps */
-	reporting->sessions = crypt_secure_alloc(REPORT_MAX_SESSIONS * sizeof *reporting->sessions);
-	if (!reporting->sessions || pthread_mutex_init(&reporting->sessions_lock, NULL) != 0) {
-		crypt_secure_free(reporting->sessions);
+	/* follow-up sessions: token -> report, with the report key as payload */
+	static const struct session_limits limits = {
+		.capacity = REPORT_MAX_SESSIONS,
+		.per_owner = REPORT_SESSIONS_PER_REPORT,
+		.lifetime_seconds = REPORT_SESSION_SECONDS,
+	};
+	if (session_table_new(&reporting->sessions, &limits)) {
 		crypt_keys_free(reporting->keys);
 		memset(reporting, 0, sizeof *reporting);
-		return reject(error, "out of memory for the keys");
+		return reject(error, "out of memory for the sessions");
 	}
 	reporting->server_key = crypt_keys_server_key(reporting->keys);
 	return 0;
@@ -237,9 +239,8 @@ void reporting_close(struct reporting *reporting)
 {
 	if (!reporting->keys)
 		return;
-	crypt_secure_free(reporting->sessions);
+	session_table_free(reporting->sessions);
 	crypt_keys_free(reporting->keys);
-	pthread_mutex_destroy(&reporting->sessions_lock);
 	memset(reporting, 0, sizeof *reporting);
 }
 
@@ -302,7 +303,8 @@ static int encrypt_json(const unsigned char key[CRYPT_KEY_BYTES], const char *co
 	return status;
 }
 
-int report_submit(struct reporting *reporting, const struct report_input *input, char receipt[CRYPT_RECEIPT_TEXT_SIZE])
+int report_submit_at(struct reporting *reporting, const struct report_input *input, int64_t now,
+		     char receipt[CRYPT_RECEIPT_TEXT_SIZE])
 {
 	struct db_report row;
 	unsigned char report_key[CRYPT_KEY_BYTES], receipt_key[CRYPT_KEY_BYTES];
@@ -312,7 +314,7 @@ int report_submit(struct reporting *reporting, const struct report_input *input,
 	crypt_random_id(row.ref, (DB_REF_SIZE - 1) / 2);
 	snprintf(row.kind, sizeof row.kind, "%s", json_string_value(json_object_get(input->fields, "kind")));
 	join_ids(input, reporting->kb, row.forms, sizeof row.forms, row.signals, sizeof row.signals);
-	day_of((int64_t)time(NULL), row.created_day);
+	day_of(now, row.created_day);
 	crypt_new_receipt(receipt);
 	if (!crypt_normalize_receipt(receipt, canonical))
 		goto done;
@@ -337,22 +339,8 @@ done:
 	return status;
 }
 
-static int64_t now_seconds(void)
-{
-	return (int64_t)time(NULL);
-}
-
-/* Drops expired sessions; call with the lock held. */
-static void expire_sessions(struct reporting *reporting)
-{
-	int64_t now = now_seconds();
-	for (size_t i = 0; i < REPORT_MAX_SESSIONS; i++) {
-		if (reporting->sessions[i].used && reporting->sessions[i].expires <= now)
-			crypt_wipe(&reporting->sessions[i], sizeof reporting->sessions[i]);
-	}
-}
-
-int report_login(struct reporting *reporting, const char *typed_receipt, char token[REPORT_TOKEN_SIZE])
+int report_login_at(struct reporting *reporting, const char *typed_receipt, int64_t now,
+		    char token[REPORT_TOKEN_SIZE])
 {
 	char canonical[CRYPT_RECEIPT_CHARS + 1];
 	unsigned char lookup[CRYPT_KEY_BYTES], receipt_key[CRYPT_KEY_BYTES], report_key[CRYPT_KEY_BYTES];
@@ -366,45 +354,12 @@ int report_login(struct reporting *reporting, const char *typed_receipt, char to
 		return found == 1 ? 1 : -1;
 	}
 	int status = -1;
+	/* the session holds the report key (session.c: guarded memory, wiped at the end),
+	 * so the receipt itself is never kept */
 	if (crypt_receipt_key(canonical, row.receipt_salt, receipt_key) == 0 &&
-	    crypt_decrypt(receipt_key, "key", row.key_for_receipt, CRYPT_WRAPPED_KEY_BYTES, report_key) == 0) {
-		crypt_token_new(token);
-		pthread_mutex_lock(&reporting->sessions_lock);
-		expire_sessions(reporting);
-		/* A report holds at most REPORT_SESSIONS_PER_REPORT sessions: logging in
-		 * again ends that report's oldest one, so a receipt holder who logs in
-		 * many times only ever ends their own sessions. Only a full table ends
-		 * the oldest session of any report. */
-		size_t slot = REPORT_MAX_SESSIONS, oldest = REPORT_MAX_SESSIONS, own_oldest = REPORT_MAX_SESSIONS, own = 0;
-		for (size_t i = 0; i < REPORT_MAX_SESSIONS; i++) {
-			const struct report_session *session = &reporting->sessions[i];
-			if (!session->used) {
-				if (slot == REPORT_MAX_SESSIONS)
-					slot = i;
-				continue;
-			}
-			if (oldest == REPORT_MAX_SESSIONS || session->expires < reporting->sessions[oldest].expires)
-				oldest = i;
-			if (strcmp(session->ref, row.ref) == 0) {
-				own++;
-				if (own_oldest == REPORT_MAX_SESSIONS || session->expires < reporting->sessions[own_oldest].expires)
-					own_oldest = i;
-			}
-		}
-		if (own >= REPORT_SESSIONS_PER_REPORT)
-			slot = own_oldest;
-		else if (slot == REPORT_MAX_SESSIONS)
-			slot = oldest;
-		crypt_wipe(&reporting->sessions[slot], sizeof reporting->sessions[slot]);
-		struct report_session *session = &reporting->sessions[slot];
-		memcpy(session->token, token, REPORT_TOKEN_SIZE);
-		memcpy(session->ref, row.ref, DB_REF_SIZE);
-		memcpy(session->key, report_key, CRYPT_KEY_BYTES);
-		session->expires = now_seconds() + SESSION_SECONDS;
-		session->used = true;
-		pthread_mutex_unlock(&reporting->sessions_lock);
+	    crypt_decrypt(receipt_key, "key", row.key_for_receipt, CRYPT_WRAPPED_KEY_BYTES, report_key) == 0 &&
+	    session_open(reporting->sessions, row.ref, report_key, sizeof report_key, now, token) == 0)
 		status = 0;
-	}
 	crypt_wipe(canonical, sizeof canonical);
 	crypt_wipe(receipt_key, sizeof receipt_key);
 	crypt_wipe(report_key, sizeof report_key);
@@ -412,23 +367,22 @@ int report_login(struct reporting *reporting, const char *typed_receipt, char to
 	return status;
 }
 
+bool report_logout(struct reporting *reporting, const char *token)
+{
+	return session_end(reporting->sessions, token);
+}
+
 /* Copies the session's report ref and key; false when the token is unknown or expired. */
-static bool find_session(struct reporting *reporting, const char *token, char ref[DB_REF_SIZE],
+static bool find_session(struct reporting *reporting, const char *token, int64_t now, char ref[DB_REF_SIZE],
 			 unsigned char key[CRYPT_KEY_BYTES])
 {
-	bool found = false;
-	pthread_mutex_lock(&reporting->sessions_lock);
-	expire_sessions(reporting);
-	for (size_t i = 0; i < REPORT_MAX_SESSIONS && !found; i++) {
-		struct report_session *session = &reporting->sessions[i];
-		if (session->used && crypt_token_equal(session->token, token)) {
-			memcpy(ref, session->ref, DB_REF_SIZE);
-			memcpy(key, session->key, CRYPT_KEY_BYTES);
-			found = true;
-		}
-	}
-	pthread_mutex_unlock(&reporting->sessions_lock);
-	return found;
+	char owner[SESSION_OWNER_SIZE];
+	if (session_find(reporting->sessions, token, now, owner, key, CRYPT_KEY_BYTES) != 0)
+		return false;
+	/* the owner is a reference this module stored: it fits */
+	memcpy(ref, owner, DB_REF_SIZE - 1);
+	ref[DB_REF_SIZE - 1] = '\0';
+	return true;
 }
 
 /* The length of the UTF-8 sequence at `text` (1 to 4), or 0 when it is not
@@ -590,11 +544,11 @@ static int read_report(struct reporting *reporting, const char *ref, const unsig
 	return status;
 }
 
-int report_followup(struct reporting *reporting, const char *token, json_t **out)
+int report_followup_at(struct reporting *reporting, const char *token, int64_t now, json_t **out)
 {
 	char ref[DB_REF_SIZE];
 	unsigned char key[CRYPT_KEY_BYTES];
-	if (!find_session(reporting, token, ref, key))
+	if (!find_session(reporting, token, now, ref, key))
 		return 1;
 	int status = read_report(reporting, ref, key, false, out);
 	crypt_wipe(key, sizeof key);
@@ -653,13 +607,13 @@ done:
 	return status;
 }
 
-int report_reply(struct reporting *reporting, const char *token, const char *body)
+int report_reply_at(struct reporting *reporting, const char *token, const char *body, int64_t now)
 {
 	char ref[DB_REF_SIZE];
 	unsigned char key[CRYPT_KEY_BYTES];
-	if (!find_session(reporting, token, ref, key))
+	if (!find_session(reporting, token, now, ref, key))
 		return 1;
-	int status = add_message(reporting, ref, key, "reporter", body, NULL, (int64_t)time(NULL));
+	int status = add_message(reporting, ref, key, "reporter", body, NULL, now);
 	crypt_wipe(key, sizeof key);
 	return status;
 }
@@ -687,12 +641,12 @@ int report_read_as_team(struct reporting *reporting, const unsigned char team_se
 }
 
 int report_answer_as_team(struct reporting *reporting, const unsigned char team_secret[CRYPT_KEY_BYTES], const char *ref,
-			  const char *body)
+			  const char *body, int64_t now)
 {
 	unsigned char key[CRYPT_KEY_BYTES];
 	if (open_as_team(reporting, team_secret, ref, key))
 		return -1;
-	int status = add_message(reporting, ref, key, "advice_point", body, "in_progress", (int64_t)time(NULL));
+	int status = add_message(reporting, ref, key, "advice_point", body, "in_progress", now);
 	crypt_wipe(key, sizeof key);
 	return status;
 }

@@ -12,6 +12,9 @@
 #include "db.h"
 #include "report.h"
 
+/* The moment every call in these tests happens at, unless a test moves it. */
+#define NOW ((int64_t)1795858800) /* 2026-11-28T08:00:00Z */
+
 struct fixture {
 	struct kb kb;
 	struct db *db;
@@ -84,15 +87,15 @@ static void test_submit_follow_up_and_answer(void **state)
 				 &input, error),
 			 0);
 	char receipt[CRYPT_RECEIPT_TEXT_SIZE];
-	assert_int_equal(report_submit(&f->reporting, &input, receipt), 0);
+	assert_int_equal(report_submit_at(&f->reporting, &input, NOW, receipt), 0);
 	report_input_release(&input);
 
 	char token[REPORT_TOKEN_SIZE];
-	assert_int_equal(report_login(&f->reporting, "AAAAA-BBBBB-CCCCC-DDDDD", token), 1);
-	assert_int_equal(report_login(&f->reporting, "not a receipt", token), 1);
-	assert_int_equal(report_login(&f->reporting, receipt, token), 0);
+	assert_int_equal(report_login_at(&f->reporting, "AAAAA-BBBBB-CCCCC-DDDDD", NOW, token), 1);
+	assert_int_equal(report_login_at(&f->reporting, "not a receipt", NOW, token), 1);
+	assert_int_equal(report_login_at(&f->reporting, receipt, NOW, token), 0);
 	json_t *report = NULL;
-	assert_int_equal(report_followup(&f->reporting, token, &report), 0);
+	assert_int_equal(report_followup_at(&f->reporting, token, NOW, &report), 0);
 	assert_string_equal(json_string_value(json_object_get(report, "what")), "Mijn buurjongen haalt pakketjes uit de haven");
 	assert_string_equal(json_string_value(json_object_get(report, "kind")), "consultation");
 	assert_true(json_is_true(json_object_get(report, "contact_given")));
@@ -102,20 +105,20 @@ static void test_submit_follow_up_and_answer(void **state)
 	snprintf(ref_copy, sizeof ref_copy, "%s", ref);
 	json_decref(report);
 
-	assert_int_equal(report_reply(&f->reporting, token, "Het gebeurt elke vrijdag."), 0);
-	assert_int_equal(report_reply(&f->reporting, "0000000000000000000000000000000000000000000000000000000000000000", "x"), 1);
+	assert_int_equal(report_reply_at(&f->reporting, token, "Het gebeurt elke vrijdag.", NOW), 0);
+	assert_int_equal(report_reply_at(&f->reporting, "0000000000000000000000000000000000000000000000000000000000000000", "x", NOW), 1);
 
 	unsigned char secret[CRYPT_KEY_BYTES];
 	struct crypt_team team;
 	assert_int_equal(db_load_team(f->db, &team), 0);
 	assert_int_equal(crypt_open_team(&team, f->recovery, secret), 0);
-	assert_int_equal(report_answer_as_team(&f->reporting, secret, ref_copy, "Dank je. We bellen je morgen."), 0);
+	assert_int_equal(report_answer_as_team(&f->reporting, secret, ref_copy, "Dank je. We bellen je morgen.", NOW), 0);
 	assert_int_equal(report_read_as_team(&f->reporting, secret, ref_copy, &report), 0);
 	assert_string_equal(json_string_value(json_object_get(json_object_get(report, "contact"), "email")), "anna@example.org");
 	assert_string_equal(json_string_value(json_object_get(report, "status")), "in_progress");
 	json_decref(report);
 
-	assert_int_equal(report_followup(&f->reporting, token, &report), 0);
+	assert_int_equal(report_followup_at(&f->reporting, token, NOW, &report), 0);
 	json_t *messages = json_object_get(report, "messages");
 	assert_int_equal(json_array_size(messages), 2);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(messages, 0), "from")), "reporter");
@@ -135,12 +138,12 @@ static void test_message_cap(void **state)
 	struct report_input input;
 	char error[REPORT_ERROR_SIZE], receipt[CRYPT_RECEIPT_TEXT_SIZE], token[REPORT_TOKEN_SIZE];
 	assert_int_equal(read_input(f, "{\"what\": \"cap test\"}", &input, error), 0);
-	assert_int_equal(report_submit(&f->reporting, &input, receipt), 0);
+	assert_int_equal(report_submit_at(&f->reporting, &input, NOW, receipt), 0);
 	report_input_release(&input);
-	assert_int_equal(report_login(&f->reporting, receipt, token), 0);
+	assert_int_equal(report_login_at(&f->reporting, receipt, NOW, token), 0);
 	for (int i = 0; i < REPORT_MESSAGES_PER_REPORT; i++)
-		assert_int_equal(report_reply(&f->reporting, token, "bericht"), 0);
-	assert_int_equal(report_reply(&f->reporting, token, "een te veel"), 2);
+		assert_int_equal(report_reply_at(&f->reporting, token, "bericht", NOW), 0);
+	assert_int_equal(report_reply_at(&f->reporting, token, "een te veel", NOW), 2);
 }
 
 static void test_bad_reports_name_the_field(void **state)
@@ -307,7 +310,7 @@ static void test_version_1_messages_stay_readable(void **state)
 	struct reporting upgraded;
 	assert_int_equal(reporting_open(&upgraded, &f->kb, f->db, f->key_path, error), 0);
 	reporting_close(&upgraded);
-	assert_int_equal(report_answer_as_team(&f->reporting, secret, ref, "Nieuw antwoord"), 0);
+	assert_int_equal(report_answer_as_team(&f->reporting, secret, ref, "Nieuw antwoord", NOW), 0);
 	assert_int_equal(report_read_as_team(&f->reporting, secret, ref, &report), 0);
 	json_t *messages = json_object_get(report, "messages");
 	assert_int_equal(json_array_size(messages), 2);
@@ -341,10 +344,10 @@ static void submit_and_login(struct fixture *f, const char *json, char ref[DB_RE
 	char error[REPORT_ERROR_SIZE], receipt[CRYPT_RECEIPT_TEXT_SIZE];
 	json_t *report = NULL;
 	assert_int_equal(read_input(f, json, &input, error), 0);
-	assert_int_equal(report_submit(&f->reporting, &input, receipt), 0);
+	assert_int_equal(report_submit_at(&f->reporting, &input, NOW, receipt), 0);
 	report_input_release(&input);
-	assert_int_equal(report_login(&f->reporting, receipt, token), 0);
-	assert_int_equal(report_followup(&f->reporting, token, &report), 0);
+	assert_int_equal(report_login_at(&f->reporting, receipt, NOW, token), 0);
+	assert_int_equal(report_followup_at(&f->reporting, token, NOW, &report), 0);
 	snprintf(ref, DB_REF_SIZE, "%s", json_string_value(json_object_get(report, "ref")));
 	json_decref(report);
 }
@@ -366,9 +369,9 @@ static void test_messages_are_bound_to_sender_and_place(void **state)
 	json_t *report = NULL;
 	submit_and_login(f, "{\"what\": \"binding test\"}", ref, token);
 	team_secret(f, secret);
-	assert_int_equal(report_reply(&f->reporting, token, "Van de melder: ik ben het."), 0);
-	assert_int_equal(report_answer_as_team(&f->reporting, secret, ref, "Van het meldpunt: we bellen."), 0);
-	assert_int_equal(report_reply(&f->reporting, token, "Van de melder: dank."), 0);
+	assert_int_equal(report_reply_at(&f->reporting, token, "Van de melder: ik ben het.", NOW), 0);
+	assert_int_equal(report_answer_as_team(&f->reporting, secret, ref, "Van het meldpunt: we bellen.", NOW), 0);
+	assert_int_equal(report_reply_at(&f->reporting, token, "Van de melder: dank.", NOW), 0);
 	assert_int_equal(report_read_as_team(&f->reporting, secret, ref, &report), 0);
 	assert_int_equal(json_array_size(json_object_get(report, "messages")), 3);
 	json_decref(report);
@@ -378,7 +381,7 @@ static void test_messages_are_bound_to_sender_and_place(void **state)
 		 "(SELECT min(id) FROM messages WHERE report_ref = '%s')", ref, ref);
 	raw_exec(f, sql);
 	assert_int_equal(report_read_as_team(&f->reporting, secret, ref, &report), -1);
-	assert_int_equal(report_followup(&f->reporting, token, &report), -1);
+	assert_int_equal(report_followup_at(&f->reporting, token, NOW, &report), -1);
 	snprintf(sql, sizeof sql, "UPDATE messages SET sender = 'reporter' WHERE report_ref = '%s' AND id = "
 		 "(SELECT min(id) FROM messages WHERE report_ref = '%s')", ref, ref);
 	raw_exec(f, sql);
@@ -406,7 +409,7 @@ static void test_a_missing_message_is_an_error(void **state)
 	submit_and_login(f, "{\"what\": \"gap test\"}", ref, token);
 	team_secret(f, secret);
 	for (int i = 0; i < 3; i++)
-		assert_int_equal(report_reply(&f->reporting, token, "bericht"), 0);
+		assert_int_equal(report_reply_at(&f->reporting, token, "bericht", NOW), 0);
 	snprintf(sql, sizeof sql, "DELETE FROM messages WHERE id = (SELECT min(id) + 1 FROM messages WHERE report_ref = '%s')",
 		 ref);
 	raw_exec(f, sql);
@@ -438,10 +441,11 @@ static void test_lengths_are_padded(void **state)
 	struct fixture *f = *state;
 	char plain_ref[DB_REF_SIZE], contact_ref[DB_REF_SIZE], token[REPORT_TOKEN_SIZE];
 	submit_and_login(f, "{\"what\": \"Er slapen mensen in de loods.\"}", plain_ref, token);
-	assert_int_equal(report_reply(&f->reporting, token, "ja"), 0);
+	assert_int_equal(report_reply_at(&f->reporting, token, "ja", NOW), 0);
 	size_t short_message = stored_length(f, plain_ref, false);
-	assert_int_equal(report_reply(&f->reporting, token,
-				      "Ik zag vanavond weer een busje met zes mensen die naar binnen gingen."), 0);
+	assert_int_equal(report_reply_at(&f->reporting, token,
+					 "Ik zag vanavond weer een busje met zes mensen die naar binnen gingen.", NOW),
+			 0);
 	assert_int_equal(stored_length(f, plain_ref, false), short_message);
 	submit_and_login(f, "{\"what\": \"Er slapen mensen in de loods.\", \"contact\": {\"name\": \"Marieke van den Berg\","
 			    " \"phone\": \"+31 6 1234 5678\", \"email\": \"marieke.vandenberg@example.org\"}}",
@@ -478,17 +482,17 @@ static void test_logins_do_not_end_other_reporters_sessions(void **state)
 	struct report_input input;
 	submit_and_login(f, "{\"what\": \"melder A\"}", ref_a, token_a);
 	assert_int_equal(read_input(f, "{\"what\": \"melder B\"}", &input, error), 0);
-	assert_int_equal(report_submit(&f->reporting, &input, receipt_b), 0);
+	assert_int_equal(report_submit_at(&f->reporting, &input, NOW, receipt_b), 0);
 	report_input_release(&input);
-	assert_int_equal(report_login(&f->reporting, receipt_b, first_b), 0);
+	assert_int_equal(report_login_at(&f->reporting, receipt_b, NOW, first_b), 0);
 	for (int i = 0; i < 300; i++)
-		assert_int_equal(report_login(&f->reporting, receipt_b, token_b), 0);
-	assert_int_equal(report_followup(&f->reporting, token_a, &report), 0);
+		assert_int_equal(report_login_at(&f->reporting, receipt_b, NOW, token_b), 0);
+	assert_int_equal(report_followup_at(&f->reporting, token_a, NOW, &report), 0);
 	json_decref(report);
-	assert_int_equal(report_followup(&f->reporting, token_b, &report), 0);
+	assert_int_equal(report_followup_at(&f->reporting, token_b, NOW, &report), 0);
 	json_decref(report);
 	/* B's own first session was the one that ended */
-	assert_int_equal(report_followup(&f->reporting, first_b, &report), 1);
+	assert_int_equal(report_followup_at(&f->reporting, first_b, NOW, &report), 1);
 }
 
 /* /healthz's answer: ok, then unavailable while writes fail (here: the file
@@ -517,7 +521,7 @@ static void test_health_follows_the_storage(void **state)
 	assert_int_equal(setrlimit(RLIMIT_FSIZE, &none), 0);
 	int failures = 0;
 	for (int i = 0; i < 20; i++) /* until the WAL has to grow */
-		failures += report_submit(&f->reporting, &input, receipt) != 0;
+		failures += report_submit_at(&f->reporting, &input, NOW, receipt) != 0;
 	assert_int_equal(setrlimit(RLIMIT_FSIZE, &saved), 0);
 	assert_true(failures > 0);
 	health = report_health(&f->reporting, &healthy);
@@ -526,7 +530,7 @@ static void test_health_follows_the_storage(void **state)
 	assert_string_equal(json_string_value(json_object_get(health, "storage")), "write_failed");
 	json_decref(health);
 
-	assert_int_equal(report_submit(&f->reporting, &input, receipt), 0);
+	assert_int_equal(report_submit_at(&f->reporting, &input, NOW, receipt), 0);
 	report_input_release(&input);
 	health = report_health(&f->reporting, &healthy);
 	assert_true(healthy);
@@ -545,11 +549,11 @@ static void test_messages_must_be_text(void **state)
 	json_t *report = NULL;
 	submit_and_login(f, "{\"what\": \"tekst\"}", ref, token);
 	team_secret(f, secret);
-	assert_int_equal(report_reply(&f->reporting, token, "MSG-BAD-UTF8-\xff\xfe"), 3);
-	assert_int_equal(report_reply(&f->reporting, token, "caf\xe9"), 3);
-	assert_int_equal(report_reply(&f->reporting, token, "overlong \xc0\xaf"), 3);
-	assert_int_equal(report_answer_as_team(&f->reporting, secret, ref, "STAFF latin1 caf\xe9"), 3);
-	assert_int_equal(report_reply(&f->reporting, token, "caf\xc3\xa9 \xe2\x82\xac"), 0);
+	assert_int_equal(report_reply_at(&f->reporting, token, "MSG-BAD-UTF8-\xff\xfe", NOW), 3);
+	assert_int_equal(report_reply_at(&f->reporting, token, "caf\xe9", NOW), 3);
+	assert_int_equal(report_reply_at(&f->reporting, token, "overlong \xc0\xaf", NOW), 3);
+	assert_int_equal(report_answer_as_team(&f->reporting, secret, ref, "STAFF latin1 caf\xe9", NOW), 3);
+	assert_int_equal(report_reply_at(&f->reporting, token, "caf\xc3\xa9 \xe2\x82\xac", NOW), 0);
 	assert_int_equal(report_read_as_team(&f->reporting, secret, ref, &report), 0);
 	assert_string_equal(json_string_value(json_object_get(report, "status")), "new");
 	json_t *messages = json_object_get(report, "messages");
@@ -587,7 +591,7 @@ static void test_a_stored_message_that_is_not_text_is_shown_marked(void **state)
 	assert_int_equal(sqlite3_step(insert), SQLITE_DONE);
 	sqlite3_finalize(insert);
 	sqlite3_close(raw);
-	assert_int_equal(report_followup(&f->reporting, token, &report), 0);
+	assert_int_equal(report_followup_at(&f->reporting, token, NOW, &report), 0);
 	json_t *message = json_array_get(json_object_get(report, "messages"), 0);
 	assert_non_null(message);
 	assert_string_equal(json_string_value(json_object_get(message, "body")), "MSG-BAD-UTF8-\xef\xbf\xbd\xef\xbf\xbd");
@@ -595,6 +599,30 @@ static void test_a_stored_message_that_is_not_text_is_shown_marked(void **state)
 	json_decref(report);
 	crypt_wipe(key, sizeof key);
 	crypt_wipe(secret, sizeof secret);
+}
+
+/* A follow-up session ends 30 minutes after login, whatever is done in it,
+ * and at logout. */
+static void test_followup_sessions_expire(void **state)
+{
+	struct fixture *f = *state;
+	char ref[DB_REF_SIZE], token[REPORT_TOKEN_SIZE], second[REPORT_TOKEN_SIZE];
+	json_t *report = NULL;
+	submit_and_login(f, "{\"what\": \"verloopt\"}", ref, token);
+	assert_int_equal(report_reply_at(&f->reporting, token, "nog binnen de tijd", NOW + REPORT_SESSION_SECONDS - 1), 0);
+	assert_int_equal(report_followup_at(&f->reporting, token, NOW + REPORT_SESSION_SECONDS - 1, &report), 0);
+	json_decref(report);
+	assert_int_equal(report_followup_at(&f->reporting, token, NOW + REPORT_SESSION_SECONDS, &report), 1);
+	assert_int_equal(report_reply_at(&f->reporting, token, "te laat", NOW + REPORT_SESSION_SECONDS), 1);
+	/* a login later gives a new session; logging out ends it */
+	struct db_report row;
+	assert_int_equal(db_get_report(f->db, ref, &row), 0);
+	assert_int_equal(row.message_count, 1);
+	db_report_release(&row);
+	submit_and_login(f, "{\"what\": \"uitloggen\"}", ref, second);
+	assert_true(report_logout(&f->reporting, second));
+	assert_false(report_logout(&f->reporting, second));
+	assert_int_equal(report_followup_at(&f->reporting, second, NOW, &report), 1);
 }
 
 /* A reply that carries decrypted text is written into a wiping buffer, the
@@ -605,7 +633,7 @@ static void test_secret_replies(void **state)
 	char ref[DB_REF_SIZE], token[REPORT_TOKEN_SIZE];
 	json_t *report = NULL;
 	submit_and_login(f, "{\"what\": \"geheim verhaal\"}", ref, token);
-	assert_int_equal(report_followup(&f->reporting, token, &report), 0);
+	assert_int_equal(report_followup_at(&f->reporting, token, NOW, &report), 0);
 	struct crypt_buffer buffer;
 	crypt_buffer_init(&buffer, 1u << 20);
 	assert_int_equal(report_json_to_buffer(report, JSON_COMPACT, &buffer), 0);
@@ -651,6 +679,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_messages_must_be_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_a_stored_message_that_is_not_text_is_shown_marked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_secret_replies, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_followup_sessions_expire, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

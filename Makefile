@@ -27,7 +27,7 @@ TEST_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
 
 CORE_SOURCES = src/strbuf.c src/jsonkeys.c src/timefmt.c src/hours.c src/kb.c src/assess.c src/situation.c \
 	       src/text.c src/route.c src/contract.c src/wegwijzer.c src/render.c src/qr.c src/config.c \
-	       src/http.c src/web.c src/crypt.c src/db.c src/db_sqlite.c src/report.c src/report_compat.c \
+	       src/http.c src/http_form.c src/web.c src/crypt.c src/db.c src/db_sqlite.c src/report.c src/report_compat.c \
 	       src/session.c src/ratelimit.c src/web_report.c
 # Made at build time: each backend's migrations (db/BACKEND/NNN_*.sql) as a C file, so that the
 # program carries its own schema and needs no SQL files where it runs.
@@ -66,7 +66,8 @@ $(BINARY): $(BUILD)/cli.o $(BUILD)/libmeldwijzer.a
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libmeldwijzer.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Isrc -DTEST_DATADIR='"$(CURDIR)/data"' $< $(BUILD)/libmeldwijzer.a \
+	$(CC) $(ALL_CFLAGS) -Isrc -DTEST_DATADIR='"$(CURDIR)/data"' -DTEST_BINARY='"$(CURDIR)/$(BINARY)"' \
+		$< $(BUILD)/libmeldwijzer.a \
 		$(ALL_LDFLAGS) $(LIBS) $(TEST_LIBS) -o $@
 
 # The README's test command. VALGRIND=1 runs every test binary under valgrind.

@@ -107,10 +107,17 @@ typedef void (*http_error_page)(void *app, const struct http_request *request, u
 #define HTTP_HEADER_BYTES (16 * 1024)
 #define HTTP_CONNECTION_MEMORY (64 * 1024)
 
+/* How long http_server_stop() waits at most for the requests it has taken in
+ * to be answered (bounded: a client that never finishes is not waited for). */
+#define HTTP_DRAIN_SECONDS 10
+
 struct http_server;
 /* Starts listening; returns NULL with a message in `error`. */
 struct http_server *http_server_start(const struct server_config *config, http_handler handler,
 				      http_error_page error_page, void *app, char *error, size_t error_size);
+/* Stops gracefully: no new connections, every request already taken in is
+ * answered (for up to HTTP_DRAIN_SECONDS), queued jobs finish, then the
+ * threads end. */
 void http_server_stop(struct http_server *server);
 
 /* The first value of a query field, or NULL. */

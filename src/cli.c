@@ -335,7 +335,11 @@ static int run_serve(const struct kb *kb, const struct options *options)
 	char report_error[REPORT_ERROR_SIZE];
 	const char *db_url = options->db_url ? options->db_url : DEFAULT_DB;
 	char key_path[KEY_PATH_SIZE];
-	if (crypt_init() || db_open(&db, db_url, false, db_error)) {
+	if (crypt_init()) {
+		fprintf(stderr, "meldwijzer serve: the cryptography library cannot start\n");
+		return EXIT_FAILURE_RUN;
+	}
+	if (db_open(&db, db_url, false, db_error)) {
 		fprintf(stderr, "meldwijzer serve: database: %s\n", db_error);
 		return EXIT_BAD_INPUT;
 	}
@@ -389,35 +393,23 @@ static int run_init(const struct kb *kb, const struct options *options)
 {
 	(void)kb;
 	const char *db_url = options->db_url ? options->db_url : DEFAULT_DB;
-	struct db *db;
-	char error[DB_ERROR_SIZE];
-	char key_error[CRYPT_ERROR_SIZE];
-	char key_path[KEY_PATH_SIZE];
-	if (crypt_init() || db_open(&db, db_url, true, error)) {
-		fprintf(stderr, "meldwijzer init: database: %s\n", error);
-		return EXIT_BAD_INPUT;
-	}
-	if (key_path_for("init", options, NULL, db_url, key_path)) {
-		db_close(db);
-		return EXIT_BAD_INPUT;
-	}
-	if (db_is_initialised(db) != 0) {
-		fprintf(stderr, "meldwijzer init: %s is already initialised; nothing was changed\n", db_url);
-		db_close(db);
-		return EXIT_BAD_INPUT;
-	}
-	struct crypt_team team;
+	char db_error[DB_ERROR_SIZE], error[REPORT_ERROR_SIZE], key_path[KEY_PATH_SIZE];
 	char recovery[CRYPT_RECOVERY_TEXT_SIZE];
-	if (crypt_key_file_create(key_path, key_error)) {
-		fprintf(stderr, "meldwijzer init: server key file: %s\n", key_error);
-		db_close(db);
+	/* the URL first: a scheme that is not built in is the problem to name, not the key path */
+	if (db_check_url(db_url, db_error)) {
+		fprintf(stderr, "meldwijzer init: database: %s\n", db_error);
 		return EXIT_BAD_INPUT;
 	}
-	if (crypt_new_team(&team, recovery) || db_initialise(db, &team, error)) {
-		fprintf(stderr, "meldwijzer init: %s\n", error);
-		crypt_wipe(recovery, sizeof recovery);
-		db_close(db);
+	if (key_path_for("init", options, NULL, db_url, key_path))
+		return EXIT_BAD_INPUT;
+	if (crypt_init()) {
+		fprintf(stderr, "meldwijzer init: the cryptography library cannot start\n");
 		return EXIT_FAILURE_RUN;
+	}
+	int status = reporting_initialise(db_url, key_path, recovery, error);
+	if (status != 0) {
+		fprintf(stderr, "meldwijzer init: %s\n", error);
+		return EXIT_BAD_INPUT;
 	}
 	printf("Initialised %s (server key file: %s).\n\n"
 	       "RECOVERY KEY (shown once; it opens every report):\n\n    %s\n\n"
@@ -425,7 +417,6 @@ static int run_init(const struct kb *kb, const struct options *options)
 	       "database can read all reports. Without it, no report can be read when staff passwords are lost.\n",
 	       db_url, key_path, recovery);
 	crypt_wipe(recovery, sizeof recovery);
-	db_close(db);
 	return finish_output();
 }
 
@@ -467,7 +458,11 @@ static int run_reports(const struct kb *kb, const struct options *options)
 	char report_error[REPORT_ERROR_SIZE];
 	struct reporting reporting;
 	char key_path[KEY_PATH_SIZE];
-	if (crypt_init() || db_open(&db, db_url, false, error)) {
+	if (crypt_init()) {
+		fprintf(stderr, "meldwijzer reports: the cryptography library cannot start\n");
+		return EXIT_FAILURE_RUN;
+	}
+	if (db_open(&db, db_url, false, error)) {
 		fprintf(stderr, "meldwijzer reports: database: %s\n", error);
 		return EXIT_BAD_INPUT;
 	}

@@ -65,6 +65,12 @@ int db_open(struct db **out, const char *url, bool create, char error[DB_ERROR_S
 	return 0;
 }
 
+int db_check_url(const char *url, char error[DB_ERROR_SIZE])
+{
+	const char *location = NULL;
+	return backend_for(url, &location, error) ? 0 : -1;
+}
+
 static void close_db(struct db *db, bool remove_if_new)
 {
 	if (!db)

@@ -87,6 +87,10 @@ struct db_new_message {
 __attribute__((warn_unused_result)) int db_open(struct db **out, const char *url, bool create,
 						char error[DB_ERROR_SIZE]);
 void db_close(struct db *db);
+/* Whether `url` names a database this program can open (its scheme, and
+ * something after it), without opening it: 0, or -1 with the same message
+ * db_open() would give. */
+__attribute__((warn_unused_result)) int db_check_url(const char *url, char error[DB_ERROR_SIZE]);
 /* Closes, and removes the database again when this handle created it (init
  * that failed must leave nothing behind); a database that existed before is
  * only closed. */

@@ -77,6 +77,7 @@ struct http_server {
 	/* the salts of client tags (crypt): with a salt, a tag could be traced
 	 * back to an address, so they live in crypt's guarded memory */
 	struct crypt_client_salts *client_salts;
+	unsigned locks_made; /* of the pool's and the tracker's locks, for a start that fails half-way */
 	struct server_config config;
 	http_handler handler;
 	http_error_page error_page;
@@ -1018,10 +1019,16 @@ static void free_server_locks(struct http_server *server)
 	server->pool.queue = NULL;
 	crypt_client_salts_free(server->client_salts);
 	server->client_salts = NULL;
-	pthread_mutex_destroy(&server->tracker.lock);
-	pthread_cond_destroy(&server->tracker.wake);
-	pthread_mutex_destroy(&server->pool.lock);
-	pthread_cond_destroy(&server->pool.wake);
+	/* only the ones that were made (locks_made counts them, in this order) */
+	if (server->locks_made > 3)
+		pthread_cond_destroy(&server->tracker.wake);
+	if (server->locks_made > 2)
+		pthread_mutex_destroy(&server->tracker.lock);
+	if (server->locks_made > 1)
+		pthread_cond_destroy(&server->pool.wake);
+	if (server->locks_made > 0)
+		pthread_mutex_destroy(&server->pool.lock);
+	server->locks_made = 0;
 }
 
 /* Starts the worker threads (the locks exist already); 0 when at least one runs. */
@@ -1072,15 +1079,16 @@ struct http_server *http_server_start(const struct server_config *config, http_h
 	unsigned cores = online > 0 ? (unsigned)online : 1;
 	unsigned threads = config->threads ? config->threads : cores;
 	/* the locks and the pool exist before MHD can hand them a request */
-	pthread_mutex_init(&server->pool.lock, NULL);
-	pthread_cond_init(&server->pool.wake, NULL);
-	pthread_mutex_init(&server->tracker.lock, NULL);
-	pthread_cond_init(&server->tracker.wake, NULL);
+	/* each lock is counted once it is made, so that a failure undoes only those */
+	bool locked = pthread_mutex_init(&server->pool.lock, NULL) == 0 && ++server->locks_made &&
+		      pthread_cond_init(&server->pool.wake, NULL) == 0 && ++server->locks_made &&
+		      pthread_mutex_init(&server->tracker.lock, NULL) == 0 && ++server->locks_made &&
+		      pthread_cond_init(&server->tracker.wake, NULL) == 0 && ++server->locks_made;
 	server->pool.capacity = config->queue ? config->queue : 1;
 	server->pool.queue = calloc(server->pool.capacity, sizeof *server->pool.queue);
 	server->client_salts = crypt_client_salts_new();
-	if (!server->pool.queue || !server->client_salts) {
-		snprintf(error, error_size, "out of memory for the worker queue");
+	if (!locked || !server->pool.queue || !server->client_salts) {
+		snprintf(error, error_size, "out of memory for the worker queue and its locks");
 		free_server_locks(server);
 		free(server);
 		return NULL;

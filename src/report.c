@@ -27,6 +27,21 @@ __attribute__((format(printf, 2, 3))) static int reject(char error[REPORT_ERROR_
 	return -1;
 }
 
+/* JSON builders that remember a failure (out of memory, text that is not
+ * UTF-8): a report or an answer that lost a field must fail whole, never be
+ * stored or shown shorter. `value` is taken over by set_new, borrowed by set. */
+static void set_new(json_t *object, const char *key, json_t *value, bool *built)
+{
+	if (!object || json_object_set_new(object, key, value) != 0)
+		*built = false;
+}
+
+static void set(json_t *object, const char *key, json_t *value, bool *built)
+{
+	if (!object || !value || json_object_set(object, key, value) != 0)
+		*built = false;
+}
+
 static bool only_whitespace(const char *text)
 {
 	for (; *text; text++) {
@@ -91,6 +106,7 @@ int report_input_from_json(const struct kb *kb, const char *text, size_t len, st
 		return reject(error, "not valid JSON (line %d, column %d): %s", json_error.line, json_error.column,
 			      json_error.text);
 	int status = -1;
+	bool built = true;
 	if (!json_is_object(root)) {
 		reject(error, "the input must be a JSON object");
 		goto done;
@@ -104,7 +120,7 @@ int report_input_from_json(const struct kb *kb, const char *text, size_t len, st
 		goto done;
 	}
 	out->fields = json_object();
-	json_object_set_new(out->fields, "kind", json_string(kind ? json_string_value(kind) : "report"));
+	set_new(out->fields, "kind", json_string(kind ? json_string_value(kind) : "report"), &built);
 	for (size_t i = 0; i < sizeof text_fields / sizeof *text_fields; i++) {
 		bool present;
 		if (check_text(root, text_fields[i], text_fields[i], i == 0 ? REPORT_WHAT_CAP : REPORT_FIELD_CAP, &present,
@@ -115,7 +131,7 @@ int report_input_from_json(const struct kb *kb, const char *text, size_t len, st
 			goto done;
 		}
 		if (present)
-			json_object_set(out->fields, text_fields[i], json_object_get(root, text_fields[i]));
+			set(out->fields, text_fields[i], json_object_get(root, text_fields[i]), &built);
 	}
 	json_t *relation = json_object_get(root, "relation");
 	if (relation && !json_is_null(relation)) {
@@ -126,15 +142,16 @@ int report_input_from_json(const struct kb *kb, const char *text, size_t len, st
 			reject(error, "field \"relation\": must be professional, family, neighbour, colleague, self or other");
 			goto done;
 		}
-		json_object_set(out->fields, "relation", relation);
+		set(out->fields, "relation", relation, &built);
 	}
 	/* forms and signals: the same rules as a situation */
 	json_t *situation_part = json_object();
 	if (json_object_get(root, "forms"))
-		json_object_set(situation_part, "forms", json_object_get(root, "forms"));
+		set(situation_part, "forms", json_object_get(root, "forms"), &built);
 	if (json_object_get(root, "signals"))
-		json_object_set(situation_part, "signals", json_object_get(root, "signals"));
-	char *situation_text = json_dumps(situation_part, JSON_COMPACT);
+		set(situation_part, "signals", json_object_get(root, "signals"), &built);
+	/* a part that was not copied whole must not be read as a shorter list */
+	char *situation_text = built ? json_dumps(situation_part, JSON_COMPACT) : NULL;
 	json_decref(situation_part);
 	struct situation *situation = malloc(sizeof *situation);
 	char situation_error[SITUATION_ERROR_SIZE];
@@ -182,13 +199,17 @@ int report_input_from_json(const struct kb *kb, const char *text, size_t len, st
 		if (name || phone || email) {
 			json_t *kept = json_object();
 			if (name)
-				json_object_set(kept, "name", json_object_get(contact, "name"));
+				set(kept, "name", json_object_get(contact, "name"), &built);
 			if (phone)
-				json_object_set(kept, "phone", json_object_get(contact, "phone"));
+				set(kept, "phone", json_object_get(contact, "phone"), &built);
 			if (email)
-				json_object_set(kept, "email", json_object_get(contact, "email"));
-			json_object_set_new(out->fields, "contact", kept);
+				set(kept, "email", json_object_get(contact, "email"), &built);
+			set_new(out->fields, "contact", kept, &built);
 		}
+	}
+	if (!built) {
+		reject(error, "out of memory");
+		goto done;
 	}
 	status = 0;
 done:
@@ -202,6 +223,45 @@ void report_input_release(struct report_input *input)
 {
 	json_decref(input->fields);
 	memset(input, 0, sizeof *input);
+}
+
+int reporting_initialise(const char *db_url, const char *key_path, char recovery[CRYPT_RECOVERY_TEXT_SIZE],
+			 char error[REPORT_ERROR_SIZE])
+{
+	struct db *db;
+	char db_error[DB_ERROR_SIZE], key_error[CRYPT_ERROR_SIZE];
+	struct crypt_team team;
+	if (db_open(&db, db_url, true, db_error)) /* a failed open removes what it made */
+		return reject(error, "database: %s", db_error);
+	int initialised = db_is_initialised(db);
+	if (initialised == 1) {
+		db_close(db);
+		snprintf(error, REPORT_ERROR_SIZE, "%.200s is already initialised; nothing was changed", db_url);
+		return 1;
+	}
+	if (initialised != 0) {
+		db_close_and_remove_if_new(db);
+		return reject(error, "database: %.200s cannot be read", db_url);
+	}
+	if (crypt_key_file_create(key_path, key_error)) {
+		db_close_and_remove_if_new(db);
+		return reject(error, "server key file: %s", key_error);
+	}
+	if (crypt_new_team(&team, recovery)) {
+		reject(error, "the team keys cannot be made");
+		goto undo;
+	}
+	if (db_initialise(db, &team, db_error)) {
+		reject(error, "%s", db_error);
+		goto undo;
+	}
+	db_close(db);
+	return 0;
+undo:
+	crypt_wipe(recovery, CRYPT_RECOVERY_TEXT_SIZE);
+	crypt_key_file_remove(key_path);
+	db_close_and_remove_if_new(db);
+	return -1;
 }
 
 int reporting_open(struct reporting *reporting, const struct kb *kb, struct db *db, const char *key_path,
@@ -493,10 +553,17 @@ static void read_message(void *ctx, const struct db_message *message)
 	json_t *entry = body ? json_pack("{s:s, s:s, s:o}", "from", message->sender, "day", message->created_day, "body",
 					 body)
 			     : NULL;
+	bool built = entry != NULL;
 	if (entry && damaged)
-		json_object_set_new(entry, "damaged", json_true());
-	if (!entry || json_array_append_new(reader->list, entry))
+		set_new(entry, "damaged", json_true(), &built);
+	/* a message that could not be built fails the read: never a shorter
+	 * conversation (json_array_append_new takes `entry` over, also when it fails) */
+	if (!built) {
+		json_decref(entry);
 		reader->status = -1;
+	} else if (json_array_append_new(reader->list, entry) != 0) {
+		reader->status = -1;
+	}
 	crypt_wipe(plain, message->box_len - CRYPT_OVERHEAD);
 	free(plain);
 }
@@ -521,22 +588,27 @@ static int read_report(struct reporting *reporting, const char *ref, const unsig
 	}
 	free(plain);
 	if (fields) {
+		bool built = json_is_object(fields);
 		json_t *contact = json_object_get(fields, "contact");
-		json_object_set_new(fields, "contact_given", json_boolean(contact != NULL));
-		if (!for_team)
-			json_object_del(fields, "contact"); /* not shown back: a leaked receipt must not reveal who reported */
-		json_object_set_new(fields, "ref", json_string(row.ref));
-		json_object_set_new(fields, "status", json_string(row.status));
-		json_object_set_new(fields, "day", json_string(row.created_day));
-		json_object_set_new(fields, "forms", json_string(row.forms));
-		json_object_set_new(fields, "signals", json_string(row.signals));
+		set_new(fields, "contact_given", json_boolean(contact != NULL), &built);
+		if (!for_team && contact && json_object_del(fields, "contact") != 0)
+			built = false; /* not shown back: a leaked receipt must not reveal who reported */
+		set_new(fields, "ref", json_string(row.ref), &built);
+		set_new(fields, "status", json_string(row.status), &built);
+		set_new(fields, "day", json_string(row.created_day), &built);
+		set_new(fields, "forms", json_string(row.forms), &built);
+		set_new(fields, "signals", json_string(row.signals), &built);
 		struct message_reader reader = {.key = key, .ref = row.ref, .list = json_array()};
-		if (db_list_messages(reporting->db, row.ref, read_message, &reader) == 0 && reader.status == 0) {
-			json_object_set_new(fields, "messages", reader.list);
+		if (built && reader.list && db_list_messages(reporting->db, row.ref, read_message, &reader) == 0 &&
+		    reader.status == 0) {
+			set_new(fields, "messages", reader.list, &built);
+			reader.list = NULL; /* taken over, also when that failed */
+		}
+		json_decref(reader.list);
+		if (built && json_object_get(fields, "messages")) {
 			*out = fields;
 			status = 0;
 		} else {
-			json_decref(reader.list);
 			json_decref(fields);
 		}
 	}

@@ -66,6 +66,16 @@ __attribute__((warn_unused_result)) int report_input_from_json(const struct kb *
 								struct report_input *out, char error[REPORT_ERROR_SIZE]);
 void report_input_release(struct report_input *input);
 
+/* A new installation: the database (schema and team keys) and the server
+ * key file, and the recovery key for the caller to show once. All or
+ * nothing: when a step fails, what this call made (the key file, and the
+ * database file when it made that) is removed again, so that running it once
+ * more works. 0; 1 when the database is initialised already (nothing
+ * changed); -1 with a message. */
+__attribute__((warn_unused_result)) int reporting_initialise(const char *db_url, const char *key_path,
+							     char recovery[CRYPT_RECOVERY_TEXT_SIZE],
+							     char error[REPORT_ERROR_SIZE]);
+
 /* Loads the team's public key and the server key (from `key_path`: the
  * [server] key_file setting, or db_default_key_path()); refuses an
  * uninitialised database. */

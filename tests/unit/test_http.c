@@ -63,7 +63,7 @@ static void error_page(void *app, const struct http_request *request, unsigned s
 }
 
 /* The port in $MELDWIJZER_TEST_PORT, or 0 when it is not one. */
-static unsigned atoi_free_port(const char *text)
+static unsigned port_from_text(const char *text)
 {
 	char *end;
 	unsigned long port = strtoul(text, &end, 10);
@@ -86,7 +86,7 @@ static int setup(void **state)
 	config.threads = 1;
 	config.workers = 1;
 	const char *base = getenv("MELDWIJZER_TEST_PORT");
-	unsigned first = base && atoi_free_port(base) ? atoi_free_port(base) : 18590;
+	unsigned first = base && port_from_text(base) ? port_from_text(base) : 18590;
 	for (unsigned port = first; port < first + 10 && !f.server; port++) {
 		config.port = port;
 		f.server = http_server_start(&config, show_form, error_page, NULL, error, sizeof error);
@@ -283,7 +283,7 @@ static struct http_server *start_pool_server(unsigned *port_out)
 	config.queue = 1;
 	struct http_server *server = NULL;
 	const char *base = getenv("MELDWIJZER_TEST_PORT");
-	unsigned first = (base && atoi_free_port(base) ? atoi_free_port(base) : 18590) + 10;
+	unsigned first = (base && port_from_text(base) ? port_from_text(base) : 18590) + 10;
 	for (unsigned port = first; port < first + 10 && !server; port++) {
 		config.port = port;
 		server = http_server_start(&config, defer_everything, error_page, NULL, error, sizeof error);

@@ -1,6 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "test_support.h"
 
+#include <dirent.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -625,6 +626,122 @@ static void test_followup_sessions_expire(void **state)
 	assert_int_equal(report_followup_at(&f->reporting, second, NOW, &report), 1);
 }
 
+/* A field that cannot be put into the answer (here: metadata that is not
+ * UTF-8, as someone who can write the database could leave it) fails the
+ * whole read; it is never sent without that field. */
+static void test_a_field_that_cannot_be_built_fails_the_read(void **state)
+{
+	struct fixture *f = *state;
+	char ref[DB_REF_SIZE], token[REPORT_TOKEN_SIZE], sql[160];
+	json_t *report = NULL;
+	submit_and_login(f, "{\"what\": \"metadata\", \"forms\": [\"labour\"]}", ref, token);
+	snprintf(sql, sizeof sql, "UPDATE reports SET forms = CAST(X'6C61626F7572FF' AS TEXT) WHERE ref = '%s'", ref);
+	raw_exec(f, sql);
+	assert_int_equal(report_followup_at(&f->reporting, token, NOW, &report), -1);
+	assert_null(report);
+}
+
+/* The names in a directory, sorted, as one string ("a b c"). */
+static void list_dir(const char *dir, char *out, size_t size)
+{
+	struct dirent **names;
+	int n = scandir(dir, &names, NULL, alphasort);
+	assert_true(n >= 0);
+	out[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		if (names[i]->d_name[0] != '.') {
+			size_t used = strlen(out);
+			snprintf(out + used, size - used, "%s%s", used ? " " : "", names[i]->d_name);
+		}
+		free(names[i]);
+	}
+	free(names);
+}
+
+static void remove_dir(const char *dir)
+{
+	struct dirent **names;
+	char path[512];
+	int n = scandir(dir, &names, NULL, alphasort);
+	for (int i = 0; i < n; i++) {
+		if (names[i]->d_name[0] != '.' && (size_t)snprintf(path, sizeof path, "%s/%.200s", dir, names[i]->d_name) < sizeof path)
+			unlink(path);
+		free(names[i]);
+	}
+	free(names);
+	rmdir(dir);
+}
+
+/* init is all or nothing: whatever step fails, what it made is gone, so the
+ * next init works; a database that was there before is left as it was. */
+static void test_init_leaves_nothing_behind(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/meldwijzer-init-XXXXXX", url[128], key[128], path[128], listing[512];
+	char recovery[CRYPT_RECOVERY_TEXT_SIZE], error[REPORT_ERROR_SIZE];
+	assert_int_equal(crypt_init(), 0);
+	assert_non_null(mkdtemp(dir));
+	snprintf(url, sizeof url, "sqlite:%s/reports.db", dir);
+	snprintf(key, sizeof key, "%s/reports.db.key", dir);
+
+	/* the key file is there already: refused, and no database file is left */
+	FILE *file = fopen(key, "w");
+	assert_non_null(file);
+	fclose(file);
+	assert_int_equal(reporting_initialise(url, key, recovery, error), -1);
+	assert_non_null(strstr(error, "already exists"));
+	list_dir(dir, listing, sizeof listing);
+	assert_string_equal(listing, "reports.db.key");
+	unlink(key);
+
+	/* a file that is not a database: refused, no key file, the file untouched */
+	snprintf(path, sizeof path, "%s/reports.db", dir);
+	file = fopen(path, "w");
+	assert_non_null(file);
+	fputs("not a database, but someone's file: keep it\n", file);
+	fclose(file);
+	chmod(path, 0600);
+	assert_int_equal(reporting_initialise(url, key, recovery, error), -1);
+	list_dir(dir, listing, sizeof listing);
+	assert_string_equal(listing, "reports.db");
+	unlink(path);
+
+	/* a database that fails at the schema (a table of that name exists): the
+	 * key file made before goes again, the database keeps what it had */
+	sqlite3 *raw;
+	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, "CREATE TABLE team (x); INSERT INTO team VALUES (42);", NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(raw);
+	chmod(path, 0600);
+	assert_int_equal(reporting_initialise(url, key, recovery, error), -1);
+	assert_non_null(strstr(error, "cannot create the schema"));
+	assert_true(access(key, F_OK) != 0);
+	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+	sqlite3_stmt *statement;
+	assert_int_equal(sqlite3_prepare_v2(raw, "SELECT x FROM team", -1, &statement, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(statement), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(statement, 0), 42);
+	sqlite3_finalize(statement);
+	sqlite3_close(raw);
+	unlink(path);
+
+	/* nowhere to put it: nothing made */
+	char missing[200];
+	snprintf(missing, sizeof missing, "sqlite:%s/no-such-dir/reports.db", dir);
+	assert_int_equal(reporting_initialise(missing, key, recovery, error), -1);
+	list_dir(dir, listing, sizeof listing);
+	assert_string_equal(listing, "");
+
+	/* and then it works, once */
+	assert_int_equal(reporting_initialise(url, key, recovery, error), 0);
+	assert_true(strlen(recovery) > 50);
+	assert_int_equal(reporting_initialise(url, key, recovery, error), 1);
+	assert_non_null(strstr(error, "already initialised"));
+	assert_true(access(key, F_OK) == 0);
+	remove_dir(dir);
+}
+
 /* A reply that carries decrypted text is written into a wiping buffer, the
  * same text json_dumps would make, and jansson's frees wipe. */
 static void test_secret_replies(void **state)
@@ -680,6 +797,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_a_stored_message_that_is_not_text_is_shown_marked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_secret_replies, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_followup_sessions_expire, setup, teardown),
+		cmocka_unit_test(test_init_leaves_nothing_behind),
+		cmocka_unit_test_setup_teardown(test_a_field_that_cannot_be_built_fails_the_read, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -27,8 +27,12 @@ TEST_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
 
 CORE_SOURCES = src/strbuf.c src/jsonkeys.c src/timefmt.c src/hours.c src/kb.c src/assess.c src/situation.c \
 	       src/text.c src/route.c src/contract.c src/wegwijzer.c src/render.c src/qr.c src/config.c \
-	       src/http.c src/web.c src/crypt.c src/db_sqlite.c src/report.c src/ratelimit.c src/web_report.c
-CORE_OBJECTS = $(CORE_SOURCES:src/%.c=$(BUILD)/%.o)
+	       src/http.c src/http_form.c src/web.c src/crypt.c src/db.c src/db_sqlite.c src/report.c src/report_compat.c \
+	       src/session.c src/ratelimit.c src/web_report.c
+# Made at build time: each backend's migrations (db/BACKEND/NNN_*.sql) as a C file, so that the
+# program carries its own schema and needs no SQL files where it runs.
+GENERATED_SOURCES = $(BUILD)/gen/db_sqlite_migrations.c
+CORE_OBJECTS = $(CORE_SOURCES:src/%.c=$(BUILD)/%.o) $(BUILD)/db_sqlite_migrations.o
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 BINARY = $(BUILD)/meldwijzer
 
@@ -43,6 +47,13 @@ $(BUILD)/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
+$(BUILD)/gen/db_sqlite_migrations.c: scripts/embed-migrations $(wildcard db/sqlite/*.sql)
+	@mkdir -p $(@D)
+	scripts/embed-migrations db_sqlite db/sqlite > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/db_sqlite_migrations.o: $(BUILD)/gen/db_sqlite_migrations.c
+	$(CC) $(ALL_CFLAGS) -Isrc -c $< -o $@
+
 $(BUILD)/cli.o: src/cli.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -DMELDWIJZER_DATADIR='"$(DATADIR)"' -DMELDWIJZER_WEBDIR='"$(WEBDIR)"' -c $< -o $@
@@ -55,7 +66,8 @@ $(BINARY): $(BUILD)/cli.o $(BUILD)/libmeldwijzer.a
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libmeldwijzer.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Isrc -DTEST_DATADIR='"$(CURDIR)/data"' $< $(BUILD)/libmeldwijzer.a \
+	$(CC) $(ALL_CFLAGS) -Isrc -DTEST_DATADIR='"$(CURDIR)/data"' -DTEST_BINARY='"$(CURDIR)/$(BINARY)"' \
+		$< $(BUILD)/libmeldwijzer.a \
 		$(ALL_LDFLAGS) $(LIBS) $(TEST_LIBS) -o $@
 
 # The README's test command. VALGRIND=1 runs every test binary under valgrind.
@@ -78,10 +90,10 @@ run: deps
 # template fuzzer the real templates in web/templates.
 FUZZ_SECONDS ?= 30
 FUZZ_TARGETS = $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(CORE_SOURCES) $(wildcard tests/fuzz/*.h)
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(CORE_SOURCES) $(GENERATED_SOURCES) $(wildcard tests/fuzz/*.h)
 	@mkdir -p $(@D)
 	clang -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -Isrc $(shell $(PKG_CONFIG) --cflags $(LIBS_PKG)) \
-		-DTEST_DATADIR='"$(CURDIR)/data"' $< $(CORE_SOURCES) $(LIBS) -o $@
+		-DTEST_DATADIR='"$(CURDIR)/data"' $< $(CORE_SOURCES) $(GENERATED_SOURCES) $(LIBS) -o $@
 fuzz: deps
 	@$(MAKE) --no-print-directory $(FUZZ_TARGETS)
 	@set -e; for target in $(FUZZ_TARGETS); do \

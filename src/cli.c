@@ -56,11 +56,13 @@ struct options {
 	const char *config_file;
 	const char *web_dir;
 	const char *db_url;
+	const char *key_file;
 	const char *args[2];
 	int arg_count;
 };
 
 #define DEFAULT_DB "sqlite:var/meldwijzer.db"
+#define KEY_PATH_SIZE 4200
 
 struct command {
 	const char *name;
@@ -287,6 +289,29 @@ static int run_wegwijzer(const struct kb *kb, const struct options *options)
 	return wegwijzer_run(kb, stdin, stdout, options->lang, now_or(options)) ? EXIT_FAILURE_RUN : EXIT_OK;
 }
 
+/* The server key file: --key, else `configured` ([server] key_file), else
+ * beside a sqlite:PATH database (PATH.key, where it always was). 0, or -1
+ * with a message on stderr. */
+static int key_path_for(const char *command, const struct options *options, const char *configured,
+			const char *db_url, char out[KEY_PATH_SIZE])
+{
+	const char *chosen = options->key_file ? options->key_file : configured && *configured ? configured : NULL;
+	if (chosen) {
+		if (strlen(chosen) >= KEY_PATH_SIZE) {
+			fprintf(stderr, "meldwijzer %s: --key: the path is too long\n", command);
+			return -1;
+		}
+		snprintf(out, KEY_PATH_SIZE, "%s", chosen);
+		return 0;
+	}
+	if (db_default_key_path(db_url, out, KEY_PATH_SIZE)) {
+		fprintf(stderr, "meldwijzer %s: --key: give the server key file for %s (--key PATH or [server] key_file)\n",
+			command, db_url);
+		return -1;
+	}
+	return 0;
+}
+
 /* Serves the website until SIGINT or SIGTERM. The signals are blocked before
  * the server's threads start, so only this thread receives them (sigwait). */
 static int run_serve(const struct kb *kb, const struct options *options)
@@ -309,11 +334,20 @@ static int run_serve(const struct kb *kb, const struct options *options)
 	struct reporting reporting;
 	char report_error[REPORT_ERROR_SIZE];
 	const char *db_url = options->db_url ? options->db_url : DEFAULT_DB;
-	if (crypt_init() || db_open(&db, db_url, false, db_error)) {
+	char key_path[KEY_PATH_SIZE];
+	if (crypt_init()) {
+		fprintf(stderr, "meldwijzer serve: the cryptography library cannot start\n");
+		return EXIT_FAILURE_RUN;
+	}
+	if (db_open(&db, db_url, false, db_error)) {
 		fprintf(stderr, "meldwijzer serve: database: %s\n", db_error);
 		return EXIT_BAD_INPUT;
 	}
-	if (reporting_open(&reporting, kb, db, report_error)) {
+	if (key_path_for("serve", options, config.key_file, db_url, key_path)) {
+		db_close(db);
+		return EXIT_BAD_INPUT;
+	}
+	if (reporting_open(&reporting, kb, db, key_path, report_error)) {
 		fprintf(stderr, "meldwijzer serve: %s (database %s)\n", report_error, db_url);
 		db_close(db);
 		return EXIT_BAD_INPUT;
@@ -359,38 +393,30 @@ static int run_init(const struct kb *kb, const struct options *options)
 {
 	(void)kb;
 	const char *db_url = options->db_url ? options->db_url : DEFAULT_DB;
-	struct db *db;
-	char error[DB_ERROR_SIZE];
-	char key_error[REPORT_ERROR_SIZE];
-	if (crypt_init() || db_open(&db, db_url, true, error)) {
-		fprintf(stderr, "meldwijzer init: database: %s\n", error);
-		return EXIT_BAD_INPUT;
-	}
-	if (db_is_initialised(db) != 0) {
-		fprintf(stderr, "meldwijzer init: %s is already initialised; nothing was changed\n", db_url);
-		db_close(db);
-		return EXIT_BAD_INPUT;
-	}
-	struct crypt_team team;
+	char db_error[DB_ERROR_SIZE], error[REPORT_ERROR_SIZE], key_path[KEY_PATH_SIZE];
 	char recovery[CRYPT_RECOVERY_TEXT_SIZE];
-	if (reporting_create_key_file(db_key_path(db), key_error)) {
-		fprintf(stderr, "meldwijzer init: server key file: %s\n", key_error);
-		db_close(db);
+	/* the URL first: a scheme that is not built in is the problem to name, not the key path */
+	if (db_check_url(db_url, db_error)) {
+		fprintf(stderr, "meldwijzer init: database: %s\n", db_error);
 		return EXIT_BAD_INPUT;
 	}
-	if (crypt_new_team(&team, recovery) || db_initialise(db, &team, error)) {
-		fprintf(stderr, "meldwijzer init: %s\n", error);
-		crypt_wipe(recovery, sizeof recovery);
-		db_close(db);
+	if (key_path_for("init", options, NULL, db_url, key_path))
+		return EXIT_BAD_INPUT;
+	if (crypt_init()) {
+		fprintf(stderr, "meldwijzer init: the cryptography library cannot start\n");
 		return EXIT_FAILURE_RUN;
+	}
+	int status = reporting_initialise(db_url, key_path, recovery, error);
+	if (status != 0) {
+		fprintf(stderr, "meldwijzer init: %s\n", error);
+		return EXIT_BAD_INPUT;
 	}
 	printf("Initialised %s (server key file: %s).\n\n"
 	       "RECOVERY KEY (shown once; it opens every report):\n\n    %s\n\n"
 	       "Write it down or print it, and keep it offline in a safe place. Whoever holds it and the\n"
 	       "database can read all reports. Without it, no report can be read when staff passwords are lost.\n",
-	       db_url, db_key_path(db), recovery);
+	       db_url, key_path, recovery);
 	crypt_wipe(recovery, sizeof recovery);
-	db_close(db);
 	return finish_output();
 }
 
@@ -431,17 +457,27 @@ static int run_reports(const struct kb *kb, const struct options *options)
 	char error[DB_ERROR_SIZE];
 	char report_error[REPORT_ERROR_SIZE];
 	struct reporting reporting;
-	if (crypt_init() || db_open(&db, db_url, false, error)) {
+	char key_path[KEY_PATH_SIZE];
+	if (crypt_init()) {
+		fprintf(stderr, "meldwijzer reports: the cryptography library cannot start\n");
+		return EXIT_FAILURE_RUN;
+	}
+	if (db_open(&db, db_url, false, error)) {
 		fprintf(stderr, "meldwijzer reports: database: %s\n", error);
 		return EXIT_BAD_INPUT;
 	}
-	if (reporting_open(&reporting, kb, db, report_error)) {
+	if (key_path_for("reports", options, NULL, db_url, key_path)) {
+		db_close(db);
+		return EXIT_BAD_INPUT;
+	}
+	if (reporting_open(&reporting, kb, db, key_path, report_error)) {
 		fprintf(stderr, "meldwijzer reports: %s\n", report_error);
 		db_close(db);
 		return EXIT_BAD_INPUT;
 	}
-	unsigned char secret[CRYPT_KEY_BYTES];
-	int code = read_team_secret(&reporting, secret);
+	/* the team secret opens every report: guarded memory, like the server's keys */
+	unsigned char *secret = crypt_secure_alloc(CRYPT_KEY_BYTES);
+	int code = secret ? read_team_secret(&reporting, secret) : EXIT_FAILURE_RUN;
 	if (code == EXIT_OK && strcmp(action, "list") == 0) {
 		code = db_list_reports(db, print_report_line, NULL) ? EXIT_FAILURE_RUN : finish_output();
 	} else if (code == EXIT_OK && strcmp(action, "show") == 0) {
@@ -463,7 +499,7 @@ static int run_reports(const struct kb *kb, const struct options *options)
 				REPORT_MESSAGE_CAP);
 			code = EXIT_BAD_INPUT;
 		} else {
-			int status = report_answer_as_team(&reporting, secret, options->args[1], body.buf);
+			int status = report_answer_as_team(&reporting, secret, options->args[1], body.buf, (int64_t)time(NULL));
 			if (status != 0) {
 				fprintf(stderr, "meldwijzer reports: %s\n",
 					status == 2   ? "this report has reached its maximum number of messages"
@@ -477,7 +513,7 @@ static int run_reports(const struct kb *kb, const struct options *options)
 		}
 		strbuf_release(&body);
 	}
-	crypt_wipe(secret, sizeof secret);
+	crypt_secure_free(secret); /* wipes */
 	reporting_close(&reporting);
 	db_close(db);
 	return code;
@@ -514,19 +550,22 @@ static const struct command commands[] = {
 	{"contacts", "meldwijzer contacts [--at TIME] [--lang nl|en] [--json]\n"
 		     "  Lists every channel with its phone number, online form and whether it is open.",
 	 "json at lang", run_contacts},
-	{"init", "meldwijzer init [--db sqlite:PATH]\n"
-		 "  Creates the database schema, the server key file (PATH.key) and the team keys, and prints\n"
-		 "  the recovery key once. Refuses an initialised database. Default --db " DEFAULT_DB ".",
-	 "db", run_init},
-	{"reports", "meldwijzer reports [--db sqlite:PATH] [list | show REF | answer REF]\n"
+	{"init", "meldwijzer init [--db sqlite:PATH] [--key FILE]\n"
+		 "  Creates the database schema, the server key file and the team keys, and prints the\n"
+		 "  recovery key once. Refuses an initialised database, and leaves nothing behind when it fails.\n"
+		 "  Default --db " DEFAULT_DB ".\n"
+		 "  --key FILE     the server key file to create (default: PATH.key beside the database)",
+	 "db key", run_init},
+	{"reports", "meldwijzer reports [--db sqlite:PATH] [--key FILE] [list | show REF | answer REF]\n"
 		    "  For the advice point until staff accounts exist: reads the recovery key from the first line\n"
 		    "  of stdin; 'answer' then reads the answer from the rest of stdin.",
-	 "db args", run_reports},
-	{"serve", "meldwijzer serve [--listen ADDR:PORT] [--config FILE] [--web DIR] [--db sqlite:PATH]\n"
+	 "db key args", run_reports},
+	{"serve", "meldwijzer serve [--listen ADDR:PORT] [--config FILE] [--web DIR] [--db sqlite:PATH] [--key FILE]\n"
 		  "  Serves the website and the JSON API (default 127.0.0.1:8080) until SIGINT or SIGTERM.\n"
 		  "  --config FILE  an INI file with [server], [limits] and [site] settings (see README.md)\n"
-		  "  --web DIR      templates, texts and static files (default " MELDWIJZER_WEBDIR ")",
-	 "listen config web db", run_serve},
+		  "  --web DIR      templates, texts and static files (default " MELDWIJZER_WEBDIR ")\n"
+		  "  --key FILE     the server key file (default: [server] key_file, else PATH.key beside the database)",
+	 "listen config web db key", run_serve},
 };
 
 static void print_main_help(FILE *out)
@@ -576,7 +615,7 @@ static int parse_options(const struct command *command, int argc, char **argv, i
 			options->json = true;
 			continue;
 		}
-		static const char *const valued[] = {"at", "lang", "form", "listen", "config", "web", "db"};
+		static const char *const valued[] = {"at", "lang", "form", "listen", "config", "web", "db", "key"};
 		bool matched = false;
 		for (size_t v = 0; v < sizeof valued / sizeof *valued && !matched; v++) {
 			size_t name_len = 2 + strlen(valued[v]);
@@ -605,6 +644,8 @@ static int parse_options(const struct command *command, int argc, char **argv, i
 				options->web_dir = value;
 			} else if (v == 6) {
 				options->db_url = value;
+			} else if (v == 7) {
+				options->key_file = value;
 			} else {
 				enum kb_form form;
 				if (!kb_form_from_id(value, &form))
@@ -628,6 +669,8 @@ int main(int argc, char **argv)
 	/* before any file is made: private files, no core dumps (keys live in memory) */
 	if (crypt_harden_process() != 0)
 		fprintf(stderr, "meldwijzer: warning: core dumps could not be turned off\n");
+	/* decrypted report text passes through jansson's values: wipe them when freed */
+	report_json_wipes_on_free();
 	struct options options = {.lang = KB_LANG_NL};
 	options.data_dir = getenv("MELDWIJZER_DATA");
 	if (!options.data_dir || !*options.data_dir)

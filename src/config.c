@@ -239,6 +239,8 @@ static int on_setting(void *user, const char *section, const char *key, const ch
 				config->public_base_url[--len] = '\0';
 		} else if (strcmp(key, "web_dir") == 0) {
 			bad = copy_text(config->web_dir, sizeof config->web_dir, value);
+		} else if (strcmp(key, "key_file") == 0) {
+			bad = copy_text(config->key_file, sizeof config->key_file, value);
 		} else if (strcmp(key, "exit_url") == 0) {
 			bad = strncmp(value, "https://", 8) != 0 || copy_text(config->exit_url, sizeof config->exit_url, value);
 		} else if (strcmp(key, "fixed_time") == 0) {

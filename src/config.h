@@ -14,6 +14,8 @@
  *                                        show opening states as at this moment (unset: the clock)
  *           trusted_proxies =            addresses or networks (127.0.0.1, ::1, 10.0.0.0/8),
  *                                        comma-separated, whose X-Forwarded-For is believed
+ *           key_file = PATH              the server key file (--key wins); unset: PATH.key
+ *                                        beside a sqlite:PATH database, as before this setting
  * [limits]  connections = 2048           total open connections
  *           connections_per_address = 16  (trusted proxies have no cap)
  *           connections_reserved = 0     kept for addresses with no connection open;
@@ -59,6 +61,7 @@ struct server_config {
 	char public_base_url[CONFIG_TEXT_SIZE]; /* without a trailing slash */
 	char web_dir[CONFIG_TEXT_SIZE];
 	char exit_url[CONFIG_TEXT_SIZE];
+	char key_file[CONFIG_TEXT_SIZE];    /* empty: db_default_key_path() */
 	bool has_fixed_time;
 	int64_t fixed_time;                 /* UTC seconds; only when has_fixed_time */
 	unsigned threads;

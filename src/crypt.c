@@ -1,12 +1,17 @@
 #define _POSIX_C_SOURCE 200809L
 #include "crypt.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const char base32_alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"; /* Crockford */
 
@@ -137,11 +142,6 @@ static void group_text(const char *plain, size_t chars, size_t group, char *out)
 	out[o] = '\0';
 }
 
-void crypt_client_tag(const unsigned char salt[CRYPT_KEY_BYTES], const void *address, size_t len,
-		      unsigned char out[16])
-{
-	crypto_generichash(out, 16, address, len, salt, CRYPT_KEY_BYTES);
-}
 
 void crypt_form_token(const unsigned char server_key[CRYPT_KEY_BYTES], int64_t hour, char out[CRYPT_FORM_TOKEN_SIZE])
 {
@@ -228,12 +228,6 @@ bool crypt_normalize_receipt(const char *typed, char canonical[CRYPT_RECEIPT_CHA
 	return n == CRYPT_RECEIPT_CHARS;
 }
 
-void crypt_receipt_lookup(const unsigned char server_key[CRYPT_KEY_BYTES], const char *canonical,
-			  unsigned char out[CRYPT_KEY_BYTES])
-{
-	crypto_generichash(out, CRYPT_KEY_BYTES, (const unsigned char *)canonical, strlen(canonical), server_key,
-			   CRYPT_KEY_BYTES);
-}
 
 int crypt_receipt_key(const char *canonical, const unsigned char salt[CRYPT_SALT_BYTES],
 		      unsigned char out[CRYPT_KEY_BYTES])
@@ -272,4 +266,271 @@ int crypt_decrypt(const unsigned char key[CRYPT_KEY_BYTES], const char *context,
 	return crypto_aead_xchacha20poly1305_ietf_decrypt(plain, NULL, NULL, box + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
 							  len - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
 							  (const unsigned char *)context, strlen(context), box, key);
+}
+
+/* ---------- the server key file ---------- */
+
+struct crypt_keys {
+	unsigned char server_key[CRYPT_KEY_BYTES];
+};
+
+/* fsync of the directory that holds `path`, so that the new file's name is
+ * durable too, not only its bytes. */
+static int sync_directory_of(const char *path)
+{
+	char directory[4096];
+	snprintf(directory, sizeof directory, "%s", path);
+	char *slash = strrchr(directory, '/');
+	if (slash)
+		slash[slash == directory ? 1 : 0] = '\0';
+	else
+		snprintf(directory, sizeof directory, ".");
+	int fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int status = fsync(fd);
+	close(fd);
+	return status;
+}
+
+int crypt_key_file_create(const char *path, char error[CRYPT_ERROR_SIZE])
+{
+	unsigned char key[CRYPT_KEY_BYTES];
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(error, CRYPT_ERROR_SIZE, "%.200s: %s", path,
+			 errno == EEXIST ? "already exists" : "cannot be created");
+		return -1;
+	}
+	randombytes_buf(key, sizeof key);
+	ssize_t written = write(fd, key, sizeof key);
+	sodium_memzero(key, sizeof key);
+	int synced = written == (ssize_t)sizeof key ? fsync(fd) : -1;
+	if (close(fd) != 0 || synced != 0 || sync_directory_of(path) != 0) {
+		unlink(path);
+		snprintf(error, CRYPT_ERROR_SIZE, "%.200s: cannot be written", path);
+		return -1;
+	}
+	return 0;
+}
+
+void crypt_key_file_remove(const char *path)
+{
+	unlink(path);
+}
+
+int crypt_keys_load(struct crypt_keys **out, const char *path, char error[CRYPT_ERROR_SIZE])
+{
+	*out = NULL;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(error, CRYPT_ERROR_SIZE, "%.200s: the server key file cannot be read", path);
+		return -1;
+	}
+	struct stat info;
+	if (fstat(fd, &info) != 0 || !S_ISREG(info.st_mode) || info.st_size != CRYPT_KEY_BYTES) {
+		close(fd);
+		snprintf(error, CRYPT_ERROR_SIZE, "%.200s: not a server key file", path);
+		return -1;
+	}
+	/* refused, not fixed silently: someone gave those permissions, and should take them back */
+	if (info.st_mode & 077) {
+		close(fd);
+		snprintf(error, CRYPT_ERROR_SIZE,
+			 "%.100s: other users may read or change it (mode %04o); run 'chmod 600 %.100s' first", path,
+			 (unsigned)(info.st_mode & 07777), path);
+		return -1;
+	}
+	struct crypt_keys *keys = crypt_secure_alloc(sizeof *keys);
+	if (!keys) {
+		close(fd);
+		snprintf(error, CRYPT_ERROR_SIZE, "out of memory for the keys");
+		return -1;
+	}
+	ssize_t got = read(fd, keys->server_key, CRYPT_KEY_BYTES);
+	close(fd);
+	if (got != CRYPT_KEY_BYTES) {
+		crypt_secure_free(keys);
+		snprintf(error, CRYPT_ERROR_SIZE, "%.200s: not a server key file", path);
+		return -1;
+	}
+	/* the key never changes once loaded: a stray write into it faults */
+	sodium_mprotect_readonly(keys);
+	*out = keys;
+	return 0;
+}
+
+void crypt_keys_free(struct crypt_keys *keys)
+{
+	crypt_secure_free(keys); /* sodium_free makes it writable again, wipes, frees */
+}
+
+void crypt_keys_receipt_lookup(const struct crypt_keys *keys, const char *canonical, unsigned char out[CRYPT_KEY_BYTES])
+{
+	crypto_generichash(out, CRYPT_KEY_BYTES, (const unsigned char *)canonical, strlen(canonical), keys->server_key,
+			   CRYPT_KEY_BYTES);
+}
+
+/* The hour `now` falls in, also for times before 1970. */
+static int64_t hour_of(int64_t now)
+{
+	return now >= 0 ? now / 3600 : -((-now + 3599) / 3600);
+}
+
+void crypt_keys_form_token(const struct crypt_keys *keys, int64_t now, char out[CRYPT_FORM_TOKEN_SIZE])
+{
+	crypt_form_token(keys->server_key, hour_of(now), out);
+}
+
+bool crypt_keys_form_token_valid(const struct crypt_keys *keys, int64_t now, const char *token)
+{
+	return crypt_form_token_valid(keys->server_key, hour_of(now), token);
+}
+
+const unsigned char *crypt_keys_server_key(const struct crypt_keys *keys)
+{
+	return keys->server_key;
+}
+
+/* ---------- tokens and ids ---------- */
+
+void crypt_token_new(char out[CRYPT_TOKEN_SIZE])
+{
+	unsigned char bytes[(CRYPT_TOKEN_SIZE - 1) / 2];
+	randombytes_buf(bytes, sizeof bytes);
+	sodium_bin2hex(out, CRYPT_TOKEN_SIZE, bytes, sizeof bytes);
+	sodium_memzero(bytes, sizeof bytes);
+}
+
+bool crypt_token_equal(const char token[CRYPT_TOKEN_SIZE], const char *typed)
+{
+	/* the length of a token is no secret: only same-length text is compared */
+	if (!typed || strnlen(typed, CRYPT_TOKEN_SIZE) != CRYPT_TOKEN_SIZE - 1 ||
+	    strnlen(token, CRYPT_TOKEN_SIZE) != CRYPT_TOKEN_SIZE - 1)
+		return false;
+	return sodium_memcmp(token, typed, CRYPT_TOKEN_SIZE - 1) == 0;
+}
+
+void crypt_random_id(char *out, size_t bytes)
+{
+	unsigned char random[64];
+	if (bytes > sizeof random)
+		bytes = sizeof random;
+	randombytes_buf(random, bytes);
+	sodium_bin2hex(out, 2 * bytes + 1, random, bytes);
+}
+
+/* ---------- client salts ---------- */
+
+struct crypt_client_salts {
+	pthread_mutex_t lock;
+	int64_t hour;          /* of `current`; -1 before the first tag */
+	unsigned char *salts;  /* this hour's, then last hour's: 2 * CRYPT_KEY_BYTES, guarded */
+};
+
+struct crypt_client_salts *crypt_client_salts_new(void)
+{
+	struct crypt_client_salts *salts = calloc(1, sizeof *salts);
+	if (!salts)
+		return NULL;
+	salts->salts = crypt_secure_alloc(2 * CRYPT_KEY_BYTES);
+	if (!salts->salts || pthread_mutex_init(&salts->lock, NULL) != 0) {
+		crypt_secure_free(salts->salts);
+		free(salts);
+		return NULL;
+	}
+	salts->hour = INT64_MIN;
+	return salts;
+}
+
+void crypt_client_salts_free(struct crypt_client_salts *salts)
+{
+	if (!salts)
+		return;
+	pthread_mutex_destroy(&salts->lock);
+	crypt_secure_free(salts->salts);
+	free(salts);
+}
+
+void crypt_client_salts_tag(struct crypt_client_salts *salts, int64_t now, const void *address, size_t len,
+			    unsigned char out[CRYPT_CLIENT_TAG_BYTES])
+{
+	int64_t hour = hour_of(now);
+	pthread_mutex_lock(&salts->lock);
+	unsigned char *current = salts->salts, *previous = salts->salts + CRYPT_KEY_BYTES;
+	/* forward only: a clock that steps back a second over the hour must not
+	 * throw away this hour's salt, and every count with it */
+	if (hour > salts->hour) {
+		if (salts->hour != INT64_MIN && hour == salts->hour + 1)
+			memcpy(previous, current, CRYPT_KEY_BYTES);
+		else
+			randombytes_buf(previous, CRYPT_KEY_BYTES); /* nothing to carry over */
+		randombytes_buf(current, CRYPT_KEY_BYTES);
+		salts->hour = hour;
+	}
+	crypto_generichash(out, 16, address, len, current, CRYPT_KEY_BYTES);
+	crypto_generichash(out + 16, 16, address, len, previous, CRYPT_KEY_BYTES);
+	pthread_mutex_unlock(&salts->lock);
+}
+
+/* ---------- buffers for text that carries a secret ---------- */
+
+void crypt_buffer_init(struct crypt_buffer *buffer, size_t limit)
+{
+	memset(buffer, 0, sizeof *buffer);
+	buffer->limit = limit;
+}
+
+int crypt_buffer_add(struct crypt_buffer *buffer, const void *data, size_t len)
+{
+	if (buffer->failed || len > buffer->limit - buffer->len) {
+		buffer->failed = true;
+		return -1;
+	}
+	if (buffer->len + len + 1 > buffer->cap) {
+		/* never realloc: it would leave the old bytes in freed memory */
+		size_t cap = buffer->cap ? buffer->cap : 256;
+		while (cap < buffer->len + len + 1)
+			cap = cap > SIZE_MAX / 2 ? buffer->len + len + 1 : 2 * cap;
+		if (cap > buffer->limit + 1)
+			cap = buffer->limit + 1;
+		char *grown = crypt_secure_alloc(cap);
+		if (!grown) {
+			buffer->failed = true;
+			return -1;
+		}
+		if (buffer->len)
+			memcpy(grown, buffer->data, buffer->len);
+		crypt_secure_free(buffer->data);
+		buffer->data = grown;
+		buffer->cap = cap;
+	}
+	if (len)
+		memcpy(buffer->data + buffer->len, data, len);
+	buffer->len += len;
+	buffer->data[buffer->len] = '\0';
+	return 0;
+}
+
+char *crypt_buffer_detach(struct crypt_buffer *buffer, size_t *len)
+{
+	char *data = buffer->failed ? NULL : buffer->data;
+	*len = data ? buffer->len : 0;
+	if (!data)
+		crypt_secure_free(buffer->data);
+	size_t limit = buffer->limit;
+	crypt_buffer_init(buffer, limit);
+	return data;
+}
+
+void crypt_buffer_free(void *detached)
+{
+	crypt_secure_free(detached);
+}
+
+void crypt_buffer_release(struct crypt_buffer *buffer)
+{
+	crypt_secure_free(buffer->data);
+	size_t limit = buffer->limit;
+	crypt_buffer_init(buffer, limit);
 }

@@ -19,10 +19,19 @@
  * So the database plus the server key file reveal no report content without
  * the recovery key (or, for one report, its receipt).
  *
- * Secrets live in caller buffers; callers wipe them with crypt_wipe(). Secrets
- * that live as long as the server (the server key, follow-up session keys)
- * go in crypt_secure_alloc() memory, which is locked out of swap and left out
- * of core dumps.
+ * Every key the server holds lives here, behind opaque types: the server key
+ * file's key (struct crypt_keys: receipt lookups and form tokens), the salts
+ * of client tags (struct crypt_client_salts), and the random session tokens
+ * (crypt_token_new/crypt_token_equal). Their bytes are in crypt_secure_alloc()
+ * memory, locked out of swap and left out of core dumps, and no other module
+ * reads them (one exception is kept for web.c until the router refactor:
+ * crypt_keys_server_key()). Short-lived secrets live in caller buffers;
+ * callers wipe them with crypt_wipe(). Text that carries a secret on its way
+ * out (a receipt, a token, a decrypted report) is built in a struct
+ * crypt_buffer, which is wiped when freed.
+ *
+ * Time: nothing here reads a clock; functions that depend on the hour take
+ * `now` (UTC seconds), so tests can step over an hour's boundary.
  */
 #ifndef MELDWIJZER_CRYPT_H
 #define MELDWIJZER_CRYPT_H
@@ -76,14 +85,92 @@ size_t crypt_padded_size(size_t len);
 __attribute__((warn_unused_result)) int crypt_pad(unsigned char *buffer, size_t len, size_t padded);
 __attribute__((warn_unused_result)) int crypt_unpad(const unsigned char *buffer, size_t padded, size_t *len);
 
-/* A short keyed hash of a client address, for in-memory rate limits only. */
-void crypt_client_tag(const unsigned char salt[CRYPT_KEY_BYTES], const void *address, size_t len,
-		      unsigned char out[16]);
+#define CRYPT_ERROR_SIZE 300
+
+/* ---- the server key file ---- */
+
+/* The server's long-lived key (from the server key file), in guarded memory. */
+struct crypt_keys;
+
+/* Creates the server key file: 32 random bytes, mode 0600, refused when the
+ * file exists, written and fsync'ed (and its directory) before it returns. */
+__attribute__((warn_unused_result)) int crypt_key_file_create(const char *path, char error[CRYPT_ERROR_SIZE]);
+/* Removes a key file that crypt_key_file_create() made, for an init that
+ * failed after it (init leaves nothing behind). */
+void crypt_key_file_remove(const char *path);
+/* Loads the key file. Refused: a file that other users may read or change
+ * (naming the chmod to run), a symbolic link, one that is not 32 bytes. */
+__attribute__((warn_unused_result)) int crypt_keys_load(struct crypt_keys **out, const char *path,
+							char error[CRYPT_ERROR_SIZE]);
+void crypt_keys_free(struct crypt_keys *keys);
+/* The keyed hash that finds a report by its receipt. */
+void crypt_keys_receipt_lookup(const struct crypt_keys *keys, const char *canonical, unsigned char out[CRYPT_KEY_BYTES]);
 
 #define CRYPT_FORM_TOKEN_SIZE 33 /* 32 hex characters + NUL */
-/* A token for HTML forms: a keyed hash of the hour, valid for that hour and the next. */
+/* A token for HTML forms: a keyed hash of the hour that `now` falls in. A
+ * token is valid in its own hour and the next: one made at 10:59:59 is valid
+ * until 11:59:59, and none from before 10:00 is valid at 11:00:00. */
+void crypt_keys_form_token(const struct crypt_keys *keys, int64_t now, char out[CRYPT_FORM_TOKEN_SIZE]);
+bool crypt_keys_form_token_valid(const struct crypt_keys *keys, int64_t now, const char *token);
+
+/* Kept for web.c until the router refactor: web_report.c makes form tokens
+ * from the key's bytes (reporting->server_key). Use crypt_keys_form_token()
+ * and crypt_keys_form_token_valid(). `hour` is now / 3600. */
+const unsigned char *crypt_keys_server_key(const struct crypt_keys *keys);
 void crypt_form_token(const unsigned char server_key[CRYPT_KEY_BYTES], int64_t hour, char out[CRYPT_FORM_TOKEN_SIZE]);
 bool crypt_form_token_valid(const unsigned char server_key[CRYPT_KEY_BYTES], int64_t hour, const char *token);
+
+/* ---- session tokens ---- */
+
+#define CRYPT_TOKEN_SIZE 65 /* 256 random bits as 64 hex characters + NUL */
+/* A new random token (for sessions). */
+void crypt_token_new(char out[CRYPT_TOKEN_SIZE]);
+/* Whether `typed` is `token`, in time that does not depend on where they
+ * differ (tokens are secrets); false for anything that is not a token. */
+bool crypt_token_equal(const char token[CRYPT_TOKEN_SIZE], const char *typed);
+/* A random public identifier (not a secret): `bytes` random bytes as hex in
+ * `out`, which holds 2 * bytes + 1. */
+void crypt_random_id(char *out, size_t bytes);
+
+/* ---- client tags for rate limits ---- */
+
+/* Two salts, this hour's and last hour's, in guarded memory, never stored:
+ * with the salt a tag could be traced back to an address, and once an hour
+ * has passed nothing can. Thread-safe. */
+struct crypt_client_salts;
+#define CRYPT_CLIENT_TAG_BYTES 32
+/* NULL when out of memory or locks. */
+struct crypt_client_salts *crypt_client_salts_new(void);
+void crypt_client_salts_free(struct crypt_client_salts *salts);
+/* The client's tag at `now`: 16 bytes, a keyed hash of the address under
+ * this hour's salt, then 16 under last hour's, so that a count kept under the
+ * old tag is found again after the change. The salts move on when the hour
+ * changes; after a gap of more than an hour nothing carries over. */
+void crypt_client_salts_tag(struct crypt_client_salts *salts, int64_t now, const void *address, size_t len,
+			    unsigned char out[CRYPT_CLIENT_TAG_BYTES]);
+
+/* ---- text that carries a secret ---- */
+
+/* A growable buffer in guarded memory, wiped when it grows and when it is
+ * freed: for replies that carry a receipt, a token or decrypted text, so that
+ * no copy of them is left in freed memory. Adding past `limit` bytes (or
+ * running out of memory) fails, and the buffer stays failed. */
+struct crypt_buffer {
+	char *data; /* NUL-terminated; NULL until something is added */
+	size_t len, cap, limit;
+	bool failed;
+};
+void crypt_buffer_init(struct crypt_buffer *buffer, size_t limit);
+/* 0, or -1 (over the limit, out of memory, or failed before). */
+__attribute__((warn_unused_result)) int crypt_buffer_add(struct crypt_buffer *buffer, const void *data, size_t len);
+/* Hands the bytes over (*len of them): free them with crypt_buffer_free(),
+ * whose signature fits libmicrohttpd's free callback
+ * (MHD_create_response_from_buffer_with_free_callback). The buffer is empty
+ * afterwards. NULL when it failed or holds nothing. */
+char *crypt_buffer_detach(struct crypt_buffer *buffer, size_t *len);
+void crypt_buffer_free(void *detached);
+/* Wipes and frees what the buffer holds. */
+void crypt_buffer_release(struct crypt_buffer *buffer);
 
 /* Makes the team key pair and a recovery key; the team secret is wiped. */
 __attribute__((warn_unused_result)) int crypt_new_team(struct crypt_team *team,
@@ -97,9 +184,6 @@ void crypt_new_receipt(char text[CRYPT_RECEIPT_TEXT_SIZE]);
 /* Reads a typed receipt (case, dashes and spaces ignored; O=0, I=L=1) into its
  * 20 canonical characters; false when it cannot be a receipt. */
 bool crypt_normalize_receipt(const char *typed, char canonical[CRYPT_RECEIPT_CHARS + 1]);
-/* The keyed hash that finds a report by its receipt. */
-void crypt_receipt_lookup(const unsigned char server_key[CRYPT_KEY_BYTES], const char *canonical,
-			  unsigned char out[CRYPT_KEY_BYTES]);
 /* The key derived from a receipt (and the report's salt) that wraps the report key. */
 __attribute__((warn_unused_result)) int crypt_receipt_key(const char *canonical, const unsigned char salt[CRYPT_SALT_BYTES],
 							  unsigned char out[CRYPT_KEY_BYTES]);

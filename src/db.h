@@ -1,15 +1,31 @@
 /*
- * db: storage of reports and messages behind one interface; SQL lives only in
- * the backends (db_sqlite.c now; a PostgreSQL backend follows). Callers never
- * see SQL or a backend type.
+ * db: storage of reports and messages behind one interface. Callers never see
+ * SQL or a backend type: db.c picks a backend by the URL's scheme ("sqlite:"
+ * now; "postgresql:" is recognised and refused until its backend is built)
+ * and every call goes through that backend's table of operations
+ * (db_backend.h). The contract below is what every backend keeps; one test
+ * suite, tests/unit/test_db.c, is written against this header alone and every
+ * backend must pass it.
  *
  * What is stored in clear is coarse metadata only: kind, status, the day of
  * submission, forms and signal ids. Everything a reporter wrote is an opaque
  * encrypted box made by crypt; receipts exist only as keyed hashes.
  *
- * Durability: a report is committed (WAL, synchronous=FULL) before
- * db_insert_report() returns, so a receipt is never shown for a report that a
- * crash could lose. A db handle may be used from several threads.
+ * Durability: a report is committed before db_insert_report() returns, so a
+ * receipt is never shown for a report that a crash could lose. Each use case
+ * that changes several rows (an answer and the status it sets) is one
+ * transaction: it happens whole or not at all.
+ *
+ * Threads: a db handle may be used from several threads. Reads never wait for
+ * a commit's fsync (the SQLite backend reads on connections of their own in
+ * WAL mode). No callback of this interface is ever called while the backend
+ * holds a lock, so a callback may call db_* itself. Every call may block on
+ * the disk: never call one from a thread that serves other requests.
+ *
+ * Time: the db module reads no clock. Days are given by the caller.
+ *
+ * Errors: -1 (and a message in `error` where there is one); 1, 2 ... where a
+ * function lists other outcomes.
  */
 #ifndef MELDWIJZER_DB_H
 #define MELDWIJZER_DB_H
@@ -22,73 +38,116 @@
 
 #define DB_ERROR_SIZE 300
 #define DB_REF_SIZE 33 /* 32 hex characters + NUL */
+#define DB_DAY_SIZE 11 /* YYYY-MM-DD + NUL */
 
 struct db;
 
+/* A report's row. Text that does not fit a field is an error when read, never
+ * cut short. */
 struct db_report {
 	char ref[DB_REF_SIZE];          /* random public id, not the receipt */
 	char kind[16];                  /* "report" | "consultation" */
-	char status[16];                /* "new" | "in_progress" | "closed" */
-	char created_day[11];           /* YYYY-MM-DD: no exact time is kept */
+	char status[16];                /* "new" | "in_progress" | "closed"; "new" on insert */
+	char created_day[DB_DAY_SIZE];  /* YYYY-MM-DD, set by the caller: no exact time is kept */
 	char forms[64];                 /* comma-separated form ids */
 	char signals[4096];             /* comma-separated signal ids */
 	unsigned char receipt_lookup[CRYPT_KEY_BYTES];
 	unsigned char receipt_salt[CRYPT_SALT_BYTES];
 	unsigned char key_for_receipt[CRYPT_WRAPPED_KEY_BYTES];
 	unsigned char key_for_team[CRYPT_SEALED_KEY_BYTES];
-	unsigned char *content;         /* encrypted; owned, free with db_report_release() */
+	unsigned char *content;         /* encrypted; read rows own it: free with db_report_release() */
 	size_t content_len;
-	unsigned message_count;
+	unsigned message_count;         /* read rows only */
 };
 
+/* A message as read back. `box` belongs to the db module and is valid only
+ * during the callback that receives the message. */
 struct db_message {
 	char sender[16];                /* "reporter" | "advice_point" */
-	char created_day[11];
+	char created_day[DB_DAY_SIZE];
 	unsigned seq;                   /* 1, 2, ... within the report; 0 for a message stored
 					 * before schema version 2 (its box does not bind it) */
-	unsigned char *box;             /* encrypted body */
+	const unsigned char *box;       /* encrypted body */
 	size_t box_len;
 };
 
-/* Opens "sqlite:PATH"; only `create` (for init) makes a missing database. */
+/* A message to store. Its box binds `seq` (crypt), so the caller chooses the
+ * number before encrypting: db_count_messages() + 1. */
+struct db_new_message {
+	const char *sender;             /* "reporter" | "advice_point" */
+	const char *day;                /* YYYY-MM-DD */
+	unsigned seq;
+	const unsigned char *box;
+	size_t box_len;
+};
+
+/* Opens a database by URL: "sqlite:PATH". Only `create` (for init) makes a
+ * missing database. A scheme that names a backend this program was built
+ * without ("postgresql:") is refused with a message that says so. */
 __attribute__((warn_unused_result)) int db_open(struct db **out, const char *url, bool create,
 						char error[DB_ERROR_SIZE]);
 void db_close(struct db *db);
-/* The path of the server key file that belongs to this database. */
-const char *db_key_path(const struct db *db);
+/* Whether `url` names a database this program can open (its scheme, and
+ * something after it), without opening it: 0, or -1 with the same message
+ * db_open() would give. */
+__attribute__((warn_unused_result)) int db_check_url(const char *url, char error[DB_ERROR_SIZE]);
+/* Closes, and removes the database again when this handle created it (init
+ * that failed must leave nothing behind); a database that existed before is
+ * only closed. */
+void db_close_and_remove_if_new(struct db *db);
 
-/* Creates the schema and stores the team keys; refuses an initialised database. */
+/* The server key file's path when none is configured: "PATH.key" beside a
+ * SQLite database (where earlier versions always kept it). 0, or -1 when the
+ * URL has no file to put it beside (set [server] key_file or --key then). */
+__attribute__((warn_unused_result)) int db_default_key_path(const char *url, char *out, size_t size);
+
+/* Creates the schema and stores the team keys, in one transaction; refuses an
+ * initialised database. */
 __attribute__((warn_unused_result)) int db_initialise(struct db *db, const struct crypt_team *team,
 						      char error[DB_ERROR_SIZE]);
 /* 1 when initialised, 0 when not, -1 on error. */
-int db_is_initialised(struct db *db);
+__attribute__((warn_unused_result)) int db_is_initialised(struct db *db);
 /* Brings an initialised database to this program's schema version (the
  * migrations not yet applied, in one transaction); refuses a database that a
- * newer program made. */
+ * newer program made, naming both versions. */
 __attribute__((warn_unused_result)) int db_upgrade(struct db *db, char error[DB_ERROR_SIZE]);
+/* The schema version this program writes (the number of migrations). */
+int db_schema_version(const struct db *db);
 __attribute__((warn_unused_result)) int db_load_team(struct db *db, struct crypt_team *team);
 
+/* Stores a new report (status "new") durably: 0, or -1 when it could not be
+ * stored (a report that fails, for example on a reference already in use,
+ * fails alone; reports committed with it are not affected). */
 __attribute__((warn_unused_result)) int db_insert_report(struct db *db, const struct db_report *report);
-/* 0 found, 1 not found, -1 error. */
-int db_find_report(struct db *db, const unsigned char lookup[CRYPT_KEY_BYTES], struct db_report *out);
-int db_get_report(struct db *db, const char *ref, struct db_report *out);
+/* By receipt lookup hash, or by reference: 0 found (release `out` with
+ * db_report_release()), 1 not found, -1 error. */
+__attribute__((warn_unused_result)) int db_find_report(struct db *db, const unsigned char lookup[CRYPT_KEY_BYTES],
+						       struct db_report *out);
+__attribute__((warn_unused_result)) int db_get_report(struct db *db, const char *ref, struct db_report *out);
 void db_report_release(struct db_report *report);
-/* Calls `each` for every report, newest first (content not loaded). */
+/* Calls `each` for every report, newest first (content not loaded). The rows
+ * are read in pages, and `each` runs with no lock held. */
 __attribute__((warn_unused_result)) int db_list_reports(struct db *db, void (*each)(void *ctx, const struct db_report *),
 							void *ctx);
 
 /* The number of messages the report has (its next message is count + 1); -1 on error. */
-long db_count_messages(struct db *db, const char *ref);
-/* Adds message number `seq` (its box binds that number, so it is chosen before
- * encrypting): 0 stored, 1 when the report already has `cap` messages, 2 when
- * `seq` is no longer the next number (another message came first: encrypt
- * again with the new number), -1 on error. */
-int db_add_message(struct db *db, const char *ref, const char *sender, unsigned seq, const unsigned char *box,
-		   size_t len, unsigned cap);
+__attribute__((warn_unused_result)) long db_count_messages(struct db *db, const char *ref);
+/* Adds message number `message->seq`: 0 stored, 1 when the report already has
+ * `cap` messages, 2 when `seq` is no longer the next number (another message
+ * came first: encrypt again with the new number), -1 on error (an unknown
+ * report included). */
+__attribute__((warn_unused_result)) int db_add_message(struct db *db, const char *ref,
+						       const struct db_new_message *message, unsigned cap);
+/* The advice point's answer: adds the message and sets the report's status,
+ * in one transaction (both or neither). Returns as db_add_message(). */
+__attribute__((warn_unused_result)) int db_answer_report(struct db *db, const char *ref,
+							 const struct db_new_message *message, unsigned cap,
+							 const char *new_status);
 /* Calls `each` for the report's messages in order: those from before schema
- * version 2 first (seq 0), then by seq. */
+ * version 2 first (seq 0), then by seq. `each` runs with no lock held. */
 __attribute__((warn_unused_result)) int db_list_messages(struct db *db, const char *ref,
 							 void (*each)(void *ctx, const struct db_message *), void *ctx);
+/* 0, or -1 (an unknown report included). */
 __attribute__((warn_unused_result)) int db_set_status(struct db *db, const char *ref, const char *status);
 
 /* Whether reports can be stored now: false after a write failed for a reason
@@ -102,5 +161,29 @@ struct db_storage {
 };
 /* 0, or -1 when the free space cannot be read (`out` still holds the rest). */
 int db_storage_state(struct db *db, struct db_storage *out);
+
+/* What the writer has done, for tests and benchmarks: group commit must be
+ * seen to form batches, not only assumed to. */
+struct db_stats {
+	uint64_t commits;           /* write transactions committed */
+	uint64_t reports_committed; /* reports stored by them */
+	unsigned largest_batch;     /* the most reports one commit carried */
+	unsigned waiting;           /* reports queued now for the next commit */
+};
+void db_get_stats(struct db *db, struct db_stats *out);
+
+/* Test hooks (NULL members: none). before_commit runs in the writing thread
+ * right before each write transaction commits, with the backend's write lock
+ * held: it stands in for a slow fsync (block in it) or a failed one (return
+ * nonzero: the transaction is then rolled back and every caller it carried
+ * gets -1, as when COMMIT fails). This is the one callback that runs under a
+ * lock; only tests set it. `reports` is the number of new reports the
+ * transaction carries (0 for other writes). Set hooks before other threads use
+ * the handle. */
+struct db_test_hooks {
+	int (*before_commit)(void *ctx, unsigned reports);
+	void *ctx;
+};
+void db_set_test_hooks(struct db *db, const struct db_test_hooks *hooks);
 
 #endif

@@ -1,12 +1,19 @@
-/* db backend for SQLite: WAL, synchronous=FULL, one connection behind a mutex
- * (SQLite serialises writers anyway), schema versions in schema_version.
+/* db backend for SQLite: WAL, synchronous=FULL, schema versions in
+ * schema_version, migrations from db/sqlite/ (built in).
+ *
+ * Connections: one writer behind write_lock (SQLite serialises writers
+ * anyway), and DB_SQLITE_READERS readers with a lock each. In WAL mode a
+ * reader sees the last commit and never waits for the writer, so reads do not
+ * queue behind a commit's fsync. Each connection is used by one thread at a
+ * time (our locks), so SQLite's own mutexes are off (SQLITE_OPEN_NOMUTEX).
  *
  * New reports are written with group commit: a submission that arrives while
  * another transaction is being committed waits, and the next transaction
- * carries every report that queued up meanwhile. Each report is still durable
- * before db_insert_report() returns, but one fsync serves several reports. */
+ * carries every report that queued up meanwhile, each in a savepoint of its
+ * own. Each report is still durable before db_insert_report() returns, but
+ * one fsync serves several reports. */
 #define _POSIX_C_SOURCE 200809L
-#include "db.h"
+#include "db_backend.h"
 #include "db_sqlite.h"
 
 #include <errno.h>
@@ -20,10 +27,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
-#include <time.h>
 #include <unistd.h>
 
-#define SCHEMA_VERSION 2
+#define PATH_SIZE 4096
 
 /* A report waiting for the next group commit; lives on its submitter's stack. */
 struct pending_insert {
@@ -33,57 +39,46 @@ struct pending_insert {
 	struct pending_insert *next;
 };
 
-struct db {
+struct reader {
 	sqlite3 *connection;
-	pthread_mutex_t lock;         /* the connection */
+	pthread_mutex_t lock;
+};
+
+struct sqlite_db {
+	char path[PATH_SIZE];
+	bool created;                 /* this handle made the database file */
+	sqlite3 *writer;
+	pthread_mutex_t write_lock;   /* the writer connection */
+	struct reader readers[DB_SQLITE_READERS];
+	unsigned reader_count;
+	atomic_uint next_reader;
 	pthread_mutex_t queue_lock;   /* the group-commit queue below */
 	pthread_cond_t committed;
 	struct pending_insert *queue; /* newest first; order within a batch does not matter */
 	bool committing;
-	/* the outcome of the last write, for db_storage_state(): 0 when it
-	 * succeeded (or none was made yet), else SQLite's extended error code */
+	/* the outcome of the last write, for storage_state(): 0 when it succeeded
+	 * (or none was made yet), else SQLite's extended error code */
 	atomic_int last_write_error;
-	char key_path[4200];
+	/* which of the locks above exist, so that a failed open undoes only those */
+	bool write_lock_made, queue_lock_made, committed_made;
 };
 
-static const char *const migrations[SCHEMA_VERSION] = {
-	/* 1: reports, messages, team keys */
-	"CREATE TABLE team (id INTEGER PRIMARY KEY CHECK (id = 1), public_key BLOB NOT NULL,"
-	" secret_by_recovery BLOB NOT NULL);"
-	"CREATE TABLE reports (ref TEXT PRIMARY KEY, kind TEXT NOT NULL, status TEXT NOT NULL,"
-	" created_day TEXT NOT NULL, forms TEXT NOT NULL, signals TEXT NOT NULL,"
-	" receipt_lookup BLOB NOT NULL UNIQUE, receipt_salt BLOB NOT NULL, key_for_receipt BLOB NOT NULL,"
-	" key_for_team BLOB NOT NULL, content BLOB NOT NULL);"
-	"CREATE TABLE messages (id INTEGER PRIMARY KEY, report_ref TEXT NOT NULL REFERENCES reports(ref),"
-	" sender TEXT NOT NULL, created_day TEXT NOT NULL, body BLOB NOT NULL);"
-	"CREATE INDEX messages_by_report ON messages(report_ref, id);",
-	/* 2: a message's number within its report, bound into its box's associated
-	 * data together with the sender; older messages keep NULL */
-	"ALTER TABLE messages ADD COLUMN seq INTEGER;"
-	"CREATE UNIQUE INDEX messages_by_seq ON messages(report_ref, seq);",
-};
-
-static void today(char out[11])
+static struct sqlite_db *state_of(struct db *db)
 {
-	time_t now = time(NULL);
-	struct tm utc;
-	gmtime_r(&now, &utc);
-	strftime(out, 11, "%Y-%m-%d", &utc);
+	return db->state;
 }
 
-/* The database, its -wal and -shm and its key file hold what reporters wrote
- * (encrypted) and the metadata in clear: no other user may read or change them.
- * A file that exists with group or other permissions is refused, not fixed
- * silently: someone gave those permissions, and should take them back. */
-static int check_private_files(const char *path, const char *key_path, char error[DB_ERROR_SIZE])
+/* The database, its -wal and -shm hold what reporters wrote (encrypted) and
+ * the metadata in clear: no other user may read or change them. A file that
+ * exists with group or other permissions is refused, not fixed silently:
+ * someone gave those permissions, and should take them back. (The key file is
+ * checked by crypt when it loads it.) */
+static int check_private_files(const char *path, char error[DB_ERROR_SIZE])
 {
 	static const char *const suffixes[] = {"", "-wal", "-shm"};
-	char name[4200];
-	for (size_t i = 0; i < 4; i++) {
-		if (i < 3)
-			snprintf(name, sizeof name, "%s%s", path, suffixes[i]);
-		else
-			snprintf(name, sizeof name, "%s", key_path);
+	char name[PATH_SIZE + 8];
+	for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
+		snprintf(name, sizeof name, "%s%s", path, suffixes[i]);
 		struct stat info;
 		if (stat(name, &info) != 0)
 			continue; /* not there (yet): it will be made private */
@@ -114,188 +109,316 @@ static bool is_storage_error(int code)
 	}
 }
 
-/* Records a write's outcome; call with db->lock held, right after the write. */
-static void note_write(struct db *db, bool ok)
+/* Records a write's outcome; call with write_lock held, right after the write. */
+static void note_write(struct sqlite_db *s, bool ok)
 {
-	int code = ok ? 0 : sqlite3_extended_errcode(db->connection);
+	int code = ok ? 0 : sqlite3_extended_errcode(s->writer);
 	if (ok || is_storage_error(code))
-		atomic_store(&db->last_write_error, ok ? 0 : code);
+		atomic_store(&s->last_write_error, ok ? 0 : code);
 }
 
-int db_open(struct db **out, const char *url, bool create, char error[DB_ERROR_SIZE])
+static int exec(sqlite3 *connection, const char *sql)
 {
-	*out = NULL;
-	if (strncmp(url, "sqlite:", 7) != 0 || url[7] == '\0') {
-		snprintf(error, DB_ERROR_SIZE, "--db: '%.200s' is not sqlite:PATH", url);
+	return sqlite3_exec(connection, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+/* COMMIT of the writer's transaction, after the test hook; call with
+ * write_lock held. On failure the transaction is still open: roll it back. */
+static int commit(struct db *db, unsigned reports)
+{
+	struct sqlite_db *s = state_of(db);
+	if (db_backend_before_commit(db, reports) != 0) {
+		/* a failed fsync, as a test asked for: the storage failed */
+		atomic_store(&s->last_write_error, SQLITE_IOERR);
 		return -1;
 	}
-	struct db *db = calloc(1, sizeof *db);
-	if (!db) {
+	if (exec(s->writer, "COMMIT")) {
+		note_write(s, false);
+		return -1;
+	}
+	note_write(s, true);
+	db_backend_committed(db, reports);
+	return 0;
+}
+
+static void rollback(struct sqlite_db *s)
+{
+	/* a failed ROLLBACK leaves nothing more to undo here: SQLite rolls back
+	 * an open transaction itself when the next BEGIN or the close finds it */
+	(void)exec(s->writer, "ROLLBACK");
+}
+
+static void remove_files(const char *path)
+{
+	static const char *const suffixes[] = {"", "-wal", "-shm", "-journal"};
+	char name[PATH_SIZE + 16];
+	for (size_t i = 0; i < sizeof suffixes / sizeof *suffixes; i++) {
+		snprintf(name, sizeof name, "%s%s", path, suffixes[i]);
+		unlink(name);
+	}
+}
+
+static void close_state(struct sqlite_db *s, bool remove_if_new)
+{
+	for (unsigned i = 0; i < s->reader_count; i++) {
+		sqlite3_close(s->readers[i].connection);
+		pthread_mutex_destroy(&s->readers[i].lock);
+	}
+	sqlite3_close(s->writer);
+	if (s->write_lock_made)
+		pthread_mutex_destroy(&s->write_lock);
+	if (s->queue_lock_made)
+		pthread_mutex_destroy(&s->queue_lock);
+	if (s->committed_made)
+		pthread_cond_destroy(&s->committed);
+	if (remove_if_new && s->created)
+		remove_files(s->path);
+	free(s);
+}
+
+static int open_connection(const char *path, bool create, bool reader, sqlite3 **out, char error[DB_ERROR_SIZE])
+{
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+	*out = NULL;
+	if (sqlite3_open_v2(path, out, flags, NULL) != SQLITE_OK) {
+		snprintf(error, DB_ERROR_SIZE, "%.200s: %s", path,
+			 create ? "cannot be created" : "no database there: run 'meldwijzer init --db URL' first");
+		return -1;
+	}
+	sqlite3_busy_timeout(*out, 5000);
+	/* readers never write: query_only makes a mistake in this file fail loudly */
+	const char *pragmas = reader ? "PRAGMA query_only=1; PRAGMA foreign_keys=ON;" : DB_SQLITE_PRAGMAS;
+	char *message = NULL;
+	if (sqlite3_exec(*out, pragmas, NULL, NULL, &message) != SQLITE_OK) {
+		snprintf(error, DB_ERROR_SIZE, "%.200s: %s", path, message ? message : "cannot configure");
+		sqlite3_free(message);
+		return -1;
+	}
+	return 0;
+}
+
+static int sqlite_open(struct db *db, const char *path, bool create, char error[DB_ERROR_SIZE])
+{
+	if (strlen(path) >= PATH_SIZE) {
+		snprintf(error, DB_ERROR_SIZE, "--db: the path is longer than %d bytes", PATH_SIZE - 1);
+		return -1;
+	}
+	struct sqlite_db *s = calloc(1, sizeof *s);
+	if (!s) {
 		snprintf(error, DB_ERROR_SIZE, "out of memory");
 		return -1;
 	}
-	snprintf(db->key_path, sizeof db->key_path, "%s.key", url + 7);
+	snprintf(s->path, sizeof s->path, "%s", path);
 	if (create) {
-		/* made here with 0600 whatever the umask is; SQLite gives -wal and -shm
-		 * the database file's permissions */
-		int fd = open(url + 7, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+		/* made here with 0600 whatever the umask is (SQLite gives -wal and -shm
+		 * the database file's permissions); O_EXCL tells whether this handle
+		 * made it, so that a failed init can remove what it made and only that */
+		int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd >= 0)
+			s->created = true;
+		else if (errno == EEXIST)
+			fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0) {
-			snprintf(error, DB_ERROR_SIZE, "%.200s: cannot be created (%s)", url + 7, strerror(errno));
-			free(db);
+			snprintf(error, DB_ERROR_SIZE, "%.200s: cannot be created (%s)", path, strerror(errno));
+			free(s);
 			return -1;
 		}
 		close(fd);
 	}
-	if (check_private_files(url + 7, db->key_path, error)) {
-		free(db);
-		return -1;
+	if (check_private_files(path, error))
+		goto fail;
+	if (pthread_mutex_init(&s->write_lock, NULL) != 0)
+		goto no_lock;
+	s->write_lock_made = true;
+	if (pthread_mutex_init(&s->queue_lock, NULL) != 0)
+		goto no_lock;
+	s->queue_lock_made = true;
+	if (pthread_cond_init(&s->committed, NULL) != 0)
+		goto no_lock;
+	s->committed_made = true;
+	if (open_connection(path, create, false, &s->writer, error))
+		goto fail;
+	/* after the writer: it has set WAL mode, which the file keeps */
+	for (unsigned i = 0; i < DB_SQLITE_READERS; i++) {
+		struct reader *r = &s->readers[i];
+		if (pthread_mutex_init(&r->lock, NULL) != 0)
+			goto no_lock;
+		if (open_connection(path, false, true, &r->connection, error)) {
+			sqlite3_close(r->connection);
+			pthread_mutex_destroy(&r->lock);
+			goto fail;
+		}
+		s->reader_count++;
 	}
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
-	if (sqlite3_open_v2(url + 7, &db->connection, flags, NULL) != SQLITE_OK) {
-		snprintf(error, DB_ERROR_SIZE, "%.200s: %s", url + 7,
-			 create ? "cannot be created" : "no database there: run 'meldwijzer init --db URL' first");
-		sqlite3_close(db->connection);
-		free(db);
-		return -1;
-	}
-	sqlite3_busy_timeout(db->connection, 5000);
-	char *message = NULL;
-	if (sqlite3_exec(db->connection, DB_SQLITE_PRAGMAS, NULL, NULL, &message) != SQLITE_OK) {
-		snprintf(error, DB_ERROR_SIZE, "%.200s: %s", url + 7, message ? message : "cannot configure");
-		sqlite3_free(message);
-		sqlite3_close(db->connection);
-		free(db);
-		return -1;
-	}
-	pthread_mutex_init(&db->lock, NULL);
-	pthread_mutex_init(&db->queue_lock, NULL);
-	pthread_cond_init(&db->committed, NULL);
-	*out = db;
+	atomic_init(&s->next_reader, 0);
+	atomic_init(&s->last_write_error, 0);
+	db->state = s;
 	return 0;
+no_lock:
+	snprintf(error, DB_ERROR_SIZE, "cannot make the database's locks");
+fail:
+	close_state(s, true);
+	return -1;
 }
 
-void db_close(struct db *db)
+static void sqlite_close(struct db *db, bool remove_if_new)
 {
-	if (!db)
-		return;
-	sqlite3_close(db->connection);
-	pthread_mutex_destroy(&db->lock);
-	pthread_mutex_destroy(&db->queue_lock);
-	pthread_cond_destroy(&db->committed);
-	free(db);
+	close_state(state_of(db), remove_if_new);
+	db->state = NULL;
 }
 
-const char *db_key_path(const struct db *db)
+static int sqlite_default_key_path(const char *location, char *out, size_t size)
 {
-	return db->key_path;
+	int len = snprintf(out, size, "%s.key", location);
+	return len < 0 || (size_t)len >= size ? -1 : 0;
 }
 
-int db_is_initialised(struct db *db)
+static int sqlite_schema_version(void)
 {
+	return (int)db_sqlite_migration_count;
+}
+
+/* A reader connection, locked: a free one if there is one, else the next in
+ * turn (the wait is for another read, never for a commit). */
+static struct reader *take_reader(struct sqlite_db *s)
+{
+	unsigned start = atomic_fetch_add(&s->next_reader, 1);
+	for (unsigned i = 0; i < s->reader_count; i++) {
+		struct reader *r = &s->readers[(start + i) % s->reader_count];
+		if (pthread_mutex_trylock(&r->lock) == 0)
+			return r;
+	}
+	struct reader *r = &s->readers[start % s->reader_count];
+	pthread_mutex_lock(&r->lock);
+	return r;
+}
+
+static void give_reader(struct reader *r)
+{
+	pthread_mutex_unlock(&r->lock);
+}
+
+static int sqlite_is_initialised(struct db *db)
+{
+	struct sqlite_db *s = state_of(db);
 	sqlite3_stmt *statement;
 	int result = -1;
-	pthread_mutex_lock(&db->lock);
-	if (sqlite3_prepare_v2(db->connection,
+	pthread_mutex_lock(&s->write_lock);
+	if (sqlite3_prepare_v2(s->writer,
 			       "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'", -1,
 			       &statement, NULL) == SQLITE_OK) {
 		if (sqlite3_step(statement) == SQLITE_ROW)
 			result = sqlite3_column_int(statement, 0) > 0 ? 1 : 0;
 		sqlite3_finalize(statement);
 	}
-	pthread_mutex_unlock(&db->lock);
+	pthread_mutex_unlock(&s->write_lock);
 	return result;
 }
 
-/* Runs migrations[from..] inside the caller's transaction; holds db->lock. */
-static int apply_migrations(struct db *db, int from, char **message)
+/* Runs the migrations from version `from` on inside the caller's transaction;
+ * holds write_lock. */
+static int apply_migrations(struct sqlite_db *s, int from, char **message)
 {
-	for (int v = from; v < SCHEMA_VERSION; v++) {
-		if (sqlite3_exec(db->connection, migrations[v], NULL, NULL, message) != SQLITE_OK)
+	for (int v = from; v < sqlite_schema_version(); v++) {
+		if (sqlite3_exec(s->writer, db_sqlite_migrations[v], NULL, NULL, message) != SQLITE_OK)
 			return -1;
 	}
 	return 0;
 }
 
-static int set_version(struct db *db, char **message)
+static int set_version(struct sqlite_db *s, char **message)
 {
 	char sql[80];
-	snprintf(sql, sizeof sql, "UPDATE schema_version SET version = %d", SCHEMA_VERSION);
-	return sqlite3_exec(db->connection, sql, NULL, NULL, message) == SQLITE_OK ? 0 : -1;
+	snprintf(sql, sizeof sql, "UPDATE schema_version SET version = %d", sqlite_schema_version());
+	return sqlite3_exec(s->writer, sql, NULL, NULL, message) == SQLITE_OK ? 0 : -1;
 }
 
-int db_upgrade(struct db *db, char error[DB_ERROR_SIZE])
+static int sqlite_upgrade(struct db *db, char error[DB_ERROR_SIZE])
 {
+	struct sqlite_db *s = state_of(db);
 	sqlite3_stmt *statement;
 	char *message = NULL;
 	int version = -1, status = -1;
-	pthread_mutex_lock(&db->lock);
-	if (sqlite3_exec(db->connection, "BEGIN IMMEDIATE", NULL, NULL, &message) != SQLITE_OK)
+	bool begun = false;
+	pthread_mutex_lock(&s->write_lock);
+	if (sqlite3_exec(s->writer, "BEGIN IMMEDIATE", NULL, NULL, &message) != SQLITE_OK)
 		goto done;
-	if (sqlite3_prepare_v2(db->connection, "SELECT version FROM schema_version", -1, &statement, NULL) == SQLITE_OK) {
+	begun = true;
+	if (sqlite3_prepare_v2(s->writer, "SELECT version FROM schema_version", -1, &statement, NULL) == SQLITE_OK) {
 		if (sqlite3_step(statement) == SQLITE_ROW)
 			version = sqlite3_column_int(statement, 0);
 		sqlite3_finalize(statement);
 	}
-	if (version < 0 || version > SCHEMA_VERSION) {
+	if (version < 0 || version > sqlite_schema_version()) {
 		snprintf(error, DB_ERROR_SIZE,
 			 version < 0 ? "the database has no schema version"
 				     : "the database was made by a newer meldwijzer (schema version %d; this one knows up to %d)",
-			 version, SCHEMA_VERSION);
-		sqlite3_exec(db->connection, "ROLLBACK", NULL, NULL, NULL);
-		pthread_mutex_unlock(&db->lock);
+			 version, sqlite_schema_version());
+		rollback(s);
+		pthread_mutex_unlock(&s->write_lock);
 		return -1;
 	}
-	/* nothing is written when the database is current */
-	if ((version < SCHEMA_VERSION && (apply_migrations(db, version, &message) || set_version(db, &message))) ||
-	    sqlite3_exec(db->connection, "COMMIT", NULL, NULL, &message) != SQLITE_OK)
+	if (version == sqlite_schema_version()) {
+		/* nothing is written when the database is current */
+		status = exec(s->writer, "COMMIT");
+		goto done;
+	}
+	if (apply_migrations(s, version, &message) || set_version(s, &message) || commit(db, 0))
 		goto done;
 	status = 0;
 done:
 	if (status) {
 		snprintf(error, DB_ERROR_SIZE, "cannot upgrade the database: %s",
-			 message ? message : sqlite3_errmsg(db->connection));
-		sqlite3_exec(db->connection, "ROLLBACK", NULL, NULL, NULL);
+			 message ? message : sqlite3_errmsg(s->writer));
+		if (begun)
+			rollback(s);
 	}
 	sqlite3_free(message);
-	pthread_mutex_unlock(&db->lock);
+	pthread_mutex_unlock(&s->write_lock);
 	return status;
 }
 
-int db_initialise(struct db *db, const struct crypt_team *team, char error[DB_ERROR_SIZE])
+static int sqlite_initialise(struct db *db, const struct crypt_team *team, char error[DB_ERROR_SIZE])
 {
-	int initialised = db_is_initialised(db);
+	struct sqlite_db *s = state_of(db);
+	int initialised = sqlite_is_initialised(db);
 	if (initialised != 0) {
-		snprintf(error, DB_ERROR_SIZE, "%s", initialised == 1 ? "the database is already initialised" : "cannot read the database");
+		snprintf(error, DB_ERROR_SIZE, "%s",
+			 initialised == 1 ? "the database is already initialised" : "cannot read the database");
 		return -1;
 	}
 	int status = -1;
+	bool begun = false;
 	char *message = NULL;
 	sqlite3_stmt *statement = NULL;
-	pthread_mutex_lock(&db->lock);
-	if (sqlite3_exec(db->connection, "BEGIN IMMEDIATE; CREATE TABLE schema_version (version INTEGER NOT NULL);", NULL,
-			 NULL, &message) != SQLITE_OK)
+	pthread_mutex_lock(&s->write_lock);
+	if (sqlite3_exec(s->writer, "BEGIN IMMEDIATE", NULL, NULL, &message) != SQLITE_OK)
 		goto done;
-	if (apply_migrations(db, 0, &message))
+	begun = true;
+	if (sqlite3_exec(s->writer, "CREATE TABLE schema_version (version INTEGER NOT NULL)", NULL, NULL, &message) !=
+		    SQLITE_OK ||
+	    apply_migrations(s, 0, &message))
 		goto done;
-	if (sqlite3_prepare_v2(db->connection,
-			       "INSERT INTO team (id, public_key, secret_by_recovery) VALUES (1, ?, ?)", -1, &statement,
-			       NULL) != SQLITE_OK ||
+	if (sqlite3_prepare_v2(s->writer, "INSERT INTO team (id, public_key, secret_by_recovery) VALUES (1, ?, ?)", -1,
+			       &statement, NULL) != SQLITE_OK ||
 	    sqlite3_bind_blob(statement, 1, team->public_key, CRYPT_KEY_BYTES, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_bind_blob(statement, 2, team->wrapped_secret, CRYPT_WRAPPED_KEY_BYTES, SQLITE_STATIC) != SQLITE_OK ||
 	    sqlite3_step(statement) != SQLITE_DONE)
 		goto done;
-	if (sqlite3_exec(db->connection, "INSERT INTO schema_version VALUES (0)", NULL, NULL, &message) != SQLITE_OK ||
-	    set_version(db, &message) || sqlite3_exec(db->connection, "COMMIT", NULL, NULL, &message) != SQLITE_OK)
+	if (sqlite3_exec(s->writer, "INSERT INTO schema_version VALUES (0)", NULL, NULL, &message) != SQLITE_OK ||
+	    set_version(s, &message) || commit(db, 0))
 		goto done;
 	status = 0;
 done:
-	if (status)
-		snprintf(error, DB_ERROR_SIZE, "cannot create the schema: %s", message ? message : sqlite3_errmsg(db->connection));
+	if (status) {
+		snprintf(error, DB_ERROR_SIZE, "cannot create the schema: %s",
+			 message ? message : sqlite3_errmsg(s->writer));
+		if (begun)
+			rollback(s);
+	}
 	sqlite3_finalize(statement);
 	sqlite3_free(message);
-	if (status)
-		sqlite3_exec(db->connection, "ROLLBACK", NULL, NULL, NULL);
-	pthread_mutex_unlock(&db->lock);
+	pthread_mutex_unlock(&s->write_lock);
 	return status;
 }
 
@@ -307,29 +430,42 @@ static int copy_blob(sqlite3_stmt *statement, int column, unsigned char *out, si
 	return 0;
 }
 
-int db_load_team(struct db *db, struct crypt_team *team)
+/* A text column into a fixed field: -1 when it does not fit (a row is read
+ * whole or not at all, never cut short). */
+static int copy_text(sqlite3_stmt *statement, int column, char *out, size_t size)
 {
+	const unsigned char *text = sqlite3_column_text(statement, column);
+	size_t len = (size_t)sqlite3_column_bytes(statement, column);
+	if (len >= size)
+		return -1;
+	memcpy(out, text ? (const char *)text : "", text ? len : 0);
+	out[text ? len : 0] = '\0';
+	return 0;
+}
+
+static int sqlite_load_team(struct db *db, struct crypt_team *team)
+{
+	struct sqlite_db *s = state_of(db);
 	sqlite3_stmt *statement;
 	int status = -1;
-	pthread_mutex_lock(&db->lock);
-	if (sqlite3_prepare_v2(db->connection, "SELECT public_key, secret_by_recovery FROM team WHERE id = 1", -1,
+	struct reader *r = take_reader(s);
+	if (sqlite3_prepare_v2(r->connection, "SELECT public_key, secret_by_recovery FROM team WHERE id = 1", -1,
 			       &statement, NULL) == SQLITE_OK) {
-		if (sqlite3_step(statement) == SQLITE_ROW &&
-		    copy_blob(statement, 0, team->public_key, CRYPT_KEY_BYTES) == 0 &&
+		if (sqlite3_step(statement) == SQLITE_ROW && copy_blob(statement, 0, team->public_key, CRYPT_KEY_BYTES) == 0 &&
 		    copy_blob(statement, 1, team->wrapped_secret, CRYPT_WRAPPED_KEY_BYTES) == 0)
 			status = 0;
 		sqlite3_finalize(statement);
 	}
-	pthread_mutex_unlock(&db->lock);
+	give_reader(r);
 	return status;
 }
 
 /* 0, or SQLite's error code for this report. */
-static int insert_one(sqlite3_stmt *statement, const struct db_report *report, const char *day)
+static int insert_one(sqlite3_stmt *statement, const struct db_report *report)
 {
 	bool ok = sqlite3_bind_text(statement, 1, report->ref, -1, SQLITE_STATIC) == SQLITE_OK &&
 		  sqlite3_bind_text(statement, 2, report->kind, -1, SQLITE_STATIC) == SQLITE_OK &&
-		  sqlite3_bind_text(statement, 3, day, -1, SQLITE_STATIC) == SQLITE_OK &&
+		  sqlite3_bind_text(statement, 3, report->created_day, -1, SQLITE_STATIC) == SQLITE_OK &&
 		  sqlite3_bind_text(statement, 4, report->forms, -1, SQLITE_STATIC) == SQLITE_OK &&
 		  sqlite3_bind_text(statement, 5, report->signals, -1, SQLITE_STATIC) == SQLITE_OK &&
 		  sqlite3_bind_blob(statement, 6, report->receipt_lookup, CRYPT_KEY_BYTES, SQLITE_STATIC) == SQLITE_OK &&
@@ -338,6 +474,7 @@ static int insert_one(sqlite3_stmt *statement, const struct db_report *report, c
 			  SQLITE_OK &&
 		  sqlite3_bind_blob(statement, 9, report->key_for_team, CRYPT_SEALED_KEY_BYTES, SQLITE_STATIC) ==
 			  SQLITE_OK &&
+		  report->content_len <= INT32_MAX &&
 		  sqlite3_bind_blob(statement, 10, report->content, (int)report->content_len, SQLITE_STATIC) ==
 			  SQLITE_OK &&
 		  sqlite3_step(statement) == SQLITE_DONE;
@@ -348,95 +485,100 @@ static int insert_one(sqlite3_stmt *statement, const struct db_report *report, c
 }
 
 /* One transaction for the whole batch. A report that cannot be inserted is
- * rolled back to its savepoint alone; if the commit fails, all fail. */
+ * rolled back to its savepoint alone; if a savepoint itself fails, or the
+ * commit does, all of the batch fails (nothing of it is stored). */
 static void commit_batch(struct db *db, struct pending_insert *batch)
 {
 	static const char sql[] =
 		"INSERT INTO reports (ref, kind, status, created_day, forms, signals, receipt_lookup, receipt_salt,"
 		" key_for_receipt, key_for_team, content) VALUES (?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?)";
+	struct sqlite_db *s = state_of(db);
 	sqlite3_stmt *statement = NULL;
-	char day[11];
-	today(day);
-	pthread_mutex_lock(&db->lock);
+	pthread_mutex_lock(&s->write_lock);
 	int storage_error = 0;
-	bool begun = sqlite3_exec(db->connection, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK;
-	if (begun && sqlite3_prepare_v2(db->connection, sql, -1, &statement, NULL) == SQLITE_OK) {
-		for (struct pending_insert *p = batch; p; p = p->next) {
-			sqlite3_exec(db->connection, "SAVEPOINT one_report", NULL, NULL, NULL);
-			int code = insert_one(statement, p->report, day);
-			if (code && is_storage_error(code) && !storage_error)
-				storage_error = code;
-			p->status = code ? -1 : 0;
-			sqlite3_exec(db->connection, p->status ? "ROLLBACK TO one_report; RELEASE one_report"
-							       : "RELEASE one_report",
-				     NULL, NULL, NULL);
+	unsigned stored = 0;
+	bool begun = exec(s->writer, "BEGIN IMMEDIATE") == 0;
+	bool whole = begun && sqlite3_prepare_v2(s->writer, sql, -1, &statement, NULL) == SQLITE_OK;
+	for (struct pending_insert *p = batch; whole && p; p = p->next) {
+		if (exec(s->writer, "SAVEPOINT one_report")) {
+			whole = false;
+			break;
 		}
+		int code = insert_one(statement, p->report);
+		if (code && is_storage_error(code) && !storage_error)
+			storage_error = code;
+		p->status = code ? -1 : 0;
+		stored += code ? 0 : 1;
+		/* if the report cannot be undone alone, the transaction may hold half
+		 * of it: then the whole batch is rolled back rather than committed */
+		if (code ? exec(s->writer, "ROLLBACK TO one_report") || exec(s->writer, "RELEASE one_report")
+			 : exec(s->writer, "RELEASE one_report"))
+			whole = false;
 	}
 	sqlite3_finalize(statement);
 	/* durable (synchronous=FULL) once COMMIT returns */
-	if (!begun || !statement || sqlite3_exec(db->connection, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		note_write(db, false);
+	if (!whole || commit(db, stored)) {
+		if (!whole)
+			note_write(s, false);
 		if (begun)
-			sqlite3_exec(db->connection, "ROLLBACK", NULL, NULL, NULL);
+			rollback(s);
 		for (struct pending_insert *p = batch; p; p = p->next)
 			p->status = -1;
 	} else if (storage_error) {
-		atomic_store(&db->last_write_error, storage_error);
-	} else {
-		note_write(db, true);
+		atomic_store(&s->last_write_error, storage_error);
 	}
-	pthread_mutex_unlock(&db->lock);
+	pthread_mutex_unlock(&s->write_lock);
 }
 
-int db_insert_report(struct db *db, const struct db_report *report)
+static int sqlite_insert_report(struct db *db, const struct db_report *report)
 {
+	struct sqlite_db *s = state_of(db);
 	struct pending_insert mine = {.report = report, .status = -1};
-	pthread_mutex_lock(&db->queue_lock);
-	mine.next = db->queue;
-	db->queue = &mine;
-	while (!mine.done && db->committing)
-		pthread_cond_wait(&db->committed, &db->queue_lock);
+	pthread_mutex_lock(&s->queue_lock);
+	mine.next = s->queue;
+	s->queue = &mine;
+	atomic_fetch_add(&db->waiting, 1);
+	while (!mine.done && s->committing)
+		pthread_cond_wait(&s->committed, &s->queue_lock);
 	if (mine.done) { /* a batch that another thread committed carried this report */
-		pthread_mutex_unlock(&db->queue_lock);
+		pthread_mutex_unlock(&s->queue_lock);
 		return mine.status;
 	}
 	/* lead the next commit with everything that is queued, this report included */
-	struct pending_insert *batch = db->queue;
-	db->queue = NULL;
-	db->committing = true;
-	pthread_mutex_unlock(&db->queue_lock);
+	struct pending_insert *batch = s->queue;
+	unsigned size = 0;
+	for (struct pending_insert *p = batch; p; p = p->next)
+		size++;
+	s->queue = NULL;
+	s->committing = true;
+	atomic_fetch_sub(&db->waiting, size);
+	pthread_mutex_unlock(&s->queue_lock);
 	commit_batch(db, batch);
-	pthread_mutex_lock(&db->queue_lock);
+	pthread_mutex_lock(&s->queue_lock);
 	int status = mine.status;
 	for (struct pending_insert *p = batch, *next; p; p = next) {
 		next = p->next; /* read before `done`: the waiter may return at once */
 		p->done = true;
 	}
-	db->committing = false;
-	pthread_cond_broadcast(&db->committed);
-	pthread_mutex_unlock(&db->queue_lock);
+	s->committing = false;
+	pthread_cond_broadcast(&s->committed);
+	pthread_mutex_unlock(&s->queue_lock);
 	return status;
 }
 
 static const char report_columns[] =
 	"SELECT ref, kind, status, created_day, forms, signals, receipt_lookup, receipt_salt, key_for_receipt,"
-	" key_for_team, content, (SELECT count(*) FROM messages WHERE report_ref = reports.ref) FROM reports ";
-
-static void copy_text(sqlite3_stmt *statement, int column, char *out, size_t size)
-{
-	const unsigned char *text = sqlite3_column_text(statement, column);
-	snprintf(out, size, "%s", text ? (const char *)text : "");
-}
+	" key_for_team, content, (SELECT count(*) FROM messages WHERE report_ref = reports.ref), rowid FROM reports ";
 
 static int read_report_row(sqlite3_stmt *statement, struct db_report *out, bool with_content)
 {
 	memset(out, 0, sizeof *out);
-	copy_text(statement, 0, out->ref, sizeof out->ref);
-	copy_text(statement, 1, out->kind, sizeof out->kind);
-	copy_text(statement, 2, out->status, sizeof out->status);
-	copy_text(statement, 3, out->created_day, sizeof out->created_day);
-	copy_text(statement, 4, out->forms, sizeof out->forms);
-	copy_text(statement, 5, out->signals, sizeof out->signals);
+	if (copy_text(statement, 0, out->ref, sizeof out->ref) || copy_text(statement, 1, out->kind, sizeof out->kind) ||
+	    copy_text(statement, 2, out->status, sizeof out->status) ||
+	    copy_text(statement, 3, out->created_day, sizeof out->created_day) ||
+	    copy_text(statement, 4, out->forms, sizeof out->forms) ||
+	    copy_text(statement, 5, out->signals, sizeof out->signals))
+		return -1;
 	out->message_count = (unsigned)sqlite3_column_int(statement, 11);
 	if (copy_blob(statement, 6, out->receipt_lookup, CRYPT_KEY_BYTES) ||
 	    copy_blob(statement, 7, out->receipt_salt, CRYPT_SALT_BYTES) ||
@@ -448,7 +590,8 @@ static int read_report_row(sqlite3_stmt *statement, struct db_report *out, bool 
 		out->content = malloc(len > 0 ? (size_t)len : 1);
 		if (!out->content)
 			return -1;
-		memcpy(out->content, sqlite3_column_blob(statement, 10), (size_t)len);
+		if (len > 0)
+			memcpy(out->content, sqlite3_column_blob(statement, 10), (size_t)len);
 		out->content_len = (size_t)len;
 	}
 	return 0;
@@ -457,172 +600,244 @@ static int read_report_row(sqlite3_stmt *statement, struct db_report *out, bool 
 static int find_one(struct db *db, const char *where, const void *key, int key_len, bool key_is_text,
 		    struct db_report *out)
 {
+	struct sqlite_db *s = state_of(db);
 	char sql[600];
 	sqlite3_stmt *statement;
 	int status = -1;
 	snprintf(sql, sizeof sql, "%s%s", report_columns, where);
-	pthread_mutex_lock(&db->lock);
-	if (sqlite3_prepare_v2(db->connection, sql, -1, &statement, NULL) == SQLITE_OK) {
+	struct reader *r = take_reader(s);
+	if (sqlite3_prepare_v2(r->connection, sql, -1, &statement, NULL) == SQLITE_OK) {
 		int bound = key_is_text ? sqlite3_bind_text(statement, 1, key, key_len, SQLITE_STATIC)
 					: sqlite3_bind_blob(statement, 1, key, key_len, SQLITE_STATIC);
 		if (bound == SQLITE_OK) {
 			int step = sqlite3_step(statement);
-			if (step == SQLITE_ROW)
+			if (step == SQLITE_ROW) {
 				status = read_report_row(statement, out, true);
-			else if (step == SQLITE_DONE)
+				if (status)
+					db_report_release(out);
+			} else if (step == SQLITE_DONE) {
 				status = 1;
+			}
 		}
 		sqlite3_finalize(statement);
 	}
-	pthread_mutex_unlock(&db->lock);
+	give_reader(r);
 	return status;
 }
 
-int db_find_report(struct db *db, const unsigned char lookup[CRYPT_KEY_BYTES], struct db_report *out)
+static int sqlite_find_report(struct db *db, const unsigned char lookup[CRYPT_KEY_BYTES], struct db_report *out)
 {
 	return find_one(db, "WHERE receipt_lookup = ?", lookup, CRYPT_KEY_BYTES, false, out);
 }
 
-int db_get_report(struct db *db, const char *ref, struct db_report *out)
+static int sqlite_get_report(struct db *db, const char *ref, struct db_report *out)
 {
 	return find_one(db, "WHERE ref = ?", ref, -1, true, out);
 }
 
-void db_report_release(struct db_report *report)
+/* Newest first is highest rowid first: SQLite gives each new row one above
+ * the highest, so the order is the order of storing. The rowid of the last
+ * row read is where the next page begins. */
+static int sqlite_list_reports(struct db *db, int64_t *position, struct db_report rows[DB_LIST_PAGE], size_t *count)
 {
-	free(report->content);
-	report->content = NULL;
-	report->content_len = 0;
-}
-
-int db_list_reports(struct db *db, void (*each)(void *ctx, const struct db_report *), void *ctx)
-{
+	struct sqlite_db *s = state_of(db);
 	char sql[600];
 	sqlite3_stmt *statement;
 	int status = -1;
-	snprintf(sql, sizeof sql, "%sORDER BY created_day DESC, rowid DESC", report_columns);
-	pthread_mutex_lock(&db->lock);
-	if (sqlite3_prepare_v2(db->connection, sql, -1, &statement, NULL) == SQLITE_OK) {
-		int step;
-		struct db_report report;
-		while ((step = sqlite3_step(statement)) == SQLITE_ROW) {
-			if (read_report_row(statement, &report, false) == 0)
-				each(ctx, &report);
+	*count = 0;
+	snprintf(sql, sizeof sql, "%sWHERE ?1 = 0 OR rowid < ?1 ORDER BY rowid DESC LIMIT %d", report_columns,
+		 DB_LIST_PAGE);
+	struct reader *r = take_reader(s);
+	if (sqlite3_prepare_v2(r->connection, sql, -1, &statement, NULL) == SQLITE_OK) {
+		if (sqlite3_bind_int64(statement, 1, *position) == SQLITE_OK) {
+			int step;
+			status = 0;
+			while ((step = sqlite3_step(statement)) == SQLITE_ROW && *count < DB_LIST_PAGE) {
+				if (read_report_row(statement, &rows[*count], false)) {
+					status = -1;
+					break;
+				}
+				*position = sqlite3_column_int64(statement, 12);
+				++*count;
+			}
+			if (status == 0 && step != SQLITE_DONE && step != SQLITE_ROW)
+				status = -1;
 		}
-		status = step == SQLITE_DONE ? 0 : -1;
 		sqlite3_finalize(statement);
 	}
-	pthread_mutex_unlock(&db->lock);
+	give_reader(r);
 	return status;
 }
 
-long db_count_messages(struct db *db, const char *ref)
+static int count_with(sqlite3 *connection, const char *ref, sqlite3_int64 *out)
 {
 	sqlite3_stmt *statement;
-	long count = -1;
-	pthread_mutex_lock(&db->lock);
-	if (sqlite3_prepare_v2(db->connection, "SELECT count(*) FROM messages WHERE report_ref = ?", -1, &statement,
-			       NULL) == SQLITE_OK) {
+	int status = -1;
+	if (sqlite3_prepare_v2(connection, "SELECT count(*) FROM messages WHERE report_ref = ?", -1, &statement, NULL) ==
+	    SQLITE_OK) {
 		if (sqlite3_bind_text(statement, 1, ref, -1, SQLITE_STATIC) == SQLITE_OK &&
-		    sqlite3_step(statement) == SQLITE_ROW)
-			count = (long)sqlite3_column_int64(statement, 0);
+		    sqlite3_step(statement) == SQLITE_ROW) {
+			*out = sqlite3_column_int64(statement, 0);
+			status = 0;
+		}
 		sqlite3_finalize(statement);
 	}
-	pthread_mutex_unlock(&db->lock);
-	return count;
+	return status;
 }
 
-int db_add_message(struct db *db, const char *ref, const char *sender, unsigned seq, const unsigned char *box,
-		   size_t len, unsigned cap)
+static long sqlite_count_messages(struct db *db, const char *ref)
 {
-	sqlite3_stmt *count = NULL, *insert = NULL;
-	char day[11];
-	today(day);
+	struct sqlite_db *s = state_of(db);
+	sqlite3_int64 count = -1;
+	struct reader *r = take_reader(s);
+	if (count_with(r->connection, ref, &count))
+		count = -1;
+	give_reader(r);
+	return (long)count;
+}
+
+static int set_status_in_transaction(struct sqlite_db *s, const char *ref, const char *status_text)
+{
+	sqlite3_stmt *statement;
 	int status = -1;
-	pthread_mutex_lock(&db->lock);
-	if (sqlite3_exec(db->connection, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-		goto done;
-	if (sqlite3_prepare_v2(db->connection, "SELECT count(*) FROM messages WHERE report_ref = ?", -1, &count, NULL) != SQLITE_OK ||
-	    sqlite3_bind_text(count, 1, ref, -1, SQLITE_STATIC) != SQLITE_OK || sqlite3_step(count) != SQLITE_ROW)
+	if (sqlite3_prepare_v2(s->writer, "UPDATE reports SET status = ? WHERE ref = ?", -1, &statement, NULL) ==
+	    SQLITE_OK) {
+		if (sqlite3_bind_text(statement, 1, status_text, -1, SQLITE_STATIC) == SQLITE_OK &&
+		    sqlite3_bind_text(statement, 2, ref, -1, SQLITE_STATIC) == SQLITE_OK &&
+		    sqlite3_step(statement) == SQLITE_DONE && sqlite3_changes(s->writer) == 1)
+			status = 0;
+		sqlite3_finalize(statement);
+	}
+	return status;
+}
+
+static int sqlite_add_message(struct db *db, const char *ref, const struct db_new_message *message, unsigned cap,
+			      const char *new_status)
+{
+	struct sqlite_db *s = state_of(db);
+	sqlite3_stmt *insert = NULL;
+	int status = -1;
+	pthread_mutex_lock(&s->write_lock);
+	if (exec(s->writer, "BEGIN IMMEDIATE")) {
+		note_write(s, false);
+		pthread_mutex_unlock(&s->write_lock);
+		return -1;
+	}
+	sqlite3_int64 existing;
+	if (count_with(s->writer, ref, &existing))
 		goto rollback;
-	sqlite3_int64 existing = sqlite3_column_int64(count, 0);
 	if (existing >= (sqlite3_int64)cap) {
 		status = 1;
 		goto rollback;
 	}
 	/* the count and the insert are one transaction, so two writers cannot both take `seq` */
-	if (existing + 1 != (sqlite3_int64)seq) {
+	if (existing + 1 != (sqlite3_int64)message->seq) {
 		status = 2;
 		goto rollback;
 	}
-	if (sqlite3_prepare_v2(db->connection,
+	if (message->box_len > INT32_MAX ||
+	    sqlite3_prepare_v2(s->writer,
 			       "INSERT INTO messages (report_ref, sender, created_day, body, seq) VALUES (?, ?, ?, ?, ?)", -1,
 			       &insert, NULL) != SQLITE_OK ||
 	    sqlite3_bind_text(insert, 1, ref, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_text(insert, 2, sender, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_text(insert, 3, day, -1, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_blob(insert, 4, box, (int)len, SQLITE_STATIC) != SQLITE_OK ||
-	    sqlite3_bind_int64(insert, 5, (sqlite3_int64)seq) != SQLITE_OK || sqlite3_step(insert) != SQLITE_DONE) {
-		note_write(db, false);
+	    sqlite3_bind_text(insert, 2, message->sender, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_text(insert, 3, message->day, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_blob(insert, 4, message->box, (int)message->box_len, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_int64(insert, 5, (sqlite3_int64)message->seq) != SQLITE_OK || sqlite3_step(insert) != SQLITE_DONE) {
+		note_write(s, false);
 		goto rollback;
 	}
-	if (sqlite3_exec(db->connection, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+	/* an answer and the status it sets: one transaction, both or neither */
+	if (new_status && set_status_in_transaction(s, ref, new_status)) {
+		note_write(s, false);
+		goto rollback;
+	}
+	if (commit(db, 0) == 0) {
 		status = 0;
-	note_write(db, status == 0);
-	if (status == 0)
 		goto done;
+	}
 rollback:
-	sqlite3_exec(db->connection, "ROLLBACK", NULL, NULL, NULL);
+	rollback(s);
 done:
-	sqlite3_finalize(count);
 	sqlite3_finalize(insert);
-	pthread_mutex_unlock(&db->lock);
+	pthread_mutex_unlock(&s->write_lock);
 	return status;
 }
 
-int db_list_messages(struct db *db, const char *ref, void (*each)(void *ctx, const struct db_message *), void *ctx)
+static int sqlite_list_messages(struct db *db, const char *ref, struct db_message_row **out, size_t *out_count)
 {
-	sqlite3_stmt *statement;
+	struct sqlite_db *s = state_of(db);
+	sqlite3_stmt *statement = NULL;
+	struct db_message_row *rows = NULL;
+	size_t count = 0, capacity = 0;
 	int status = -1;
-	pthread_mutex_lock(&db->lock);
-	if (sqlite3_prepare_v2(db->connection,
+	*out = NULL;
+	*out_count = 0;
+	struct reader *r = take_reader(s);
+	if (sqlite3_prepare_v2(r->connection,
 			       "SELECT sender, created_day, body, seq FROM messages WHERE report_ref = ?"
 			       " ORDER BY seq IS NULL DESC, seq, id",
-			       -1, &statement, NULL) == SQLITE_OK &&
-	    sqlite3_bind_text(statement, 1, ref, -1, SQLITE_STATIC) == SQLITE_OK) {
-		int step;
-		while ((step = sqlite3_step(statement)) == SQLITE_ROW) {
-			struct db_message message;
-			copy_text(statement, 0, message.sender, sizeof message.sender);
-			copy_text(statement, 1, message.created_day, sizeof message.created_day);
-			message.box = (unsigned char *)sqlite3_column_blob(statement, 2);
-			message.box_len = (size_t)sqlite3_column_bytes(statement, 2);
-			sqlite3_int64 seq = sqlite3_column_int64(statement, 3);
-			/* NULL reads as 0; a number that does not fit is a wrong number, which the reader refuses */
-			message.seq = seq < 0 || seq > (sqlite3_int64)UINT32_MAX ? UINT32_MAX : (unsigned)seq;
-			each(ctx, &message);
+			       -1, &statement, NULL) != SQLITE_OK ||
+	    sqlite3_bind_text(statement, 1, ref, -1, SQLITE_STATIC) != SQLITE_OK)
+		goto done;
+	int step;
+	while ((step = sqlite3_step(statement)) == SQLITE_ROW) {
+		if (count == capacity) {
+			size_t grown_capacity = capacity ? 2 * capacity : 16;
+			struct db_message_row *grown = realloc(rows, grown_capacity * sizeof *rows);
+			if (!grown)
+				goto done;
+			rows = grown;
+			capacity = grown_capacity;
 		}
-		status = step == SQLITE_DONE ? 0 : -1;
+		struct db_message_row *row = &rows[count];
+		memset(row, 0, sizeof *row);
+		size_t len = (size_t)sqlite3_column_bytes(statement, 2);
+		row->box = malloc(len ? len : 1);
+		if (!row->box)
+			goto done;
+		count++; /* from here on the row's box is freed with the list */
+		if (len)
+			memcpy(row->box, sqlite3_column_blob(statement, 2), len);
+		if (copy_text(statement, 0, row->message.sender, sizeof row->message.sender) ||
+		    copy_text(statement, 1, row->message.created_day, sizeof row->message.created_day))
+			goto done;
+		row->message.box = row->box;
+		row->message.box_len = len;
+		sqlite3_int64 seq = sqlite3_column_int64(statement, 3);
+		/* NULL reads as 0; a number that does not fit is a wrong number, which the reader refuses */
+		row->message.seq = seq < 0 || seq > (sqlite3_int64)UINT32_MAX ? UINT32_MAX : (unsigned)seq;
 	}
+	if (step == SQLITE_DONE)
+		status = 0;
+done:
 	sqlite3_finalize(statement);
-	pthread_mutex_unlock(&db->lock);
-	return status;
+	give_reader(r);
+	if (status) {
+		for (size_t i = 0; i < count; i++)
+			free(rows[i].box);
+		free(rows);
+		return -1;
+	}
+	*out = rows;
+	*out_count = count;
+	return 0;
 }
 
-int db_set_status(struct db *db, const char *ref, const char *status_text)
+static int sqlite_set_status(struct db *db, const char *ref, const char *status_text)
 {
-	sqlite3_stmt *statement;
+	struct sqlite_db *s = state_of(db);
 	int status = -1;
-	pthread_mutex_lock(&db->lock);
-	if (sqlite3_prepare_v2(db->connection, "UPDATE reports SET status = ? WHERE ref = ?", -1, &statement, NULL) == SQLITE_OK) {
-		if (sqlite3_bind_text(statement, 1, status_text, -1, SQLITE_STATIC) == SQLITE_OK &&
-		    sqlite3_bind_text(statement, 2, ref, -1, SQLITE_STATIC) == SQLITE_OK &&
-		    sqlite3_step(statement) == SQLITE_DONE && sqlite3_changes(db->connection) == 1)
+	pthread_mutex_lock(&s->write_lock);
+	if (exec(s->writer, "BEGIN IMMEDIATE") == 0) {
+		if (set_status_in_transaction(s, ref, status_text) == 0 && commit(db, 0) == 0)
 			status = 0;
-		note_write(db, status == 0);
-		sqlite3_finalize(statement);
+		else
+			rollback(s);
+	} else {
+		note_write(s, false);
 	}
-	pthread_mutex_unlock(&db->lock);
+	pthread_mutex_unlock(&s->write_lock);
 	return status;
 }
 
@@ -630,18 +845,19 @@ int db_set_status(struct db *db, const char *ref, const char *status_text)
  * the body cap plus its keys, and a commit writes whole pages to the WAL). */
 #define DB_MIN_FREE_BYTES (1024 * 1024)
 
-int db_storage_state(struct db *db, struct db_storage *out)
+static int sqlite_storage_state(struct db *db, struct db_storage *out)
 {
+	struct sqlite_db *s = state_of(db);
 	memset(out, 0, sizeof *out);
 	out->ok = true;
-	int code = atomic_load(&db->last_write_error);
+	int code = atomic_load(&s->last_write_error);
 	if (code) {
 		out->ok = false;
 		out->problem = (code & 0xff) == SQLITE_FULL ? "full" : "write_failed";
 	}
 	/* the database's directory: where the -wal grows */
-	char directory[sizeof db->key_path];
-	snprintf(directory, sizeof directory, "%s", db->key_path);
+	char directory[PATH_SIZE];
+	snprintf(directory, sizeof directory, "%s", s->path);
 	char *slash = strrchr(directory, '/');
 	if (slash)
 		slash[slash == directory ? 1 : 0] = '\0';
@@ -657,3 +873,24 @@ int db_storage_state(struct db *db, struct db_storage *out)
 	}
 	return 0;
 }
+
+const struct db_backend db_sqlite_backend = {
+	.scheme = "sqlite:",
+	.open = sqlite_open,
+	.close = sqlite_close,
+	.default_key_path = sqlite_default_key_path,
+	.schema_version = sqlite_schema_version,
+	.is_initialised = sqlite_is_initialised,
+	.initialise = sqlite_initialise,
+	.upgrade = sqlite_upgrade,
+	.load_team = sqlite_load_team,
+	.insert_report = sqlite_insert_report,
+	.find_report = sqlite_find_report,
+	.get_report = sqlite_get_report,
+	.list_reports = sqlite_list_reports,
+	.count_messages = sqlite_count_messages,
+	.add_message = sqlite_add_message,
+	.list_messages = sqlite_list_messages,
+	.set_status = sqlite_set_status,
+	.storage_state = sqlite_storage_state,
+};

@@ -2,11 +2,23 @@
  * The SQLite backend's connection settings, shared with the benchmark's
  * plain-insert baseline (bench/sqlite_inserts.c) so that both run with the
  * same durability: WAL, and an fsync at every commit (synchronous=FULL).
+ * The backend itself is reached through db.h only (db_backend.h names it).
  */
 #ifndef MELDWIJZER_DB_SQLITE_H
 #define MELDWIJZER_DB_SQLITE_H
 
 #define DB_SQLITE_PRAGMAS \
 	"PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"
+
+/* Connections that only read, beside the one that writes: in WAL mode a
+ * reader sees the last commit and never waits for a writer, so a read is not
+ * held up by another request's fsync. Four: the worker pool's reads are short,
+ * and a fifth reader waits for one of them, not for the disk. */
+#define DB_SQLITE_READERS 4
+
+/* The migrations, one file each (db/sqlite/NNN_*.sql), built into the program
+ * by scripts/embed-migrations. */
+extern const char *const db_sqlite_migrations[];
+extern const unsigned db_sqlite_migration_count;
 
 #endif

@@ -18,9 +18,11 @@
 #include <unistd.h>
 
 #include "crypt.h"
+#include "http_form.h"
 #include "ratelimit.h"
 
 _Static_assert(HTTP_CLIENT_TAG_BYTES == RATELIMIT_TAG_BYTES, "http hands ratelimit its tags");
+_Static_assert(HTTP_CLIENT_TAG_BYTES == CRYPT_CLIENT_TAG_BYTES, "crypt makes the tags");
 
 /* Retry-After for a full worker queue: the queue drains in seconds. */
 #define BUSY_RETRY_SECONDS 5
@@ -67,13 +69,15 @@ struct connection_tracker {
 struct http_server {
 	struct MHD_Daemon *daemon;
 	atomic_uint open_connections;
+	/* requests from their request line until their answer is sent (or the
+	 * connection ends): what a graceful stop waits for */
+	atomic_uint requests_in_progress;
 	struct connection_tracker tracker;
 	struct worker_pool pool;
-	pthread_mutex_t salt_lock;
-	/* this hour's salt for client tags, then last hour's, in crypt_secure_alloc()
-	 * memory: with a salt, a tag could be traced back to an address */
-	unsigned char *client_salts;
-	int64_t salt_hour;
+	/* the salts of client tags (crypt): with a salt, a tag could be traced
+	 * back to an address, so they live in crypt's guarded memory */
+	struct crypt_client_salts *client_salts;
+	unsigned locks_made; /* of the pool's and the tracker's locks, for a start that fails half-way */
 	struct server_config config;
 	http_handler handler;
 	http_error_page error_page;
@@ -94,11 +98,7 @@ struct request_state {
 	bool too_large;
 	/* a form body, decoded by MHD's post processor */
 	struct MHD_PostProcessor *post_processor;
-	struct http_field *form;
-	size_t *form_lengths;      /* of each value: a value may hold NUL bytes until checked */
-	size_t form_count, form_cap, form_bytes, form_byte_cap;
-	bool form_overflow;
-	bool form_invalid;         /* a key or value was not UTF-8 text (NUL included) */
+	struct http_form form;
 	/* for a deferred request: what the worker needs and what it made */
 	struct http_request request;
 	struct http_field *fields;
@@ -166,9 +166,7 @@ const char *http_form_field(const struct http_request *request, const char *key)
 	return NULL;
 }
 
-/* MHD's post processor hands a form value in pieces: `offset` 0 starts a
- * field. Values are kept byte for byte (with their length: %00 must not cut
- * them short) and checked once the body is complete (finish_form). */
+/* MHD's post processor hands a form value in pieces (http_form keeps them). */
 static enum MHD_Result collect_form_value(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
 					  const char *content_type, const char *transfer_encoding, const char *data,
 					  uint64_t offset, size_t size)
@@ -178,113 +176,7 @@ static enum MHD_Result collect_form_value(void *cls, enum MHD_ValueKind kind, co
 	(void)content_type;
 	(void)transfer_encoding;
 	struct request_state *state = cls;
-	if (state->form_overflow)
-		return MHD_NO;
-	state->form_bytes += size + (offset == 0 ? strlen(key) : 0);
-	if (state->form_bytes > state->form_byte_cap || (offset == 0 && state->form_count == state->form_cap)) {
-		state->form_overflow = true;
-		return MHD_NO;
-	}
-	size_t index;
-	if (offset == 0 || state->form_count == 0 || strcmp(state->form[state->form_count - 1].key, key) != 0) {
-		index = state->form_count++;
-		state->form[index].key = strdup(key);
-		state->form[index].value = calloc(1, 1);
-		state->form_lengths[index] = 0;
-		if (!state->form[index].key || !state->form[index].value) {
-			state->form_overflow = true;
-			return MHD_NO;
-		}
-	} else {
-		index = state->form_count - 1;
-	}
-	size_t old = state->form_lengths[index];
-	char *grown = realloc((char *)state->form[index].value, old + size + 1);
-	if (!grown) {
-		state->form_overflow = true;
-		return MHD_NO;
-	}
-	memcpy(grown + old, data, size);
-	grown[old + size] = '\0';
-	state->form[index].value = grown;
-	state->form_lengths[index] = old + size;
-	return MHD_YES;
-}
-
-/* The length of the UTF-8 sequence at `text` (at most `len` bytes): 1 to 4,
- * or 0 when it is not valid UTF-8 (an overlong form, a surrogate, beyond
- * U+10FFFF, cut short) or is a NUL. */
-static size_t utf8_sequence(const unsigned char *text, size_t len)
-{
-	unsigned char c = text[0];
-	if (c == 0)
-		return 0;
-	if (c < 0x80)
-		return 1;
-	size_t need = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
-	if (need == 0 || need > len)
-		return 0;
-	for (size_t i = 1; i < need; i++) {
-		if ((text[i] & 0xc0) != 0x80)
-			return 0;
-	}
-	if ((c == 0xe0 && text[1] < 0xa0) || (c == 0xed && text[1] > 0x9f) || (c == 0xf0 && text[1] < 0x90) ||
-	    (c == 0xf4 && text[1] > 0x8f))
-		return 0;
-	return need;
-}
-
-/* `text` with every byte that is not part of valid UTF-8 (and every NUL)
- * replaced by U+FFFD, in a new string; sets *replaced. NULL when out of memory. */
-static char *utf8_repaired(const char *text, size_t len, bool *replaced)
-{
-	char *out = malloc(3 * len + 1);
-	size_t o = 0;
-	if (!out)
-		return NULL;
-	for (size_t i = 0; i < len;) {
-		size_t n = utf8_sequence((const unsigned char *)text + i, len - i);
-		if (n == 0) {
-			memcpy(out + o, "\xef\xbf\xbd", 3);
-			o += 3;
-			i++;
-			*replaced = true;
-		} else {
-			memcpy(out + o, text + i, n);
-			o += n;
-			i += n;
-		}
-	}
-	out[o] = '\0';
-	return out;
-}
-
-/* Once the body is in: a key or value that is not UTF-8 text marks the whole
- * form invalid (the page refuses it and shows it again), and its bad bytes
- * become U+FFFD, so that what the person typed can be shown back and never
- * reaches storage as it was. */
-static void finish_form(struct request_state *state)
-{
-	for (size_t i = 0; i < state->form_count; i++) {
-		struct http_field *field = &state->form[i];
-		bool replaced = false;
-		char *value = utf8_repaired(field->value, state->form_lengths[i], &replaced);
-		char *key = utf8_repaired(field->key, strlen(field->key), &replaced);
-		if (!value || !key) {
-			free(value);
-			free(key);
-			state->form_overflow = true; /* out of memory: refused like an oversized form */
-			return;
-		}
-		if (replaced) {
-			state->form_invalid = true;
-		}
-		free((char *)field->value);
-		free((char *)field->key);
-		field->value = value;
-		field->key = key;
-		state->form_lengths[i] = strlen(value);
-	}
+	return http_form_collect(&state->form, key, data, offset, size) ? MHD_YES : MHD_NO;
 }
 
 const char *http_form_repeated(const struct http_request *request, const char *const *repeatable)
@@ -305,16 +197,8 @@ static void release_form(struct request_state *state)
 {
 	if (state->post_processor)
 		MHD_destroy_post_processor(state->post_processor);
-	for (size_t i = 0; i < state->form_count; i++) {
-		free((char *)state->form[i].key);
-		free((char *)state->form[i].value);
-	}
-	free(state->form);
-	free(state->form_lengths);
 	state->post_processor = NULL;
-	state->form = NULL;
-	state->form_lengths = NULL;
-	state->form_count = 0;
+	http_form_release(&state->form);
 }
 
 const char *http_field(const struct http_request *request, const char *key)
@@ -353,10 +237,22 @@ static enum MHD_Result send_reply(struct MHD_Connection *connection, struct http
 	if (reply->cached) {
 		result = MHD_queue_response(connection, reply->cached->status, reply->cached->response);
 		strbuf_release(&reply->body);
+		crypt_buffer_free(reply->secret_body);
+		reply->secret_body = NULL;
 		return result;
 	}
-	struct MHD_Response *response = MHD_create_response_from_buffer(reply->body.len, reply->body.buf ? reply->body.buf : (void *)"",
-									 MHD_RESPMEM_MUST_COPY);
+	struct MHD_Response *response;
+	if (reply->secret_body) {
+		/* no copy: MHD sends these bytes and calls crypt_buffer_free, which wipes them */
+		response = MHD_create_response_from_buffer_with_free_callback(reply->secret_len, reply->secret_body,
+									      crypt_buffer_free);
+		if (!response)
+			crypt_buffer_free(reply->secret_body);
+		reply->secret_body = NULL;
+	} else {
+		response = MHD_create_response_from_buffer(reply->body.len, reply->body.buf ? reply->body.buf : (void *)"",
+							   MHD_RESPMEM_MUST_COPY);
+	}
 	strbuf_release(&reply->body);
 	if (!response)
 		return MHD_NO;
@@ -538,25 +434,12 @@ static void client_address(struct MHD_Connection *connection, const struct serve
 /* The client's tags for rate limits: keyed hashes under this hour's salt and
  * last hour's. Salts live an hour or two, in memory only, so no address can be
  * recovered from a tag and yesterday's tags mean nothing. */
-static void tag_client(struct http_server *server, struct MHD_Connection *connection,
+static void tag_client(struct http_server *server, struct MHD_Connection *connection, int64_t now,
 		       unsigned char tag[HTTP_CLIENT_TAG_BYTES])
 {
 	unsigned char address[16];
 	client_address(connection, &server->config, address);
-	int64_t hour = (int64_t)time(NULL) / 3600;
-	pthread_mutex_lock(&server->salt_lock);
-	if (hour != server->salt_hour) {
-		unsigned char *current = server->client_salts, *previous = server->client_salts + CRYPT_KEY_BYTES;
-		if (hour == server->salt_hour + 1)
-			memcpy(previous, current, CRYPT_KEY_BYTES);
-		else
-			crypt_random(previous, CRYPT_KEY_BYTES); /* nothing to carry over */
-		crypt_random(current, CRYPT_KEY_BYTES);
-		server->salt_hour = hour;
-	}
-	crypt_client_tag(server->client_salts, address, sizeof address, tag);
-	crypt_client_tag(server->client_salts + CRYPT_KEY_BYTES, address, sizeof address, tag + 16);
-	pthread_mutex_unlock(&server->salt_lock);
+	crypt_client_salts_tag(server->client_salts, now, address, sizeof address, tag);
 	crypt_wipe(address, sizeof address);
 }
 
@@ -820,9 +703,12 @@ static void raise_file_limit(unsigned connections)
 			(unsigned long)files.rlim_cur, connections);
 }
 
-static struct request_state *new_request_state(void)
+static struct request_state *new_request_state(struct http_server *server)
 {
-	return calloc(1, sizeof(struct request_state));
+	struct request_state *state = calloc(1, sizeof(struct request_state));
+	if (state)
+		atomic_fetch_add(&server->requests_in_progress, 1); /* until on_completed() */
+	return state;
 }
 
 /* MHD calls this with the raw request target as soon as the request line is
@@ -837,7 +723,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *connectio
 {
 	(void)connection;
 	struct http_server *server = cls;
-	struct request_state *state = new_request_state();
+	struct request_state *state = new_request_state(server);
 	if (!state)
 		return NULL; /* on_request() tries again, or fails the request */
 	size_t fields = 0;
@@ -945,7 +831,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 	}
 
 	if (!state) {
-		state = new_request_state();
+		state = new_request_state(server);
 		if (!state)
 			return MHD_NO;
 		*con_cls = state;
@@ -963,12 +849,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 			return answer_error(server, connection, &request, refused);
 		const char *type = request.content_type;
 		if (type && strncmp(type, "application/x-www-form-urlencoded", 33) == 0) {
-			state->form_cap = server->config.fields;
-			state->form_byte_cap = server->config.body_bytes;
-			state->form = calloc(state->form_cap, sizeof *state->form);
-			state->form_lengths = calloc(state->form_cap, sizeof *state->form_lengths);
+			if (http_form_init(&state->form, server->config.fields, server->config.body_bytes))
+				return MHD_NO;
 			state->post_processor = MHD_create_post_processor(connection, 4096, collect_form_value, state);
-			if (!state->form || !state->form_lengths || !state->post_processor)
+			if (!state->post_processor)
 				return MHD_NO;
 		}
 		/* Refuse an announced oversized body before reading any of it. */
@@ -982,7 +866,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 	if (*upload_data_size) {
 		if (!state->too_large && strbuf_add(&state->body, upload_data, *upload_data_size) != STRBUF_OK)
 			state->too_large = true;
-		if (state->post_processor && !state->too_large && !state->form_overflow)
+		if (state->post_processor && !state->too_large && !state->form.overflow)
 			MHD_post_process(state->post_processor, upload_data, *upload_data_size);
 		*upload_data_size = 0;
 		return MHD_YES;
@@ -1010,13 +894,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 		request.field_count = collector.count;
 		request.body = state->body.buf;
 		request.body_len = state->body.len;
-		request.form = state->form;
-		if (state->post_processor && !state->form_overflow)
-			finish_form(state);
-		request.form_count = state->form_count;
-		request.form_overflow = state->form_overflow;
-		request.form_invalid = state->form_invalid;
-		tag_client(server, connection, request.client_tag);
+		if (state->post_processor && !state->form.overflow)
+			http_form_finish(&state->form);
+		request.form = state->form.fields;
+		request.form_count = state->form.count;
+		request.form_overflow = state->form.overflow;
+		request.form_invalid = state->form.invalid;
+		/* the one reading of the clock for this request: everything after it
+		 * (rate limits, form tokens, sessions) takes request.now */
+		request.now = (int64_t)time(NULL);
+		tag_client(server, connection, request.now, request.client_tag);
 		struct http_reply reply = {.status = MHD_HTTP_OK};
 		strbuf_init(&reply.body, 4u << 20);
 		server->handler(server->app, &request, &reply);
@@ -1060,10 +947,12 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **co
 	if (state) {
 		strbuf_release(&state->body);
 		strbuf_release(&state->reply.body);
+		crypt_buffer_free(state->reply.secret_body); /* a deferred reply that was never sent */
 		free(state->fields);
 		release_form(state);
 		free(state);
 		*con_cls = NULL;
+		atomic_fetch_sub(&server->requests_in_progress, 1);
 	}
 }
 
@@ -1128,13 +1017,18 @@ static void free_server_locks(struct http_server *server)
 {
 	free(server->pool.queue);
 	server->pool.queue = NULL;
-	crypt_secure_free(server->client_salts);
+	crypt_client_salts_free(server->client_salts);
 	server->client_salts = NULL;
-	pthread_mutex_destroy(&server->tracker.lock);
-	pthread_cond_destroy(&server->tracker.wake);
-	pthread_mutex_destroy(&server->pool.lock);
-	pthread_cond_destroy(&server->pool.wake);
-	pthread_mutex_destroy(&server->salt_lock);
+	/* only the ones that were made (locks_made counts them, in this order) */
+	if (server->locks_made > 3)
+		pthread_cond_destroy(&server->tracker.wake);
+	if (server->locks_made > 2)
+		pthread_mutex_destroy(&server->tracker.lock);
+	if (server->locks_made > 1)
+		pthread_cond_destroy(&server->pool.wake);
+	if (server->locks_made > 0)
+		pthread_mutex_destroy(&server->pool.lock);
+	server->locks_made = 0;
 }
 
 /* Starts the worker threads (the locks exist already); 0 when at least one runs. */
@@ -1185,17 +1079,16 @@ struct http_server *http_server_start(const struct server_config *config, http_h
 	unsigned cores = online > 0 ? (unsigned)online : 1;
 	unsigned threads = config->threads ? config->threads : cores;
 	/* the locks and the pool exist before MHD can hand them a request */
-	pthread_mutex_init(&server->pool.lock, NULL);
-	pthread_cond_init(&server->pool.wake, NULL);
-	pthread_mutex_init(&server->salt_lock, NULL);
-	pthread_mutex_init(&server->tracker.lock, NULL);
-	pthread_cond_init(&server->tracker.wake, NULL);
-	server->salt_hour = -1;
+	/* each lock is counted once it is made, so that a failure undoes only those */
+	bool locked = pthread_mutex_init(&server->pool.lock, NULL) == 0 && ++server->locks_made &&
+		      pthread_cond_init(&server->pool.wake, NULL) == 0 && ++server->locks_made &&
+		      pthread_mutex_init(&server->tracker.lock, NULL) == 0 && ++server->locks_made &&
+		      pthread_cond_init(&server->tracker.wake, NULL) == 0 && ++server->locks_made;
 	server->pool.capacity = config->queue ? config->queue : 1;
 	server->pool.queue = calloc(server->pool.capacity, sizeof *server->pool.queue);
-	server->client_salts = crypt_secure_alloc(2 * CRYPT_KEY_BYTES);
-	if (!server->pool.queue || !server->client_salts) {
-		snprintf(error, error_size, "out of memory for the worker queue");
+	server->client_salts = crypt_client_salts_new();
+	if (!locked || !server->pool.queue || !server->client_salts) {
+		snprintf(error, error_size, "out of memory for the worker queue and its locks");
 		free_server_locks(server);
 		free(server);
 		return NULL;
@@ -1216,10 +1109,16 @@ struct http_server *http_server_start(const struct server_config *config, http_h
 	}
 	raise_file_limit(config->connections);
 
+	/* a pool only for more than one thread: MHD warns about a pool of 1 (or 0)
+	 * and runs one thread anyway */
+	struct MHD_OptionItem pool[] = {
+		{threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, (intptr_t)threads, NULL},
+		{MHD_OPTION_END, 0, NULL},
+	};
 	server->daemon = MHD_start_daemon(
 		flags, 0, on_accept, server, on_request, server, MHD_OPTION_EXTERNAL_LOGGER, log_without_details, NULL,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&address,
-		MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_LIMIT, config->connections,
+		MHD_OPTION_ARRAY, pool, MHD_OPTION_CONNECTION_LIMIT, config->connections,
 		MHD_OPTION_CONNECTION_TIMEOUT,
 		config->timeout_seconds, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONNECTION_MEMORY,
 		MHD_OPTION_URI_LOG_CALLBACK, on_uri, server,
@@ -1242,11 +1141,29 @@ void http_server_stop(struct http_server *server)
 {
 	if (!server)
 		return;
-	/* stop accepting, let the workers finish what is queued, then stop MHD
-	 * (suspended connections must be resumed before MHD can stop) */
-	MHD_quiesce_daemon(server->daemon);
+	/* Stop accepting, then drain: every request the server has taken in
+	 * (its request line read) gets its answer before the server stops, a
+	 * submission's receipt above all: a report stored but never answered
+	 * leaves its reporter without a receipt. The workers keep running
+	 * meanwhile, so queued jobs finish and new complete requests on open
+	 * connections are still served. The drain is bounded: a client that
+	 * never finishes its request is not waited for. Then the workers stop
+	 * (they finish what is queued) and MHD stops (suspended connections must
+	 * be resumed before it can). */
+	MHD_socket listening = MHD_quiesce_daemon(server->daemon);
+	/* refuse at once whoever the kernel would still queue for us: a client
+	 * held in the backlog would wait for the whole drain and then be reset.
+	 * The socket is closed only after MHD_stop_daemon() (MHD's threads may
+	 * still hold it until then); MHD leaves closing it to us. */
+	if (listening != MHD_INVALID_SOCKET)
+		shutdown(listening, SHUT_RDWR);
+	int64_t deadline = monotonic_ms() + HTTP_DRAIN_SECONDS * 1000;
+	while (atomic_load(&server->requests_in_progress) > 0 && monotonic_ms() < deadline)
+		nanosleep(&(struct timespec){0, 10 * 1000000L}, NULL);
 	stop_workers(server);
 	MHD_stop_daemon(server->daemon);
+	if (listening != MHD_INVALID_SOCKET)
+		close(listening);
 	tracker_stop(server);
 	free_server_locks(server);
 	free(server);

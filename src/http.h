@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "config.h"
 #include "strbuf.h"
@@ -45,6 +46,12 @@ struct http_request {
 	const char *host;          /* Host header, or NULL */
 	const char *fetch_site;    /* Sec-Fetch-Site header, or NULL */
 	const char *authorization; /* Authorization header, or NULL */
+	/* UTC seconds, read once when the request is complete: the request's
+	 * clock. Pass it to everything that depends on time (ratelimit_check,
+	 * crypt_keys_form_token, sessions, report_*_at) rather than reading
+	 * the clock again, so that one request sees one moment and tests can
+	 * give any moment. */
+	int64_t now;
 	/* Keyed hashes of the client's address (IPv4, or the IPv6 /64; behind a
 	 * trusted proxy the address from X-Forwarded-For) with a salt that changes
 	 * every hour: 16 bytes under this hour's salt, 16 under last hour's. For rate
@@ -70,6 +77,12 @@ struct http_reply {
 	unsigned retry_after;      /* seconds, for 429 and 503: sent as Retry-After when set (a 429
 				    * without it gets the longest wait a rate limit can ask) */
 	const struct http_cached *cached; /* when set, sent instead of `body` */
+	/* A body that carries a secret (a receipt, a token, decrypted text), from
+	 * crypt_buffer_detach(): when set it is sent instead of `body`, never
+	 * copied, and wiped and freed (crypt_buffer_free) when the server is done
+	 * with it, also when it is never sent. Ownership passes to http. */
+	char *secret_body;
+	size_t secret_len;
 	http_job deferred;         /* when set, run in the worker pool to make the reply */
 };
 
@@ -94,10 +107,17 @@ typedef void (*http_error_page)(void *app, const struct http_request *request, u
 #define HTTP_HEADER_BYTES (16 * 1024)
 #define HTTP_CONNECTION_MEMORY (64 * 1024)
 
+/* How long http_server_stop() waits at most for the requests it has taken in
+ * to be answered (bounded: a client that never finishes is not waited for). */
+#define HTTP_DRAIN_SECONDS 10
+
 struct http_server;
 /* Starts listening; returns NULL with a message in `error`. */
 struct http_server *http_server_start(const struct server_config *config, http_handler handler,
 				      http_error_page error_page, void *app, char *error, size_t error_size);
+/* Stops gracefully: no new connections, every request already taken in is
+ * answered (for up to HTTP_DRAIN_SECONDS), queued jobs finish, then the
+ * threads end. */
 void http_server_stop(struct http_server *server);
 
 /* The first value of a query field, or NULL. */

@@ -8,17 +8,19 @@
 void ratelimit_init(struct ratelimit *limiter, unsigned submissions_per_hour, unsigned attempts_per_hour)
 {
 	memset(limiter, 0, sizeof *limiter);
-	pthread_mutex_init(&limiter->lock, NULL);
+	limiter->lock_made = pthread_mutex_init(&limiter->lock, NULL) == 0;
 	limiter->limits[RATELIMIT_SUBMISSION] = submissions_per_hour;
 	limiter->limits[RATELIMIT_RECEIPT_ATTEMPT] = attempts_per_hour;
 	/* on the heap: 2 MiB is too much for the stack that holds struct web. NULL
 	 * (out of memory at start) refuses everything rather than limit nothing. */
-	limiter->slots = calloc(RATELIMIT_SLOTS, sizeof *limiter->slots);
+	limiter->slots = limiter->lock_made ? calloc(RATELIMIT_SLOTS, sizeof *limiter->slots) : NULL;
 }
 
 void ratelimit_release(struct ratelimit *limiter)
 {
-	pthread_mutex_destroy(&limiter->lock);
+	if (limiter->lock_made)
+		pthread_mutex_destroy(&limiter->lock);
+	limiter->lock_made = false;
 	free(limiter->slots);
 	limiter->slots = NULL;
 }

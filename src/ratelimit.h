@@ -41,7 +41,9 @@ struct ratelimit_slot {
 struct ratelimit {
 	pthread_mutex_t lock;
 	unsigned limits[RATELIMIT_KIND_COUNT]; /* per client and sliding hour */
-	struct ratelimit_slot *slots;          /* RATELIMIT_SLOTS; NULL when out of memory: all refused */
+	struct ratelimit_slot *slots;          /* RATELIMIT_SLOTS; NULL when out of memory (or
+						* the lock could not be made): all refused */
+	bool lock_made;
 };
 
 void ratelimit_init(struct ratelimit *limiter, unsigned submissions_per_hour, unsigned attempts_per_hour);

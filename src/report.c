@@ -3,16 +3,17 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "jsonkeys.h"
 
-#define SESSION_SECONDS (30 * 60)
 
 static const char *const text_fields[] = {"what", "who", "where", "when", "how"};
 static const char *const relations[] = {"professional", "family", "neighbour", "colleague", "self", "other"};
@@ -24,6 +25,21 @@ __attribute__((format(printf, 2, 3))) static int reject(char error[REPORT_ERROR_
 	vsnprintf(error, REPORT_ERROR_SIZE, fmt, ap);
 	va_end(ap);
 	return -1;
+}
+
+/* JSON builders that remember a failure (out of memory, text that is not
+ * UTF-8): a report or an answer that lost a field must fail whole, never be
+ * stored or shown shorter. `value` is taken over by set_new, borrowed by set. */
+static void set_new(json_t *object, const char *key, json_t *value, bool *built)
+{
+	if (!object || json_object_set_new(object, key, value) != 0)
+		*built = false;
+}
+
+static void set(json_t *object, const char *key, json_t *value, bool *built)
+{
+	if (!object || !value || json_object_set(object, key, value) != 0)
+		*built = false;
 }
 
 static bool only_whitespace(const char *text)
@@ -90,6 +106,7 @@ int report_input_from_json(const struct kb *kb, const char *text, size_t len, st
 		return reject(error, "not valid JSON (line %d, column %d): %s", json_error.line, json_error.column,
 			      json_error.text);
 	int status = -1;
+	bool built = true;
 	if (!json_is_object(root)) {
 		reject(error, "the input must be a JSON object");
 		goto done;
@@ -103,7 +120,7 @@ int report_input_from_json(const struct kb *kb, const char *text, size_t len, st
 		goto done;
 	}
 	out->fields = json_object();
-	json_object_set_new(out->fields, "kind", json_string(kind ? json_string_value(kind) : "report"));
+	set_new(out->fields, "kind", json_string(kind ? json_string_value(kind) : "report"), &built);
 	for (size_t i = 0; i < sizeof text_fields / sizeof *text_fields; i++) {
 		bool present;
 		if (check_text(root, text_fields[i], text_fields[i], i == 0 ? REPORT_WHAT_CAP : REPORT_FIELD_CAP, &present,
@@ -114,7 +131,7 @@ int report_input_from_json(const struct kb *kb, const char *text, size_t len, st
 			goto done;
 		}
 		if (present)
-			json_object_set(out->fields, text_fields[i], json_object_get(root, text_fields[i]));
+			set(out->fields, text_fields[i], json_object_get(root, text_fields[i]), &built);
 	}
 	json_t *relation = json_object_get(root, "relation");
 	if (relation && !json_is_null(relation)) {
@@ -125,15 +142,16 @@ int report_input_from_json(const struct kb *kb, const char *text, size_t len, st
 			reject(error, "field \"relation\": must be professional, family, neighbour, colleague, self or other");
 			goto done;
 		}
-		json_object_set(out->fields, "relation", relation);
+		set(out->fields, "relation", relation, &built);
 	}
 	/* forms and signals: the same rules as a situation */
 	json_t *situation_part = json_object();
 	if (json_object_get(root, "forms"))
-		json_object_set(situation_part, "forms", json_object_get(root, "forms"));
+		set(situation_part, "forms", json_object_get(root, "forms"), &built);
 	if (json_object_get(root, "signals"))
-		json_object_set(situation_part, "signals", json_object_get(root, "signals"));
-	char *situation_text = json_dumps(situation_part, JSON_COMPACT);
+		set(situation_part, "signals", json_object_get(root, "signals"), &built);
+	/* a part that was not copied whole must not be read as a shorter list */
+	char *situation_text = built ? json_dumps(situation_part, JSON_COMPACT) : NULL;
 	json_decref(situation_part);
 	struct situation *situation = malloc(sizeof *situation);
 	char situation_error[SITUATION_ERROR_SIZE];
@@ -181,13 +199,17 @@ int report_input_from_json(const struct kb *kb, const char *text, size_t len, st
 		if (name || phone || email) {
 			json_t *kept = json_object();
 			if (name)
-				json_object_set(kept, "name", json_object_get(contact, "name"));
+				set(kept, "name", json_object_get(contact, "name"), &built);
 			if (phone)
-				json_object_set(kept, "phone", json_object_get(contact, "phone"));
+				set(kept, "phone", json_object_get(contact, "phone"), &built);
 			if (email)
-				json_object_set(kept, "email", json_object_get(contact, "email"));
-			json_object_set_new(out->fields, "contact", kept);
+				set(kept, "email", json_object_get(contact, "email"), &built);
+			set_new(out->fields, "contact", kept, &built);
 		}
+	}
+	if (!built) {
+		reject(error, "out of memory");
+		goto done;
 	}
 	status = 0;
 done:
@@ -203,30 +225,47 @@ void report_input_release(struct report_input *input)
 	memset(input, 0, sizeof *input);
 }
 
-int reporting_create_key_file(const char *path, char error[REPORT_ERROR_SIZE])
+int reporting_initialise(const char *db_url, const char *key_path, char recovery[CRYPT_RECOVERY_TEXT_SIZE],
+			 char error[REPORT_ERROR_SIZE])
 {
-	unsigned char key[CRYPT_KEY_BYTES];
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
-	if (fd < 0)
-		return reject(error, "%.200s: %s", path, errno == EEXIST ? "already exists" : "cannot be created");
-	crypt_random(key, sizeof key);
-	ssize_t written = write(fd, key, sizeof key);
-	crypt_wipe(key, sizeof key);
-	if (written != (ssize_t)sizeof key || fsync(fd) != 0) {
-		close(fd);
-		return reject(error, "%.200s: cannot be written", path);
+	struct db *db;
+	char db_error[DB_ERROR_SIZE], key_error[CRYPT_ERROR_SIZE];
+	struct crypt_team team;
+	if (db_open(&db, db_url, true, db_error)) /* a failed open removes what it made */
+		return reject(error, "database: %s", db_error);
+	int initialised = db_is_initialised(db);
+	if (initialised == 1) {
+		db_close(db);
+		snprintf(error, REPORT_ERROR_SIZE, "%.200s is already initialised; nothing was changed", db_url);
+		return 1;
 	}
-	close(fd);
+	if (initialised != 0) {
+		db_close_and_remove_if_new(db);
+		return reject(error, "database: %.200s cannot be read", db_url);
+	}
+	if (crypt_key_file_create(key_path, key_error)) {
+		db_close_and_remove_if_new(db);
+		return reject(error, "server key file: %s", key_error);
+	}
+	if (crypt_new_team(&team, recovery)) {
+		reject(error, "the team keys cannot be made");
+		goto undo;
+	}
+	if (db_initialise(db, &team, db_error)) {
+		reject(error, "%s", db_error);
+		goto undo;
+	}
+	db_close(db);
 	return 0;
+undo:
+	crypt_wipe(recovery, CRYPT_RECOVERY_TEXT_SIZE);
+	crypt_key_file_remove(key_path);
+	db_close_and_remove_if_new(db);
+	return -1;
 }
 
-/* The server key and the sessions share one guarded block. */
-struct reporting_secrets {
-	unsigned char server_key[CRYPT_KEY_BYTES];
-	struct report_session sessions[REPORT_MAX_SESSIONS];
-};
-
-int reporting_open(struct reporting *reporting, const struct kb *kb, struct db *db, char error[REPORT_ERROR_SIZE])
+int reporting_open(struct reporting *reporting, const struct kb *kb, struct db *db, const char *key_path,
+		   char error[REPORT_ERROR_SIZE])
 {
 	memset(reporting, 0, sizeof *reporting);
 	reporting->kb = kb;
@@ -238,43 +277,45 @@ int reporting_open(struct reporting *reporting, const struct kb *kb, struct db *
 		return reject(error, "%s", db_error);
 	if (db_load_team(db, &reporting->team))
 		return reject(error, "the database has no team keys");
-	struct reporting_secrets *secrets = crypt_secure_alloc(sizeof *secrets);
-	if (!secrets)
-		return reject(error, "out of memory for the keys");
-	int fd = open(db_key_path(db), O_RDONLY | O_NOFOLLOW);
-	ssize_t got = fd < 0 ? -1 : read(fd, secrets->server_key, CRYPT_KEY_BYTES);
-	if (fd >= 0)
-		close(fd);
-	if (got != CRYPT_KEY_BYTES) {
-		crypt_secure_free(secrets);
-		return reject(error, fd < 0 ? "%.200s: the server key file cannot be read" : "%.200s: not a server key file",
-			      db_key_path(db));
+	char key_error[CRYPT_ERROR_SIZE];
+	if (crypt_keys_load(&reporting->keys, key_path, key_error))
+		return reject(error, "%s", key_error);
+	/* follow-up sessions: token -> report, with the report key as payload */
+	static const struct session_limits limits = {
+		.capacity = REPORT_MAX_SESSIONS,
+		.per_owner = REPORT_SESSIONS_PER_REPORT,
+		.lifetime_seconds = REPORT_SESSION_SECONDS,
+	};
+	if (session_table_new(&reporting->sessions, &limits)) {
+		crypt_keys_free(reporting->keys);
+		memset(reporting, 0, sizeof *reporting);
+		return reject(error, "out of memory for the sessions");
 	}
-	reporting->server_key = secrets->server_key;
-	reporting->sessions = secrets->sessions;
-	pthread_mutex_init(&reporting->sessions_lock, NULL);
+	reporting->server_key = crypt_keys_server_key(reporting->keys);
 	return 0;
 }
 
 void reporting_close(struct reporting *reporting)
 {
-	if (!reporting->server_key)
+	if (!reporting->keys)
 		return;
-	/* server_key is the first member of the block */
-	crypt_secure_free(reporting->server_key);
-	reporting->server_key = NULL;
-	reporting->sessions = NULL;
-	pthread_mutex_destroy(&reporting->sessions_lock);
+	session_table_free(reporting->sessions);
+	crypt_keys_free(reporting->keys);
+	memset(reporting, 0, sizeof *reporting);
 }
 
-static void hex(const unsigned char *bytes, size_t len, char *out)
+const struct crypt_keys *reporting_keys(const struct reporting *reporting)
 {
-	static const char digits[] = "0123456789abcdef";
-	for (size_t i = 0; i < len; i++) {
-		out[2 * i] = digits[bytes[i] >> 4];
-		out[2 * i + 1] = digits[bytes[i] & 15];
-	}
-	out[2 * len] = '\0';
+	return reporting->keys;
+}
+
+/* The day (UTC) for a row: the only time a report or message keeps. */
+static void day_of(int64_t now, char out[DB_DAY_SIZE])
+{
+	time_t seconds = (time_t)now;
+	struct tm utc;
+	if (!gmtime_r(&seconds, &utc) || strftime(out, DB_DAY_SIZE, "%Y-%m-%d", &utc) != DB_DAY_SIZE - 1)
+		snprintf(out, DB_DAY_SIZE, "1970-01-01");
 }
 
 static void join_ids(const struct report_input *input, const struct kb *kb, char *forms, size_t forms_size,
@@ -322,21 +363,22 @@ static int encrypt_json(const unsigned char key[CRYPT_KEY_BYTES], const char *co
 	return status;
 }
 
-int report_submit(struct reporting *reporting, const struct report_input *input, char receipt[CRYPT_RECEIPT_TEXT_SIZE])
+int report_submit_at(struct reporting *reporting, const struct report_input *input, int64_t now,
+		     char receipt[CRYPT_RECEIPT_TEXT_SIZE])
 {
 	struct db_report row;
-	unsigned char report_key[CRYPT_KEY_BYTES], receipt_key[CRYPT_KEY_BYTES], ref_bytes[16];
+	unsigned char report_key[CRYPT_KEY_BYTES], receipt_key[CRYPT_KEY_BYTES];
 	char canonical[CRYPT_RECEIPT_CHARS + 1], context[64];
 	int status = -1;
 	memset(&row, 0, sizeof row);
-	crypt_random(ref_bytes, sizeof ref_bytes);
-	hex(ref_bytes, sizeof ref_bytes, row.ref);
+	crypt_random_id(row.ref, (DB_REF_SIZE - 1) / 2);
 	snprintf(row.kind, sizeof row.kind, "%s", json_string_value(json_object_get(input->fields, "kind")));
 	join_ids(input, reporting->kb, row.forms, sizeof row.forms, row.signals, sizeof row.signals);
+	day_of(now, row.created_day);
 	crypt_new_receipt(receipt);
 	if (!crypt_normalize_receipt(receipt, canonical))
 		goto done;
-	crypt_receipt_lookup(reporting->server_key, canonical, row.receipt_lookup);
+	crypt_keys_receipt_lookup(reporting->keys, canonical, row.receipt_lookup);
 	crypt_random(row.receipt_salt, sizeof row.receipt_salt);
 	crypt_random(report_key, sizeof report_key);
 	snprintf(context, sizeof context, "report:%s:content", row.ref);
@@ -357,77 +399,27 @@ done:
 	return status;
 }
 
-static int64_t now_seconds(void)
-{
-	return (int64_t)time(NULL);
-}
-
-/* Drops expired sessions; call with the lock held. */
-static void expire_sessions(struct reporting *reporting)
-{
-	int64_t now = now_seconds();
-	for (size_t i = 0; i < REPORT_MAX_SESSIONS; i++) {
-		if (reporting->sessions[i].used && reporting->sessions[i].expires <= now)
-			crypt_wipe(&reporting->sessions[i], sizeof reporting->sessions[i]);
-	}
-}
-
-int report_login(struct reporting *reporting, const char *typed_receipt, char token[REPORT_TOKEN_SIZE])
+int report_login_at(struct reporting *reporting, const char *typed_receipt, int64_t now,
+		    char token[REPORT_TOKEN_SIZE])
 {
 	char canonical[CRYPT_RECEIPT_CHARS + 1];
 	unsigned char lookup[CRYPT_KEY_BYTES], receipt_key[CRYPT_KEY_BYTES], report_key[CRYPT_KEY_BYTES];
 	struct db_report row;
 	if (!crypt_normalize_receipt(typed_receipt, canonical))
 		return 1;
-	crypt_receipt_lookup(reporting->server_key, canonical, lookup);
+	crypt_keys_receipt_lookup(reporting->keys, canonical, lookup);
 	int found = db_find_report(reporting->db, lookup, &row);
 	if (found != 0) {
 		crypt_wipe(canonical, sizeof canonical);
 		return found == 1 ? 1 : -1;
 	}
 	int status = -1;
+	/* the session holds the report key (session.c: guarded memory, wiped at the end),
+	 * so the receipt itself is never kept */
 	if (crypt_receipt_key(canonical, row.receipt_salt, receipt_key) == 0 &&
-	    crypt_decrypt(receipt_key, "key", row.key_for_receipt, CRYPT_WRAPPED_KEY_BYTES, report_key) == 0) {
-		unsigned char token_bytes[32];
-		crypt_random(token_bytes, sizeof token_bytes);
-		hex(token_bytes, sizeof token_bytes, token);
-		pthread_mutex_lock(&reporting->sessions_lock);
-		expire_sessions(reporting);
-		/* A report holds at most REPORT_SESSIONS_PER_REPORT sessions: logging in
-		 * again ends that report's oldest one, so a receipt holder who logs in
-		 * many times only ever ends their own sessions. Only a full table ends
-		 * the oldest session of any report. */
-		size_t slot = REPORT_MAX_SESSIONS, oldest = REPORT_MAX_SESSIONS, own_oldest = REPORT_MAX_SESSIONS, own = 0;
-		for (size_t i = 0; i < REPORT_MAX_SESSIONS; i++) {
-			const struct report_session *session = &reporting->sessions[i];
-			if (!session->used) {
-				if (slot == REPORT_MAX_SESSIONS)
-					slot = i;
-				continue;
-			}
-			if (oldest == REPORT_MAX_SESSIONS || session->expires < reporting->sessions[oldest].expires)
-				oldest = i;
-			if (strcmp(session->ref, row.ref) == 0) {
-				own++;
-				if (own_oldest == REPORT_MAX_SESSIONS || session->expires < reporting->sessions[own_oldest].expires)
-					own_oldest = i;
-			}
-		}
-		if (own >= REPORT_SESSIONS_PER_REPORT)
-			slot = own_oldest;
-		else if (slot == REPORT_MAX_SESSIONS)
-			slot = oldest;
-		crypt_wipe(&reporting->sessions[slot], sizeof reporting->sessions[slot]);
-		struct report_session *session = &reporting->sessions[slot];
-		memcpy(session->token, token, REPORT_TOKEN_SIZE);
-		memcpy(session->ref, row.ref, DB_REF_SIZE);
-		memcpy(session->key, report_key, CRYPT_KEY_BYTES);
-		session->expires = now_seconds() + SESSION_SECONDS;
-		session->used = true;
-		pthread_mutex_unlock(&reporting->sessions_lock);
-		crypt_wipe(token_bytes, sizeof token_bytes);
+	    crypt_decrypt(receipt_key, "key", row.key_for_receipt, CRYPT_WRAPPED_KEY_BYTES, report_key) == 0 &&
+	    session_open(reporting->sessions, row.ref, report_key, sizeof report_key, now, token) == 0)
 		status = 0;
-	}
 	crypt_wipe(canonical, sizeof canonical);
 	crypt_wipe(receipt_key, sizeof receipt_key);
 	crypt_wipe(report_key, sizeof report_key);
@@ -435,29 +427,22 @@ int report_login(struct reporting *reporting, const char *typed_receipt, char to
 	return status;
 }
 
+bool report_logout(struct reporting *reporting, const char *token)
+{
+	return session_end(reporting->sessions, token);
+}
+
 /* Copies the session's report ref and key; false when the token is unknown or expired. */
-static bool find_session(struct reporting *reporting, const char *token, char ref[DB_REF_SIZE],
+static bool find_session(struct reporting *reporting, const char *token, int64_t now, char ref[DB_REF_SIZE],
 			 unsigned char key[CRYPT_KEY_BYTES])
 {
-	bool found = false;
-	if (strlen(token) != REPORT_TOKEN_SIZE - 1)
+	char owner[SESSION_OWNER_SIZE];
+	if (session_find(reporting->sessions, token, now, owner, key, CRYPT_KEY_BYTES) != 0)
 		return false;
-	pthread_mutex_lock(&reporting->sessions_lock);
-	expire_sessions(reporting);
-	for (size_t i = 0; i < REPORT_MAX_SESSIONS && !found; i++) {
-		struct report_session *session = &reporting->sessions[i];
-		/* constant-time comparison: tokens are secrets */
-		unsigned char difference = 0;
-		for (size_t c = 0; c < REPORT_TOKEN_SIZE; c++)
-			difference |= (unsigned char)(session->token[c] ^ token[c]);
-		if (session->used && difference == 0) {
-			memcpy(ref, session->ref, DB_REF_SIZE);
-			memcpy(key, session->key, CRYPT_KEY_BYTES);
-			found = true;
-		}
-	}
-	pthread_mutex_unlock(&reporting->sessions_lock);
-	return found;
+	/* the owner is a reference this module stored: it fits */
+	memcpy(ref, owner, DB_REF_SIZE - 1);
+	ref[DB_REF_SIZE - 1] = '\0';
+	return true;
 }
 
 /* The length of the UTF-8 sequence at `text` (1 to 4), or 0 when it is not
@@ -568,10 +553,17 @@ static void read_message(void *ctx, const struct db_message *message)
 	json_t *entry = body ? json_pack("{s:s, s:s, s:o}", "from", message->sender, "day", message->created_day, "body",
 					 body)
 			     : NULL;
+	bool built = entry != NULL;
 	if (entry && damaged)
-		json_object_set_new(entry, "damaged", json_true());
-	if (!entry || json_array_append_new(reader->list, entry))
+		set_new(entry, "damaged", json_true(), &built);
+	/* a message that could not be built fails the read: never a shorter
+	 * conversation (json_array_append_new takes `entry` over, also when it fails) */
+	if (!built) {
+		json_decref(entry);
 		reader->status = -1;
+	} else if (json_array_append_new(reader->list, entry) != 0) {
+		reader->status = -1;
+	}
 	crypt_wipe(plain, message->box_len - CRYPT_OVERHEAD);
 	free(plain);
 }
@@ -596,22 +588,27 @@ static int read_report(struct reporting *reporting, const char *ref, const unsig
 	}
 	free(plain);
 	if (fields) {
+		bool built = json_is_object(fields);
 		json_t *contact = json_object_get(fields, "contact");
-		json_object_set_new(fields, "contact_given", json_boolean(contact != NULL));
-		if (!for_team)
-			json_object_del(fields, "contact"); /* not shown back: a leaked receipt must not reveal who reported */
-		json_object_set_new(fields, "ref", json_string(row.ref));
-		json_object_set_new(fields, "status", json_string(row.status));
-		json_object_set_new(fields, "day", json_string(row.created_day));
-		json_object_set_new(fields, "forms", json_string(row.forms));
-		json_object_set_new(fields, "signals", json_string(row.signals));
+		set_new(fields, "contact_given", json_boolean(contact != NULL), &built);
+		if (!for_team && contact && json_object_del(fields, "contact") != 0)
+			built = false; /* not shown back: a leaked receipt must not reveal who reported */
+		set_new(fields, "ref", json_string(row.ref), &built);
+		set_new(fields, "status", json_string(row.status), &built);
+		set_new(fields, "day", json_string(row.created_day), &built);
+		set_new(fields, "forms", json_string(row.forms), &built);
+		set_new(fields, "signals", json_string(row.signals), &built);
 		struct message_reader reader = {.key = key, .ref = row.ref, .list = json_array()};
-		if (db_list_messages(reporting->db, row.ref, read_message, &reader) == 0 && reader.status == 0) {
-			json_object_set_new(fields, "messages", reader.list);
+		if (built && reader.list && db_list_messages(reporting->db, row.ref, read_message, &reader) == 0 &&
+		    reader.status == 0) {
+			set_new(fields, "messages", reader.list, &built);
+			reader.list = NULL; /* taken over, also when that failed */
+		}
+		json_decref(reader.list);
+		if (built && json_object_get(fields, "messages")) {
 			*out = fields;
 			status = 0;
 		} else {
-			json_decref(reader.list);
 			json_decref(fields);
 		}
 	}
@@ -619,11 +616,11 @@ static int read_report(struct reporting *reporting, const char *ref, const unsig
 	return status;
 }
 
-int report_followup(struct reporting *reporting, const char *token, json_t **out)
+int report_followup_at(struct reporting *reporting, const char *token, int64_t now, json_t **out)
 {
 	char ref[DB_REF_SIZE];
 	unsigned char key[CRYPT_KEY_BYTES];
-	if (!find_session(reporting, token, ref, key))
+	if (!find_session(reporting, token, now, ref, key))
 		return 1;
 	int status = read_report(reporting, ref, key, false, out);
 	crypt_wipe(key, sizeof key);
@@ -634,7 +631,7 @@ int report_followup(struct reporting *reporting, const char *token, json_t **out
  * took the number first makes it encrypt again with the next one. 0, 2 too
  * many messages, 3 not UTF-8 text (nothing stored), -1 on error. */
 static int add_message(struct reporting *reporting, const char *ref, const unsigned char key[CRYPT_KEY_BYTES],
-		       const char *sender, const char *body)
+		       const char *sender, const char *body, const char *new_status, int64_t now)
 {
 	size_t len = strlen(body);
 	/* both the reporter's page and the staff's JSON show it as text: what
@@ -662,8 +659,13 @@ static int add_message(struct reporting *reporting, const char *ref, const unsig
 		message_context(ref, seq, sender, context, sizeof context);
 		if (crypt_encrypt(key, context, plain, padded, box))
 			break;
-		int added = db_add_message(reporting->db, ref, sender, seq, box, padded + CRYPT_OVERHEAD,
-					   REPORT_MESSAGES_PER_REPORT);
+		char day[DB_DAY_SIZE];
+		day_of(now, day);
+		struct db_new_message message = {
+			.sender = sender, .day = day, .seq = seq, .box = box, .box_len = padded + CRYPT_OVERHEAD};
+		/* an answer sets the report's status in the same transaction */
+		int added = new_status ? db_answer_report(reporting->db, ref, &message, REPORT_MESSAGES_PER_REPORT, new_status)
+				       : db_add_message(reporting->db, ref, &message, REPORT_MESSAGES_PER_REPORT);
 		if (added != 2) {
 			status = added == 1 ? 2 : added;
 			break;
@@ -677,13 +679,13 @@ done:
 	return status;
 }
 
-int report_reply(struct reporting *reporting, const char *token, const char *body)
+int report_reply_at(struct reporting *reporting, const char *token, const char *body, int64_t now)
 {
 	char ref[DB_REF_SIZE];
 	unsigned char key[CRYPT_KEY_BYTES];
-	if (!find_session(reporting, token, ref, key))
+	if (!find_session(reporting, token, now, ref, key))
 		return 1;
-	int status = add_message(reporting, ref, key, "reporter", body);
+	int status = add_message(reporting, ref, key, "reporter", body, NULL, now);
 	crypt_wipe(key, sizeof key);
 	return status;
 }
@@ -711,14 +713,12 @@ int report_read_as_team(struct reporting *reporting, const unsigned char team_se
 }
 
 int report_answer_as_team(struct reporting *reporting, const unsigned char team_secret[CRYPT_KEY_BYTES], const char *ref,
-			  const char *body)
+			  const char *body, int64_t now)
 {
 	unsigned char key[CRYPT_KEY_BYTES];
 	if (open_as_team(reporting, team_secret, ref, key))
 		return -1;
-	int status = add_message(reporting, ref, key, "advice_point", body);
-	if (status == 0)
-		status = db_set_status(reporting->db, ref, "in_progress");
+	int status = add_message(reporting, ref, key, "advice_point", body, "in_progress", now);
 	crypt_wipe(key, sizeof key);
 	return status;
 }
@@ -732,4 +732,33 @@ json_t *report_health(struct reporting *reporting, bool *healthy)
 	/* the free space itself is not shown: outsiders need not know how full the disk is */
 	return json_pack("{s:s, s:s}", "status", storage.ok ? "ok" : "unavailable", "storage",
 			 storage.ok ? "ok" : storage.problem);
+}
+
+static int add_to_buffer(const char *text, size_t len, void *data)
+{
+	return crypt_buffer_add(data, text, len);
+}
+
+int report_json_to_buffer(const json_t *value, size_t flags, struct crypt_buffer *out)
+{
+	/* jansson hands the text over in pieces: no whole copy is made outside `out` */
+	if (json_dump_callback(value, add_to_buffer, out, flags) != 0 || crypt_buffer_add(out, "", 0) != 0)
+		return -1;
+	return 0;
+}
+
+/* free() that wipes first. malloc_usable_size() gives the size without a
+ * header of our own, so memory that jansson got before this was set (or that
+ * a caller frees with plain free()) stays compatible. */
+static void wiping_free(void *memory)
+{
+	if (!memory)
+		return;
+	crypt_wipe(memory, malloc_usable_size(memory));
+	free(memory);
+}
+
+void report_json_wipes_on_free(void)
+{
+	json_set_alloc_funcs(malloc, wiping_free);
 }

@@ -1,19 +1,26 @@
 /*
  * report: online reports and anonymous case consultations, their receipts and
- * the two-way follow-up, on top of crypt and db.
+ * the two-way follow-up, on top of crypt, session and db.
  *
  * report_input_from_json() is the strict reader of the public API's report
  * (and of the HTML form, converted to the same JSON). Submitting waits for the
- * database's fsync and logging in reads the database: call them from a worker
- * thread, never from a thread that serves other requests. Follow-up sessions are random 256-bit
- * tokens kept only in memory, with the report key, for 30 minutes; the key is
- * wiped when the session ends.
+ * database's fsync, and logging in, reading and replying use the database:
+ * call them from a worker thread, never from a thread that serves other
+ * requests (db.h). Follow-up sessions (session.h) are random 256-bit tokens
+ * kept only in memory, with the report key, for REPORT_SESSION_SECONDS from
+ * login; the key is wiped when the session ends.
+ *
+ * Time: the report functions read no clock; they take `now` (UTC seconds),
+ * the request's moment (http_request.now). The versions without `now` are kept
+ * for web.c until the router refactor (report_compat.c reads the clock for
+ * them).
+ *
+ * Returns: 0 ok, -1 error, and the other numbers each function lists.
  */
 #ifndef MELDWIJZER_REPORT_H
 #define MELDWIJZER_REPORT_H
 
 #include <jansson.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -21,6 +28,7 @@
 #include "crypt.h"
 #include "db.h"
 #include "kb.h"
+#include "session.h"
 #include "situation.h"
 
 #define REPORT_WHAT_CAP 5000
@@ -28,9 +36,10 @@
 #define REPORT_CONTACT_CAP 200
 #define REPORT_MESSAGE_CAP 5000
 #define REPORT_MESSAGES_PER_REPORT 100
-#define REPORT_TOKEN_SIZE 65 /* 64 hex characters + NUL */
+#define REPORT_TOKEN_SIZE CRYPT_TOKEN_SIZE /* 64 hex characters + NUL */
 #define REPORT_MAX_SESSIONS 4096        /* follow-up sessions of all reports together */
 #define REPORT_SESSIONS_PER_REPORT 3    /* a report's own; its oldest ends when a fourth begins */
+#define REPORT_SESSION_SECONDS (30 * 60) /* from login */
 #define REPORT_ERROR_SIZE 300
 
 struct report_input {
@@ -40,23 +49,16 @@ struct report_input {
 	size_t signal_count;
 };
 
-struct report_session {
-	char token[REPORT_TOKEN_SIZE];
-	char ref[DB_REF_SIZE];
-	unsigned char key[CRYPT_KEY_BYTES];
-	int64_t expires;
-	bool used;
-};
-
 struct reporting {
 	const struct kb *kb;
 	struct db *db;
-	struct crypt_team team;
-	/* CRYPT_KEY_BYTES, and the follow-up sessions with their report keys: both in
-	 * one crypt_secure_alloc() block, so they stay out of swap and core dumps */
-	unsigned char *server_key;
-	struct report_session *sessions; /* REPORT_MAX_SESSIONS */
-	pthread_mutex_t sessions_lock;
+	struct crypt_team team;          /* the public key, and the secret wrapped by the recovery key */
+	struct crypt_keys *keys;         /* the server key file's key (crypt; guarded memory) */
+	struct session_table *sessions;  /* follow-up logins: owner = report ref, payload = report key */
+	/* Kept for web.c until the router refactor: web_report.c makes and checks
+	 * form tokens from these bytes (crypt_form_token). They belong to `keys`;
+	 * use crypt_keys_form_token(reporting_keys(r), now, ...) instead. */
+	const unsigned char *server_key;
 };
 
 /* Reads and checks a report; 0, or -1 with a message naming the field. */
@@ -64,24 +66,51 @@ __attribute__((warn_unused_result)) int report_input_from_json(const struct kb *
 								struct report_input *out, char error[REPORT_ERROR_SIZE]);
 void report_input_release(struct report_input *input);
 
-/* Creates the server key file (mode 0600) for a new database. */
-__attribute__((warn_unused_result)) int reporting_create_key_file(const char *path, char error[REPORT_ERROR_SIZE]);
-/* Loads the team's public key and the server key; refuses an uninitialised database. */
-__attribute__((warn_unused_result)) int reporting_open(struct reporting *reporting, const struct kb *kb, struct db *db,
-						       char error[REPORT_ERROR_SIZE]);
-void reporting_close(struct reporting *reporting);
+/* A new installation: the database (schema and team keys) and the server
+ * key file, and the recovery key for the caller to show once. All or
+ * nothing: when a step fails, what this call made (the key file, and the
+ * database file when it made that) is removed again, so that running it once
+ * more works. 0; 1 when the database is initialised already (nothing
+ * changed); -1 with a message. */
+__attribute__((warn_unused_result)) int reporting_initialise(const char *db_url, const char *key_path,
+							     char recovery[CRYPT_RECOVERY_TEXT_SIZE],
+							     char error[REPORT_ERROR_SIZE]);
 
-/* Stores the report durably and writes its receipt (shown once, never stored). Slow. */
-__attribute__((warn_unused_result)) int report_submit(struct reporting *reporting, const struct report_input *input,
-						      char receipt[CRYPT_RECEIPT_TEXT_SIZE]);
-/* Opens a follow-up session: 0 with a token, 1 for any wrong receipt, -1 on error. Slow. */
-int report_login(struct reporting *reporting, const char *typed_receipt, char token[REPORT_TOKEN_SIZE]);
+/* Loads the team's public key and the server key (from `key_path`: the
+ * [server] key_file setting, or db_default_key_path()); refuses an
+ * uninitialised database. */
+__attribute__((warn_unused_result)) int reporting_open(struct reporting *reporting, const struct kb *kb, struct db *db,
+						       const char *key_path, char error[REPORT_ERROR_SIZE]);
+void reporting_close(struct reporting *reporting);
+/* The server's keys, for form tokens (crypt_keys_form_token). */
+const struct crypt_keys *reporting_keys(const struct reporting *reporting);
+
+/* Stores the report durably (dated by `now`'s day) and writes its receipt
+ * (shown once, never stored). Slow: waits for the commit. */
+__attribute__((warn_unused_result)) int report_submit_at(struct reporting *reporting, const struct report_input *input,
+							 int64_t now, char receipt[CRYPT_RECEIPT_TEXT_SIZE]);
+/* Opens a follow-up session: 0 with a token, 1 for any wrong receipt, -1 on error. */
+__attribute__((warn_unused_result)) int report_login_at(struct reporting *reporting, const char *typed_receipt,
+							int64_t now, char token[REPORT_TOKEN_SIZE]);
+/* Ends a follow-up session: true when there was one. */
+bool report_logout(struct reporting *reporting, const char *token);
 /* The report with its messages, decrypted: 0, 1 for an unknown or expired token, -1 on error. */
-int report_followup(struct reporting *reporting, const char *token, json_t **out);
+__attribute__((warn_unused_result)) int report_followup_at(struct reporting *reporting, const char *token,
+							   int64_t now, json_t **out);
 /* Adds the reporter's message: 0, 1 unknown token, 2 too many messages, 3 not
  * UTF-8 text (nothing stored), -1 on error. In a report read back, a message
  * body that is not UTF-8 text (stored by an earlier version) shows U+FFFD for
  * the bad bytes and carries "damaged": true. */
+__attribute__((warn_unused_result)) int report_reply_at(struct reporting *reporting, const char *token,
+							const char *body, int64_t now);
+
+/* Kept for web.c until the router refactor: the same with the clock read
+ * inside (report_compat.c). The web layer moves to the *_at versions with
+ * http_request.now. */
+__attribute__((warn_unused_result)) int report_submit(struct reporting *reporting, const struct report_input *input,
+						      char receipt[CRYPT_RECEIPT_TEXT_SIZE]);
+int report_login(struct reporting *reporting, const char *typed_receipt, char token[REPORT_TOKEN_SIZE]);
+int report_followup(struct reporting *reporting, const char *token, json_t **out);
 int report_reply(struct reporting *reporting, const char *token, const char *body);
 
 /* The answer of /healthz: {"status": "ok", "storage": "ok"}, or with status
@@ -89,13 +118,26 @@ int report_reply(struct reporting *reporting, const char *token, const char *bod
  * cannot be stored now (then *healthy is false: answer 503). */
 json_t *report_health(struct reporting *reporting, bool *healthy);
 
+/* Replies that carry a secret (a receipt, a token, a decrypted report):
+ * report_json_to_buffer() writes a JSON value into a crypt_buffer (wiped when
+ * freed; hand it to http as reply->secret_body) without a copy in between,
+ * and report_json_wipes_on_free() makes jansson wipe whatever it frees, so
+ * that the JSON values that held decrypted text leave nothing behind either.
+ * The latter is process-wide and may be called at any time (jansson's memory
+ * stays malloc's); cli calls it first thing. 0, or -1 (the buffer failed). */
+__attribute__((warn_unused_result)) int report_json_to_buffer(const json_t *value, size_t flags,
+							      struct crypt_buffer *out);
+void report_json_wipes_on_free(void);
+
 /* For the advice point (with the team secret): decrypt a report, post an answer. */
 __attribute__((warn_unused_result)) int report_read_as_team(struct reporting *reporting,
 							    const unsigned char team_secret[CRYPT_KEY_BYTES],
 							    const char *ref, json_t **out);
-/* 0, 2 too many messages, 3 not UTF-8 text (nothing stored, the status is
- * left as it was), -1 on error. */
-int report_answer_as_team(struct reporting *reporting, const unsigned char team_secret[CRYPT_KEY_BYTES],
-			  const char *ref, const char *body);
+/* Stores the answer and sets the report "in_progress", in one transaction
+ * (db_answer_report): 0, 2 too many messages, 3 not UTF-8 text (nothing
+ * stored, the status is left as it was), -1 on error (neither happened). */
+__attribute__((warn_unused_result)) int report_answer_as_team(struct reporting *reporting,
+							      const unsigned char team_secret[CRYPT_KEY_BYTES],
+							      const char *ref, const char *body, int64_t now);
 
 #endif

@@ -67,6 +67,21 @@ static void test_team_keys_open_only_with_the_recovery_key(void **state)
 	assert_int_equal(crypt_open_sealed(team.public_key, secret, sealed, opened), -1);
 }
 
+static char key_dir[64];
+
+/* A new key file in key_dir, loaded. */
+static struct crypt_keys *new_keys(const char *name)
+{
+	char path[128], error[CRYPT_ERROR_SIZE];
+	struct crypt_keys *keys = NULL;
+	snprintf(path, sizeof path, "%s/%s.key", key_dir, name);
+	unlink(path);
+	if (crypt_key_file_create(path, error) || crypt_keys_load(&keys, path, error))
+		fail_msg("%s", error);
+	unlink(path);
+	return keys;
+}
+
 static void test_receipts(void **state)
 {
 	(void)state;
@@ -91,12 +106,15 @@ static void test_receipts(void **state)
 	char second[CRYPT_RECEIPT_TEXT_SIZE];
 	crypt_new_receipt(second);
 	assert_string_not_equal(receipt, second);
-	unsigned char key_a[CRYPT_KEY_BYTES], key_b[CRYPT_KEY_BYTES], lookup_a[CRYPT_KEY_BYTES], lookup_b[CRYPT_KEY_BYTES];
-	crypt_random(key_a, sizeof key_a);
-	crypt_random(key_b, sizeof key_b);
-	crypt_receipt_lookup(key_a, canonical, lookup_a);
-	crypt_receipt_lookup(key_b, canonical, lookup_b);
+	unsigned char lookup_a[CRYPT_KEY_BYTES], lookup_b[CRYPT_KEY_BYTES], lookup_again[CRYPT_KEY_BYTES];
+	struct crypt_keys *keys_a = new_keys("a"), *keys_b = new_keys("b");
+	crypt_keys_receipt_lookup(keys_a, canonical, lookup_a);
+	crypt_keys_receipt_lookup(keys_b, canonical, lookup_b);
+	crypt_keys_receipt_lookup(keys_a, canonical, lookup_again);
 	assert_memory_not_equal(lookup_a, lookup_b, sizeof lookup_a);
+	assert_memory_equal(lookup_a, lookup_again, sizeof lookup_a);
+	crypt_keys_free(keys_a);
+	crypt_keys_free(keys_b);
 	/* the receipt key is deterministic per receipt and salt, and differs when either differs */
 	unsigned char salt[CRYPT_SALT_BYTES] = {1, 2, 3};
 	unsigned char wrap_a[CRYPT_KEY_BYTES], wrap_b[CRYPT_KEY_BYTES];
@@ -171,14 +189,199 @@ static void test_padding(void **state)
 	crypt_secure_free(NULL);
 }
 
+/* The server key file: made once, private, exactly a key; anything else is
+ * refused with a message that says what to do. */
+static void test_key_file(void **state)
+{
+	(void)state;
+	char path[128], link_path[128], error[CRYPT_ERROR_SIZE];
+	struct crypt_keys *keys = NULL;
+	struct stat info;
+	snprintf(path, sizeof path, "%s/server.key", key_dir);
+	snprintf(link_path, sizeof link_path, "%s/link.key", key_dir);
+	assert_int_equal(crypt_keys_load(&keys, path, error), -1);
+	assert_non_null(strstr(error, "cannot be read"));
+	assert_int_equal(crypt_key_file_create(path, error), 0);
+	assert_int_equal(stat(path, &info), 0);
+	assert_int_equal(info.st_mode & 0777, 0600);
+	assert_int_equal(info.st_size, CRYPT_KEY_BYTES);
+	assert_int_equal(crypt_key_file_create(path, error), -1);
+	assert_non_null(strstr(error, "already exists"));
+	assert_int_equal(crypt_keys_load(&keys, path, error), 0);
+	assert_non_null(keys);
+	crypt_keys_free(keys);
+	/* other users may read it: refused, naming the fix */
+	assert_int_equal(chmod(path, 0640), 0);
+	assert_int_equal(crypt_keys_load(&keys, path, error), -1);
+	assert_non_null(strstr(error, "chmod 600"));
+	assert_null(keys);
+	assert_int_equal(chmod(path, 0600), 0);
+	/* a link to it is not followed */
+	assert_int_equal(symlink(path, link_path), 0);
+	assert_int_equal(crypt_keys_load(&keys, link_path, error), -1);
+	unlink(link_path);
+	/* not 32 bytes */
+	FILE *file = fopen(path, "ab");
+	assert_non_null(file);
+	fputc('x', file);
+	fclose(file);
+	assert_int_equal(crypt_keys_load(&keys, path, error), -1);
+	assert_non_null(strstr(error, "not a server key file"));
+	crypt_key_file_remove(path);
+	assert_int_not_equal(stat(path, &info), 0);
+}
+
+/* A form token is valid in the hour it was made and the next, to the second. */
+static void test_form_token_hour_boundary(void **state)
+{
+	(void)state;
+	struct crypt_keys *keys = new_keys("form"), *other = new_keys("other");
+	char token[CRYPT_FORM_TOKEN_SIZE], again[CRYPT_FORM_TOKEN_SIZE];
+	const int64_t ten = parse_time("2026-11-28T10:00:00Z");
+	crypt_keys_form_token(keys, ten + 3599, token); /* 10:59:59 */
+	assert_int_equal(strlen(token), CRYPT_FORM_TOKEN_SIZE - 1);
+	assert_true(crypt_keys_form_token_valid(keys, ten + 3599, token));
+	assert_true(crypt_keys_form_token_valid(keys, ten + 3600, token));     /* 11:00:00 */
+	assert_true(crypt_keys_form_token_valid(keys, ten + 2 * 3600 - 1, token)); /* 11:59:59 */
+	assert_false(crypt_keys_form_token_valid(keys, ten + 2 * 3600, token)); /* 12:00:00 */
+	assert_false(crypt_keys_form_token_valid(keys, ten - 1, token));        /* before it was made */
+	/* one token for the whole hour: any second of it makes the same */
+	crypt_keys_form_token(keys, ten, again);
+	assert_string_equal(token, again);
+	/* another key's token, or anything else, is never valid */
+	crypt_keys_form_token(other, ten, again);
+	assert_false(crypt_keys_form_token_valid(keys, ten, again));
+	assert_false(crypt_keys_form_token_valid(keys, ten, NULL));
+	assert_false(crypt_keys_form_token_valid(keys, ten, ""));
+	token[5] ^= 1;
+	assert_false(crypt_keys_form_token_valid(keys, ten, token));
+	/* the hour, also before 1970: -1 is in the hour before 0 */
+	crypt_keys_form_token(keys, -1, token);
+	crypt_keys_form_token(keys, -3600, again);
+	assert_string_equal(token, again);
+	/* the form kept for web.c: the same token from the key's bytes and the hour */
+	crypt_form_token(crypt_keys_server_key(keys), ten / 3600, again);
+	crypt_keys_form_token(keys, ten + 5, token);
+	assert_string_equal(token, again);
+	crypt_keys_free(keys);
+	crypt_keys_free(other);
+}
+
+static void test_tokens(void **state)
+{
+	(void)state;
+	char a[CRYPT_TOKEN_SIZE], b[CRYPT_TOKEN_SIZE], typed[CRYPT_TOKEN_SIZE + 1];
+	crypt_token_new(a);
+	crypt_token_new(b);
+	assert_int_equal(strlen(a), 64);
+	assert_int_equal(strspn(a, "0123456789abcdef"), 64);
+	assert_string_not_equal(a, b);
+	assert_true(crypt_token_equal(a, a));
+	assert_false(crypt_token_equal(a, b));
+	memcpy(typed, a, sizeof a);
+	typed[63] = typed[63] == '0' ? '1' : '0';
+	assert_false(crypt_token_equal(a, typed));
+	typed[63] = a[63];
+	typed[64] = 'x'; /* the token and one character more */
+	typed[65] = '\0';
+	assert_false(crypt_token_equal(a, typed));
+	assert_false(crypt_token_equal(a, a + 1));
+	assert_false(crypt_token_equal(a, NULL));
+	/* an empty slot (all zeros) matches nothing, not even zeros typed */
+	char empty[CRYPT_TOKEN_SIZE] = {0};
+	assert_false(crypt_token_equal(empty, ""));
+	char id[33];
+	crypt_random_id(id, 16);
+	assert_int_equal(strlen(id), 32);
+}
+
+/* Client tags: one salt per hour, last hour's kept beside it, nothing after a gap. */
+static void test_client_salts_rotate(void **state)
+{
+	(void)state;
+	struct crypt_client_salts *salts = crypt_client_salts_new();
+	assert_non_null(salts);
+	const unsigned char address[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 192, 0, 2, 1};
+	const unsigned char other[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 192, 0, 2, 2};
+	unsigned char first[32], same[32], next[32], back[32], later[32], elsewhere[32];
+	const int64_t t = parse_time("2026-11-28T10:20:00Z");
+	crypt_client_salts_tag(salts, t, address, sizeof address, first);
+	crypt_client_salts_tag(salts, t + 2399, address, sizeof address, same); /* 10:59:59 */
+	assert_memory_equal(first, same, 32);
+	crypt_client_salts_tag(salts, t, other, sizeof other, elsewhere);
+	assert_memory_not_equal(first, elsewhere, 16);
+	/* 11:00:00: a new salt, and last hour's tag comes second */
+	crypt_client_salts_tag(salts, t + 2400, address, sizeof address, next);
+	assert_memory_not_equal(next, first, 16);
+	assert_memory_equal(next + 16, first, 16);
+	/* a clock that steps back over the hour keeps the salts it has */
+	crypt_client_salts_tag(salts, t + 2399, address, sizeof address, back);
+	assert_memory_equal(back, next, 32);
+	/* after a whole hour without a request nothing carries over */
+	crypt_client_salts_tag(salts, t + 2400 + 2 * 3600, address, sizeof address, later);
+	assert_memory_not_equal(later + 16, next, 16);
+	assert_memory_not_equal(later, next, 16);
+	crypt_client_salts_free(salts);
+	crypt_client_salts_free(NULL);
+}
+
+static void test_buffer(void **state)
+{
+	(void)state;
+	struct crypt_buffer buffer;
+	crypt_buffer_init(&buffer, 1000);
+	size_t len;
+	assert_null(crypt_buffer_detach(&buffer, &len)); /* nothing in it */
+	for (int i = 0; i < 99; i++)
+		assert_int_equal(crypt_buffer_add(&buffer, "0123456789", 10), 0);
+	assert_int_equal(buffer.len, 990);
+	assert_int_equal(crypt_buffer_add(&buffer, "0123456789", 10), 0); /* exactly the limit */
+	assert_int_equal(crypt_buffer_add(&buffer, "x", 1), -1);
+	assert_true(buffer.failed);
+	assert_int_equal(crypt_buffer_add(&buffer, "", 0), -1); /* stays failed */
+	assert_null(crypt_buffer_detach(&buffer, &len));
+	assert_int_equal(len, 0);
+	assert_int_equal(crypt_buffer_add(&buffer, "receipt ", 8), 0); /* usable again after detach */
+	assert_int_equal(crypt_buffer_add(&buffer, "ABCDE", 5), 0);
+	char *text = crypt_buffer_detach(&buffer, &len);
+	assert_non_null(text);
+	assert_int_equal(len, 13);
+	assert_string_equal(text, "receipt ABCDE");
+	crypt_buffer_free(text);
+	assert_int_equal(crypt_buffer_add(&buffer, "x", 1), 0);
+	crypt_buffer_release(&buffer);
+	assert_null(buffer.data);
+	crypt_buffer_free(NULL);
+}
+
+static int make_key_dir(void **state)
+{
+	(void)state;
+	snprintf(key_dir, sizeof key_dir, "/tmp/meldwijzer-keys-XXXXXX");
+	return mkdtemp(key_dir) ? 0 : -1;
+}
+
+static int remove_key_dir(void **state)
+{
+	(void)state;
+	return rmdir(key_dir);
+}
+
 int main(void)
 {
+	if (crypt_init())
+		return 1;
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_key_file),
+		cmocka_unit_test(test_form_token_hour_boundary),
+		cmocka_unit_test(test_tokens),
+		cmocka_unit_test(test_client_salts_rotate),
+		cmocka_unit_test(test_buffer),
 		cmocka_unit_test(test_encrypt_round_trip_and_tampering),
 		cmocka_unit_test(test_team_keys_open_only_with_the_recovery_key),
 		cmocka_unit_test(test_receipts),
 		cmocka_unit_test(test_harden_process),
 		cmocka_unit_test(test_padding),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, make_key_dir, remove_key_dir);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "crypt.h"
 #include "ratelimit.h"
 
 /* A tag as http makes it: this hour's 16 bytes, then last hour's. */
@@ -109,6 +110,104 @@ static void test_counts_survive_the_salt_change(void **state)
 	ratelimit_release(&limiter);
 }
 
+/* Buckets roll out of the window one by one, the ring of buckets is reused
+ * without old counts coming back, and a clock that steps back unlocks nothing. */
+static void test_buckets_roll_over(void **state)
+{
+	(void)state;
+	static struct ratelimit limiter;
+	unsigned char tag[RATELIMIT_TAG_BYTES];
+	ratelimit_init(&limiter, 10, 20);
+	make_tag(tag, 11, 1);
+	const int64_t b0 = 4000000 - 4000000 % RATELIMIT_BUCKET_SECONDS; /* a bucket's first second */
+	for (int i = 0; i < 5; i++)
+		assert_true(ratelimit_check(&limiter, tag, RATELIMIT_SUBMISSION, b0, NULL));
+	for (int i = 0; i < 5; i++)
+		assert_true(ratelimit_check(&limiter, tag, RATELIMIT_SUBMISSION, b0 + 6 * RATELIMIT_BUCKET_SECONDS, NULL));
+	/* the last second before the first five leave: still full */
+	int64_t first_out = b0 + RATELIMIT_BUCKETS * RATELIMIT_BUCKET_SECONDS;
+	assert_false(ratelimit_check(&limiter, tag, RATELIMIT_SUBMISSION, first_out - 1, NULL));
+	/* a clock that steps back does not make room */
+	assert_false(ratelimit_check(&limiter, tag, RATELIMIT_SUBMISSION, b0, NULL));
+	/* the first five have left: room for exactly five */
+	for (int i = 0; i < 5; i++)
+		assert_true(ratelimit_check(&limiter, tag, RATELIMIT_SUBMISSION, first_out, NULL));
+	assert_false(ratelimit_check(&limiter, tag, RATELIMIT_SUBMISSION, first_out, NULL));
+	/* many hours later the ring has gone round many times: nothing is left in it */
+	int64_t later = b0 + 1000 * RATELIMIT_BUCKET_SECONDS + 7;
+	for (int i = 0; i < 10; i++)
+		assert_true(ratelimit_check(&limiter, tag, RATELIMIT_SUBMISSION, later, NULL));
+	assert_false(ratelimit_check(&limiter, tag, RATELIMIT_SUBMISSION, later, NULL));
+	/* a gap of exactly the window: all of it gone, none of it counted twice */
+	int64_t after_gap = later + RATELIMIT_BUCKETS * RATELIMIT_BUCKET_SECONDS;
+	for (int i = 0; i < 10; i++)
+		assert_true(ratelimit_check(&limiter, tag, RATELIMIT_SUBMISSION, after_gap, NULL));
+	assert_false(ratelimit_check(&limiter, tag, RATELIMIT_SUBMISSION, after_gap, NULL));
+	ratelimit_release(&limiter);
+}
+
+/* Seventeen clients whose tags share a home slot: the sixteen probes are
+ * live, so the seventeenth takes the slot seen least recently, emptied (it
+ * never shares or inherits counts); the other fifteen keep theirs. */
+static void test_all_probes_live(void **state)
+{
+	(void)state;
+	static struct ratelimit limiter;
+	unsigned char tags[17][RATELIMIT_TAG_BYTES];
+	ratelimit_init(&limiter, 3, 3);
+	const int64_t t = 5000000;
+	for (int c = 0; c < 17; c++) {
+		make_tag(tags[c], 500 + (uint32_t)c, 1);
+		tags[c][0] = tags[c][1] = tags[c][2] = 0x42; /* the same home */
+		memcpy(tags[c] + 16, tags[c], 16);
+	}
+	for (int c = 0; c < 16; c++) {
+		for (int i = 0; i < 3; i++)
+			assert_true(ratelimit_check(&limiter, tags[c], RATELIMIT_SUBMISSION, t + c, NULL));
+	}
+	/* client 0 was seen least recently */
+	assert_true(ratelimit_check(&limiter, tags[16], RATELIMIT_SUBMISSION, t + 300, NULL));
+	for (int c = 1; c < 16; c++)
+		assert_false(ratelimit_check(&limiter, tags[c], RATELIMIT_SUBMISSION, t + 300, NULL));
+	/* client 0 lost its slot, and with it its counts (the documented cost of a full neighbourhood) */
+	assert_true(ratelimit_check(&limiter, tags[0], RATELIMIT_SUBMISSION, t + 301, NULL));
+	ratelimit_release(&limiter);
+}
+
+/* With the tags crypt makes: counts follow a client over the hourly salt
+ * change, and a client that comes back after a gap starts afresh. */
+static void test_counts_follow_the_salt_rotation(void **state)
+{
+	(void)state;
+	static struct ratelimit limiter;
+	struct crypt_client_salts *salts = crypt_client_salts_new();
+	assert_non_null(salts);
+	const unsigned char address[16] = {0x20, 0x01, 0x0d, 0xb8, 1, 2, 3, 4};
+	unsigned char tag[RATELIMIT_TAG_BYTES];
+	ratelimit_init(&limiter, 10, 20);
+	const int64_t t = parse_time("2026-11-28T10:58:00Z");
+	crypt_client_salts_tag(salts, t, address, sizeof address, tag);
+	for (int i = 0; i < 10; i++)
+		assert_true(ratelimit_check(&limiter, tag, RATELIMIT_SUBMISSION, t, NULL));
+	/* 11:05: a new salt, a new tag, the same ten counted */
+	crypt_client_salts_tag(salts, parse_time("2026-11-28T11:05:00Z"), address, sizeof address, tag);
+	assert_false(ratelimit_check(&limiter, tag, RATELIMIT_SUBMISSION, parse_time("2026-11-28T11:05:00Z"), NULL));
+	crypt_client_salts_tag(salts, parse_time("2026-11-28T11:59:59Z"), address, sizeof address, tag);
+	assert_false(ratelimit_check(&limiter, tag, RATELIMIT_SUBMISSION, parse_time("2026-11-28T11:59:59Z"), NULL));
+	/* 12:00: the bucket of 10:55-11:00 has left the window (and the salt changed again) */
+	crypt_client_salts_tag(salts, parse_time("2026-11-28T12:00:00Z"), address, sizeof address, tag);
+	assert_true(ratelimit_check(&limiter, tag, RATELIMIT_SUBMISSION, parse_time("2026-11-28T12:00:00Z"), NULL));
+	/* a tag under an unrelated salt (another server, or after a gap) shares nothing */
+	struct crypt_client_salts *other = crypt_client_salts_new();
+	for (int i = 0; i < 10; i++) {
+		crypt_client_salts_tag(other, t, address, sizeof address, tag);
+		assert_true(ratelimit_check(&limiter, tag, RATELIMIT_RECEIPT_ATTEMPT, t, NULL));
+	}
+	crypt_client_salts_free(other);
+	crypt_client_salts_free(salts);
+	ratelimit_release(&limiter);
+}
+
 /* trusted_proxies: addresses and networks, IPv4 and IPv6. */
 static void test_trusted_proxy_networks(void **state)
 {
@@ -151,12 +250,17 @@ static void test_trusted_proxy_networks(void **state)
 
 int main(void)
 {
+	if (crypt_init())
+		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sliding_hour),
 		cmocka_unit_test(test_never_more_than_the_limit_in_an_hour),
 		cmocka_unit_test(test_full_table_gives_new_clients_their_own_counts),
 		cmocka_unit_test(test_counts_survive_the_salt_change),
 		cmocka_unit_test(test_trusted_proxy_networks),
+		cmocka_unit_test(test_buckets_roll_over),
+		cmocka_unit_test(test_all_probes_live),
+		cmocka_unit_test(test_counts_follow_the_salt_rotation),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "test_support.h"
 
+#include <dirent.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -12,12 +13,16 @@
 #include "db.h"
 #include "report.h"
 
+/* The moment every call in these tests happens at, unless a test moves it. */
+#define NOW ((int64_t)1795858800) /* 2026-11-28T08:00:00Z */
+
 struct fixture {
 	struct kb kb;
 	struct db *db;
 	struct reporting reporting;
 	char dir[64];
 	char url[128];
+	char key_path[160];
 	char recovery[CRYPT_RECOVERY_TEXT_SIZE];
 };
 
@@ -36,14 +41,16 @@ static int setup(void **state)
 	assert_int_equal(db_open(&f->db, f->url, false, error), -1);
 	assert_int_equal(db_open(&f->db, f->url, true, error), 0);
 	assert_int_equal(db_is_initialised(f->db), 0);
-	assert_int_equal(reporting_open(&f->reporting, &f->kb, f->db, report_error), -1);
+	assert_int_equal(db_default_key_path(f->url, f->key_path, sizeof f->key_path), 0);
+	assert_int_equal(reporting_open(&f->reporting, &f->kb, f->db, f->key_path, report_error), -1);
 	assert_non_null(strstr(report_error, "meldwijzer init"));
-	assert_int_equal(reporting_create_key_file(db_key_path(f->db), report_error), 0);
+	char key_error[CRYPT_ERROR_SIZE];
+	assert_int_equal(crypt_key_file_create(f->key_path, key_error), 0);
 	assert_int_equal(crypt_new_team(&team, f->recovery), 0);
 	assert_int_equal(db_initialise(f->db, &team, error), 0);
 	assert_int_equal(db_initialise(f->db, &team, error), -1);
 	assert_non_null(strstr(error, "already initialised"));
-	assert_int_equal(reporting_open(&f->reporting, &f->kb, f->db, report_error), 0);
+	assert_int_equal(reporting_open(&f->reporting, &f->kb, f->db, f->key_path, report_error), 0);
 	*state = f;
 	return 0;
 }
@@ -81,15 +88,15 @@ static void test_submit_follow_up_and_answer(void **state)
 				 &input, error),
 			 0);
 	char receipt[CRYPT_RECEIPT_TEXT_SIZE];
-	assert_int_equal(report_submit(&f->reporting, &input, receipt), 0);
+	assert_int_equal(report_submit_at(&f->reporting, &input, NOW, receipt), 0);
 	report_input_release(&input);
 
 	char token[REPORT_TOKEN_SIZE];
-	assert_int_equal(report_login(&f->reporting, "AAAAA-BBBBB-CCCCC-DDDDD", token), 1);
-	assert_int_equal(report_login(&f->reporting, "not a receipt", token), 1);
-	assert_int_equal(report_login(&f->reporting, receipt, token), 0);
+	assert_int_equal(report_login_at(&f->reporting, "AAAAA-BBBBB-CCCCC-DDDDD", NOW, token), 1);
+	assert_int_equal(report_login_at(&f->reporting, "not a receipt", NOW, token), 1);
+	assert_int_equal(report_login_at(&f->reporting, receipt, NOW, token), 0);
 	json_t *report = NULL;
-	assert_int_equal(report_followup(&f->reporting, token, &report), 0);
+	assert_int_equal(report_followup_at(&f->reporting, token, NOW, &report), 0);
 	assert_string_equal(json_string_value(json_object_get(report, "what")), "Mijn buurjongen haalt pakketjes uit de haven");
 	assert_string_equal(json_string_value(json_object_get(report, "kind")), "consultation");
 	assert_true(json_is_true(json_object_get(report, "contact_given")));
@@ -99,20 +106,20 @@ static void test_submit_follow_up_and_answer(void **state)
 	snprintf(ref_copy, sizeof ref_copy, "%s", ref);
 	json_decref(report);
 
-	assert_int_equal(report_reply(&f->reporting, token, "Het gebeurt elke vrijdag."), 0);
-	assert_int_equal(report_reply(&f->reporting, "0000000000000000000000000000000000000000000000000000000000000000", "x"), 1);
+	assert_int_equal(report_reply_at(&f->reporting, token, "Het gebeurt elke vrijdag.", NOW), 0);
+	assert_int_equal(report_reply_at(&f->reporting, "0000000000000000000000000000000000000000000000000000000000000000", "x", NOW), 1);
 
 	unsigned char secret[CRYPT_KEY_BYTES];
 	struct crypt_team team;
 	assert_int_equal(db_load_team(f->db, &team), 0);
 	assert_int_equal(crypt_open_team(&team, f->recovery, secret), 0);
-	assert_int_equal(report_answer_as_team(&f->reporting, secret, ref_copy, "Dank je. We bellen je morgen."), 0);
+	assert_int_equal(report_answer_as_team(&f->reporting, secret, ref_copy, "Dank je. We bellen je morgen.", NOW), 0);
 	assert_int_equal(report_read_as_team(&f->reporting, secret, ref_copy, &report), 0);
 	assert_string_equal(json_string_value(json_object_get(json_object_get(report, "contact"), "email")), "anna@example.org");
 	assert_string_equal(json_string_value(json_object_get(report, "status")), "in_progress");
 	json_decref(report);
 
-	assert_int_equal(report_followup(&f->reporting, token, &report), 0);
+	assert_int_equal(report_followup_at(&f->reporting, token, NOW, &report), 0);
 	json_t *messages = json_object_get(report, "messages");
 	assert_int_equal(json_array_size(messages), 2);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(messages, 0), "from")), "reporter");
@@ -132,12 +139,12 @@ static void test_message_cap(void **state)
 	struct report_input input;
 	char error[REPORT_ERROR_SIZE], receipt[CRYPT_RECEIPT_TEXT_SIZE], token[REPORT_TOKEN_SIZE];
 	assert_int_equal(read_input(f, "{\"what\": \"cap test\"}", &input, error), 0);
-	assert_int_equal(report_submit(&f->reporting, &input, receipt), 0);
+	assert_int_equal(report_submit_at(&f->reporting, &input, NOW, receipt), 0);
 	report_input_release(&input);
-	assert_int_equal(report_login(&f->reporting, receipt, token), 0);
+	assert_int_equal(report_login_at(&f->reporting, receipt, NOW, token), 0);
 	for (int i = 0; i < REPORT_MESSAGES_PER_REPORT; i++)
-		assert_int_equal(report_reply(&f->reporting, token, "bericht"), 0);
-	assert_int_equal(report_reply(&f->reporting, token, "een te veel"), 2);
+		assert_int_equal(report_reply_at(&f->reporting, token, "bericht", NOW), 0);
+	assert_int_equal(report_reply_at(&f->reporting, token, "een te veel", NOW), 2);
 }
 
 static void test_bad_reports_name_the_field(void **state)
@@ -239,54 +246,6 @@ static void test_concurrent_submissions(void **state)
 	}
 }
 
-/* A report that cannot be stored (here: a reference already in use) fails on
- * its own; reports committed in the same batch are not affected. */
-struct raw_insert {
-	struct db *db;
-	struct db_report row;
-	int status;
-};
-
-static void *insert_raw(void *arg)
-{
-	struct raw_insert *insert = arg;
-	insert->status = db_insert_report(insert->db, &insert->row);
-	return NULL;
-}
-
-static void test_failed_insert_fails_alone(void **state)
-{
-	struct fixture *f = *state;
-	enum { INSERTS = 12 };
-	static struct raw_insert inserts[INSERTS];
-	static unsigned char content[] = "opaque";
-	pthread_t threads[INSERTS];
-	for (int i = 0; i < INSERTS; i++) {
-		memset(&inserts[i], 0, sizeof inserts[i]);
-		inserts[i].db = f->db;
-		/* every third row reuses the reference of row 0 */
-		snprintf(inserts[i].row.ref, DB_REF_SIZE, "%032d", i % 3 == 0 ? 0 : i);
-		snprintf(inserts[i].row.kind, sizeof inserts[i].row.kind, "report");
-		crypt_random(inserts[i].row.receipt_lookup, CRYPT_KEY_BYTES);
-		inserts[i].row.content = content;
-		inserts[i].row.content_len = sizeof content;
-	}
-	for (int i = 0; i < INSERTS; i++)
-		assert_int_equal(pthread_create(&threads[i], NULL, insert_raw, &inserts[i]), 0);
-	int failed = 0;
-	for (int i = 0; i < INSERTS; i++) {
-		pthread_join(threads[i], NULL);
-		if (i % 3 != 0)
-			assert_int_equal(inserts[i].status, 0);
-		failed += inserts[i].status != 0;
-	}
-	/* of the four rows with reference 0, exactly one is stored */
-	assert_int_equal(failed, 3);
-	int stored = 0;
-	assert_int_equal(db_list_reports(f->db, count_report, &stored), 0);
-	assert_int_equal(stored, INSERTS - 3);
-}
-
 static void raw_exec(struct fixture *f, const char *sql);
 static void submit_and_login(struct fixture *f, const char *json, char ref[DB_REF_SIZE], char token[REPORT_TOKEN_SIZE]);
 static void team_secret(struct fixture *f, unsigned char secret[CRYPT_KEY_BYTES]);
@@ -309,10 +268,10 @@ static void test_schema_versions(void **state)
 	char error[REPORT_ERROR_SIZE];
 	struct reporting again;
 	set_schema_version(f, 99);
-	assert_int_equal(reporting_open(&again, &f->kb, f->db, error), -1);
+	assert_int_equal(reporting_open(&again, &f->kb, f->db, f->key_path, error), -1);
 	assert_non_null(strstr(error, "newer meldwijzer (schema version 99; this one knows up to 2)"));
 	set_schema_version(f, 2);
-	assert_int_equal(reporting_open(&again, &f->kb, f->db, error), 0);
+	assert_int_equal(reporting_open(&again, &f->kb, f->db, f->key_path, error), 0);
 	reporting_close(&again);
 }
 
@@ -350,9 +309,9 @@ static void test_version_1_messages_stay_readable(void **state)
 	sqlite3_close(raw);
 
 	struct reporting upgraded;
-	assert_int_equal(reporting_open(&upgraded, &f->kb, f->db, error), 0);
+	assert_int_equal(reporting_open(&upgraded, &f->kb, f->db, f->key_path, error), 0);
 	reporting_close(&upgraded);
-	assert_int_equal(report_answer_as_team(&f->reporting, secret, ref, "Nieuw antwoord"), 0);
+	assert_int_equal(report_answer_as_team(&f->reporting, secret, ref, "Nieuw antwoord", NOW), 0);
 	assert_int_equal(report_read_as_team(&f->reporting, secret, ref, &report), 0);
 	json_t *messages = json_object_get(report, "messages");
 	assert_int_equal(json_array_size(messages), 2);
@@ -386,10 +345,10 @@ static void submit_and_login(struct fixture *f, const char *json, char ref[DB_RE
 	char error[REPORT_ERROR_SIZE], receipt[CRYPT_RECEIPT_TEXT_SIZE];
 	json_t *report = NULL;
 	assert_int_equal(read_input(f, json, &input, error), 0);
-	assert_int_equal(report_submit(&f->reporting, &input, receipt), 0);
+	assert_int_equal(report_submit_at(&f->reporting, &input, NOW, receipt), 0);
 	report_input_release(&input);
-	assert_int_equal(report_login(&f->reporting, receipt, token), 0);
-	assert_int_equal(report_followup(&f->reporting, token, &report), 0);
+	assert_int_equal(report_login_at(&f->reporting, receipt, NOW, token), 0);
+	assert_int_equal(report_followup_at(&f->reporting, token, NOW, &report), 0);
 	snprintf(ref, DB_REF_SIZE, "%s", json_string_value(json_object_get(report, "ref")));
 	json_decref(report);
 }
@@ -411,9 +370,9 @@ static void test_messages_are_bound_to_sender_and_place(void **state)
 	json_t *report = NULL;
 	submit_and_login(f, "{\"what\": \"binding test\"}", ref, token);
 	team_secret(f, secret);
-	assert_int_equal(report_reply(&f->reporting, token, "Van de melder: ik ben het."), 0);
-	assert_int_equal(report_answer_as_team(&f->reporting, secret, ref, "Van het meldpunt: we bellen."), 0);
-	assert_int_equal(report_reply(&f->reporting, token, "Van de melder: dank."), 0);
+	assert_int_equal(report_reply_at(&f->reporting, token, "Van de melder: ik ben het.", NOW), 0);
+	assert_int_equal(report_answer_as_team(&f->reporting, secret, ref, "Van het meldpunt: we bellen.", NOW), 0);
+	assert_int_equal(report_reply_at(&f->reporting, token, "Van de melder: dank.", NOW), 0);
 	assert_int_equal(report_read_as_team(&f->reporting, secret, ref, &report), 0);
 	assert_int_equal(json_array_size(json_object_get(report, "messages")), 3);
 	json_decref(report);
@@ -423,7 +382,7 @@ static void test_messages_are_bound_to_sender_and_place(void **state)
 		 "(SELECT min(id) FROM messages WHERE report_ref = '%s')", ref, ref);
 	raw_exec(f, sql);
 	assert_int_equal(report_read_as_team(&f->reporting, secret, ref, &report), -1);
-	assert_int_equal(report_followup(&f->reporting, token, &report), -1);
+	assert_int_equal(report_followup_at(&f->reporting, token, NOW, &report), -1);
 	snprintf(sql, sizeof sql, "UPDATE messages SET sender = 'reporter' WHERE report_ref = '%s' AND id = "
 		 "(SELECT min(id) FROM messages WHERE report_ref = '%s')", ref, ref);
 	raw_exec(f, sql);
@@ -451,7 +410,7 @@ static void test_a_missing_message_is_an_error(void **state)
 	submit_and_login(f, "{\"what\": \"gap test\"}", ref, token);
 	team_secret(f, secret);
 	for (int i = 0; i < 3; i++)
-		assert_int_equal(report_reply(&f->reporting, token, "bericht"), 0);
+		assert_int_equal(report_reply_at(&f->reporting, token, "bericht", NOW), 0);
 	snprintf(sql, sizeof sql, "DELETE FROM messages WHERE id = (SELECT min(id) + 1 FROM messages WHERE report_ref = '%s')",
 		 ref);
 	raw_exec(f, sql);
@@ -483,10 +442,11 @@ static void test_lengths_are_padded(void **state)
 	struct fixture *f = *state;
 	char plain_ref[DB_REF_SIZE], contact_ref[DB_REF_SIZE], token[REPORT_TOKEN_SIZE];
 	submit_and_login(f, "{\"what\": \"Er slapen mensen in de loods.\"}", plain_ref, token);
-	assert_int_equal(report_reply(&f->reporting, token, "ja"), 0);
+	assert_int_equal(report_reply_at(&f->reporting, token, "ja", NOW), 0);
 	size_t short_message = stored_length(f, plain_ref, false);
-	assert_int_equal(report_reply(&f->reporting, token,
-				      "Ik zag vanavond weer een busje met zes mensen die naar binnen gingen."), 0);
+	assert_int_equal(report_reply_at(&f->reporting, token,
+					 "Ik zag vanavond weer een busje met zes mensen die naar binnen gingen.", NOW),
+			 0);
 	assert_int_equal(stored_length(f, plain_ref, false), short_message);
 	submit_and_login(f, "{\"what\": \"Er slapen mensen in de loods.\", \"contact\": {\"name\": \"Marieke van den Berg\","
 			    " \"phone\": \"+31 6 1234 5678\", \"email\": \"marieke.vandenberg@example.org\"}}",
@@ -523,17 +483,17 @@ static void test_logins_do_not_end_other_reporters_sessions(void **state)
 	struct report_input input;
 	submit_and_login(f, "{\"what\": \"melder A\"}", ref_a, token_a);
 	assert_int_equal(read_input(f, "{\"what\": \"melder B\"}", &input, error), 0);
-	assert_int_equal(report_submit(&f->reporting, &input, receipt_b), 0);
+	assert_int_equal(report_submit_at(&f->reporting, &input, NOW, receipt_b), 0);
 	report_input_release(&input);
-	assert_int_equal(report_login(&f->reporting, receipt_b, first_b), 0);
+	assert_int_equal(report_login_at(&f->reporting, receipt_b, NOW, first_b), 0);
 	for (int i = 0; i < 300; i++)
-		assert_int_equal(report_login(&f->reporting, receipt_b, token_b), 0);
-	assert_int_equal(report_followup(&f->reporting, token_a, &report), 0);
+		assert_int_equal(report_login_at(&f->reporting, receipt_b, NOW, token_b), 0);
+	assert_int_equal(report_followup_at(&f->reporting, token_a, NOW, &report), 0);
 	json_decref(report);
-	assert_int_equal(report_followup(&f->reporting, token_b, &report), 0);
+	assert_int_equal(report_followup_at(&f->reporting, token_b, NOW, &report), 0);
 	json_decref(report);
 	/* B's own first session was the one that ended */
-	assert_int_equal(report_followup(&f->reporting, first_b, &report), 1);
+	assert_int_equal(report_followup_at(&f->reporting, first_b, NOW, &report), 1);
 }
 
 /* /healthz's answer: ok, then unavailable while writes fail (here: the file
@@ -562,7 +522,7 @@ static void test_health_follows_the_storage(void **state)
 	assert_int_equal(setrlimit(RLIMIT_FSIZE, &none), 0);
 	int failures = 0;
 	for (int i = 0; i < 20; i++) /* until the WAL has to grow */
-		failures += report_submit(&f->reporting, &input, receipt) != 0;
+		failures += report_submit_at(&f->reporting, &input, NOW, receipt) != 0;
 	assert_int_equal(setrlimit(RLIMIT_FSIZE, &saved), 0);
 	assert_true(failures > 0);
 	health = report_health(&f->reporting, &healthy);
@@ -571,7 +531,7 @@ static void test_health_follows_the_storage(void **state)
 	assert_string_equal(json_string_value(json_object_get(health, "storage")), "write_failed");
 	json_decref(health);
 
-	assert_int_equal(report_submit(&f->reporting, &input, receipt), 0);
+	assert_int_equal(report_submit_at(&f->reporting, &input, NOW, receipt), 0);
 	report_input_release(&input);
 	health = report_health(&f->reporting, &healthy);
 	assert_true(healthy);
@@ -590,11 +550,11 @@ static void test_messages_must_be_text(void **state)
 	json_t *report = NULL;
 	submit_and_login(f, "{\"what\": \"tekst\"}", ref, token);
 	team_secret(f, secret);
-	assert_int_equal(report_reply(&f->reporting, token, "MSG-BAD-UTF8-\xff\xfe"), 3);
-	assert_int_equal(report_reply(&f->reporting, token, "caf\xe9"), 3);
-	assert_int_equal(report_reply(&f->reporting, token, "overlong \xc0\xaf"), 3);
-	assert_int_equal(report_answer_as_team(&f->reporting, secret, ref, "STAFF latin1 caf\xe9"), 3);
-	assert_int_equal(report_reply(&f->reporting, token, "caf\xc3\xa9 \xe2\x82\xac"), 0);
+	assert_int_equal(report_reply_at(&f->reporting, token, "MSG-BAD-UTF8-\xff\xfe", NOW), 3);
+	assert_int_equal(report_reply_at(&f->reporting, token, "caf\xe9", NOW), 3);
+	assert_int_equal(report_reply_at(&f->reporting, token, "overlong \xc0\xaf", NOW), 3);
+	assert_int_equal(report_answer_as_team(&f->reporting, secret, ref, "STAFF latin1 caf\xe9", NOW), 3);
+	assert_int_equal(report_reply_at(&f->reporting, token, "caf\xc3\xa9 \xe2\x82\xac", NOW), 0);
 	assert_int_equal(report_read_as_team(&f->reporting, secret, ref, &report), 0);
 	assert_string_equal(json_string_value(json_object_get(report, "status")), "new");
 	json_t *messages = json_object_get(report, "messages");
@@ -632,7 +592,7 @@ static void test_a_stored_message_that_is_not_text_is_shown_marked(void **state)
 	assert_int_equal(sqlite3_step(insert), SQLITE_DONE);
 	sqlite3_finalize(insert);
 	sqlite3_close(raw);
-	assert_int_equal(report_followup(&f->reporting, token, &report), 0);
+	assert_int_equal(report_followup_at(&f->reporting, token, NOW, &report), 0);
 	json_t *message = json_array_get(json_object_get(report, "messages"), 0);
 	assert_non_null(message);
 	assert_string_equal(json_string_value(json_object_get(message, "body")), "MSG-BAD-UTF8-\xef\xbf\xbd\xef\xbf\xbd");
@@ -642,6 +602,182 @@ static void test_a_stored_message_that_is_not_text_is_shown_marked(void **state)
 	crypt_wipe(secret, sizeof secret);
 }
 
+/* A follow-up session ends 30 minutes after login, whatever is done in it,
+ * and at logout. */
+static void test_followup_sessions_expire(void **state)
+{
+	struct fixture *f = *state;
+	char ref[DB_REF_SIZE], token[REPORT_TOKEN_SIZE], second[REPORT_TOKEN_SIZE];
+	json_t *report = NULL;
+	submit_and_login(f, "{\"what\": \"verloopt\"}", ref, token);
+	assert_int_equal(report_reply_at(&f->reporting, token, "nog binnen de tijd", NOW + REPORT_SESSION_SECONDS - 1), 0);
+	assert_int_equal(report_followup_at(&f->reporting, token, NOW + REPORT_SESSION_SECONDS - 1, &report), 0);
+	json_decref(report);
+	assert_int_equal(report_followup_at(&f->reporting, token, NOW + REPORT_SESSION_SECONDS, &report), 1);
+	assert_int_equal(report_reply_at(&f->reporting, token, "te laat", NOW + REPORT_SESSION_SECONDS), 1);
+	/* a login later gives a new session; logging out ends it */
+	struct db_report row;
+	assert_int_equal(db_get_report(f->db, ref, &row), 0);
+	assert_int_equal(row.message_count, 1);
+	db_report_release(&row);
+	submit_and_login(f, "{\"what\": \"uitloggen\"}", ref, second);
+	assert_true(report_logout(&f->reporting, second));
+	assert_false(report_logout(&f->reporting, second));
+	assert_int_equal(report_followup_at(&f->reporting, second, NOW, &report), 1);
+}
+
+/* A field that cannot be put into the answer (here: metadata that is not
+ * UTF-8, as someone who can write the database could leave it) fails the
+ * whole read; it is never sent without that field. */
+static void test_a_field_that_cannot_be_built_fails_the_read(void **state)
+{
+	struct fixture *f = *state;
+	char ref[DB_REF_SIZE], token[REPORT_TOKEN_SIZE], sql[160];
+	json_t *report = NULL;
+	submit_and_login(f, "{\"what\": \"metadata\", \"forms\": [\"labour\"]}", ref, token);
+	snprintf(sql, sizeof sql, "UPDATE reports SET forms = CAST(X'6C61626F7572FF' AS TEXT) WHERE ref = '%s'", ref);
+	raw_exec(f, sql);
+	assert_int_equal(report_followup_at(&f->reporting, token, NOW, &report), -1);
+	assert_null(report);
+}
+
+/* The names in a directory, sorted, as one string ("a b c"). */
+static void list_dir(const char *dir, char *out, size_t size)
+{
+	struct dirent **names;
+	int n = scandir(dir, &names, NULL, alphasort);
+	assert_true(n >= 0);
+	out[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		if (names[i]->d_name[0] != '.') {
+			size_t used = strlen(out);
+			snprintf(out + used, size - used, "%s%s", used ? " " : "", names[i]->d_name);
+		}
+		free(names[i]);
+	}
+	free(names);
+}
+
+static void remove_dir(const char *dir)
+{
+	struct dirent **names;
+	char path[512];
+	int n = scandir(dir, &names, NULL, alphasort);
+	for (int i = 0; i < n; i++) {
+		if (names[i]->d_name[0] != '.' && (size_t)snprintf(path, sizeof path, "%s/%.200s", dir, names[i]->d_name) < sizeof path)
+			unlink(path);
+		free(names[i]);
+	}
+	free(names);
+	rmdir(dir);
+}
+
+/* init is all or nothing: whatever step fails, what it made is gone, so the
+ * next init works; a database that was there before is left as it was. */
+static void test_init_leaves_nothing_behind(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/meldwijzer-init-XXXXXX", url[128], key[128], path[128], listing[512];
+	char recovery[CRYPT_RECOVERY_TEXT_SIZE], error[REPORT_ERROR_SIZE];
+	assert_int_equal(crypt_init(), 0);
+	assert_non_null(mkdtemp(dir));
+	snprintf(url, sizeof url, "sqlite:%s/reports.db", dir);
+	snprintf(key, sizeof key, "%s/reports.db.key", dir);
+
+	/* the key file is there already: refused, and no database file is left */
+	FILE *file = fopen(key, "w");
+	assert_non_null(file);
+	fclose(file);
+	assert_int_equal(reporting_initialise(url, key, recovery, error), -1);
+	assert_non_null(strstr(error, "already exists"));
+	list_dir(dir, listing, sizeof listing);
+	assert_string_equal(listing, "reports.db.key");
+	unlink(key);
+
+	/* a file that is not a database: refused, no key file, the file untouched */
+	snprintf(path, sizeof path, "%s/reports.db", dir);
+	file = fopen(path, "w");
+	assert_non_null(file);
+	fputs("not a database, but someone's file: keep it\n", file);
+	fclose(file);
+	chmod(path, 0600);
+	assert_int_equal(reporting_initialise(url, key, recovery, error), -1);
+	list_dir(dir, listing, sizeof listing);
+	assert_string_equal(listing, "reports.db");
+	unlink(path);
+
+	/* a database that fails at the schema (a table of that name exists): the
+	 * key file made before goes again, the database keeps what it had */
+	sqlite3 *raw;
+	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, "CREATE TABLE team (x); INSERT INTO team VALUES (42);", NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(raw);
+	chmod(path, 0600);
+	assert_int_equal(reporting_initialise(url, key, recovery, error), -1);
+	assert_non_null(strstr(error, "cannot create the schema"));
+	assert_true(access(key, F_OK) != 0);
+	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+	sqlite3_stmt *statement;
+	assert_int_equal(sqlite3_prepare_v2(raw, "SELECT x FROM team", -1, &statement, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(statement), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(statement, 0), 42);
+	sqlite3_finalize(statement);
+	sqlite3_close(raw);
+	unlink(path);
+
+	/* nowhere to put it: nothing made */
+	char missing[200];
+	snprintf(missing, sizeof missing, "sqlite:%s/no-such-dir/reports.db", dir);
+	assert_int_equal(reporting_initialise(missing, key, recovery, error), -1);
+	list_dir(dir, listing, sizeof listing);
+	assert_string_equal(listing, "");
+
+	/* and then it works, once */
+	assert_int_equal(reporting_initialise(url, key, recovery, error), 0);
+	assert_true(strlen(recovery) > 50);
+	assert_int_equal(reporting_initialise(url, key, recovery, error), 1);
+	assert_non_null(strstr(error, "already initialised"));
+	assert_true(access(key, F_OK) == 0);
+	remove_dir(dir);
+}
+
+/* A reply that carries decrypted text is written into a wiping buffer, the
+ * same text json_dumps would make, and jansson's frees wipe. */
+static void test_secret_replies(void **state)
+{
+	struct fixture *f = *state;
+	char ref[DB_REF_SIZE], token[REPORT_TOKEN_SIZE];
+	json_t *report = NULL;
+	submit_and_login(f, "{\"what\": \"geheim verhaal\"}", ref, token);
+	assert_int_equal(report_followup_at(&f->reporting, token, NOW, &report), 0);
+	struct crypt_buffer buffer;
+	crypt_buffer_init(&buffer, 1u << 20);
+	assert_int_equal(report_json_to_buffer(report, JSON_COMPACT, &buffer), 0);
+	char *expected = json_dumps(report, JSON_COMPACT);
+	size_t len;
+	char *text = crypt_buffer_detach(&buffer, &len);
+	assert_string_equal(text, expected);
+	assert_int_equal(len, strlen(expected));
+	assert_non_null(strstr(text, "geheim verhaal"));
+	crypt_buffer_free(text);
+	free(expected);
+	/* too small a buffer fails rather than cutting the JSON short */
+	crypt_buffer_init(&buffer, 16);
+	assert_int_equal(report_json_to_buffer(report, JSON_COMPACT, &buffer), -1);
+	crypt_buffer_release(&buffer);
+	json_decref(report);
+	json_malloc_t malloc_fn;
+	json_free_t free_fn, plain_free;
+	json_get_alloc_funcs(&malloc_fn, &plain_free);
+	report_json_wipes_on_free();
+	json_get_alloc_funcs(&malloc_fn, &free_fn);
+	assert_ptr_not_equal(free_fn, plain_free);
+	json_t *value = json_string("wiped when freed");
+	json_decref(value);
+	json_set_alloc_funcs(malloc_fn, plain_free);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -649,7 +785,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_message_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_reports_name_the_field, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_submissions, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_failed_insert_fails_alone, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_schema_versions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_version_1_messages_stay_readable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_messages_are_bound_to_sender_and_place, setup, teardown),
@@ -660,6 +795,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_health_follows_the_storage, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_messages_must_be_text, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_a_stored_message_that_is_not_text_is_shown_marked, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_secret_replies, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_followup_sessions_expire, setup, teardown),
+		cmocka_unit_test(test_init_leaves_nothing_behind),
+		cmocka_unit_test_setup_teardown(test_a_field_that_cannot_be_built_fails_the_read, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,251 @@
+/* db: the dispatcher. Picks the backend by the URL's scheme and does what is
+ * the same for every backend: callbacks run here, after the backend returned
+ * its rows and released its locks; statistics and test hooks. */
+#define _POSIX_C_SOURCE 200809L
+#include "db_backend.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Schemes this program knows. A NULL backend is one that is planned but not
+ * built in: its URL is refused with a message that says so, rather than
+ * "unknown scheme", so that an operator knows the URL itself is right. */
+static const struct {
+	const char *scheme;
+	const struct db_backend *backend;
+} schemes[] = {
+	{"sqlite:", &db_sqlite_backend},
+	{"postgresql:", NULL},
+	{"postgres:", NULL},
+};
+
+static const struct db_backend *backend_for(const char *url, const char **location, char error[DB_ERROR_SIZE])
+{
+	for (size_t i = 0; i < sizeof schemes / sizeof *schemes; i++) {
+		size_t len = strlen(schemes[i].scheme);
+		if (strncmp(url, schemes[i].scheme, len) != 0)
+			continue;
+		if (!schemes[i].backend) {
+			snprintf(error, DB_ERROR_SIZE,
+				 "--db: %.20s databases are not built in yet (this meldwijzer stores in sqlite:PATH only)",
+				 schemes[i].scheme);
+			return NULL;
+		}
+		if (url[len] == '\0') {
+			snprintf(error, DB_ERROR_SIZE, "--db: '%.200s' names no database (like %sPATH)", url,
+				 schemes[i].scheme);
+			return NULL;
+		}
+		*location = url + len;
+		return schemes[i].backend;
+	}
+	snprintf(error, DB_ERROR_SIZE, "--db: '%.200s' is not sqlite:PATH", url);
+	return NULL;
+}
+
+int db_open(struct db **out, const char *url, bool create, char error[DB_ERROR_SIZE])
+{
+	const char *location = NULL;
+	*out = NULL;
+	const struct db_backend *backend = backend_for(url, &location, error);
+	if (!backend)
+		return -1;
+	struct db *db = calloc(1, sizeof *db);
+	if (!db) {
+		snprintf(error, DB_ERROR_SIZE, "out of memory");
+		return -1;
+	}
+	db->backend = backend;
+	if (backend->open(db, location, create, error)) {
+		free(db);
+		return -1;
+	}
+	*out = db;
+	return 0;
+}
+
+int db_check_url(const char *url, char error[DB_ERROR_SIZE])
+{
+	const char *location = NULL;
+	return backend_for(url, &location, error) ? 0 : -1;
+}
+
+static void close_db(struct db *db, bool remove_if_new)
+{
+	if (!db)
+		return;
+	db->backend->close(db, remove_if_new);
+	free(db);
+}
+
+void db_close(struct db *db)
+{
+	close_db(db, false);
+}
+
+void db_close_and_remove_if_new(struct db *db)
+{
+	close_db(db, true);
+}
+
+int db_default_key_path(const char *url, char *out, size_t size)
+{
+	char error[DB_ERROR_SIZE];
+	const char *location = NULL;
+	const struct db_backend *backend = backend_for(url, &location, error);
+	if (!backend || !backend->default_key_path)
+		return -1;
+	return backend->default_key_path(location, out, size);
+}
+
+int db_initialise(struct db *db, const struct crypt_team *team, char error[DB_ERROR_SIZE])
+{
+	return db->backend->initialise(db, team, error);
+}
+
+int db_is_initialised(struct db *db)
+{
+	return db->backend->is_initialised(db);
+}
+
+int db_upgrade(struct db *db, char error[DB_ERROR_SIZE])
+{
+	return db->backend->upgrade(db, error);
+}
+
+int db_schema_version(const struct db *db)
+{
+	return db->backend->schema_version();
+}
+
+int db_load_team(struct db *db, struct crypt_team *team)
+{
+	return db->backend->load_team(db, team);
+}
+
+int db_insert_report(struct db *db, const struct db_report *report)
+{
+	if (strlen(report->created_day) != DB_DAY_SIZE - 1)
+		return -1; /* the day is the caller's to give; an empty one is a bug there */
+	return db->backend->insert_report(db, report);
+}
+
+int db_find_report(struct db *db, const unsigned char lookup[CRYPT_KEY_BYTES], struct db_report *out)
+{
+	return db->backend->find_report(db, lookup, out);
+}
+
+int db_get_report(struct db *db, const char *ref, struct db_report *out)
+{
+	return db->backend->get_report(db, ref, out);
+}
+
+void db_report_release(struct db_report *report)
+{
+	free(report->content);
+	report->content = NULL;
+	report->content_len = 0;
+}
+
+int db_list_reports(struct db *db, void (*each)(void *ctx, const struct db_report *), void *ctx)
+{
+	/* a page at a time, so that a long list never sits in memory whole */
+	struct db_report *rows = malloc(DB_LIST_PAGE * sizeof *rows);
+	if (!rows)
+		return -1;
+	int64_t position = 0;
+	int status = 0;
+	for (;;) {
+		size_t count = 0;
+		if (db->backend->list_reports(db, &position, rows, &count)) {
+			status = -1;
+			break;
+		}
+		if (count == 0)
+			break;
+		for (size_t i = 0; i < count; i++)
+			each(ctx, &rows[i]); /* no lock held: `each` may use the db */
+		if (count < DB_LIST_PAGE)
+			break;
+	}
+	free(rows);
+	return status;
+}
+
+long db_count_messages(struct db *db, const char *ref)
+{
+	return db->backend->count_messages(db, ref);
+}
+
+static bool message_is_whole(const struct db_new_message *message)
+{
+	return message->sender && message->day && strlen(message->day) == DB_DAY_SIZE - 1 && message->box &&
+	       message->seq > 0;
+}
+
+int db_add_message(struct db *db, const char *ref, const struct db_new_message *message, unsigned cap)
+{
+	if (!message_is_whole(message))
+		return -1;
+	return db->backend->add_message(db, ref, message, cap, NULL);
+}
+
+int db_answer_report(struct db *db, const char *ref, const struct db_new_message *message, unsigned cap,
+		     const char *new_status)
+{
+	if (!message_is_whole(message) || !new_status)
+		return -1;
+	return db->backend->add_message(db, ref, message, cap, new_status);
+}
+
+int db_list_messages(struct db *db, const char *ref, void (*each)(void *ctx, const struct db_message *), void *ctx)
+{
+	struct db_message_row *rows = NULL;
+	size_t count = 0;
+	if (db->backend->list_messages(db, ref, &rows, &count))
+		return -1;
+	for (size_t i = 0; i < count; i++)
+		each(ctx, &rows[i].message); /* no lock held: `each` may use the db */
+	for (size_t i = 0; i < count; i++)
+		free(rows[i].box);
+	free(rows);
+	return 0;
+}
+
+int db_set_status(struct db *db, const char *ref, const char *status)
+{
+	return db->backend->set_status(db, ref, status);
+}
+
+int db_storage_state(struct db *db, struct db_storage *out)
+{
+	return db->backend->storage_state(db, out);
+}
+
+void db_get_stats(struct db *db, struct db_stats *out)
+{
+	out->commits = atomic_load(&db->commits);
+	out->reports_committed = atomic_load(&db->reports_committed);
+	out->largest_batch = atomic_load(&db->largest_batch);
+	out->waiting = atomic_load(&db->waiting);
+}
+
+void db_set_test_hooks(struct db *db, const struct db_test_hooks *hooks)
+{
+	db->hooks = hooks ? *hooks : (struct db_test_hooks){0};
+}
+
+int db_backend_before_commit(struct db *db, unsigned reports)
+{
+	return db->hooks.before_commit ? db->hooks.before_commit(db->hooks.ctx, reports) : 0;
+}
+
+void db_backend_committed(struct db *db, unsigned reports)
+{
+	atomic_fetch_add(&db->commits, 1);
+	atomic_fetch_add(&db->reports_committed, reports);
+	unsigned largest = atomic_load(&db->largest_batch);
+	while (reports > largest && !atomic_compare_exchange_weak(&db->largest_batch, &largest, reports))
+		;
+}

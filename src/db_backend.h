@@ -1,0 +1,81 @@
+/*
+ * db_backend: the contract between db.c and a storage backend (db_sqlite.c;
+ * db_pg.c next). Only db.c and the backends include this header.
+ *
+ * A backend is a table of operations, chosen by db.c from the URL's scheme,
+ * in the spirit of SQLite's sqlite3_vfs: db.c never knows which one it has.
+ * db.c does what is the same for every backend (the scheme, callbacks after
+ * the lock is released, statistics, test hooks); a backend does SQL, its
+ * locks and its durability. The rules every operation keeps are in db.h; the
+ * ones here are about the split:
+ * - an operation never calls a caller's callback: lists are returned as rows
+ *   that db.c hands out after the backend has released its locks;
+ * - before each COMMIT of a write transaction the backend calls
+ *   db_backend_before_commit() and, when that fails, rolls back as if COMMIT
+ *   had failed; after a COMMIT succeeds it calls db_backend_committed();
+ * - a backend reads no clock (days come in the rows).
+ */
+#ifndef MELDWIJZER_DB_BACKEND_H
+#define MELDWIJZER_DB_BACKEND_H
+
+#include <stdatomic.h>
+
+#include "db.h"
+
+/* How many report rows one list_reports call returns at most. */
+#define DB_LIST_PAGE 128
+
+/* One message as a backend returns it; `box` is malloc'ed and owned by the list. */
+struct db_message_row {
+	struct db_message message;
+	unsigned char *box;
+};
+
+struct db_backend {
+	const char *scheme; /* with its colon: "sqlite:" */
+	/* `location` is the URL after the scheme. Sets db->state. */
+	int (*open)(struct db *db, const char *location, bool create, char error[DB_ERROR_SIZE]);
+	/* Frees db->state; with `remove_if_new`, also removes the database when this
+	 * handle created it. */
+	void (*close)(struct db *db, bool remove_if_new);
+	/* As db_default_key_path(); NULL when the backend keeps no files. */
+	int (*default_key_path)(const char *location, char *out, size_t size);
+	int (*schema_version)(void);
+	int (*is_initialised)(struct db *db);
+	int (*initialise)(struct db *db, const struct crypt_team *team, char error[DB_ERROR_SIZE]);
+	int (*upgrade)(struct db *db, char error[DB_ERROR_SIZE]);
+	int (*load_team)(struct db *db, struct crypt_team *team);
+	int (*insert_report)(struct db *db, const struct db_report *report);
+	int (*find_report)(struct db *db, const unsigned char lookup[CRYPT_KEY_BYTES], struct db_report *out);
+	int (*get_report)(struct db *db, const char *ref, struct db_report *out);
+	/* One page of reports, newest first, after `*position` (0: from the
+	 * newest); sets *count (0 at the end) and moves *position on. */
+	int (*list_reports)(struct db *db, int64_t *position, struct db_report rows[DB_LIST_PAGE], size_t *count);
+	long (*count_messages)(struct db *db, const char *ref);
+	/* db_add_message(), and with `new_status` (else NULL) db_answer_report(). */
+	int (*add_message)(struct db *db, const char *ref, const struct db_new_message *message, unsigned cap,
+			   const char *new_status);
+	/* All of a report's messages, in order; *rows is malloc'ed (free each box, then it). */
+	int (*list_messages)(struct db *db, const char *ref, struct db_message_row **rows, size_t *count);
+	int (*set_status)(struct db *db, const char *ref, const char *status);
+	int (*storage_state)(struct db *db, struct db_storage *out);
+};
+
+/* The handle: what db.c keeps for every backend, and the backend's own state. */
+struct db {
+	const struct db_backend *backend;
+	void *state;
+	struct db_test_hooks hooks;
+	_Atomic uint64_t commits;
+	_Atomic uint64_t reports_committed;
+	atomic_uint largest_batch;
+	atomic_uint waiting;
+};
+
+extern const struct db_backend db_sqlite_backend;
+
+/* For backends: the test hook before a COMMIT (0: go on), and the count after one. */
+int db_backend_before_commit(struct db *db, unsigned reports);
+void db_backend_committed(struct db *db, unsigned reports);
+
+#endif

@@ -1,0 +1,146 @@
+/* http_form: see http_form.h. */
+#define _POSIX_C_SOURCE 200809L
+#include "http_form.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int http_form_init(struct http_form *form, size_t field_cap, size_t byte_cap)
+{
+	memset(form, 0, sizeof *form);
+	form->cap = field_cap;
+	form->byte_cap = byte_cap;
+	form->fields = calloc(field_cap ? field_cap : 1, sizeof *form->fields);
+	form->lengths = calloc(field_cap ? field_cap : 1, sizeof *form->lengths);
+	if (!form->fields || !form->lengths) {
+		http_form_release(form);
+		return -1;
+	}
+	return 0;
+}
+
+/* Values are kept byte for byte (with their length: %00 must not cut them
+ * short) and checked once the body is complete (http_form_finish). */
+bool http_form_collect(struct http_form *form, const char *key, const char *data, uint64_t offset, size_t size)
+{
+	if (form->overflow)
+		return false;
+	bool starts = offset == 0 || form->count == 0 || strcmp(form->fields[form->count - 1].key, key) != 0;
+	form->bytes += size + (starts ? strlen(key) : 0);
+	/* the field cap is checked where a field is made, whatever the offset
+	 * says: MHD starts a field at offset 0, but the array's bound must not
+	 * rest on that */
+	if (form->bytes > form->byte_cap || (starts && form->count == form->cap)) {
+		form->overflow = true;
+		return false;
+	}
+	size_t index;
+	if (starts) {
+		index = form->count++;
+		form->fields[index].key = strdup(key);
+		form->fields[index].value = calloc(1, 1);
+		form->lengths[index] = 0;
+		if (!form->fields[index].key || !form->fields[index].value) {
+			form->overflow = true;
+			return false;
+		}
+	} else {
+		index = form->count - 1;
+	}
+	size_t old = form->lengths[index];
+	char *grown = realloc((char *)form->fields[index].value, old + size + 1);
+	if (!grown) {
+		form->overflow = true;
+		return false;
+	}
+	if (size)
+		memcpy(grown + old, data, size);
+	grown[old + size] = '\0';
+	form->fields[index].value = grown;
+	form->lengths[index] = old + size;
+	return true;
+}
+
+/* The length of the UTF-8 sequence at `text` (at most `len` bytes): 1 to 4,
+ * or 0 when it is not valid UTF-8 (an overlong form, a surrogate, beyond
+ * U+10FFFF, cut short) or is a NUL. */
+static size_t utf8_sequence(const unsigned char *text, size_t len)
+{
+	unsigned char c = text[0];
+	if (c == 0)
+		return 0;
+	if (c < 0x80)
+		return 1;
+	size_t need = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+	if (need == 0 || need > len)
+		return 0;
+	for (size_t i = 1; i < need; i++) {
+		if ((text[i] & 0xc0) != 0x80)
+			return 0;
+	}
+	if ((c == 0xe0 && text[1] < 0xa0) || (c == 0xed && text[1] > 0x9f) || (c == 0xf0 && text[1] < 0x90) ||
+	    (c == 0xf4 && text[1] > 0x8f))
+		return 0;
+	return need;
+}
+
+/* `text` with every byte that is not part of valid UTF-8 (and every NUL)
+ * replaced by U+FFFD, in a new string; sets *replaced. NULL when out of memory. */
+static char *utf8_repaired(const char *text, size_t len, bool *replaced)
+{
+	char *out = malloc(3 * len + 1);
+	size_t o = 0;
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < len;) {
+		size_t n = utf8_sequence((const unsigned char *)text + i, len - i);
+		if (n == 0) {
+			memcpy(out + o, "\xef\xbf\xbd", 3);
+			o += 3;
+			i++;
+			*replaced = true;
+		} else {
+			memcpy(out + o, text + i, n);
+			o += n;
+			i += n;
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
+void http_form_finish(struct http_form *form)
+{
+	for (size_t i = 0; i < form->count; i++) {
+		struct http_field *field = &form->fields[i];
+		bool replaced = false;
+		char *value = utf8_repaired(field->value, form->lengths[i], &replaced);
+		char *key = utf8_repaired(field->key, strlen(field->key), &replaced);
+		if (!value || !key) {
+			free(value);
+			free(key);
+			form->overflow = true; /* out of memory: refused like an oversized form */
+			return;
+		}
+		if (replaced)
+			form->invalid = true;
+		free((char *)field->value);
+		free((char *)field->key);
+		field->value = value;
+		field->key = key;
+		form->lengths[i] = strlen(value);
+	}
+}
+
+void http_form_release(struct http_form *form)
+{
+	for (size_t i = 0; form->fields && i < form->count; i++) {
+		free((char *)form->fields[i].key);
+		free((char *)form->fields[i].value);
+	}
+	free(form->fields);
+	free(form->lengths);
+	form->fields = NULL;
+	form->lengths = NULL;
+	form->count = 0;
+}

@@ -371,6 +371,15 @@ void crypt_keys_receipt_lookup(const struct crypt_keys *keys, const char *canoni
 			   CRYPT_KEY_BYTES);
 }
 
+void crypt_keys_submission_hash(const struct crypt_keys *keys, const char *submission_key,
+				unsigned char out[CRYPT_KEY_BYTES])
+{
+	/* its own personalisation: never equal to a receipt lookup of the same text */
+	static const unsigned char personal[crypto_generichash_blake2b_PERSONALBYTES] = "meldwijzer sk v1";
+	crypto_generichash_blake2b_salt_personal(out, CRYPT_KEY_BYTES, (const unsigned char *)submission_key,
+						 strlen(submission_key), keys->server_key, CRYPT_KEY_BYTES, NULL, personal);
+}
+
 /* The hour `now` falls in, also for times before 1970. */
 static int64_t hour_of(int64_t now)
 {

@@ -105,6 +105,10 @@ __attribute__((warn_unused_result)) int crypt_keys_load(struct crypt_keys **out,
 void crypt_keys_free(struct crypt_keys *keys);
 /* The keyed hash that finds a report by its receipt. */
 void crypt_keys_receipt_lookup(const struct crypt_keys *keys, const char *canonical, unsigned char out[CRYPT_KEY_BYTES]);
+/* The keyed hash under which a form's single-use submission key is stored
+ * (so the database never holds the key itself). */
+void crypt_keys_submission_hash(const struct crypt_keys *keys, const char *submission_key,
+				unsigned char out[CRYPT_KEY_BYTES]);
 
 #define CRYPT_FORM_TOKEN_SIZE 33 /* 32 hex characters + NUL */
 /* A token for HTML forms: a keyed hash of the hour that `now` falls in. A

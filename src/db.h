@@ -57,6 +57,8 @@ struct db_report {
 	unsigned char key_for_team[CRYPT_SEALED_KEY_BYTES];
 	unsigned char *content;         /* encrypted; read rows own it: free with db_report_release() */
 	size_t content_len;
+	bool has_submission_key;        /* inserts only: a form's single-use key (keyed hash), unique */
+	unsigned char submission_key[CRYPT_KEY_BYTES];
 	unsigned message_count;         /* read rows only */
 };
 
@@ -115,9 +117,11 @@ __attribute__((warn_unused_result)) int db_upgrade(struct db *db, char error[DB_
 int db_schema_version(const struct db *db);
 __attribute__((warn_unused_result)) int db_load_team(struct db *db, struct crypt_team *team);
 
-/* Stores a new report (status "new") durably: 0, or -1 when it could not be
- * stored (a report that fails, for example on a reference already in use,
- * fails alone; reports committed with it are not affected). */
+/* Stores a new report (status "new") durably: 0; 1 when it carries a
+ * submission key that a stored report has already (nothing stored); or -1
+ * when it could not be stored (a report that fails, for example on a
+ * reference already in use, fails alone; reports committed with it are not
+ * affected). */
 __attribute__((warn_unused_result)) int db_insert_report(struct db *db, const struct db_report *report);
 /* By receipt lookup hash, or by reference: 0 found (release `out` with
  * db_report_release()), 1 not found, -1 error. */

@@ -477,6 +477,9 @@ static int insert_one(sqlite3_stmt *statement, const struct db_report *report)
 		  report->content_len <= INT32_MAX &&
 		  sqlite3_bind_blob(statement, 10, report->content, (int)report->content_len, SQLITE_STATIC) ==
 			  SQLITE_OK &&
+		  (report->has_submission_key
+			   ? sqlite3_bind_blob(statement, 11, report->submission_key, CRYPT_KEY_BYTES, SQLITE_STATIC)
+			   : sqlite3_bind_null(statement, 11)) == SQLITE_OK &&
 		  sqlite3_step(statement) == SQLITE_DONE;
 	int code = ok ? 0 : sqlite3_extended_errcode(sqlite3_db_handle(statement));
 	sqlite3_reset(statement);
@@ -491,7 +494,7 @@ static void commit_batch(struct db *db, struct pending_insert *batch)
 {
 	static const char sql[] =
 		"INSERT INTO reports (ref, kind, status, created_day, forms, signals, receipt_lookup, receipt_salt,"
-		" key_for_receipt, key_for_team, content) VALUES (?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?)";
+		" key_for_receipt, key_for_team, content, submission_key) VALUES (?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 	struct sqlite_db *s = state_of(db);
 	sqlite3_stmt *statement = NULL;
 	pthread_mutex_lock(&s->write_lock);
@@ -507,7 +510,10 @@ static void commit_batch(struct db *db, struct pending_insert *batch)
 		int code = insert_one(statement, p->report);
 		if (code && is_storage_error(code) && !storage_error)
 			storage_error = code;
-		p->status = code ? -1 : 0;
+		/* a form sent again: its submission key is taken (the 128-bit random
+		 * ref and receipt lookup cannot collide in practice) */
+		bool sent_before = code == SQLITE_CONSTRAINT_UNIQUE && p->report->has_submission_key;
+		p->status = code ? (sent_before ? 1 : -1) : 0;
 		stored += code ? 0 : 1;
 		/* if the report cannot be undone alone, the transaction may hold half
 		 * of it: then the whole batch is rolled back rather than committed */

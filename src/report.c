@@ -363,14 +363,20 @@ static int encrypt_json(const unsigned char key[CRYPT_KEY_BYTES], const char *co
 	return status;
 }
 
-int report_submit_at(struct reporting *reporting, const struct report_input *input, int64_t now,
-		     char receipt[CRYPT_RECEIPT_TEXT_SIZE])
+/* Both submissions: `submission_key` NULL for the API, else the HTML form's
+ * single-use key (0 stored, 1 sent before, -1 error). */
+static int submit(struct reporting *reporting, const struct report_input *input, const char *submission_key,
+		  int64_t now, char receipt[CRYPT_RECEIPT_TEXT_SIZE])
 {
 	struct db_report row;
 	unsigned char report_key[CRYPT_KEY_BYTES], receipt_key[CRYPT_KEY_BYTES];
 	char canonical[CRYPT_RECEIPT_CHARS + 1], context[64];
 	int status = -1;
 	memset(&row, 0, sizeof row);
+	if (submission_key) {
+		row.has_submission_key = true;
+		crypt_keys_submission_hash(reporting->keys, submission_key, row.submission_key);
+	}
 	crypt_random_id(row.ref, (DB_REF_SIZE - 1) / 2);
 	snprintf(row.kind, sizeof row.kind, "%s", json_string_value(json_object_get(input->fields, "kind")));
 	join_ids(input, reporting->kb, row.forms, sizeof row.forms, row.signals, sizeof row.signals);
@@ -385,10 +391,9 @@ int report_submit_at(struct reporting *reporting, const struct report_input *inp
 	if (crypt_receipt_key(canonical, row.receipt_salt, receipt_key) ||
 	    crypt_encrypt(receipt_key, "key", report_key, CRYPT_KEY_BYTES, row.key_for_receipt) ||
 	    crypt_seal_for_team(reporting->team.public_key, report_key, row.key_for_team) ||
-	    encrypt_json(report_key, context, input->fields, &row.content, &row.content_len) ||
-	    db_insert_report(reporting->db, &row))
+	    encrypt_json(report_key, context, input->fields, &row.content, &row.content_len))
 		goto done;
-	status = 0;
+	status = db_insert_report(reporting->db, &row);
 done:
 	crypt_wipe(report_key, sizeof report_key);
 	crypt_wipe(receipt_key, sizeof receipt_key);
@@ -397,6 +402,18 @@ done:
 	if (status)
 		crypt_wipe(receipt, CRYPT_RECEIPT_TEXT_SIZE);
 	return status;
+}
+
+int report_submit_at(struct reporting *reporting, const struct report_input *input, int64_t now,
+		     char receipt[CRYPT_RECEIPT_TEXT_SIZE])
+{
+	return submit(reporting, input, NULL, now, receipt) == 0 ? 0 : -1;
+}
+
+int report_submit_once_at(struct reporting *reporting, const struct report_input *input, const char *submission_key,
+			  int64_t now, char receipt[CRYPT_RECEIPT_TEXT_SIZE])
+{
+	return submit(reporting, input, submission_key, now, receipt);
 }
 
 int report_login_at(struct reporting *reporting, const char *typed_receipt, int64_t now,

@@ -89,6 +89,14 @@ const struct crypt_keys *reporting_keys(const struct reporting *reporting);
  * (shown once, never stored). Slow: waits for the commit. */
 __attribute__((warn_unused_result)) int report_submit_at(struct reporting *reporting, const struct report_input *input,
 							 int64_t now, char receipt[CRYPT_RECEIPT_TEXT_SIZE]);
+/* The same for the HTML form with its single-use submission key: the report is
+ * stored with a keyed hash of the key, unique, so the same form sent again
+ * (Back or reload after the receipt) stores nothing: 0 stored (receipt
+ * written), 1 sent before (no receipt), -1 error. */
+__attribute__((warn_unused_result)) int report_submit_once_at(struct reporting *reporting,
+							      const struct report_input *input,
+							      const char *submission_key, int64_t now,
+							      char receipt[CRYPT_RECEIPT_TEXT_SIZE]);
 /* Opens a follow-up session: 0 with a token, 1 for any wrong receipt, -1 on error. */
 __attribute__((warn_unused_result)) int report_login_at(struct reporting *reporting, const char *typed_receipt,
 							int64_t now, char token[REPORT_TOKEN_SIZE]);
@@ -109,6 +117,9 @@ __attribute__((warn_unused_result)) int report_reply_at(struct reporting *report
  * http_request.now. */
 __attribute__((warn_unused_result)) int report_submit(struct reporting *reporting, const struct report_input *input,
 						      char receipt[CRYPT_RECEIPT_TEXT_SIZE]);
+__attribute__((warn_unused_result)) int report_submit_once(struct reporting *reporting, const struct report_input *input,
+							   const char *submission_key,
+							   char receipt[CRYPT_RECEIPT_TEXT_SIZE]);
 int report_login(struct reporting *reporting, const char *typed_receipt, char token[REPORT_TOKEN_SIZE]);
 int report_followup(struct reporting *reporting, const char *token, json_t **out);
 int report_reply(struct reporting *reporting, const char *token, const char *body);

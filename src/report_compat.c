@@ -16,6 +16,12 @@ int report_submit(struct reporting *reporting, const struct report_input *input,
 	return report_submit_at(reporting, input, clock_now(), receipt);
 }
 
+int report_submit_once(struct reporting *reporting, const struct report_input *input, const char *submission_key,
+		       char receipt[CRYPT_RECEIPT_TEXT_SIZE])
+{
+	return report_submit_once_at(reporting, input, submission_key, clock_now(), receipt);
+}
+
 int report_login(struct reporting *reporting, const char *typed_receipt, char token[REPORT_TOKEN_SIZE])
 {
 	return report_login_at(reporting, typed_receipt, clock_now(), token);

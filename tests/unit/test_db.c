@@ -446,6 +446,37 @@ static unsigned stored_reports(struct fixture *f)
 	return count;
 }
 
+/* A form's single-use submission key: the second report with the same key
+ * is refused with 1 and nothing is stored; reports without a key (the API)
+ * are never refused for it. */
+static void test_a_submission_key_is_used_once(void **state)
+{
+	struct fixture *f = *state;
+	struct db_report first, again, other, plain1, plain2;
+	make_row(&first, 31, "2026-11-28");
+	make_row(&again, 32, "2026-11-28");
+	make_row(&other, 33, "2026-11-28");
+	make_row(&plain1, 34, "2026-11-28");
+	make_row(&plain2, 35, "2026-11-28");
+	first.has_submission_key = again.has_submission_key = other.has_submission_key = true;
+	memset(first.submission_key, 0x5a, CRYPT_KEY_BYTES);
+	memset(again.submission_key, 0x5a, CRYPT_KEY_BYTES);
+	memset(other.submission_key, 0xa5, CRYPT_KEY_BYTES);
+	assert_int_equal(db_insert_report(f->db, &first), 0);
+	assert_int_equal(db_insert_report(f->db, &again), 1);
+	assert_int_equal(db_insert_report(f->db, &other), 0);
+	assert_int_equal(db_insert_report(f->db, &plain1), 0);
+	assert_int_equal(db_insert_report(f->db, &plain2), 0);
+	assert_int_equal(stored_reports(f), 4);
+	struct db_report read;
+	assert_int_equal(db_get_report(f->db, again.ref, &read), 1);
+	db_report_release(&first);
+	db_report_release(&again);
+	db_report_release(&other);
+	db_report_release(&plain1);
+	db_report_release(&plain2);
+}
+
 /* Reports that arrive during a commit are carried by the next one: one
  * commit, one fsync, for all of them. */
 static void test_group_commit_forms_a_batch(void **state)
@@ -594,6 +625,7 @@ int main(void)
 			CONTRACT(test_answer_is_one_transaction),
 			CONTRACT(test_group_commit_forms_a_batch),
 			CONTRACT(test_failed_insert_fails_alone_in_its_batch),
+		CONTRACT(test_a_submission_key_is_used_once),
 			CONTRACT(test_failed_commit_fails_the_whole_batch),
 			CONTRACT(test_reads_do_not_wait_for_a_commit),
 			CONTRACT(test_remove_only_what_was_made),

@@ -147,6 +147,28 @@ static void test_message_cap(void **state)
 	assert_int_equal(report_reply_at(&f->reporting, token, "een te veel", NOW), 2);
 }
 
+static void count_report(void *ctx, const struct db_report *report);
+
+/* The HTML form's single-use key: sent again (Back after the receipt), the
+ * same form stores nothing and gives no receipt; a new form is stored. */
+static void test_a_form_sent_again_is_not_stored_again(void **state)
+{
+	struct fixture *f = *state;
+	struct report_input input;
+	char error[REPORT_ERROR_SIZE], receipt[CRYPT_RECEIPT_TEXT_SIZE], again[CRYPT_RECEIPT_TEXT_SIZE];
+	assert_int_equal(read_input(f, "{\"what\": \"twice sent\"}", &input, error), 0);
+	assert_int_equal(report_submit_once_at(&f->reporting, &input, "0123456789abcdef0123456789abcdef", NOW, receipt), 0);
+	assert_int_equal(report_submit_once_at(&f->reporting, &input, "0123456789abcdef0123456789abcdef", NOW, again), 1);
+	assert_int_equal(again[0], '\0'); /* no receipt for the second send */
+	assert_int_equal(report_submit_once_at(&f->reporting, &input, "fedcba9876543210fedcba9876543210", NOW, again), 0);
+	report_input_release(&input);
+	int stored = 0;
+	assert_int_equal(db_list_reports(f->db, count_report, &stored), 0);
+	assert_int_equal(stored, 2);
+	char token[REPORT_TOKEN_SIZE];
+	assert_int_equal(report_login_at(&f->reporting, receipt, NOW, token), 0);
+}
+
 static void test_bad_reports_name_the_field(void **state)
 {
 	struct fixture *f = *state;
@@ -269,8 +291,8 @@ static void test_schema_versions(void **state)
 	struct reporting again;
 	set_schema_version(f, 99);
 	assert_int_equal(reporting_open(&again, &f->kb, f->db, f->key_path, error), -1);
-	assert_non_null(strstr(error, "newer meldwijzer (schema version 99; this one knows up to 2)"));
-	set_schema_version(f, 2);
+	assert_non_null(strstr(error, "newer meldwijzer (schema version 99; this one knows up to 3)"));
+	set_schema_version(f, 3);
 	assert_int_equal(reporting_open(&again, &f->kb, f->db, f->key_path, error), 0);
 	reporting_close(&again);
 }
@@ -287,7 +309,8 @@ static void test_version_1_messages_stay_readable(void **state)
 	submit_and_login(f, "{\"what\": \"oude database\"}", ref, token);
 	team_secret(f, secret);
 	/* make the database as version 1 made it, with one message as version 1 stored it */
-	raw_exec(f, "DROP INDEX messages_by_seq; ALTER TABLE messages DROP COLUMN seq;");
+	raw_exec(f, "DROP INDEX messages_by_seq; ALTER TABLE messages DROP COLUMN seq;"
+		    "DROP INDEX reports_by_submission_key; ALTER TABLE reports DROP COLUMN submission_key;");
 	set_schema_version(f, 1);
 	struct db_report row;
 	assert_int_equal(db_get_report(f->db, ref, &row), 0);
@@ -783,6 +806,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_submit_follow_up_and_answer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_message_cap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_a_form_sent_again_is_not_stored_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_reports_name_the_field, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_submissions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_schema_versions, setup, teardown),

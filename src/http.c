@@ -22,7 +22,7 @@
 /* The headers of ARCHITECTURE section 4, on every response. No inline script or
  * style anywhere, so the policy needs no 'unsafe-inline'. */
 static const char content_security_policy[] =
-	"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; "
+	"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; "
 	"base-uri 'none'; frame-ancestors 'none'";
 static const char permissions_policy[] =
 	"accelerometer=(), camera=(), geolocation=(), gyroscope=(), microphone=(), payment=(), usb=()";

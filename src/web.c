@@ -166,45 +166,34 @@ const char *web_lang_prefix(enum kb_lang lang)
 	return lang == KB_LANG_EN ? "/en" : "";
 }
 
-static int url_encode(struct strbuf *out, const char *value)
+/* The fields of a request as hidden form fields [{name, value}], less "step" and `skip_key`. */
+static json_t *hidden_fields(const struct http_request *request, const char *skip_key)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' ||
-		    *p == '_' || *p == '.' || *p == '~') {
-			if (strbuf_add(out, (const char *)p, 1))
-				return -1;
-		} else {
-			char escaped[3] = {'%', hex[*p >> 4], hex[*p & 15]};
-			if (strbuf_add(out, escaped, 3))
-				return -1;
-		}
+	json_t *fields = json_array();
+	for (size_t i = 0; request && i < request->field_count; i++) {
+		const char *key = request->fields[i].key;
+		if (strcmp(key, "step") == 0 || (skip_key && strcmp(key, skip_key) == 0))
+			continue;
+		json_array_append_new(fields, json_pack("{s:s, s:s}", "name", key, "value", request->fields[i].value));
 	}
-	return 0;
+	return fields;
 }
 
-/* "/path?key=value&..." from the request's fields (those for which `keep` says yes). */
-static json_t *url_with_fields(const char *path, const struct http_request *request, const char *skip_key)
+/* A button that sends the answers so far (less "step" and `skip_key`, plus `extra_name`) to `action` by
+ * POST: how the guide and the signal check move between steps without putting answers in the address.
+ * For the template partial "post_button". */
+static json_t *post_button(const char *action, const struct http_request *request, const char *skip_key,
+			   const char *extra_name, const char *label)
 {
-	struct strbuf url;
-	strbuf_init(&url, 8192);
-	int status = strbuf_addstr(&url, path);
-	bool first = true;
-	for (size_t i = 0; i < request->field_count && status == 0; i++) {
-		if (skip_key && strcmp(request->fields[i].key, skip_key) == 0)
-			continue;
-		if (strcmp(request->fields[i].key, "step") == 0)
-			continue;
-		status = strbuf_addstr(&url, first ? "?" : "&") || url_encode(&url, request->fields[i].key) ||
-			 strbuf_addstr(&url, "=") || url_encode(&url, request->fields[i].value);
-		first = false;
-	}
-	json_t *result = status == 0 ? json_stringn(url.buf, url.len) : json_string(path);
-	strbuf_release(&url);
-	return result;
+	json_t *fields = hidden_fields(request, skip_key);
+	if (extra_name)
+		json_array_append_new(fields, json_pack("{s:s, s:s}", "name", extra_name, "value", "1"));
+	return json_pack("{s:s, s:o, s:s}", "action", action, "fields", fields, "label", label);
 }
 
-/* The parts every page shares: texts, language, links, navigation state. */
+/* The parts every page shares: texts, language, links, navigation state. `request` only for the pages
+ * that take answers (the guide, the signal check): with answers, the language switch is a form that
+ * sends them by POST, so that they never show up in an address. */
 json_t *web_page_context(struct web *web, enum kb_lang lang, const char *page_path,
 			    const struct http_request *request, const char *title_key, const char *nav_key)
 {
@@ -219,9 +208,27 @@ json_t *web_page_context(struct web *web, enum kb_lang lang, const char *page_pa
 	json_t *context = json_pack("{s:O, s:s, s:s, s:s, s:s, s:s, s:o}", "t", web->texts[lang], "lang",
 				    kb_lang_id(lang), "alt_lang", kb_lang_id(other), "prefix", web_lang_prefix(lang),
 				    "exit_url", web->config->exit_url, "title", web_text(web, lang, title_key), "nav", nav);
-	json_object_set_new(context, "alt_url",
-			    request ? url_with_fields(alt_path, request, NULL) : json_string(alt_path));
+	json_object_set_new(context, "alt_url", json_string(alt_path));
+	if (request && request->field_count)
+		json_object_set_new(context, "lang_post", json_pack("{s:s, s:o}", "action", alt_path, "fields",
+								  hidden_fields(request, NULL)));
 	return context;
+}
+
+/* Adds a problem to the page's error summary (first in <main>, with a link to the field) and marks
+ * the title ("Fout: ..."), so that a screen reader hears it when the page opens. */
+void web_add_error(struct web *web, enum kb_lang lang, json_t *context, const char *field_id, const char *text)
+{
+	json_t *errors = json_object_get(context, "errors");
+	if (!errors) {
+		char title[400];
+		snprintf(title, sizeof title, "%s: %s", web_text(web, lang, "error_title_prefix"),
+			 json_string_value(json_object_get(context, "title")));
+		json_object_set_new(context, "title", json_string(title));
+		errors = json_pack("{s:[]}", "items");
+		json_object_set_new(context, "errors", errors);
+	}
+	json_array_append_new(json_object_get(errors, "items"), json_pack("{s:s, s:s}", "field", field_id, "text", text));
 }
 
 void web_render(struct web *web, const char *template_name, json_t *context, unsigned status,
@@ -380,6 +387,11 @@ static void page_definition(struct web *web, enum kb_lang lang, struct http_repl
 		   web_page_context(web, lang, "/mensenhandel", NULL, "definition_title", "definition"), 200, reply);
 }
 
+static void page_traces(struct web *web, enum kb_lang lang, struct http_reply *reply)
+{
+	web_render(web, "traces", web_page_context(web, lang, "/wis-je-sporen", NULL, "traces_title", "traces"), 200, reply);
+}
+
 static void page_privacy(struct web *web, enum kb_lang lang, struct http_reply *reply)
 {
 	json_t *context = web_page_context(web, lang, "/privacy", NULL, "privacy_title", "privacy");
@@ -415,7 +427,8 @@ static json_t *channels_for_page(struct web *web, enum kb_lang lang, int64_t now
 static void page_contacts(struct web *web, enum kb_lang lang, const struct http_request *request,
 			  struct http_reply *reply)
 {
-	json_t *context = web_page_context(web, lang, "/contact", request, "contacts_title", "contacts");
+	(void)request;
+	json_t *context = web_page_context(web, lang, "/contact", NULL, "contacts_title", "contacts");
 	json_object_set_new(context, "channels", channels_for_page(web, lang, web_now(web)));
 	web_render(web, "contacts", context, 200, reply);
 }
@@ -599,23 +612,20 @@ static json_t *question_json(struct web *web, enum kb_lang lang, int step, bool 
 	return result;
 }
 
-/* The signal check with the guide's forms and age already filled in. */
-static json_t *signals_link_for(enum kb_lang lang, const struct guide_answers *answers)
+/* The signal check with the guide's forms and age already filled in (sent by POST, not in an address). */
+static json_t *signals_button_for(struct web *web, enum kb_lang lang, const struct guide_answers *answers)
 {
-	struct strbuf url;
-	strbuf_init(&url, 512);
-	int status = strbuf_addstr(&url, web_lang_prefix(lang)) || strbuf_addstr(&url, "/signalen?");
-	for (int f = 0; f < 4 && status == 0; f++) {
+	json_t *fields = json_array();
+	for (int f = 0; f < 4; f++) {
 		if (answers->forms & (1u << f))
-			status = strbuf_addstr(&url, "form=") || strbuf_addstr(&url, form_values[f]) ||
-				 strbuf_addstr(&url, "&");
+			json_array_append_new(fields, json_pack("{s:s, s:s}", "name", "form", "value", form_values[f]));
 	}
-	if (status == 0)
-		status = strbuf_addstr(&url, "age=") ||
-			 strbuf_addstr(&url, answers->minor == 1 ? "minor" : answers->minor == 2 ? "unknown" : "adult");
-	json_t *result = status == 0 ? json_stringn(url.buf, url.len) : json_string("/signalen");
-	strbuf_release(&url);
-	return result;
+	json_array_append_new(fields, json_pack("{s:s, s:s}", "name", "age", "value",
+						answers->minor == 1 ? "minor" : answers->minor == 2 ? "unknown" : "adult"));
+	char action[32];
+	snprintf(action, sizeof action, "%s/signalen", web_lang_prefix(lang));
+	return json_pack("{s:s, s:o, s:s}", "action", action, "fields", fields, "label",
+			 web_text(web, lang, "result_signals_link"));
 }
 
 static void page_guide(struct web *web, enum kb_lang lang, const struct http_request *request,
@@ -650,7 +660,13 @@ static void page_guide(struct web *web, enum kb_lang lang, const struct http_req
 		}
 		json_object_set_new(page, "hidden", hidden);
 		if (step > 1)
-			json_object_set_new(page, "back_url", url_with_fields(path, request, questions[step - 2].name));
+			json_object_set_new(page, "back", post_button(path, request, questions[step - 2].name, NULL,
+								      web_text(web, lang, "guide_back")));
+		if (answers.step == step) {
+			const char *first = json_string_value(json_object_get(
+				json_array_get(json_object_get(json_object_get(page, "question"), "options"), 0), "id"));
+			web_add_error(web, lang, context, first ? first : "main", web_text(web, lang, "guide_choose"));
+		}
 		web_render(web, "guide", context, 200, reply);
 		return;
 	}
@@ -670,10 +686,11 @@ static void page_guide(struct web *web, enum kb_lang lang, const struct http_req
 	struct route_result route;
 	route_for_situation(web->kb, &situation, web_now(web), &route);
 	json_object_set_new(page, "result", json_true());
+	json_object_set_new(context, "heading2", json_true()); /* the channels come right under the h1 */
 	json_object_set_new(page, "about_self", json_boolean(about_self));
-	json_object_set_new(page, "back_url", url_with_fields(path, request, "region"));
+	json_object_set_new(page, "back", post_button(path, request, "region", NULL, web_text(web, lang, "guide_back")));
 	json_object_set_new(context, "route", route_for_page(web, &route, lang));
-	json_object_set_new(page, "signals_url", signals_link_for(lang, &answers));
+	json_object_set_new(page, "signals", signals_button_for(web, lang, &answers));
 	web_render(web, "guide", context, 200, reply);
 }
 
@@ -854,6 +871,10 @@ static void page_signals(struct web *web, enum kb_lang lang, const struct http_r
 		json_object_set_new(page, "error_forms", json_boolean(choice.sent_step_one && !choice.forms));
 		json_object_set_new(page, "error_age", json_boolean(choice.sent_step_one && !choice.has_age));
 		json_object_set_new(page, "error", json_boolean(choice.sent_step_one && (!choice.forms || !choice.has_age)));
+		if (choice.sent_step_one && !choice.forms)
+			web_add_error(web, lang, context, "form-sexual", web_text(web, lang, "signals_choose_form"));
+		if (choice.sent_step_one && !choice.has_age)
+			web_add_error(web, lang, context, "age-minor", web_text(web, lang, "signals_choose_age"));
 		json_t *hidden = json_array();
 		for (size_t i = 0; i < choice.count; i++)
 			json_array_append_new(hidden, json_string(web->kb->signals[choice.signals[i]].id));
@@ -882,14 +903,8 @@ static void page_signals(struct web *web, enum kb_lang lang, const struct http_r
 	static const char *const age_words[] = {"signals_age_minor", "signals_age_adult", "signals_age_unknown"};
 	char change_path[40];
 	snprintf(change_path, sizeof change_path, "%s/signalen", web_lang_prefix(lang));
-	struct strbuf change;
-	strbuf_init(&change, 8192);
-	json_t *change_url = url_with_fields(change_path, request, "change");
-	const char *base = json_string_value(change_url);
-	int status = strbuf_addstr(&change, base) || strbuf_addstr(&change, strchr(base, '?') ? "&change=1" : "?change=1");
-	json_object_set_new(page, "change_url", status == 0 ? json_stringn(change.buf, change.len) : json_string(change_path));
-	json_decref(change_url);
-	strbuf_release(&change);
+	json_object_set_new(page, "change", post_button(change_path, request, "change", "change",
+							web_text(web, lang, "signals_change")));
 	json_object_set_new(page, "step_two", json_true());
 	json_object_set_new(page, "signals", signals);
 	json_object_set_new(page, "chosen_forms", chosen_forms);
@@ -1093,7 +1108,7 @@ static void page_signals_result(struct web *web, enum kb_lang lang, const struct
 	json_object_set_new(page, "chosen", chosen);
 	char edit_path[40];
 	snprintf(edit_path, sizeof edit_path, "%s/signalen", web_lang_prefix(lang));
-	json_object_set_new(page, "edit_url", url_with_fields(edit_path, request, NULL));
+	json_object_set_new(page, "edit", post_button(edit_path, request, NULL, NULL, web_text(web, lang, "signals_edit")));
 	json_object_set_new(context, "route", route_json);
 	assess_result_release(&assessment);
 	web_render(web, "signals_result", context, 200, reply);
@@ -1460,6 +1475,8 @@ void web_render_path(struct web *web, const char *path, struct http_reply *reply
 		page_poster(web, lang, reply);
 	else if (strcmp(rest, "/mensenhandel") == 0)
 		page_definition(web, lang, reply);
+	else if (strcmp(rest, "/wis-je-sporen") == 0)
+		page_traces(web, lang, reply);
 	else {
 		struct http_request empty = {.method = HTTP_GET, .path = path};
 		page_signals(web, lang, &empty, reply);
@@ -1480,9 +1497,31 @@ void web_handle(void *app, const struct http_request *request, struct http_reply
 		if (web->reporting && web_report_page(web, report_lang, report_rest, request, reply))
 			return;
 	}
-	if (request->method != HTTP_GET && request->method != HTTP_HEAD) {
+	const char *rest;
+	enum kb_lang lang = web_split_language(path, &rest);
+	/* the guide and the signal check take their answers by POST (never in an address); a GET with a
+	 * query still works, for old links */
+	bool answers_page = strcmp(rest, "/wegwijzer") == 0 || strcmp(rest, "/signalen") == 0 ||
+			    strcmp(rest, "/signalen/uitslag") == 0;
+	if (request->method != HTTP_GET && request->method != HTTP_HEAD && !(answers_page && request->method == HTTP_POST)) {
 		web_error_page(web, request, 405, reply);
-		reply->allow = "GET, HEAD";
+		reply->allow = answers_page ? "GET, HEAD, POST" : "GET, HEAD";
+		return;
+	}
+	if (request->method == HTTP_POST) {
+		if (request->form_overflow) {
+			web_error_page(web, request, 413, reply);
+			return;
+		}
+		struct http_request posted = *request;
+		posted.fields = request->form;
+		posted.field_count = request->form_count;
+		if (strcmp(rest, "/wegwijzer") == 0)
+			page_guide(web, lang, &posted, reply);
+		else if (strcmp(rest, "/signalen") == 0)
+			page_signals(web, lang, &posted, reply);
+		else
+			page_signals_result(web, lang, &posted, reply);
 		return;
 	}
 	if (strncmp(path, "/static/", 8) == 0) {
@@ -1502,8 +1541,6 @@ void web_handle(void *app, const struct http_request *request, struct http_reply
 		reply->cached = cached->page;
 		return;
 	}
-	const char *rest;
-	enum kb_lang lang = web_split_language(path, &rest);
 	if (strcmp(rest, "/wegwijzer") == 0)
 		page_guide(web, lang, request, reply);
 	else if (strcmp(rest, "/signalen") == 0)
@@ -1513,7 +1550,7 @@ void web_handle(void *app, const struct http_request *request, struct http_reply
 	else if (strcmp(rest, "/contact") == 0)
 		page_contacts(web, lang, request, reply);
 	else if (strcmp(rest, "/") == 0 || strcmp(rest, "/privacy") == 0 || strcmp(rest, "/poster") == 0 ||
-		 strcmp(rest, "/mensenhandel") == 0)
+		 strcmp(rest, "/mensenhandel") == 0 || strcmp(rest, "/wis-je-sporen") == 0)
 		web_render_path(web, path, reply); /* with a query string: rendered, not cached */
 	else
 		web_error_page(web, request, 404, reply);
@@ -1524,7 +1561,8 @@ void web_handle(void *app, const struct http_request *request, struct http_reply
 static int cache_pages(struct web *web, char *error, size_t error_size)
 {
 	static const char *const paths[] = {"/", "/en/", "/en", "/privacy", "/en/privacy", "/poster", "/en/poster",
-					    "/signalen", "/en/signalen", "/mensenhandel", "/en/mensenhandel"};
+					    "/signalen", "/en/signalen", "/mensenhandel", "/en/mensenhandel",
+					    "/wis-je-sporen", "/en/wis-je-sporen"};
 	for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
 		struct http_reply reply = {.status = 200};
 		strbuf_init(&reply.body, PAGE_CAP);

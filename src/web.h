@@ -26,7 +26,7 @@
 #include "report.h"
 
 #define WEB_MAX_STATIC 32
-#define WEB_MAX_CACHED_PAGES 16
+#define WEB_MAX_CACHED_PAGES 32
 
 struct web_static_file {
 	char url[128];

@@ -374,11 +374,29 @@ json_t *web_site_context(struct web *web, enum kb_lang lang)
 	return operator_context(web, lang);
 }
 
+/* The way to online reporting, for the pages where it fits: {title, text, closed, button} (the template
+ * "report_online"), or NULL when this server takes no reports. `about_self`: the person asks about their
+ * own situation. The closed note says that ESSM is closed now (then writing now is the way not to wait). */
+static json_t *report_online(struct web *web, enum kb_lang lang, bool about_self, int64_t now)
+{
+	if (!web->reporting)
+		return NULL;
+	json_t *box = json_pack("{s:s, s:s, s:s, s:s}", "title", web_text(web, lang, "report_online_title"), "text",
+				web_text(web, lang, about_self ? "report_online_self_text" : "report_online_text"), "note",
+				web_text(web, lang, "report_online_not_urgent"), "button", web_text(web, lang, "report_online_button"));
+	const struct kb_channel *essm = kb_channel_by_id(web->kb, "essm");
+	if (now && essm && hours_state_at(&essm->hours, now).state == CHANNEL_STATE_CLOSED)
+		json_object_set_new(box, "closed", json_string(web_text(web, lang, "report_online_closed")));
+	return box;
+}
+
 /* ---------- pages ---------- */
 
 static void page_home(struct web *web, enum kb_lang lang, struct http_reply *reply)
 {
-	web_render(web, "home", web_page_context(web, lang, "/", NULL, "nav_home", "home"), 200, reply);
+	json_t *context = web_page_context(web, lang, "/", NULL, "nav_home", "home");
+	json_object_set_new(context, "reporting", json_boolean(web->reporting != NULL));
+	web_render(web, "home", context, 200, reply);
 }
 
 static void page_definition(struct web *web, enum kb_lang lang, struct http_reply *reply)
@@ -430,6 +448,7 @@ static void page_contacts(struct web *web, enum kb_lang lang, const struct http_
 	(void)request;
 	json_t *context = web_page_context(web, lang, "/contact", NULL, "contacts_title", "contacts");
 	json_object_set_new(context, "channels", channels_for_page(web, lang, web_now(web)));
+	json_object_set_new(context, "reporting", json_boolean(web->reporting != NULL));
 	web_render(web, "contacts", context, 200, reply);
 }
 
@@ -691,6 +710,12 @@ static void page_guide(struct web *web, enum kb_lang lang, const struct http_req
 	json_object_set_new(page, "back", post_button(path, request, "region", NULL, web_text(web, lang, "guide_back")));
 	json_object_set_new(context, "route", route_for_page(web, &route, lang));
 	json_object_set_new(page, "signals", signals_button_for(web, lang, &answers));
+	/* online reporting fits when there is no acute danger and it is about this region */
+	if (answers.danger != 1 && answers.region != 1) {
+		json_t *online = report_online(web, lang, about_self, web_now(web));
+		if (online)
+			json_object_set_new(context, "report_online", online);
+	}
 	web_render(web, "guide", context, 200, reply);
 }
 
@@ -1110,6 +1135,9 @@ static void page_signals_result(struct web *web, enum kb_lang lang, const struct
 	snprintf(edit_path, sizeof edit_path, "%s/signalen", web_lang_prefix(lang));
 	json_object_set_new(page, "edit", post_button(edit_path, request, NULL, NULL, web_text(web, lang, "signals_edit")));
 	json_object_set_new(context, "route", route_json);
+	json_t *online = report_online(web, lang, false, web_now(web));
+	if (online)
+		json_object_set_new(context, "report_online", online);
 	assess_result_release(&assessment);
 	web_render(web, "signals_result", context, 200, reply);
 }

@@ -233,6 +233,8 @@ static enum MHD_Result send_reply(struct MHD_Connection *connection, struct http
 		MHD_add_response_header(response, "Content-Type", reply->content_type);
 	if (reply->allow)
 		MHD_add_response_header(response, "Allow", reply->allow);
+	if (reply->disposition)
+		MHD_add_response_header(response, "Content-Disposition", reply->disposition);
 	add_security_headers(response, reply->cacheable);
 	result = MHD_queue_response(connection, reply->status, response);
 	MHD_destroy_response(response);

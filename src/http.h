@@ -61,6 +61,7 @@ struct http_reply {
 	bool cacheable;            /* static files: public caching; otherwise no-store */
 	const struct http_cached *cached; /* when set, sent instead of `body` */
 	http_job deferred;         /* when set, run in the worker pool to make the reply */
+	const char *disposition;   /* Content-Disposition (a download), or NULL */
 };
 
 typedef void (*http_handler)(void *app, const struct http_request *request, struct http_reply *reply);

@@ -137,6 +137,68 @@ static int load_statics(struct web *web, const char *dir, char *error, size_t er
 
 /* ---------- helpers ---------- */
 
+/* The host of an http(s) URL, lower case, without brackets or port; false when there is none. */
+static bool url_host(const char *url, char *host, size_t size)
+{
+	const char *start = strncmp(url, "https://", 8) == 0 ? url + 8 : strncmp(url, "http://", 7) == 0 ? url + 7 : NULL;
+	if (!start || size == 0)
+		return false;
+	const char *end = start;
+	if (*start == '[') {
+		start++;
+		end = strchr(start, ']');
+		if (!end)
+			return false;
+	} else {
+		end = start + strcspn(start, ":/?#");
+	}
+	size_t len = (size_t)(end - start);
+	if (len == 0 || len >= size)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		host[i] = (char)(start[i] >= 'A' && start[i] <= 'Z' ? start[i] - 'A' + 'a' : start[i]);
+	host[len] = '\0';
+	return true;
+}
+
+/* Reads a dotted IPv4 address; false for anything else. */
+static bool ipv4_parts(const char *host, unsigned part[4])
+{
+	const char *p = host;
+	for (int i = 0; i < 4; i++) {
+		if (*p < '0' || *p > '9')
+			return false;
+		unsigned value = 0;
+		int digits = 0;
+		while (*p >= '0' && *p <= '9' && digits < 4) {
+			value = value * 10 + (unsigned)(*p++ - '0');
+			digits++;
+		}
+		if (value > 255 || (i < 3 && *p++ != '.'))
+			return false;
+		part[i] = value;
+	}
+	return *p == '\0';
+}
+
+bool web_poster_url_is_public(const struct server_config *config)
+{
+	char host[256];
+	if (!url_host(config->public_base_url, host, sizeof host))
+		return false;
+	size_t len = strlen(host);
+	if (strcmp(host, "localhost") == 0 || (len > 10 && strcmp(host + len - 10, ".localhost") == 0))
+		return false;
+	unsigned ip[4];
+	if (ipv4_parts(host, ip))
+		return !(ip[0] == 127 || ip[0] == 0 || ip[0] == 10 || (ip[0] == 169 && ip[1] == 254) ||
+			 (ip[0] == 172 && ip[1] >= 16 && ip[1] <= 31) || (ip[0] == 192 && ip[1] == 168));
+	if (strchr(host, ':')) /* IPv6: loopback, unspecified, link-local, unique local */
+		return !(strcmp(host, "::1") == 0 || strcmp(host, "::") == 0 || strncmp(host, "fe80:", 5) == 0 ||
+			 strncmp(host, "fc", 2) == 0 || strncmp(host, "fd", 2) == 0);
+	return strchr(host, '.') != NULL; /* a name without a dot only works inside one network */
+}
+
 /* The moment the pages show opening states for: the clock, or [server] fixed_time (tests, demonstrations). */
 static int64_t web_now(const struct web *web)
 {

@@ -20,11 +20,10 @@ static int64_t current_hour(void)
 	return (int64_t)time(NULL) / 3600;
 }
 
-static bool is_post_allowed(struct web *web, const struct http_request *request)
+/* A browser says where a form came from; another site's form is refused. With Referrer-Policy
+ * no-referrer, browsers send "Origin: null" for our own forms, so Sec-Fetch-Site decides then. */
+static bool from_this_site(const struct http_request *request)
 {
-	/* a browser says where a form came from; another site's form is refused.
-	 * With Referrer-Policy no-referrer, browsers send "Origin: null" for our own
-	 * forms, so Sec-Fetch-Site decides then. */
 	if (request->fetch_site && strcmp(request->fetch_site, "same-origin") != 0 && strcmp(request->fetch_site, "none") != 0)
 		return false;
 	if (request->origin && strcmp(request->origin, "null") != 0 && request->host) {
@@ -32,7 +31,13 @@ static bool is_post_allowed(struct web *web, const struct http_request *request)
 		if (!origin_host || strcmp(origin_host + 3, request->host) != 0)
 			return false;
 	}
-	return crypt_form_token_valid(web->reporting->server_key, current_hour(), http_form_field(request, "csrf"));
+	return true;
+}
+
+static bool is_post_allowed(struct web *web, const struct http_request *request)
+{
+	return from_this_site(request) &&
+	       crypt_form_token_valid(web->reporting->server_key, current_hour(), http_form_field(request, "csrf"));
 }
 
 static bool has_form_value(const struct http_request *request, const char *key, const char *value)
@@ -169,6 +174,81 @@ static bool read_report_form(struct web *web, const struct http_request *request
 	return valid;
 }
 
+/* "XXXXX-XXXXX-XXXXX-XXXXX" from a receipt as typed or posted back; false when it cannot be one. */
+static bool receipt_display(const char *posted, char out[CRYPT_RECEIPT_TEXT_SIZE])
+{
+	char canonical[CRYPT_RECEIPT_CHARS + 1];
+	if (!posted || strlen(posted) > 64 || !crypt_normalize_receipt(posted, canonical))
+		return false;
+	snprintf(out, CRYPT_RECEIPT_TEXT_SIZE, "%.5s-%.5s-%.5s-%.5s", canonical, canonical + 5, canonical + 10,
+		 canonical + 15);
+	crypt_wipe(canonical, sizeof canonical);
+	return true;
+}
+
+/* Where the reporter reads the answer: the public address when it is one, else NULL. */
+static json_t *followup_address(struct web *web, enum kb_lang lang)
+{
+	if (!web_poster_url_is_public(web->config))
+		return NULL;
+	char url[CONFIG_TEXT_SIZE + 32];
+	snprintf(url, sizeof url, "%s%s/opvolgen", web->config->public_base_url, web_lang_prefix(lang));
+	return json_string(url);
+}
+
+/* The receipt page: the code in groups that never break inside (for the eye and for copying), ways to
+ * keep it (copy with JavaScript, a file without), what happens next, and "I have saved it". */
+static json_t *receipt_context(struct web *web, enum kb_lang lang, const char *receipt, bool danger,
+			       int contact_given, const char *error_text)
+{
+	json_t *context = web_page_context(web, lang, "/melden", NULL, "receipt_title", "report");
+	json_t *groups = json_array();
+	for (int g = 0; g < 4; g++) {
+		char group[8];
+		snprintf(group, sizeof group, "%.5s%s", receipt + 6 * g, g < 3 ? "-" : "");
+		json_array_append_new(groups, json_pack("{s:s, s:b}", "g", group, "last", g == 3));
+	}
+	json_t *page = json_pack("{s:s, s:o, s:b}", "receipt", receipt, "groups", groups, "danger", danger);
+	if (contact_given >= 0)
+		json_object_set_new(page, "contact_text", json_string(web_text(web, lang, contact_given
+											  ? "receipt_contact_given"
+											  : "receipt_contact_none")));
+	json_t *address = followup_address(web, lang);
+	if (address)
+		json_object_set_new(page, "followup_address", address);
+	json_object_set_new(context, "page", page);
+	json_object_set_new(context, "site", web_site_context(web, lang));
+	if (error_text)
+		web_add_error(web, lang, context, "saved", error_text);
+	return context;
+}
+
+/* POST /melden/code: the receipt as a small text file to keep (no JavaScript needed; the code travels
+ * in the body, never in an address; the answer is not stored anywhere). */
+static void reply_receipt_file(struct web *web, enum kb_lang lang, const char *receipt, struct http_reply *reply)
+{
+	json_t *address = followup_address(web, lang);
+	reply->status = 200;
+	reply->content_type = "text/plain; charset=utf-8";
+	reply->disposition = "attachment; filename=\"code.txt\"";
+	int status = strbuf_addstr(&reply->body, web_text(web, lang, "receipt_file_code")) ||
+		     strbuf_addstr(&reply->body, "\n\n    ") || strbuf_addstr(&reply->body, receipt) ||
+		     strbuf_addstr(&reply->body, "\n\n") ||
+		     strbuf_addstr(&reply->body, web_text(web, lang, "receipt_file_where")) ||
+		     strbuf_addstr(&reply->body, "\n") ||
+		     strbuf_addstr(&reply->body, address ? json_string_value(address)
+							  : web_text(web, lang, "receipt_file_where_page")) ||
+		     strbuf_addstr(&reply->body, "\n\n") ||
+		     strbuf_addstr(&reply->body, web_text(web, lang, "receipt_keep_3")) ||
+		     strbuf_addstr(&reply->body, "\n");
+	json_decref(address);
+	if (status) {
+		strbuf_release(&reply->body);
+		reply->disposition = NULL;
+		web_error_page(web, &(struct http_request){.path = "/"}, 500, reply);
+	}
+}
+
 /* Worker thread: the durable submission, then the receipt page. */
 static void job_submit_form(void *app, const struct http_request *request, struct http_reply *reply)
 {
@@ -189,10 +269,8 @@ static void job_submit_form(void *app, const struct http_request *request, struc
 		return;
 	}
 	report_input_release(&input);
-	json_t *context = web_page_context(web, lang, "/melden", NULL, "receipt_title", "report");
-	json_object_set_new(context, "page", json_pack("{s:s, s:b}", "receipt", receipt, "danger",
-						       has_form_value(request, "danger", "1")));
-	json_object_set_new(context, "site", web_site_context(web, lang));
+	bool contact = has_form_value(request, "contact_wanted", "1");
+	json_t *context = receipt_context(web, lang, receipt, has_form_value(request, "danger", "1"), contact, NULL);
 	crypt_wipe(receipt, sizeof receipt);
 	web_render(web, "report_receipt", context, 201, reply);
 }
@@ -272,8 +350,34 @@ bool web_report_page(struct web *web, enum kb_lang lang, const char *rest, const
 	bool is_form = strcmp(rest, "/melden") == 0;
 	bool is_followup = strcmp(rest, "/opvolgen") == 0;
 	bool is_message = strcmp(rest, "/opvolgen/bericht") == 0;
-	if (!is_form && !is_followup && !is_message)
+	bool is_code_file = strcmp(rest, "/melden/code") == 0;
+	bool is_saved = strcmp(rest, "/melden/bewaard") == 0;
+	if (!is_form && !is_followup && !is_message && !is_code_file && !is_saved)
 		return false;
+	if (is_code_file || is_saved) {
+		char receipt[CRYPT_RECEIPT_TEXT_SIZE];
+		if (request->method != HTTP_POST) {
+			web_error_page(web, request, 405, reply);
+			reply->allow = "POST";
+		} else if (!from_this_site(request) || !receipt_display(http_form_field(request, "code"), receipt)) {
+			web_error_page(web, request, 400, reply);
+		} else if (is_code_file) {
+			reply_receipt_file(web, lang, receipt, reply);
+		} else if (!has_form_value(request, "saved", "1")) {
+			/* "I have saved it" not ticked: the same receipt page again, with the question first */
+			web_render(web, "report_receipt",
+				   receipt_context(web, lang, receipt, false, -1, web_text(web, lang, "receipt_saved_error")),
+				   400, reply);
+		} else {
+			json_t *context = web_page_context(web, lang, "/melden", NULL, "receipt_done_title", "report");
+			json_object_set_new(context, "site", web_site_context(web, lang));
+			json_t *address = followup_address(web, lang);
+			json_object_set_new(context, "page", address ? json_pack("{s:o}", "followup_address", address) : json_object());
+			web_render(web, "report_done", context, 200, reply);
+		}
+		crypt_wipe(receipt, sizeof receipt);
+		return true;
+	}
 	if (request->method == HTTP_GET || request->method == HTTP_HEAD) {
 		if (is_message) {
 			web_error_page(web, request, 405, reply);

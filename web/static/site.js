@@ -186,7 +186,7 @@
 
 	function copyCode(button) {
 		var source = document.getElementById(button.getAttribute("data-copy"));
-		var status = document.getElementById(button.getAttribute("aria-describedby"));
+		var status = document.getElementById(button.getAttribute("data-status"));
 		if (!source) {
 			return;
 		}

@@ -279,7 +279,7 @@ json_t *web_page_context(struct web *web, enum kb_lang lang, const char *page_pa
 
 /* Adds a problem to the page's error summary (first in <main>, with a link to the field) and marks
  * the title ("Fout: ..."), so that a screen reader hears it when the page opens. */
-void web_add_error(struct web *web, enum kb_lang lang, json_t *context, const char *field_id, const char *text)
+json_t *web_add_error(struct web *web, enum kb_lang lang, json_t *context, const char *field_id, const char *text)
 {
 	json_t *errors = json_object_get(context, "errors");
 	if (!errors) {
@@ -290,7 +290,11 @@ void web_add_error(struct web *web, enum kb_lang lang, json_t *context, const ch
 		errors = json_pack("{s:[]}", "items");
 		json_object_set_new(context, "errors", errors);
 	}
-	json_array_append_new(json_object_get(errors, "items"), json_pack("{s:s, s:s}", "field", field_id, "text", text));
+	json_t *item = json_pack("{s:s}", "text", text);
+	if (field_id)
+		json_object_set_new(item, "field", json_string(field_id));
+	json_array_append_new(json_object_get(errors, "items"), item);
+	return item;
 }
 
 void web_render(struct web *web, const char *template_name, json_t *context, unsigned status,

@@ -10,8 +10,9 @@ enum kb_lang web_split_language(const char *path, const char **rest);
 /* The parts every page shares (texts, language, links, navigation); the caller adds "page". */
 json_t *web_page_context(struct web *web, enum kb_lang lang, const char *page_path,
 			 const struct http_request *request, const char *title_key, const char *nav_key);
-/* Adds a problem to the error summary at the top of the page (a link to `field_id`) and marks the title. */
-void web_add_error(struct web *web, enum kb_lang lang, json_t *context, const char *field_id, const char *text);
+/* Adds a problem to the error summary at the top of the page (a link to `field_id`, unless NULL) and
+ * marks the title; returns the summary's item (borrowed) for more details. */
+json_t *web_add_error(struct web *web, enum kb_lang lang, json_t *context, const char *field_id, const char *text);
 /* Renders a template into the reply (and releases the context). */
 void web_render(struct web *web, const char *template_name, json_t *context, unsigned status, struct http_reply *reply);
 

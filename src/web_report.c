@@ -49,8 +49,32 @@ static bool has_form_value(const struct http_request *request, const char *key, 
 	return false;
 }
 
+/* What is wrong with a sent form: a field (its id, or NULL) and the text key; at most a few at once. */
+struct form_problem {
+	const char *field;
+	const char *key;
+};
+
+struct form_problems {
+	struct form_problem items[4];
+	size_t count;
+};
+
+static void add_problem(struct form_problems *problems, const char *field, const char *key)
+{
+	if (problems->count < sizeof problems->items / sizeof *problems->items)
+		problems->items[problems->count++] = (struct form_problem){field, key};
+}
+
+/* Contact is wanted: the box is ticked, or "yes" was the answer to the question about typed details. */
+static bool contact_wanted(const struct http_request *request)
+{
+	return has_form_value(request, "contact_wanted", "1") || has_form_value(request, "contact_answer", "yes");
+}
+
+/* `general_key`: a problem that belongs to no field (expired page, storage, limit), or NULL. */
 static json_t *report_form_context(struct web *web, enum kb_lang lang, const struct http_request *request,
-				   const char *error_key)
+				   const struct form_problems *problems, const char *general_key)
 {
 	json_t *context = web_page_context(web, lang, "/melden", NULL, "report_title", "report");
 	json_t *page = json_object();
@@ -75,7 +99,7 @@ static json_t *report_form_context(struct web *web, enum kb_lang lang, const str
 	json_object_set_new(page, "values", values);
 	json_object_set_new(page, "danger", json_boolean(request && has_form_value(request, "danger", "1")));
 	json_object_set_new(page, "danger_seen", json_boolean(request && has_form_value(request, "danger_seen", "1")));
-	json_object_set_new(page, "contact_wanted", json_boolean(request && has_form_value(request, "contact_wanted", "1")));
+	json_object_set_new(page, "contact_wanted", json_boolean(request && contact_wanted(request)));
 	json_t *forms = json_array();
 	static const char *const form_labels[] = {"a_sexual", "a_labour", "a_criminal", "a_dont_know"};
 	for (int i = 0; i < 4; i++)
@@ -98,13 +122,27 @@ static json_t *report_form_context(struct web *web, enum kb_lang lang, const str
 							 web->kb->signals[i].text[lang], "checked",
 							 request && has_form_value(request, "signal", web->kb->signals[i].id)));
 	json_object_set_new(page, "signals", signals);
-	if (error_key) {
-		json_object_set_new(page, "error", json_string(web_text(web, lang, error_key)));
-		json_object_set_new(page, "error_what", json_boolean(strcmp(error_key, "report_error_what") == 0));
+	/* the error summary first on the page, and each field marked with its own message */
+	json_t *field_errors = json_object();
+	for (size_t i = 0; problems && i < problems->count; i++) {
+		const char *field = problems->items[i].field;
+		const char *text = web_text(web, lang, problems->items[i].key);
+		web_add_error(web, lang, context, field, text);
+		if (field) {
+			char name[40];
+			snprintf(name, sizeof name, "%.*s", (int)strcspn(field, "-"), field);
+			json_object_set_new(field_errors, name, json_string(text));
+			if (strcmp(name, "contact_answer") == 0)
+				json_object_set_new(page, "contact_ask", json_true());
+		}
+	}
+	json_object_set_new(page, "field_errors", field_errors);
+	if (general_key) {
+		json_t *item = web_add_error(web, lang, context, NULL, web_text(web, lang, general_key));
 		const struct kb_channel *essm = kb_channel_by_id(web->kb, "essm"); /* kb_load() guarantees it */
-		if (strcmp(error_key, "report_error_storage") == 0)
-			json_object_set_new(page, "error_call", json_pack("{s:s, s:s}", "display", essm->phone_display,
-									  "tel", essm->phone_tel));
+		if (strcmp(general_key, "report_error_storage") == 0 || strcmp(general_key, "report_error_limit") == 0)
+			json_object_set_new(item, "call", json_pack("{s:s, s:s, s:s}", "name", essm->name[lang], "display",
+								    essm->phone_display, "tel", essm->phone_tel));
 	}
 	json_object_set_new(context, "page", page);
 	json_object_set_new(context, "site", web_site_context(web, lang));
@@ -134,7 +172,7 @@ static json_t *form_to_report(const struct http_request *request)
 	const char *relation = http_form_field(request, "relation");
 	if (relation && *relation)
 		json_object_set_new(report, "relation", json_string(relation));
-	if (has_form_value(request, "contact_wanted", "1")) {
+	if (contact_wanted(request)) {
 		json_t *contact = json_object();
 		for (size_t i = 0; i < sizeof contact_fields / sizeof *contact_fields; i++) {
 			const char *value = http_form_field(request, contact_fields[i]);
@@ -146,32 +184,90 @@ static json_t *form_to_report(const struct http_request *request)
 	return report;
 }
 
-static const char *error_key_for(const char *error)
+/* The field and the words for a message of report_input_from_json(). */
+static void add_validation_problem(struct form_problems *problems, const char *error)
 {
-	if (strstr(error, "\"what\"") && strstr(error, "longer"))
-		return "report_error_too_long";
-	if (strstr(error, "\"what\""))
-		return "report_error_what";
-	if (strstr(error, "contact"))
-		return "report_error_contact";
-	if (strstr(error, "longer than"))
-		return "report_error_too_long";
-	return "report_error_generic";
+	static const struct {
+		const char *quoted, *field;
+	} fields[] = {{"\"what\"", "what"},   {"\"who\"", "who"},	    {"\"where\"", "where"},
+		      {"\"when\"", "when"},   {"\"how\"", "how"},	    {"\"contact.phone\"", "phone"},
+		      {"\"contact.email\"", "email"}, {"\"contact.name\"", "name"}, {"\"contact\"", "phone"},
+		      {"\"kind\"", "kind-report"}, {"\"relation\"", "relation-professional"}};
+	bool too_long = strstr(error, "longer than") != NULL;
+	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
+		if (!strstr(error, fields[i].quoted))
+			continue;
+		const char *field = fields[i].field;
+		const char *key = too_long ? "report_error_too_long"
+				: strcmp(field, "what") == 0 ? "report_error_what"
+				: strcmp(field, "phone") == 0 && i == 5 ? "report_error_phone"
+				: strcmp(field, "email") == 0 ? "report_error_email"
+				: strcmp(field, "phone") == 0 ? "report_error_contact"
+							      : "report_error_generic";
+		add_problem(problems, field, key);
+		return;
+	}
+	add_problem(problems, NULL, "report_error_generic");
 }
 
-/* Validates the form; on success fills `input` (the caller releases it). */
-static bool read_report_form(struct web *web, const struct http_request *request, struct report_input *input,
-			     const char **error_key)
+static bool is_blank(const char *text)
 {
+	for (const char *p = text ? text : ""; *p; p++) {
+		if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
+			return false;
+	}
+	return true;
+}
+
+/* Validates the form; on success fills `input` (the caller releases it), else says what is wrong
+ * (all it can find at once: an empty "what" does not hide a wrong phone number). Contact details that
+ * were typed while "contact me" is not ticked are never dropped silently: the form asks. */
+static bool read_report_form(struct web *web, const struct http_request *request, struct report_input *input,
+			     struct form_problems *problems)
+{
+	memset(problems, 0, sizeof *problems);
+	bool typed = false;
+	for (size_t i = 0; i < sizeof contact_fields / sizeof *contact_fields; i++)
+		typed = typed || !is_blank(http_form_field(request, contact_fields[i]));
+	if (typed && !contact_wanted(request) && !has_form_value(request, "contact_answer", "no"))
+		add_problem(problems, "contact_answer-yes", "report_contact_ask");
+	bool no_what = is_blank(http_form_field(request, "what"));
+	if (no_what)
+		add_problem(problems, "what", "report_error_what");
 	json_t *report = form_to_report(request);
+	if (no_what) /* a stand-in, so that the other fields are checked too */
+		json_object_set_new(report, "what", json_string("-"));
 	char *text = json_dumps(report, JSON_COMPACT);
 	json_decref(report);
 	char error[REPORT_ERROR_SIZE];
 	bool valid = text && report_input_from_json(web->kb, text, strlen(text), input, error) == 0;
-	if (!valid)
-		*error_key = text ? error_key_for(error) : "report_error_generic";
 	free(text);
-	return valid;
+	if (!valid)
+		add_validation_problem(problems, error);
+	else if (problems->count)
+		report_input_release(input);
+	/* the summary lists the problems in the order of the fields on the page */
+	static const char *const order[] = {"what", "who", "where", "when", "how", "kind", "relation", "contact_answer",
+					    "name", "phone", "email"};
+	size_t rank[4];
+	for (size_t i = 0; i < problems->count; i++) {
+		rank[i] = sizeof order / sizeof *order;
+		for (size_t o = 0; problems->items[i].field && o < sizeof order / sizeof *order; o++) {
+			if (strncmp(problems->items[i].field, order[o], strlen(order[o])) == 0 && rank[i] > o)
+				rank[i] = o;
+		}
+	}
+	for (size_t i = 1; i < problems->count; i++) {
+		for (size_t j = i; j > 0 && rank[j - 1] > rank[j]; j--) {
+			struct form_problem swap = problems->items[j];
+			problems->items[j] = problems->items[j - 1];
+			problems->items[j - 1] = swap;
+			size_t r = rank[j];
+			rank[j] = rank[j - 1];
+			rank[j - 1] = r;
+		}
+	}
+	return valid && problems->count == 0;
 }
 
 /* "XXXXX-XXXXX-XXXXX-XXXXX" from a receipt as typed or posted back; false when it cannot be one. */
@@ -256,20 +352,20 @@ static void job_submit_form(void *app, const struct http_request *request, struc
 	const char *rest;
 	enum kb_lang lang = web_split_language(request->path, &rest);
 	struct report_input input;
-	const char *error_key = NULL;
+	struct form_problems problems;
 	reply->deferred = NULL;
-	if (!read_report_form(web, request, &input, &error_key)) {
-		web_render(web, "report_form", report_form_context(web, lang, request, error_key), 400, reply);
+	if (!read_report_form(web, request, &input, &problems)) {
+		web_render(web, "report_form", report_form_context(web, lang, request, &problems, NULL), 400, reply);
 		return;
 	}
 	char receipt[CRYPT_RECEIPT_TEXT_SIZE];
 	if (report_submit(web->reporting, &input, receipt)) {
 		report_input_release(&input);
-		web_render(web, "report_form", report_form_context(web, lang, request, "report_error_storage"), 500, reply);
+		web_render(web, "report_form", report_form_context(web, lang, request, NULL, "report_error_storage"), 500, reply);
 		return;
 	}
 	report_input_release(&input);
-	bool contact = has_form_value(request, "contact_wanted", "1");
+	bool contact = contact_wanted(request);
 	json_t *context = receipt_context(web, lang, receipt, has_form_value(request, "danger", "1"), contact, NULL);
 	crypt_wipe(receipt, sizeof receipt);
 	web_render(web, "report_receipt", context, 201, reply);
@@ -282,8 +378,15 @@ static void render_followup_login(struct web *web, enum kb_lang lang, const char
 	char token[CRYPT_FORM_TOKEN_SIZE];
 	crypt_form_token(web->reporting->server_key, current_hour(), token);
 	json_t *page = json_pack("{s:s}", "csrf", token);
-	if (error_key)
+	if (error_key) {
 		json_object_set_new(page, "error", json_string(web_text(web, lang, error_key)));
+		json_t *item = web_add_error(web, lang, context, "receipt", web_text(web, lang, error_key));
+		if (status == 429) {
+			const struct kb_channel *essm = kb_channel_by_id(web->kb, "essm"); /* kb_load() guarantees it */
+			json_object_set_new(item, "call", json_pack("{s:s, s:s, s:s}", "name", essm->name[lang], "display",
+								    essm->phone_display, "tel", essm->phone_tel));
+		}
+	}
 	json_object_set_new(context, "page", page);
 	web_render(web, "followup_login", context, status, reply);
 }
@@ -318,8 +421,10 @@ static void render_followup_view(struct web *web, enum kb_lang lang, const char 
 	json_object_set_new(page, "has_messages", json_boolean(json_array_size(messages) > 0));
 	if (note_key)
 		json_object_set_new(page, "note", json_string(web_text(web, lang, note_key)));
-	if (error_key)
+	if (error_key) {
 		json_object_set_new(page, "error", json_string(web_text(web, lang, error_key)));
+		web_add_error(web, lang, context, "body", web_text(web, lang, error_key));
+	}
 	json_decref(report);
 	json_object_set_new(context, "page", page);
 	web_render(web, "followup_view", context, error_key ? 400 : 200, reply);
@@ -383,7 +488,7 @@ bool web_report_page(struct web *web, enum kb_lang lang, const char *rest, const
 			web_error_page(web, request, 405, reply);
 			reply->allow = "POST";
 		} else if (is_form) {
-			web_render(web, "report_form", report_form_context(web, lang, request, NULL), 200, reply);
+			web_render(web, "report_form", report_form_context(web, lang, request, NULL, NULL), 200, reply);
 		} else {
 			render_followup_login(web, lang, NULL, 200, reply);
 		}
@@ -400,7 +505,7 @@ bool web_report_page(struct web *web, enum kb_lang lang, const char *rest, const
 	}
 	if (is_form && has_form_value(request, "danger", "1") && !has_form_value(request, "danger_seen", "1")) {
 		/* acute danger: 112 first; nothing is sent yet, and what was typed stays in the form */
-		json_t *context = report_form_context(web, lang, request, NULL);
+		json_t *context = report_form_context(web, lang, request, NULL, NULL);
 		json_object_set_new(json_object_get(context, "page"), "danger_stop", json_true());
 		json_object_set_new(json_object_get(context, "page"), "danger_seen", json_true());
 		web_render(web, "report_form", context, 200, reply);
@@ -409,7 +514,7 @@ bool web_report_page(struct web *web, enum kb_lang lang, const char *rest, const
 	if (!is_post_allowed(web, request)) {
 		/* an old page or another site: show the form again, with what was typed */
 		if (is_form)
-			web_render(web, "report_form", report_form_context(web, lang, request, "report_error_expired"), 403, reply);
+			web_render(web, "report_form", report_form_context(web, lang, request, NULL, "report_error_expired"), 403, reply);
 		else
 			render_followup_login(web, lang, "report_error_expired", 403, reply);
 		return true;
@@ -417,14 +522,14 @@ bool web_report_page(struct web *web, enum kb_lang lang, const char *rest, const
 	int64_t now = (int64_t)time(NULL);
 	if (is_form) {
 		struct report_input input;
-		const char *error_key = NULL;
-		if (!read_report_form(web, request, &input, &error_key)) {
-			web_render(web, "report_form", report_form_context(web, lang, request, error_key), 400, reply);
+		struct form_problems problems;
+		if (!read_report_form(web, request, &input, &problems)) {
+			web_render(web, "report_form", report_form_context(web, lang, request, &problems, NULL), 400, reply);
 			return true;
 		}
 		report_input_release(&input);
 		if (!ratelimit_allow(&web->limits, request->client_tag, RATELIMIT_SUBMISSION, now)) {
-			web_render(web, "report_form", report_form_context(web, lang, request, "report_error_limit"), 429, reply);
+			web_render(web, "report_form", report_form_context(web, lang, request, NULL, "report_error_limit"), 429, reply);
 			return true;
 		}
 		reply->deferred = job_submit_form;

@@ -228,6 +228,59 @@ const char *web_lang_prefix(enum kb_lang lang)
 	return lang == KB_LANG_EN ? "/en" : "";
 }
 
+/* Who offers the site, for the header and the footer of every page ([site] operator): {name, about, url},
+ * or {} when it is not set (the footer then says so). */
+static json_t *sender_context(const struct web *web, enum kb_lang lang)
+{
+	const struct server_config *config = web->config;
+	json_t *sender = json_object();
+	if (config->operator_name[0]) {
+		json_object_set_new(sender, "name", json_string(config->operator_name));
+		const char *about = config->operator_about[lang][0] ? config->operator_about[lang] : config->operator_about[0];
+		if (about[0])
+			json_object_set_new(sender, "about", json_string(about));
+		if (config->operator_url[0])
+			json_object_set_new(sender, "url", json_string(config->operator_url));
+	}
+	return sender;
+}
+
+/* "maandag 30 november" for "2026-11-30" (with the year when it is not this year, or `with_year`); the
+ * text itself when it is not such a date. */
+void web_day_in_words(const struct web *web, enum kb_lang lang, const char *day, bool with_year, char *out,
+		      size_t size)
+{
+	static const char *const month_keys[12] = {"month_1", "month_2", "month_3", "month_4", "month_5", "month_6",
+						   "month_7", "month_8", "month_9", "month_10", "month_11", "month_12"};
+	static const char *const day_keys[7] = {"day_mon", "day_tue", "day_wed", "day_thu", "day_fri", "day_sat", "day_sun"};
+	int year = 0, month = 0, date = 0;
+	bool valid = day && strlen(day) == 10 && day[4] == '-' && day[7] == '-';
+	for (int i = 0; valid && i < 10; i++) {
+		if (i == 4 || i == 7)
+			continue;
+		valid = day[i] >= '0' && day[i] <= '9';
+	}
+	if (valid) {
+		year = (day[0] - '0') * 1000 + (day[1] - '0') * 100 + (day[2] - '0') * 10 + (day[3] - '0');
+		month = (day[5] - '0') * 10 + (day[6] - '0');
+		date = (day[8] - '0') * 10 + (day[9] - '0');
+		valid = year >= 1970 && month >= 1 && month <= 12 && date >= 1 && date <= days_in_month(year, month);
+	}
+	if (!valid) {
+		snprintf(out, size, "%s", day ? day : "");
+		return;
+	}
+	struct civil_time civil, today;
+	civil_from_days(days_from_civil(year, month, date), &civil);
+	civil_from_time(web_now(web), 0, &today);
+	const char *weekday = web_text(web, lang, day_keys[civil.weekday]);
+	const char *month_name = web_text(web, lang, month_keys[month - 1]);
+	char year_text[8] = "";
+	if (with_year || year != today.year)
+		snprintf(year_text, sizeof year_text, " %d", year);
+	snprintf(out, size, "%s %d %s%s", weekday, date, month_name, year_text);
+}
+
 /* The fields of a request as hidden form fields [{name, value}], less "step" and `skip_key`. */
 static json_t *hidden_fields(const struct http_request *request, const char *skip_key)
 {
@@ -271,6 +324,7 @@ json_t *web_page_context(struct web *web, enum kb_lang lang, const char *page_pa
 				    kb_lang_id(lang), "alt_lang", kb_lang_id(other), "prefix", web_lang_prefix(lang),
 				    "exit_url", web->config->exit_url, "title", web_text(web, lang, title_key), "nav", nav);
 	json_object_set_new(context, "alt_url", json_string(alt_path));
+	json_object_set_new(context, "sender", sender_context(web, lang));
 	if (request && request->field_count)
 		json_object_set_new(context, "lang_post", json_pack("{s:s, s:o}", "action", alt_path, "fields",
 								  hidden_fields(request, NULL)));
@@ -400,8 +454,14 @@ static json_t *route_for_page(struct web *web, const struct route_result *route,
 						    : state == CHANNEL_STATE_OPEN     ? "open_now"
 						    : state == CHANNEL_STATE_CLOSED ? "closed_now"
 										    : "hours_unknown");
-		json_object_set_new(item, "state", json_string(route->items[i].closes_soon ? "soon" : id));
+		/* a channel that is open day and night says so; 112 looks like no other channel */
+		bool always = route->items[i].channel->hours.kind == HOURS_ALWAYS;
+		bool emergency = strcmp(route->items[i].channel->id, "112") == 0;
+		if (always)
+			label = web_text(web, lang, "always_open");
+		json_object_set_new(item, "state", json_string(route->items[i].closes_soon ? "soon" : always ? "always" : id));
 		json_object_set_new(item, "state_label", json_string(label));
+		json_object_set_new(item, "emergency", json_boolean(emergency));
 		json_object_set_new(item, "first", json_boolean(i == 0));
 		add_channel_facts(web, lang, route->items[i].channel, true, item);
 	}
@@ -471,6 +531,29 @@ static void page_definition(struct web *web, enum kb_lang lang, struct http_repl
 		   web_page_context(web, lang, "/mensenhandel", NULL, "definition_title", "definition"), 200, reply);
 }
 
+/* The day the accessibility statement was written (the model asks for it). */
+#define ACCESSIBILITY_STATEMENT_DAY "2026-11-30"
+
+static void page_accessibility(struct web *web, enum kb_lang lang, struct http_reply *reply)
+{
+	json_t *context = web_page_context(web, lang, "/toegankelijkheid", NULL, "a11y_title", "accessibility");
+	char day[80], text[200];
+	web_day_in_words(web, lang, ACCESSIBILITY_STATEMENT_DAY, true, day, sizeof day);
+	fill_in(web_text(web, lang, "a11y_date"), "{date}", day, text, sizeof text);
+	json_t *page = json_pack("{s:s}", "date", text);
+	if (web_poster_url_is_public(web->config))
+		json_object_set_new(page, "address", json_string(web->config->public_base_url));
+	json_object_set_new(context, "page", page);
+	web_render(web, "accessibility", context, 200, reply);
+}
+
+static void page_colophon(struct web *web, enum kb_lang lang, struct http_reply *reply)
+{
+	json_t *context = web_page_context(web, lang, "/colofon", NULL, "colophon_title", "colophon");
+	json_object_set_new(context, "reporting", json_boolean(web->reporting != NULL));
+	web_render(web, "colophon", context, 200, reply);
+}
+
 static void page_traces(struct web *web, enum kb_lang lang, struct http_reply *reply)
 {
 	web_render(web, "traces", web_page_context(web, lang, "/wis-je-sporen", NULL, "traces_title", "traces"), 200, reply);
@@ -498,6 +581,7 @@ static json_t *channels_for_page(struct web *web, enum kb_lang lang, int64_t now
 					 channel->rotterdam_region_only);
 		if (channel->url)
 			json_object_set_new(item, "url", json_string(channel->url));
+		json_object_set_new(item, "emergency", json_boolean(strcmp(channel->id, "112") == 0));
 		if (channel->anonymity[lang])
 			json_object_set_new(item, "anonymity", json_string(channel->anonymity[lang]));
 		if (channel->cost[lang])
@@ -1571,6 +1655,10 @@ void web_render_path(struct web *web, const char *path, struct http_reply *reply
 		page_definition(web, lang, reply);
 	else if (strcmp(rest, "/wis-je-sporen") == 0)
 		page_traces(web, lang, reply);
+	else if (strcmp(rest, "/colofon") == 0)
+		page_colophon(web, lang, reply);
+	else if (strcmp(rest, "/toegankelijkheid") == 0)
+		page_accessibility(web, lang, reply);
 	else {
 		struct http_request empty = {.method = HTTP_GET, .path = path};
 		page_signals(web, lang, &empty, reply);
@@ -1644,7 +1732,8 @@ void web_handle(void *app, const struct http_request *request, struct http_reply
 	else if (strcmp(rest, "/contact") == 0)
 		page_contacts(web, lang, request, reply);
 	else if (strcmp(rest, "/") == 0 || strcmp(rest, "/privacy") == 0 || strcmp(rest, "/poster") == 0 ||
-		 strcmp(rest, "/mensenhandel") == 0 || strcmp(rest, "/wis-je-sporen") == 0)
+		 strcmp(rest, "/mensenhandel") == 0 || strcmp(rest, "/wis-je-sporen") == 0 || strcmp(rest, "/colofon") == 0 ||
+		 strcmp(rest, "/toegankelijkheid") == 0)
 		web_render_path(web, path, reply); /* with a query string: rendered, not cached */
 	else
 		web_error_page(web, request, 404, reply);
@@ -1656,7 +1745,12 @@ static int cache_pages(struct web *web, char *error, size_t error_size)
 {
 	static const char *const paths[] = {"/", "/en/", "/en", "/privacy", "/en/privacy", "/poster", "/en/poster",
 					    "/signalen", "/en/signalen", "/mensenhandel", "/en/mensenhandel",
-					    "/wis-je-sporen", "/en/wis-je-sporen"};
+					    "/wis-je-sporen", "/en/wis-je-sporen", "/colofon", "/en/colofon",
+					    "/toegankelijkheid", "/en/toegankelijkheid"};
+	if (sizeof paths / sizeof *paths > WEB_MAX_CACHED_PAGES) {
+		snprintf(error, error_size, "more cached pages than WEB_MAX_CACHED_PAGES");
+		return -1;
+	}
 	for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
 		struct http_reply reply = {.status = 200};
 		strbuf_init(&reply.body, PAGE_CAP);

@@ -13,6 +13,9 @@ json_t *web_page_context(struct web *web, enum kb_lang lang, const char *page_pa
 /* Adds a problem to the error summary at the top of the page (a link to `field_id`, unless NULL) and
  * marks the title; returns the summary's item (borrowed) for more details. */
 json_t *web_add_error(struct web *web, enum kb_lang lang, json_t *context, const char *field_id, const char *text);
+/* "maandag 30 november" for "2026-11-30" (with the year when it is not this year, or `with_year`). */
+void web_day_in_words(const struct web *web, enum kb_lang lang, const char *day, bool with_year, char *out,
+		      size_t size);
 /* Renders a template into the reply (and releases the context). */
 void web_render(struct web *web, const char *template_name, json_t *context, unsigned status, struct http_reply *reply);
 

@@ -413,6 +413,16 @@ static void render_followup_view(struct web *web, enum kb_lang lang, const char 
 				 : web->config->operator_name[0] ? web->config->operator_name
 								 : web_text(web, lang, "message_from_reader");
 		json_object_set_new(message, "from_label", json_string(from));
+		char words[80];
+		web_day_in_words(web, lang, json_string_value(json_object_get(message, "day")), false, words,
+				 sizeof words);
+		json_object_set_new(message, "day", json_string(words));
+	}
+	{
+		char words[80];
+		web_day_in_words(web, lang, json_string_value(json_object_get(report, "day")), false, words,
+				 sizeof words);
+		json_object_set_new(report, "day", json_string(words));
 	}
 	json_t *page = json_pack("{s:s, s:s, s:s, s:O, s:s}", "token", token, "csrf", form_token, "status",
 				 web_text(web, lang, status_key), "report", report, "kind",

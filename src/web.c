@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "assess.h"
@@ -140,7 +141,7 @@ static int load_statics(struct web *web, const char *dir, char *error, size_t er
 /* The host of an http(s) URL, lower case, without brackets or port; false when there is none. */
 static bool url_host(const char *url, char *host, size_t size)
 {
-	const char *start = strncmp(url, "https://", 8) == 0 ? url + 8 : strncmp(url, "http://", 7) == 0 ? url + 7 : NULL;
+	const char *start = strncasecmp(url, "https://", 8) == 0 ? url + 8 : strncasecmp(url, "http://", 7) == 0 ? url + 7 : NULL;
 	if (!start || size == 0)
 		return false;
 	const char *end = start;
@@ -602,20 +603,39 @@ static void page_contacts(struct web *web, enum kb_lang lang, const struct http_
 	web_render(web, "contacts", context, 200, reply);
 }
 
+/* An address as people type it: without "https://" (printed under a QR code). */
+static const char *without_scheme(const char *url)
+{
+	const char *rest = strstr(url, "://");
+	return rest ? rest + 3 : url;
+}
+
+/* The A4 poster. Its QR codes and addresses lead to [server] public_base_url; when that cannot be reached
+ * from outside (unset, loopback, a private address) it prints none and says why on the screen. */
 static void page_poster(struct web *web, enum kb_lang lang, struct http_reply *reply)
 {
 	json_t *context = web_page_context(web, lang, "/poster", NULL, "nav_poster", "poster");
+	bool public_url = web_poster_url_is_public(web->config);
+	json_t *page = json_pack("{s:b, s:s}", "public", public_url, "base_url", web->config->public_base_url);
+	json_object_set_new(context, "page", page);
 	const char *targets[2][2] = {{"signals", "/signalen"}, {"guide", "/wegwijzer"}};
 	const char *labels[2] = {"poster_scan_signals", "poster_scan_guide"};
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; public_url && i < 2; i++) {
 		char url[CONFIG_TEXT_SIZE + 64];
 		snprintf(url, sizeof url, "%s%s%s", web->config->public_base_url, web_lang_prefix(lang), targets[i][1]);
 		struct strbuf svg;
 		strbuf_init(&svg, 256u * 1024u);
 		if (qr_svg(&svg, url, web_text(web, lang, labels[i])) == 0)
 			json_object_set_new(context, targets[i][0],
-					    json_pack("{s:s, s:s%}", "url", url, "svg", svg.buf, svg.len));
+					    json_pack("{s:s, s:s, s:s%}", "url", url, "shown", without_scheme(url), "svg",
+						      svg.buf, svg.len));
 		strbuf_release(&svg);
+	}
+	if (public_url && web->reporting) {
+		char url[CONFIG_TEXT_SIZE + 64];
+		snprintf(url, sizeof url, "%s%s/melden", web->config->public_base_url, web_lang_prefix(lang));
+		json_object_set_new(page, "report_url", json_string(url));
+		json_object_set_new(page, "report_shown", json_string(without_scheme(url)));
 	}
 	/* the poster shows numbers, hours and forms, not live opening state */
 	json_t *channels = channels_for_page(web, lang, 0);
@@ -623,7 +643,7 @@ static void page_poster(struct web *web, enum kb_lang lang, struct http_reply *r
 	json_t *channel;
 	json_array_foreach(channels, index, channel) {
 		const char *id = json_string_value(json_object_get(channel, "id"));
-		/* the 112 line is the poster's own heading */
+		/* the 112 line is the poster's own block */
 		json_object_set_new(channel, "skip", json_boolean(id && strcmp(id, "112") == 0));
 	}
 	json_object_set_new(context, "channels", channels);

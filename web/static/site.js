@@ -6,7 +6,7 @@
 // - quick exit replaces that one entry with a neutral site (Escape twice too);
 // - the error summary gets the focus, its links move to the field;
 // - the receipt page gets a copy button and asks before leaving while the code
-//   is not marked as saved.
+//   is not marked as saved; the poster gets a print button.
 // No inline script anywhere: the Content-Security-Policy forbids it.
 (function () {
 	"use strict";
@@ -66,7 +66,7 @@
 	// After a page was shown (loaded, or put in place of the old one).
 	function ready(replaced) {
 		var summary = document.getElementById("error-summary");
-		var copy = document.querySelectorAll("[data-copy]");
+		var copy = document.querySelectorAll("[data-copy], [data-print]");
 		for (var i = 0; i < copy.length; i++) {
 			copy[i].hidden = false;
 		}
@@ -119,6 +119,10 @@
 		var copyButton = event.target.closest("[data-copy]");
 		if (copyButton) {
 			copyCode(copyButton);
+			return;
+		}
+		if (event.target.closest("[data-print]")) {
+			window.print();
 			return;
 		}
 		var link = event.target.closest("a[href]");

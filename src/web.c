@@ -1577,6 +1577,26 @@ enum kb_lang web_split_language(const char *path, const char **rest)
 	return KB_LANG_NL;
 }
 
+/* Whom to call when the site cannot take a report now (too many attempts from a shared address, too
+ * busy): ESSM with its hours, and the police's general number, from the channel data. */
+json_t *web_call_instead(struct web *web, enum kb_lang lang)
+{
+	json_t *calls = json_array();
+	static const char *const ids[] = {"essm", "politie"};
+	for (size_t i = 0; i < sizeof ids / sizeof *ids; i++) {
+		const struct kb_channel *channel = kb_channel_by_id(web->kb, ids[i]);
+		if (!channel)
+			continue;
+		json_t *item = json_pack("{s:s, s:s, s:s}", "name", channel->name[lang], "phone", channel->phone_display,
+					 "tel", channel->phone_tel);
+		json_t *hours = regular_hours(web, lang, &channel->hours, true);
+		if (hours)
+			json_object_set_new(item, "hours", hours);
+		json_array_append_new(calls, item);
+	}
+	return calls;
+}
+
 void web_error_page(void *app, const struct http_request *request, unsigned status, struct http_reply *reply)
 {
 	struct web *web = app;
@@ -1605,9 +1625,13 @@ void web_error_page(void *app, const struct http_request *request, unsigned stat
 	if (status == 403)
 		which = 0;
 	json_t *context = web_page_context(web, lang, "/", NULL, error_keys[which][0], NULL);
-	json_object_set_new(context, "error",
-			    json_pack("{s:s, s:s}", "title", web_text(web, lang, error_keys[which][0]), "text",
-				      web_text(web, lang, error_keys[which][1])));
+	json_t *error = json_pack("{s:s, s:s}", "title", web_text(web, lang, error_keys[which][0]), "text",
+				  web_text(web, lang, error_keys[which][1]));
+	if (status == 429 || status == 503) {
+		json_object_set_new(error, "calls", web_call_instead(web, lang));
+		json_object_set_new(error, "has_calls", json_true());
+	}
+	json_object_set_new(context, "error", error);
 	web_render(web, "error", context, status, reply);
 }
 

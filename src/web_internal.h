@@ -23,6 +23,9 @@ void web_render(struct web *web, const char *template_name, json_t *context, uns
  * instead; for the report pages and the privacy page. */
 json_t *web_site_context(struct web *web, enum kb_lang lang);
 
+/* Whom to call instead when the site cannot take a report now: [{name, phone, tel, hours}] (ESSM, police). */
+json_t *web_call_instead(struct web *web, enum kb_lang lang);
+
 /* The report and follow-up pages; false when `rest` is not one of them. */
 bool web_report_page(struct web *web, enum kb_lang lang, const char *rest, const struct http_request *request,
 		     struct http_reply *reply);

@@ -53,12 +53,51 @@ static void test_public_addresses_are_printed(void **state)
 	}
 }
 
+/* The 429 and 503 pages name whom to call instead (from the channel data) and 112; http.c can show the
+ * same page through the http_error_page callback (web_error_page). */
+static void test_limit_pages_name_numbers_to_call(void **state)
+{
+	(void)state;
+	struct kb kb;
+	load_real_kb(&kb);
+	struct server_config config;
+	config_defaults(&config, TEST_DATADIR "/../web");
+	struct web web;
+	char error[400];
+	if (web_init(&web, &kb, &config, NULL, error, sizeof error))
+		fail_msg("web_init: %s", error);
+	const struct {
+		unsigned status;
+		const char *path;
+		const char *words;
+	} cases[] = {{429, "/melden", "elke dag van 08:30 tot 22:00 uur"}, {429, "/en/melden", "every day from 08:30 to 22:00"},
+		     {503, "/opvolgen", "Bel in plaats daarvan"}};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		struct http_request request = {.method = HTTP_POST, .path = cases[i].path};
+		struct http_reply reply = {.status = 200};
+		strbuf_init(&reply.body, 1u << 20);
+		web_error_page(&web, &request, cases[i].status, &reply);
+		assert_int_equal(reply.status, cases[i].status);
+		const char *body = reply.body.buf;
+		assert_non_null(body);
+		const char *wanted[] = {"href=\"tel:+31102365256\"", "href=\"tel:09008844\"", "href=\"tel:112\"", cases[i].words};
+		for (size_t w = 0; w < sizeof wanted / sizeof *wanted; w++) {
+			if (!strstr(body, wanted[w]))
+				fail_msg("%u %s lacks %s", cases[i].status, cases[i].path, wanted[w]);
+		}
+		strbuf_release(&reply.body);
+	}
+	web_release(&web);
+	kb_release(&kb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_unset_and_loopback_addresses_are_refused),
 		cmocka_unit_test(test_private_and_single_label_addresses_are_refused),
 		cmocka_unit_test(test_public_addresses_are_printed),
+		cmocka_unit_test(test_limit_pages_name_numbers_to_call),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

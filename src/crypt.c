@@ -222,3 +222,13 @@ int crypt_decrypt(const unsigned char key[CRYPT_KEY_BYTES], const char *context,
 							  len - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
 							  (const unsigned char *)context, strlen(context), box, key);
 }
+
+/* Issue 10: single-use submission keys of the HTML report form. */
+static const unsigned char submission_key_personal[crypto_generichash_blake2b_PERSONALBYTES] = "meldwijzer sk v1";
+
+void crypt_submission_hash(const unsigned char server_key[CRYPT_KEY_BYTES], const char *key_text,
+			   unsigned char out[CRYPT_KEY_BYTES])
+{
+	crypto_generichash_blake2b_salt_personal(out, CRYPT_KEY_BYTES, (const unsigned char *)key_text, strlen(key_text),
+						 server_key, CRYPT_KEY_BYTES, NULL, submission_key_personal);
+}

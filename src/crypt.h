@@ -92,4 +92,10 @@ __attribute__((warn_unused_result)) int crypt_encrypt(const unsigned char key[CR
 __attribute__((warn_unused_result)) int crypt_decrypt(const unsigned char key[CRYPT_KEY_BYTES], const char *context,
 						      const unsigned char *box, size_t len, void *plain);
 
+/* Issue 10: the keyed hash (server key, own personalisation) under which a form's single-use submission
+ * key is stored, so that the database can refuse a second report with the same key. */
+#define CRYPT_SUBMISSION_KEY_SIZE 33 /* 32 hex characters + NUL */
+void crypt_submission_hash(const unsigned char server_key[CRYPT_KEY_BYTES], const char *key_text,
+			   unsigned char out[CRYPT_KEY_BYTES]);
+
 #endif

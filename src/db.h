@@ -82,4 +82,8 @@ __attribute__((warn_unused_result)) int db_list_messages(struct db *db, const ch
 							 void (*each)(void *ctx, const struct db_message *), void *ctx);
 __attribute__((warn_unused_result)) int db_set_status(struct db *db, const char *ref, const char *status);
 
+/* Issue 10: stores a report from the HTML form with the keyed hash of its single-use submission key:
+ * 0 stored (durable), 1 a report with that key exists already (nothing written), -1 error. */
+int db_insert_report_once(struct db *db, const struct db_report *report, const unsigned char key_hash[CRYPT_KEY_BYTES]);
+
 #endif

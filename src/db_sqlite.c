@@ -16,7 +16,7 @@
 #include <string.h>
 #include <time.h>
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 
 /* A report waiting for the next group commit; lives on its submitter's stack. */
 struct pending_insert {
@@ -47,6 +47,9 @@ static const char *const migrations[SCHEMA_VERSION] = {
 	"CREATE TABLE messages (id INTEGER PRIMARY KEY, report_ref TEXT NOT NULL REFERENCES reports(ref),"
 	" sender TEXT NOT NULL, created_day TEXT NOT NULL, body BLOB NOT NULL);"
 	"CREATE INDEX messages_by_report ON messages(report_ref, id);",
+	/* 2: the keyed hash of a form's single-use submission key (issue 10); NULL for the API */
+	"ALTER TABLE reports ADD COLUMN submission_key BLOB;"
+	"CREATE UNIQUE INDEX reports_by_submission_key ON reports(submission_key);",
 };
 
 static void today(char out[11])
@@ -499,6 +502,49 @@ int db_set_status(struct db *db, const char *ref, const char *status_text)
 			status = 0;
 		sqlite3_finalize(statement);
 	}
+	pthread_mutex_unlock(&db->lock);
+	return status;
+}
+
+/* Issue 10: a report from the HTML form, with the keyed hash of its single-use submission key. In one
+ * transaction of its own: 1 when a report with that key exists already (nothing is written), else the
+ * report is stored with the key (UNIQUE, so a second one can never be stored, across restarts and
+ * processes). Not part of the group commit: people send forms one at a time. */
+int db_insert_report_once(struct db *db, const struct db_report *report, const unsigned char key_hash[CRYPT_KEY_BYTES])
+{
+	static const char sql[] =
+		"INSERT INTO reports (ref, kind, status, created_day, forms, signals, receipt_lookup, receipt_salt,"
+		" key_for_receipt, key_for_team, content, submission_key) VALUES (?, ?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+	sqlite3_stmt *seen = NULL, *insert = NULL;
+	char day[11];
+	today(day);
+	int status = -1, step = SQLITE_ERROR;
+	pthread_mutex_lock(&db->lock);
+	if (sqlite3_exec(db->connection, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		goto done;
+	if (sqlite3_prepare_v2(db->connection, "SELECT 1 FROM reports WHERE submission_key = ?", -1, &seen, NULL) != SQLITE_OK ||
+	    sqlite3_bind_blob(seen, 1, key_hash, CRYPT_KEY_BYTES, SQLITE_STATIC) != SQLITE_OK)
+		goto rollback;
+	step = sqlite3_step(seen);
+	if (step == SQLITE_ROW) {
+		status = 1;
+		goto rollback;
+	}
+	if (step != SQLITE_DONE || sqlite3_prepare_v2(db->connection, sql, -1, &insert, NULL) != SQLITE_OK ||
+	    sqlite3_bind_blob(insert, 11, key_hash, CRYPT_KEY_BYTES, SQLITE_STATIC) != SQLITE_OK ||
+	    insert_one(insert, report, day) != 0)
+		goto rollback;
+	/* durable (synchronous=FULL) once COMMIT returns */
+	if (sqlite3_exec(db->connection, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+		status = 0;
+	else
+		sqlite3_exec(db->connection, "ROLLBACK", NULL, NULL, NULL);
+	goto done;
+rollback:
+	sqlite3_exec(db->connection, "ROLLBACK", NULL, NULL, NULL);
+done:
+	sqlite3_finalize(seen);
+	sqlite3_finalize(insert);
 	pthread_mutex_unlock(&db->lock);
 	return status;
 }

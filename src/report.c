@@ -555,3 +555,42 @@ int report_answer_as_team(struct reporting *reporting, const unsigned char team_
 	crypt_wipe(key, sizeof key);
 	return status;
 }
+
+/* Issue 10: report_submit() for the HTML form, with its single-use submission key (32 hex characters):
+ * the database stores a keyed hash of it with the report, UNIQUE, so the same form sent again (Back or
+ * reload after the receipt) stores nothing and shows no receipt. 0 stored, 1 already sent, -1 error. */
+int report_submit_once(struct reporting *reporting, const struct report_input *input, const char *submission_key,
+		       char receipt[CRYPT_RECEIPT_TEXT_SIZE])
+{
+	struct db_report row;
+	unsigned char report_key[CRYPT_KEY_BYTES], receipt_key[CRYPT_KEY_BYTES], ref_bytes[16], key_hash[CRYPT_KEY_BYTES];
+	char canonical[CRYPT_RECEIPT_CHARS + 1], context[64];
+	int status = -1;
+	memset(&row, 0, sizeof row);
+	crypt_submission_hash(reporting->server_key, submission_key, key_hash);
+	crypt_random(ref_bytes, sizeof ref_bytes);
+	hex(ref_bytes, sizeof ref_bytes, row.ref);
+	snprintf(row.kind, sizeof row.kind, "%s", json_string_value(json_object_get(input->fields, "kind")));
+	join_ids(input, reporting->kb, row.forms, sizeof row.forms, row.signals, sizeof row.signals);
+	crypt_new_receipt(receipt);
+	if (!crypt_normalize_receipt(receipt, canonical))
+		goto done;
+	crypt_receipt_lookup(reporting->server_key, canonical, row.receipt_lookup);
+	crypt_random(row.receipt_salt, sizeof row.receipt_salt);
+	crypt_random(report_key, sizeof report_key);
+	snprintf(context, sizeof context, "report:%s:content", row.ref);
+	if (crypt_receipt_key(canonical, row.receipt_salt, receipt_key) ||
+	    crypt_encrypt(receipt_key, "key", report_key, CRYPT_KEY_BYTES, row.key_for_receipt) ||
+	    crypt_seal_for_team(reporting->team.public_key, report_key, row.key_for_team) ||
+	    encrypt_json(report_key, context, input->fields, &row.content, &row.content_len))
+		goto done;
+	status = db_insert_report_once(reporting->db, &row, key_hash);
+done:
+	crypt_wipe(report_key, sizeof report_key);
+	crypt_wipe(receipt_key, sizeof receipt_key);
+	crypt_wipe(canonical, sizeof canonical);
+	db_report_release(&row);
+	if (status)
+		crypt_wipe(receipt, CRYPT_RECEIPT_TEXT_SIZE);
+	return status;
+}

@@ -85,4 +85,11 @@ __attribute__((warn_unused_result)) int report_read_as_team(struct reporting *re
 int report_answer_as_team(struct reporting *reporting, const unsigned char team_secret[CRYPT_KEY_BYTES],
 			  const char *ref, const char *body);
 
+/* Issue 10: report_submit() for the HTML form with its single-use submission key (32 hex characters):
+ * 0 stored (receipt written), 1 a report with this key was stored before (nothing stored, no receipt),
+ * -1 error. Slow. */
+__attribute__((warn_unused_result)) int report_submit_once(struct reporting *reporting, const struct report_input *input,
+							   const char *submission_key,
+							   char receipt[CRYPT_RECEIPT_TEXT_SIZE]);
+
 #endif

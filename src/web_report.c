@@ -81,6 +81,17 @@ static json_t *report_form_context(struct web *web, enum kb_lang lang, const str
 	char token[CRYPT_FORM_TOKEN_SIZE];
 	crypt_form_token(web->reporting->server_key, current_hour(), token);
 	json_object_set_new(page, "csrf", json_string(token));
+	/* every render carries a new single-use key: the same form sent twice stores one report */
+	unsigned char key_bytes[16];
+	char key_text[CRYPT_SUBMISSION_KEY_SIZE];
+	static const char digits[] = "0123456789abcdef";
+	crypt_random(key_bytes, sizeof key_bytes);
+	for (size_t i = 0; i < sizeof key_bytes; i++) {
+		key_text[2 * i] = digits[key_bytes[i] >> 4];
+		key_text[2 * i + 1] = digits[key_bytes[i] & 15];
+	}
+	key_text[2 * sizeof key_bytes] = '\0';
+	json_object_set_new(page, "submission", json_string(key_text));
 	const char *kind = request ? http_form_field(request, "kind") : NULL;
 	if (!kind)
 		kind = request ? http_field(request, "kind") : NULL;
@@ -350,6 +361,18 @@ static void reply_receipt_file(struct web *web, enum kb_lang lang, const char *r
 	}
 }
 
+/* A form's single-use submission key as this site makes it: 32 lower-case hex characters. */
+static bool is_submission_key(const char *key)
+{
+	if (!key || strlen(key) != CRYPT_SUBMISSION_KEY_SIZE - 1)
+		return false;
+	for (const char *p = key; *p; p++) {
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+			return false;
+	}
+	return true;
+}
+
 /* Worker thread: the durable submission, then the receipt page. */
 static void job_submit_form(void *app, const struct http_request *request, struct http_reply *reply)
 {
@@ -364,7 +387,19 @@ static void job_submit_form(void *app, const struct http_request *request, struc
 		return;
 	}
 	char receipt[CRYPT_RECEIPT_TEXT_SIZE];
-	if (report_submit(web->reporting, &input, receipt)) {
+	const char *key = http_form_field(request, "submission");
+	int status = is_submission_key(key) ? report_submit_once(web->reporting, &input, key, receipt)
+					    : report_submit(web->reporting, &input, receipt);
+	if (status == 1) {
+		/* this form was sent before (Back or reload after the receipt): nothing new, and no receipt again */
+		report_input_release(&input);
+		json_t *context = web_page_context(web, lang, "/melden", NULL, "report_sent_title", "report");
+		json_object_set_new(context, "site", web_site_context(web, lang));
+		json_object_set_new(context, "page", json_pack("{s:o, s:b}", "calls", web_call_instead(web, lang), "has_calls", 1));
+		web_render(web, "report_sent", context, 409, reply);
+		return;
+	}
+	if (status) {
 		report_input_release(&input);
 		web_render(web, "report_form", report_form_context(web, lang, request, NULL, "report_error_storage"), 500, reply);
 		return;

@@ -69,7 +69,7 @@ test("from the guide's answer to the report form in the browser, axe clean on th
   for (const address of ["/", "/contact", "/en/"]) {
     await page.goto(night.url + address);
     await axeClean(page, address);
-    await shoot(page, `reach${address.replace(/\//g, "-")}`);
+    await shoot(page, `reach-${address.replace(/^\/|\/$/g, "").replace(/\//g, "-") || "home"}`);
   }
   await context.close();
 });

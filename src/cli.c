@@ -360,6 +360,11 @@ static int run_serve(const struct kb *kb, const struct options *options)
 		db_close(db);
 		return EXIT_BAD_INPUT;
 	}
+	if (!web_poster_url_is_public(&config))
+		fprintf(stderr,
+			"meldwijzer serve: warning: [server] public_base_url (%s) cannot be reached from outside; "
+			"the poster prints no QR codes until it is set\n",
+			config.public_base_url);
 	sigset_t stop_signals;
 	sigemptyset(&stop_signals);
 	sigaddset(&stop_signals, SIGINT);

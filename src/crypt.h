@@ -210,4 +210,7 @@ __attribute__((warn_unused_result)) int crypt_encrypt(const unsigned char key[CR
 __attribute__((warn_unused_result)) int crypt_decrypt(const unsigned char key[CRYPT_KEY_BYTES], const char *context,
 						      const unsigned char *box, size_t len, void *plain);
 
+/* A form's single-use submission key as text: 32 hex characters + NUL. */
+#define CRYPT_SUBMISSION_KEY_SIZE 33
+
 #endif

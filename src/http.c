@@ -30,7 +30,7 @@ _Static_assert(HTTP_CLIENT_TAG_BYTES == CRYPT_CLIENT_TAG_BYTES, "crypt makes the
 /* The headers of ARCHITECTURE section 4, on every response. No inline script or
  * style anywhere, so the policy needs no 'unsafe-inline'. */
 static const char content_security_policy[] =
-	"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; form-action 'self'; "
+	"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; "
 	"base-uri 'none'; frame-ancestors 'none'";
 static const char permissions_policy[] =
 	"accelerometer=(), camera=(), geolocation=(), gyroscope=(), microphone=(), payment=(), usb=()";
@@ -267,6 +267,8 @@ static enum MHD_Result send_reply(struct MHD_Connection *connection, struct http
 		snprintf(seconds, sizeof seconds, "%u", reply->retry_after);
 		MHD_add_response_header(response, "Retry-After", seconds);
 	}
+	if (reply->disposition)
+		MHD_add_response_header(response, "Content-Disposition", reply->disposition);
 	add_security_headers(response, reply->cacheable);
 	result = MHD_queue_response(connection, reply->status, response);
 	MHD_destroy_response(response);

@@ -84,6 +84,7 @@ struct http_reply {
 	char *secret_body;
 	size_t secret_len;
 	http_job deferred;         /* when set, run in the worker pool to make the reply */
+	const char *disposition;   /* Content-Disposition (a download), or NULL */
 };
 
 typedef void (*http_handler)(void *app, const struct http_request *request, struct http_reply *reply);

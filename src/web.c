@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "assess.h"
@@ -137,6 +138,68 @@ static int load_statics(struct web *web, const char *dir, char *error, size_t er
 
 /* ---------- helpers ---------- */
 
+/* The host of an http(s) URL, lower case, without brackets or port; false when there is none. */
+static bool url_host(const char *url, char *host, size_t size)
+{
+	const char *start = strncasecmp(url, "https://", 8) == 0 ? url + 8 : strncasecmp(url, "http://", 7) == 0 ? url + 7 : NULL;
+	if (!start || size == 0)
+		return false;
+	const char *end = start;
+	if (*start == '[') {
+		start++;
+		end = strchr(start, ']');
+		if (!end)
+			return false;
+	} else {
+		end = start + strcspn(start, ":/?#");
+	}
+	size_t len = (size_t)(end - start);
+	if (len == 0 || len >= size)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		host[i] = (char)(start[i] >= 'A' && start[i] <= 'Z' ? start[i] - 'A' + 'a' : start[i]);
+	host[len] = '\0';
+	return true;
+}
+
+/* Reads a dotted IPv4 address; false for anything else. */
+static bool ipv4_parts(const char *host, unsigned part[4])
+{
+	const char *p = host;
+	for (int i = 0; i < 4; i++) {
+		if (*p < '0' || *p > '9')
+			return false;
+		unsigned value = 0;
+		int digits = 0;
+		while (*p >= '0' && *p <= '9' && digits < 4) {
+			value = value * 10 + (unsigned)(*p++ - '0');
+			digits++;
+		}
+		if (value > 255 || (i < 3 && *p++ != '.'))
+			return false;
+		part[i] = value;
+	}
+	return *p == '\0';
+}
+
+bool web_poster_url_is_public(const struct server_config *config)
+{
+	char host[256];
+	if (!url_host(config->public_base_url, host, sizeof host))
+		return false;
+	size_t len = strlen(host);
+	if (strcmp(host, "localhost") == 0 || (len > 10 && strcmp(host + len - 10, ".localhost") == 0))
+		return false;
+	unsigned ip[4];
+	if (ipv4_parts(host, ip))
+		return !(ip[0] == 127 || ip[0] == 0 || ip[0] == 10 || (ip[0] == 169 && ip[1] == 254) ||
+			 (ip[0] == 172 && ip[1] >= 16 && ip[1] <= 31) || (ip[0] == 192 && ip[1] == 168));
+	if (strchr(host, ':')) /* IPv6: loopback, unspecified, link-local, unique local */
+		return !(strcmp(host, "::1") == 0 || strcmp(host, "::") == 0 || strncmp(host, "fe80:", 5) == 0 ||
+			 strncmp(host, "fc", 2) == 0 || strncmp(host, "fd", 2) == 0);
+	return strchr(host, '.') != NULL; /* a name without a dot only works inside one network */
+}
+
 /* The moment the pages show opening states for: the clock, or [server] fixed_time (tests, demonstrations). */
 static int64_t web_now(const struct web *web)
 {
@@ -166,45 +229,87 @@ const char *web_lang_prefix(enum kb_lang lang)
 	return lang == KB_LANG_EN ? "/en" : "";
 }
 
-static int url_encode(struct strbuf *out, const char *value)
+/* Who offers the site, for the header and the footer of every page ([site] operator): {name, about, url},
+ * or {} when it is not set (the footer then says so). */
+static json_t *sender_context(const struct web *web, enum kb_lang lang)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	for (const unsigned char *p = (const unsigned char *)value; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' ||
-		    *p == '_' || *p == '.' || *p == '~') {
-			if (strbuf_add(out, (const char *)p, 1))
-				return -1;
-		} else {
-			char escaped[3] = {'%', hex[*p >> 4], hex[*p & 15]};
-			if (strbuf_add(out, escaped, 3))
-				return -1;
-		}
+	const struct server_config *config = web->config;
+	json_t *sender = json_object();
+	if (config->operator_name[0]) {
+		json_object_set_new(sender, "name", json_string(config->operator_name));
+		const char *about = config->operator_about[lang][0] ? config->operator_about[lang] : config->operator_about[0];
+		if (about[0])
+			json_object_set_new(sender, "about", json_string(about));
+		if (config->operator_url[0])
+			json_object_set_new(sender, "url", json_string(config->operator_url));
 	}
-	return 0;
+	return sender;
 }
 
-/* "/path?key=value&..." from the request's fields (those for which `keep` says yes). */
-static json_t *url_with_fields(const char *path, const struct http_request *request, const char *skip_key)
+/* "maandag 30 november" for "2026-11-30" (with the year when it is not this year, or `with_year`); the
+ * text itself when it is not such a date. */
+void web_day_in_words(const struct web *web, enum kb_lang lang, const char *day, bool with_year, char *out,
+		      size_t size)
 {
-	struct strbuf url;
-	strbuf_init(&url, 8192);
-	int status = strbuf_addstr(&url, path);
-	bool first = true;
-	for (size_t i = 0; i < request->field_count && status == 0; i++) {
-		if (skip_key && strcmp(request->fields[i].key, skip_key) == 0)
+	static const char *const month_keys[12] = {"month_1", "month_2", "month_3", "month_4", "month_5", "month_6",
+						   "month_7", "month_8", "month_9", "month_10", "month_11", "month_12"};
+	static const char *const day_keys[7] = {"day_mon", "day_tue", "day_wed", "day_thu", "day_fri", "day_sat", "day_sun"};
+	int year = 0, month = 0, date = 0;
+	bool valid = day && strlen(day) == 10 && day[4] == '-' && day[7] == '-';
+	for (int i = 0; valid && i < 10; i++) {
+		if (i == 4 || i == 7)
 			continue;
-		if (strcmp(request->fields[i].key, "step") == 0)
-			continue;
-		status = strbuf_addstr(&url, first ? "?" : "&") || url_encode(&url, request->fields[i].key) ||
-			 strbuf_addstr(&url, "=") || url_encode(&url, request->fields[i].value);
-		first = false;
+		valid = day[i] >= '0' && day[i] <= '9';
 	}
-	json_t *result = status == 0 ? json_stringn(url.buf, url.len) : json_string(path);
-	strbuf_release(&url);
-	return result;
+	if (valid) {
+		year = (day[0] - '0') * 1000 + (day[1] - '0') * 100 + (day[2] - '0') * 10 + (day[3] - '0');
+		month = (day[5] - '0') * 10 + (day[6] - '0');
+		date = (day[8] - '0') * 10 + (day[9] - '0');
+		valid = year >= 1970 && month >= 1 && month <= 12 && date >= 1 && date <= days_in_month(year, month);
+	}
+	if (!valid) {
+		snprintf(out, size, "%s", day ? day : "");
+		return;
+	}
+	struct civil_time civil, today;
+	civil_from_days(days_from_civil(year, month, date), &civil);
+	civil_from_time(web_now(web), 0, &today);
+	const char *weekday = web_text(web, lang, day_keys[civil.weekday]);
+	const char *month_name = web_text(web, lang, month_keys[month - 1]);
+	char year_text[8] = "";
+	if (with_year || year != today.year)
+		snprintf(year_text, sizeof year_text, " %d", year);
+	snprintf(out, size, "%s %d %s%s", weekday, date, month_name, year_text);
 }
 
-/* The parts every page shares: texts, language, links, navigation state. */
+/* The fields of a request as hidden form fields [{name, value}], less "step" and `skip_key`. */
+static json_t *hidden_fields(const struct http_request *request, const char *skip_key)
+{
+	json_t *fields = json_array();
+	for (size_t i = 0; request && i < request->field_count; i++) {
+		const char *key = request->fields[i].key;
+		if (strcmp(key, "step") == 0 || (skip_key && strcmp(key, skip_key) == 0))
+			continue;
+		json_array_append_new(fields, json_pack("{s:s, s:s}", "name", key, "value", request->fields[i].value));
+	}
+	return fields;
+}
+
+/* A button that sends the answers so far (less "step" and `skip_key`, plus `extra_name`) to `action` by
+ * POST: how the guide and the signal check move between steps without putting answers in the address.
+ * For the template partial "post_button". */
+static json_t *post_button(const char *action, const struct http_request *request, const char *skip_key,
+			   const char *extra_name, const char *label)
+{
+	json_t *fields = hidden_fields(request, skip_key);
+	if (extra_name)
+		json_array_append_new(fields, json_pack("{s:s, s:s}", "name", extra_name, "value", "1"));
+	return json_pack("{s:s, s:o, s:s}", "action", action, "fields", fields, "label", label);
+}
+
+/* The parts every page shares: texts, language, links, navigation state. `request` only for the pages
+ * that take answers (the guide, the signal check): with answers, the language switch is a form that
+ * sends them by POST, so that they never show up in an address. */
 json_t *web_page_context(struct web *web, enum kb_lang lang, const char *page_path,
 			    const struct http_request *request, const char *title_key, const char *nav_key)
 {
@@ -219,9 +324,32 @@ json_t *web_page_context(struct web *web, enum kb_lang lang, const char *page_pa
 	json_t *context = json_pack("{s:O, s:s, s:s, s:s, s:s, s:s, s:o}", "t", web->texts[lang], "lang",
 				    kb_lang_id(lang), "alt_lang", kb_lang_id(other), "prefix", web_lang_prefix(lang),
 				    "exit_url", web->config->exit_url, "title", web_text(web, lang, title_key), "nav", nav);
-	json_object_set_new(context, "alt_url",
-			    request ? url_with_fields(alt_path, request, NULL) : json_string(alt_path));
+	json_object_set_new(context, "alt_url", json_string(alt_path));
+	json_object_set_new(context, "sender", sender_context(web, lang));
+	if (request && request->field_count)
+		json_object_set_new(context, "lang_post", json_pack("{s:s, s:o}", "action", alt_path, "fields",
+								  hidden_fields(request, NULL)));
 	return context;
+}
+
+/* Adds a problem to the page's error summary (first in <main>, with a link to the field) and marks
+ * the title ("Fout: ..."), so that a screen reader hears it when the page opens. */
+json_t *web_add_error(struct web *web, enum kb_lang lang, json_t *context, const char *field_id, const char *text)
+{
+	json_t *errors = json_object_get(context, "errors");
+	if (!errors) {
+		char title[400];
+		snprintf(title, sizeof title, "%s: %s", web_text(web, lang, "error_title_prefix"),
+			 json_string_value(json_object_get(context, "title")));
+		json_object_set_new(context, "title", json_string(title));
+		errors = json_pack("{s:[]}", "items");
+		json_object_set_new(context, "errors", errors);
+	}
+	json_t *item = json_pack("{s:s}", "text", text);
+	if (field_id)
+		json_object_set_new(item, "field", json_string(field_id));
+	json_array_append_new(json_object_get(errors, "items"), item);
+	return item;
 }
 
 void web_render(struct web *web, const char *template_name, json_t *context, unsigned status,
@@ -327,8 +455,14 @@ static json_t *route_for_page(struct web *web, const struct route_result *route,
 						    : state == CHANNEL_STATE_OPEN     ? "open_now"
 						    : state == CHANNEL_STATE_CLOSED ? "closed_now"
 										    : "hours_unknown");
-		json_object_set_new(item, "state", json_string(route->items[i].closes_soon ? "soon" : id));
+		/* a channel that is open day and night says so; 112 looks like no other channel */
+		bool always = route->items[i].channel->hours.kind == HOURS_ALWAYS;
+		bool emergency = strcmp(route->items[i].channel->id, "112") == 0;
+		if (always)
+			label = web_text(web, lang, "always_open");
+		json_object_set_new(item, "state", json_string(route->items[i].closes_soon ? "soon" : always ? "always" : id));
 		json_object_set_new(item, "state_label", json_string(label));
+		json_object_set_new(item, "emergency", json_boolean(emergency));
 		json_object_set_new(item, "first", json_boolean(i == 0));
 		add_channel_facts(web, lang, route->items[i].channel, true, item);
 	}
@@ -367,17 +501,63 @@ json_t *web_site_context(struct web *web, enum kb_lang lang)
 	return operator_context(web, lang);
 }
 
+/* The way to online reporting, for the pages where it fits: {title, text, closed, button} (the template
+ * "report_online"), or NULL when this server takes no reports. `about_self`: the person asks about their
+ * own situation. The closed note says that ESSM is closed now (then writing now is the way not to wait). */
+static json_t *report_online(struct web *web, enum kb_lang lang, bool about_self, int64_t now)
+{
+	if (!web->reporting)
+		return NULL;
+	json_t *box = json_pack("{s:s, s:s, s:s, s:s}", "title", web_text(web, lang, "report_online_title"), "text",
+				web_text(web, lang, about_self ? "report_online_self_text" : "report_online_text"), "note",
+				web_text(web, lang, "report_online_not_urgent"), "button", web_text(web, lang, "report_online_button"));
+	const struct kb_channel *essm = kb_channel_by_id(web->kb, "essm");
+	if (now && essm && hours_state_at(&essm->hours, now).state == CHANNEL_STATE_CLOSED)
+		json_object_set_new(box, "closed", json_string(web_text(web, lang, "report_online_closed")));
+	return box;
+}
+
 /* ---------- pages ---------- */
 
 static void page_home(struct web *web, enum kb_lang lang, struct http_reply *reply)
 {
-	web_render(web, "home", web_page_context(web, lang, "/", NULL, "nav_home", "home"), 200, reply);
+	json_t *context = web_page_context(web, lang, "/", NULL, "nav_home", "home");
+	json_object_set_new(context, "reporting", json_boolean(web->reporting != NULL));
+	web_render(web, "home", context, 200, reply);
 }
 
 static void page_definition(struct web *web, enum kb_lang lang, struct http_reply *reply)
 {
 	web_render(web, "trafficking",
 		   web_page_context(web, lang, "/mensenhandel", NULL, "definition_title", "definition"), 200, reply);
+}
+
+/* The day the accessibility statement was written (the model asks for it). */
+#define ACCESSIBILITY_STATEMENT_DAY "2026-11-30"
+
+static void page_accessibility(struct web *web, enum kb_lang lang, struct http_reply *reply)
+{
+	json_t *context = web_page_context(web, lang, "/toegankelijkheid", NULL, "a11y_title", "accessibility");
+	char day[80], text[200];
+	web_day_in_words(web, lang, ACCESSIBILITY_STATEMENT_DAY, true, day, sizeof day);
+	fill_in(web_text(web, lang, "a11y_date"), "{date}", day, text, sizeof text);
+	json_t *page = json_pack("{s:s}", "date", text);
+	if (web_poster_url_is_public(web->config))
+		json_object_set_new(page, "address", json_string(web->config->public_base_url));
+	json_object_set_new(context, "page", page);
+	web_render(web, "accessibility", context, 200, reply);
+}
+
+static void page_colophon(struct web *web, enum kb_lang lang, struct http_reply *reply)
+{
+	json_t *context = web_page_context(web, lang, "/colofon", NULL, "colophon_title", "colophon");
+	json_object_set_new(context, "reporting", json_boolean(web->reporting != NULL));
+	web_render(web, "colophon", context, 200, reply);
+}
+
+static void page_traces(struct web *web, enum kb_lang lang, struct http_reply *reply)
+{
+	web_render(web, "traces", web_page_context(web, lang, "/wis-je-sporen", NULL, "traces_title", "traces"), 200, reply);
 }
 
 static void page_privacy(struct web *web, enum kb_lang lang, struct http_reply *reply)
@@ -402,6 +582,7 @@ static json_t *channels_for_page(struct web *web, enum kb_lang lang, int64_t now
 					 channel->rotterdam_region_only);
 		if (channel->url)
 			json_object_set_new(item, "url", json_string(channel->url));
+		json_object_set_new(item, "emergency", json_boolean(strcmp(channel->id, "112") == 0));
 		if (channel->anonymity[lang])
 			json_object_set_new(item, "anonymity", json_string(channel->anonymity[lang]));
 		if (channel->cost[lang])
@@ -415,25 +596,46 @@ static json_t *channels_for_page(struct web *web, enum kb_lang lang, int64_t now
 static void page_contacts(struct web *web, enum kb_lang lang, const struct http_request *request,
 			  struct http_reply *reply)
 {
-	json_t *context = web_page_context(web, lang, "/contact", request, "contacts_title", "contacts");
+	(void)request;
+	json_t *context = web_page_context(web, lang, "/contact", NULL, "contacts_title", "contacts");
 	json_object_set_new(context, "channels", channels_for_page(web, lang, web_now(web)));
+	json_object_set_new(context, "reporting", json_boolean(web->reporting != NULL));
 	web_render(web, "contacts", context, 200, reply);
 }
 
+/* An address as people type it: without "https://" (printed under a QR code). */
+static const char *without_scheme(const char *url)
+{
+	const char *rest = strstr(url, "://");
+	return rest ? rest + 3 : url;
+}
+
+/* The A4 poster. Its QR codes and addresses lead to [server] public_base_url; when that cannot be reached
+ * from outside (unset, loopback, a private address) it prints none and says why on the screen. */
 static void page_poster(struct web *web, enum kb_lang lang, struct http_reply *reply)
 {
 	json_t *context = web_page_context(web, lang, "/poster", NULL, "nav_poster", "poster");
+	bool public_url = web_poster_url_is_public(web->config);
+	json_t *page = json_pack("{s:b, s:s}", "public", public_url, "base_url", web->config->public_base_url);
+	json_object_set_new(context, "page", page);
 	const char *targets[2][2] = {{"signals", "/signalen"}, {"guide", "/wegwijzer"}};
 	const char *labels[2] = {"poster_scan_signals", "poster_scan_guide"};
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; public_url && i < 2; i++) {
 		char url[CONFIG_TEXT_SIZE + 64];
 		snprintf(url, sizeof url, "%s%s%s", web->config->public_base_url, web_lang_prefix(lang), targets[i][1]);
 		struct strbuf svg;
 		strbuf_init(&svg, 256u * 1024u);
 		if (qr_svg(&svg, url, web_text(web, lang, labels[i])) == 0)
 			json_object_set_new(context, targets[i][0],
-					    json_pack("{s:s, s:s%}", "url", url, "svg", svg.buf, svg.len));
+					    json_pack("{s:s, s:s, s:s%}", "url", url, "shown", without_scheme(url), "svg",
+						      svg.buf, svg.len));
 		strbuf_release(&svg);
+	}
+	if (public_url && web->reporting) {
+		char url[CONFIG_TEXT_SIZE + 64];
+		snprintf(url, sizeof url, "%s%s/melden", web->config->public_base_url, web_lang_prefix(lang));
+		json_object_set_new(page, "report_url", json_string(url));
+		json_object_set_new(page, "report_shown", json_string(without_scheme(url)));
 	}
 	/* the poster shows numbers, hours and forms, not live opening state */
 	json_t *channels = channels_for_page(web, lang, 0);
@@ -441,7 +643,7 @@ static void page_poster(struct web *web, enum kb_lang lang, struct http_reply *r
 	json_t *channel;
 	json_array_foreach(channels, index, channel) {
 		const char *id = json_string_value(json_object_get(channel, "id"));
-		/* the 112 line is the poster's own heading */
+		/* the 112 line is the poster's own block */
 		json_object_set_new(channel, "skip", json_boolean(id && strcmp(id, "112") == 0));
 	}
 	json_object_set_new(context, "channels", channels);
@@ -599,23 +801,20 @@ static json_t *question_json(struct web *web, enum kb_lang lang, int step, bool 
 	return result;
 }
 
-/* The signal check with the guide's forms and age already filled in. */
-static json_t *signals_link_for(enum kb_lang lang, const struct guide_answers *answers)
+/* The signal check with the guide's forms and age already filled in (sent by POST, not in an address). */
+static json_t *signals_button_for(struct web *web, enum kb_lang lang, const struct guide_answers *answers)
 {
-	struct strbuf url;
-	strbuf_init(&url, 512);
-	int status = strbuf_addstr(&url, web_lang_prefix(lang)) || strbuf_addstr(&url, "/signalen?");
-	for (int f = 0; f < 4 && status == 0; f++) {
+	json_t *fields = json_array();
+	for (int f = 0; f < 4; f++) {
 		if (answers->forms & (1u << f))
-			status = strbuf_addstr(&url, "form=") || strbuf_addstr(&url, form_values[f]) ||
-				 strbuf_addstr(&url, "&");
+			json_array_append_new(fields, json_pack("{s:s, s:s}", "name", "form", "value", form_values[f]));
 	}
-	if (status == 0)
-		status = strbuf_addstr(&url, "age=") ||
-			 strbuf_addstr(&url, answers->minor == 1 ? "minor" : answers->minor == 2 ? "unknown" : "adult");
-	json_t *result = status == 0 ? json_stringn(url.buf, url.len) : json_string("/signalen");
-	strbuf_release(&url);
-	return result;
+	json_array_append_new(fields, json_pack("{s:s, s:s}", "name", "age", "value",
+						answers->minor == 1 ? "minor" : answers->minor == 2 ? "unknown" : "adult"));
+	char action[32];
+	snprintf(action, sizeof action, "%s/signalen", web_lang_prefix(lang));
+	return json_pack("{s:s, s:o, s:s}", "action", action, "fields", fields, "label",
+			 web_text(web, lang, "result_signals_link"));
 }
 
 static void page_guide(struct web *web, enum kb_lang lang, const struct http_request *request,
@@ -650,7 +849,13 @@ static void page_guide(struct web *web, enum kb_lang lang, const struct http_req
 		}
 		json_object_set_new(page, "hidden", hidden);
 		if (step > 1)
-			json_object_set_new(page, "back_url", url_with_fields(path, request, questions[step - 2].name));
+			json_object_set_new(page, "back", post_button(path, request, questions[step - 2].name, NULL,
+								      web_text(web, lang, "guide_back")));
+		if (answers.step == step) {
+			const char *first = json_string_value(json_object_get(
+				json_array_get(json_object_get(json_object_get(page, "question"), "options"), 0), "id"));
+			web_add_error(web, lang, context, first ? first : "main", web_text(web, lang, "guide_choose"));
+		}
 		web_render(web, "guide", context, 200, reply);
 		return;
 	}
@@ -670,10 +875,17 @@ static void page_guide(struct web *web, enum kb_lang lang, const struct http_req
 	struct route_result route;
 	route_for_situation(web->kb, &situation, web_now(web), &route);
 	json_object_set_new(page, "result", json_true());
+	json_object_set_new(context, "heading2", json_true()); /* the channels come right under the h1 */
 	json_object_set_new(page, "about_self", json_boolean(about_self));
-	json_object_set_new(page, "back_url", url_with_fields(path, request, "region"));
+	json_object_set_new(page, "back", post_button(path, request, "region", NULL, web_text(web, lang, "guide_back")));
 	json_object_set_new(context, "route", route_for_page(web, &route, lang));
-	json_object_set_new(page, "signals_url", signals_link_for(lang, &answers));
+	json_object_set_new(page, "signals", signals_button_for(web, lang, &answers));
+	/* online reporting fits when there is no acute danger and it is about this region */
+	if (answers.danger != 1 && answers.region != 1) {
+		json_t *online = report_online(web, lang, about_self, web_now(web));
+		if (online)
+			json_object_set_new(context, "report_online", online);
+	}
 	web_render(web, "guide", context, 200, reply);
 }
 
@@ -854,6 +1066,10 @@ static void page_signals(struct web *web, enum kb_lang lang, const struct http_r
 		json_object_set_new(page, "error_forms", json_boolean(choice.sent_step_one && !choice.forms));
 		json_object_set_new(page, "error_age", json_boolean(choice.sent_step_one && !choice.has_age));
 		json_object_set_new(page, "error", json_boolean(choice.sent_step_one && (!choice.forms || !choice.has_age)));
+		if (choice.sent_step_one && !choice.forms)
+			web_add_error(web, lang, context, "form-sexual", web_text(web, lang, "signals_choose_form"));
+		if (choice.sent_step_one && !choice.has_age)
+			web_add_error(web, lang, context, "age-minor", web_text(web, lang, "signals_choose_age"));
 		json_t *hidden = json_array();
 		for (size_t i = 0; i < choice.count; i++)
 			json_array_append_new(hidden, json_string(web->kb->signals[choice.signals[i]].id));
@@ -882,14 +1098,8 @@ static void page_signals(struct web *web, enum kb_lang lang, const struct http_r
 	static const char *const age_words[] = {"signals_age_minor", "signals_age_adult", "signals_age_unknown"};
 	char change_path[40];
 	snprintf(change_path, sizeof change_path, "%s/signalen", web_lang_prefix(lang));
-	struct strbuf change;
-	strbuf_init(&change, 8192);
-	json_t *change_url = url_with_fields(change_path, request, "change");
-	const char *base = json_string_value(change_url);
-	int status = strbuf_addstr(&change, base) || strbuf_addstr(&change, strchr(base, '?') ? "&change=1" : "?change=1");
-	json_object_set_new(page, "change_url", status == 0 ? json_stringn(change.buf, change.len) : json_string(change_path));
-	json_decref(change_url);
-	strbuf_release(&change);
+	json_object_set_new(page, "change", post_button(change_path, request, "change", "change",
+							web_text(web, lang, "signals_change")));
 	json_object_set_new(page, "step_two", json_true());
 	json_object_set_new(page, "signals", signals);
 	json_object_set_new(page, "chosen_forms", chosen_forms);
@@ -1093,8 +1303,11 @@ static void page_signals_result(struct web *web, enum kb_lang lang, const struct
 	json_object_set_new(page, "chosen", chosen);
 	char edit_path[40];
 	snprintf(edit_path, sizeof edit_path, "%s/signalen", web_lang_prefix(lang));
-	json_object_set_new(page, "edit_url", url_with_fields(edit_path, request, NULL));
+	json_object_set_new(page, "edit", post_button(edit_path, request, NULL, NULL, web_text(web, lang, "signals_edit")));
 	json_object_set_new(context, "route", route_json);
+	json_t *online = report_online(web, lang, false, web_now(web));
+	if (online)
+		json_object_set_new(context, "report_online", online);
 	assess_result_release(&assessment);
 	web_render(web, "signals_result", context, 200, reply);
 }
@@ -1364,6 +1577,26 @@ enum kb_lang web_split_language(const char *path, const char **rest)
 	return KB_LANG_NL;
 }
 
+/* Whom to call when the site cannot take a report now (too many attempts from a shared address, too
+ * busy): ESSM with its hours, and the police's general number, from the channel data. */
+json_t *web_call_instead(struct web *web, enum kb_lang lang)
+{
+	json_t *calls = json_array();
+	static const char *const ids[] = {"essm", "politie"};
+	for (size_t i = 0; i < sizeof ids / sizeof *ids; i++) {
+		const struct kb_channel *channel = kb_channel_by_id(web->kb, ids[i]);
+		if (!channel)
+			continue;
+		json_t *item = json_pack("{s:s, s:s, s:s}", "name", channel->name[lang], "phone", channel->phone_display,
+					 "tel", channel->phone_tel);
+		json_t *hours = regular_hours(web, lang, &channel->hours, true);
+		if (hours)
+			json_object_set_new(item, "hours", hours);
+		json_array_append_new(calls, item);
+	}
+	return calls;
+}
+
 void web_error_page(void *app, const struct http_request *request, unsigned status, struct http_reply *reply)
 {
 	struct web *web = app;
@@ -1393,9 +1626,13 @@ void web_error_page(void *app, const struct http_request *request, unsigned stat
 	if (status == 403)
 		which = 0;
 	json_t *context = web_page_context(web, lang, "/", NULL, error_keys[which][0], NULL);
-	json_object_set_new(context, "error",
-			    json_pack("{s:s, s:s}", "title", web_text(web, lang, error_keys[which][0]), "text",
-				      web_text(web, lang, error_keys[which][1])));
+	json_t *error = json_pack("{s:s, s:s}", "title", web_text(web, lang, error_keys[which][0]), "text",
+				  web_text(web, lang, error_keys[which][1]));
+	if (status == 429 || status == 503) {
+		json_object_set_new(error, "calls", web_call_instead(web, lang));
+		json_object_set_new(error, "has_calls", json_true());
+	}
+	json_object_set_new(context, "error", error);
 	web_render(web, "error", context, status, reply);
 }
 
@@ -1465,6 +1702,12 @@ void web_render_path(struct web *web, const char *path, struct http_reply *reply
 		page_poster(web, lang, reply);
 	else if (strcmp(rest, "/mensenhandel") == 0)
 		page_definition(web, lang, reply);
+	else if (strcmp(rest, "/wis-je-sporen") == 0)
+		page_traces(web, lang, reply);
+	else if (strcmp(rest, "/colofon") == 0)
+		page_colophon(web, lang, reply);
+	else if (strcmp(rest, "/toegankelijkheid") == 0)
+		page_accessibility(web, lang, reply);
 	else {
 		struct http_request empty = {.method = HTTP_GET, .path = path};
 		page_signals(web, lang, &empty, reply);
@@ -1485,9 +1728,31 @@ void web_handle(void *app, const struct http_request *request, struct http_reply
 		if (web->reporting && web_report_page(web, report_lang, report_rest, request, reply))
 			return;
 	}
-	if (request->method != HTTP_GET && request->method != HTTP_HEAD) {
+	const char *rest;
+	enum kb_lang lang = web_split_language(path, &rest);
+	/* the guide and the signal check take their answers by POST (never in an address); a GET with a
+	 * query still works, for old links */
+	bool answers_page = strcmp(rest, "/wegwijzer") == 0 || strcmp(rest, "/signalen") == 0 ||
+			    strcmp(rest, "/signalen/uitslag") == 0;
+	if (request->method != HTTP_GET && request->method != HTTP_HEAD && !(answers_page && request->method == HTTP_POST)) {
 		web_error_page(web, request, 405, reply);
-		reply->allow = "GET, HEAD";
+		reply->allow = answers_page ? "GET, HEAD, POST" : "GET, HEAD";
+		return;
+	}
+	if (request->method == HTTP_POST) {
+		if (request->form_overflow) {
+			web_error_page(web, request, 413, reply);
+			return;
+		}
+		struct http_request posted = *request;
+		posted.fields = request->form;
+		posted.field_count = request->form_count;
+		if (strcmp(rest, "/wegwijzer") == 0)
+			page_guide(web, lang, &posted, reply);
+		else if (strcmp(rest, "/signalen") == 0)
+			page_signals(web, lang, &posted, reply);
+		else
+			page_signals_result(web, lang, &posted, reply);
 		return;
 	}
 	if (strncmp(path, "/static/", 8) == 0) {
@@ -1507,8 +1772,6 @@ void web_handle(void *app, const struct http_request *request, struct http_reply
 		reply->cached = cached->page;
 		return;
 	}
-	const char *rest;
-	enum kb_lang lang = web_split_language(path, &rest);
 	if (strcmp(rest, "/wegwijzer") == 0)
 		page_guide(web, lang, request, reply);
 	else if (strcmp(rest, "/signalen") == 0)
@@ -1518,7 +1781,8 @@ void web_handle(void *app, const struct http_request *request, struct http_reply
 	else if (strcmp(rest, "/contact") == 0)
 		page_contacts(web, lang, request, reply);
 	else if (strcmp(rest, "/") == 0 || strcmp(rest, "/privacy") == 0 || strcmp(rest, "/poster") == 0 ||
-		 strcmp(rest, "/mensenhandel") == 0)
+		 strcmp(rest, "/mensenhandel") == 0 || strcmp(rest, "/wis-je-sporen") == 0 || strcmp(rest, "/colofon") == 0 ||
+		 strcmp(rest, "/toegankelijkheid") == 0)
 		web_render_path(web, path, reply); /* with a query string: rendered, not cached */
 	else
 		web_error_page(web, request, 404, reply);
@@ -1529,7 +1793,13 @@ void web_handle(void *app, const struct http_request *request, struct http_reply
 static int cache_pages(struct web *web, char *error, size_t error_size)
 {
 	static const char *const paths[] = {"/", "/en/", "/en", "/privacy", "/en/privacy", "/poster", "/en/poster",
-					    "/signalen", "/en/signalen", "/mensenhandel", "/en/mensenhandel"};
+					    "/signalen", "/en/signalen", "/mensenhandel", "/en/mensenhandel",
+					    "/wis-je-sporen", "/en/wis-je-sporen", "/colofon", "/en/colofon",
+					    "/toegankelijkheid", "/en/toegankelijkheid"};
+	if (sizeof paths / sizeof *paths > WEB_MAX_CACHED_PAGES) {
+		snprintf(error, error_size, "more cached pages than WEB_MAX_CACHED_PAGES");
+		return -1;
+	}
 	for (size_t i = 0; i < sizeof paths / sizeof *paths; i++) {
 		struct http_reply reply = {.status = 200};
 		strbuf_init(&reply.body, PAGE_CAP);

@@ -16,6 +16,7 @@
 #define MELDWIJZER_WEB_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "config.h"
@@ -26,7 +27,7 @@
 #include "report.h"
 
 #define WEB_MAX_STATIC 32
-#define WEB_MAX_CACHED_PAGES 16
+#define WEB_MAX_CACHED_PAGES 32
 
 struct web_static_file {
 	char url[128];
@@ -61,6 +62,11 @@ void web_release(struct web *web);
 /* The http_handler and http_error_page for http_server_start(). */
 void web_handle(void *app, const struct http_request *request, struct http_reply *reply);
 void web_error_page(void *app, const struct http_request *request, unsigned status, struct http_reply *reply);
+
+/* Whether [server] public_base_url can be reached from outside: false when it is unset (the default
+ * http://127.0.0.1:8080), a loopback, unspecified, private or link-local address, "localhost", or a name
+ * without a dot. The poster then prints no QR codes, and `serve` should warn at start. */
+bool web_poster_url_is_public(const struct server_config *config);
 
 /* Renders a page (no cache) into `reply`; exposed for tests of the cached pages. */
 void web_render_path(struct web *web, const char *path, struct http_reply *reply);

@@ -142,7 +142,7 @@ test("the two-step signal check works without JavaScript, with the keyboard", as
   await page.locator("#form-criminal").focus();
   await page.keyboard.press("Space");
   await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
-  assert.match(await page.locator(".error-summary").textContent(), /Kies bij elke vraag een antwoord/);
+  assert.match(await page.locator(".error-summary").textContent(), /Kies of de persoon jonger is dan 18/);
   assert.equal(await page.locator("#form-criminal").isChecked(), true);
   await page.locator("#age-minor").focus();
   await page.keyboard.press("Space");
@@ -157,15 +157,15 @@ test("the two-step signal check works without JavaScript, with the keyboard", as
   await page.locator("#s-spijbelen").focus();
   await page.keyboard.press("Space");
   await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
-  assert.match(page.url(), /\/signalen\/uitslag\?form=criminal&age=minor&signal=drugs-voor-ander&signal=spijbelen$/);
+  assert.equal(page.url(), server.url + "/signalen/uitslag", "the answers are sent by POST, not in the address");
   assert.equal(await page.locator(".verdict-level").textContent(), "Reden om te melden.");
   assert.equal(await page.locator("ul.chosen li").count(), 2);
   assert.equal(await page.getByRole("heading", { name: "Je koos deze signalen" }).count(), 1);
   // back to the list with everything kept
-  await Promise.all([page.waitForNavigation(), page.getByRole("link", { name: "Signalen aanpassen" }).click()]);
+  await Promise.all([page.waitForNavigation(), page.getByRole("button", { name: "Signalen aanpassen" }).click()]);
   assert.equal(await page.locator("#s-drugs-voor-ander").isChecked(), true);
   // change the answers of step 1: the ticked signals stay
-  await Promise.all([page.waitForNavigation(), page.getByRole("link", { name: "Wijzig je keuze" }).click()]);
+  await Promise.all([page.waitForNavigation(), page.getByRole("button", { name: "Wijzig je keuze" }).click()]);
   await page.locator("#form-labour").check();
   await Promise.all([page.waitForNavigation(), page.locator("form.checklist-start button[type=submit]").click()]);
   assert.equal(await page.locator("#s-drugs-voor-ander").isChecked(), true);

@@ -51,7 +51,7 @@ function mainText(html) {
 
 function recommendationNames(html) {
   const list = html.split('<ol class="recommendations">')[1].split("</ol>")[0];
-  return [...list.matchAll(/<h3>([^<]+)<\/h3>/g)].map((m) => m[1]);
+  return [...list.matchAll(/<h[23] class="channel-name">([^<]+)<\/h[23]>/g)].map((m) => m[1]);
 }
 
 function reportCount(where) {
@@ -112,8 +112,10 @@ test("age 'weet ik niet' routes as for a possible minor: Veilig Thuis is listed"
   const adult = await page(server, guide({ danger: "no", about: "other", form: "sexual", minor: "no",
     need: "advice", region: "rotterdam" }));
   assert.ok(!recommendationNames(adult).includes(channel("veiligthuis").name.nl));
-  // the way to the signal check keeps the forms and the age
-  assert.match(unknown, /href="\/signalen\?form=sexual&amp;age=unknown"/);
+  // the way to the signal check keeps the forms and the age, sent by POST (not in an address)
+  const toSignals = unknown.split('<form class="post-button" method="post" action="/signalen">')[1].split("</form>")[0];
+  assert.match(toSignals, /<input type="hidden" name="form" value="sexual"><input type="hidden" name="age" value="unknown">/);
+  assert.doesNotMatch(unknown, /href="[^"]*\?[^"]*(form|age|signal)=/, "no answers in a link");
 });
 
 test("a channel that closes soon says so and carries a visible marker", async () => {
@@ -136,7 +138,7 @@ test("the signal check asks forms and age first, then shows one list without rep
   for (const value of ["minor", "adult", "unknown"]) assert.match(start, new RegExp(`name="age" value="${value}"`));
 
   const missing = mainText(await page(server, "/signalen?step=1&form=labour"));
-  assert.match(missing, /Kies bij elke vraag een antwoord/);
+  assert.match(missing, /Er is een probleem Kies of de persoon jonger is dan 18\./);
 
   const cases = [
     [["labour"], "adult"], [["labour"], "minor"], [["sexual", "criminal"], "minor"], [["unknown"], "unknown"],
@@ -160,7 +162,7 @@ test("the signal check asks forms and age first, then shows one list without rep
   assert.doesNotMatch(await page(server, "/signalen?form=criminal&age=adult"), new RegExp(`value="${minorOnly.id}"`));
   // step 2 carries the answers of step 1 to the result, and can go back to change them
   const list = await page(server, "/en/signalen?form=labour&age=adult");
-  assert.match(list, /<form class="checklist" method="get" action="\/en\/signalen\/uitslag">/);
+  assert.match(list, /<form class="checklist" method="post" action="\/en\/signalen\/uitslag">/);
   assert.match(list, /<input type="hidden" name="form" value="labour">/);
   assert.match(list, /<input type="hidden" name="age" value="adult">/);
   assert.match(mainText(list), /Signals of labour exploitation\. The person is 18 or older\./);
@@ -292,7 +294,7 @@ test("acute danger on the report form shows 112 first, keeps the text and sends 
   assert.match(mainText(html), /Bel eerst 112/);
   assert.match(mainText(html), /Je melding is nog niet verstuurd/);
   assert.match(html, />Er wordt nu iemand in een busje geduwd\.<\/textarea>/);
-  assert.match(html, /name="where" maxlength="1000" value="Keilestraat"/);
+  assert.match(html, /name="where" maxlength="1000" autocomplete="off" value="Keilestraat"/);
   assert.match(html, /<input type="hidden" name="danger_seen" value="1">/);
   assert.equal(reportCount(server), before, "no report was stored");
 

@@ -34,7 +34,7 @@ function assertSecurityHeaders(response, where) {
   assert.equal(response.headers.get("set-cookie"), null, `${where}: no cookies`);
 }
 
-const apiRoutes = ["/api/v1/signals", "/api/v1/contacts", "/healthz", "/static/style.css", "/static/exit.js"];
+const apiRoutes = ["/api/v1/signals", "/api/v1/contacts", "/healthz", "/static/style.css", "/static/site.js"];
 
 test("every page and API route answers with the security headers and no cookie", async () => {
   for (const path of [...allPages, ...apiRoutes]) {
@@ -193,7 +193,7 @@ test("the guide keeps the answers in the address and asks again when nothing was
   assert.match(result, /Call 112 now/);
   assert.match(result, /href="tel:\+31102365256"/);
   assert.match(result, /https:\/\/portaal\.nlarbeidsinspectie\.nl\/klachten/);
-  const order = [...result.matchAll(/<h3>([^<]+)<\/h3>/g)].map((m) => m[1]);
+  const order = [...result.matchAll(/<h[23] class="channel-name">([^<]+)<\/h[23]>/g)].map((m) => m[1]);
   assert.equal(order[0], "Emergency number 112");
   assert.equal(order[1], "ESSM advice and reporting point");
 });

@@ -147,28 +147,6 @@ static void test_message_cap(void **state)
 	assert_int_equal(report_reply_at(&f->reporting, token, "een te veel", NOW), 2);
 }
 
-static void count_report(void *ctx, const struct db_report *report);
-
-/* The HTML form's single-use key: sent again (Back after the receipt), the
- * same form stores nothing and gives no receipt; a new form is stored. */
-static void test_a_form_sent_again_is_not_stored_again(void **state)
-{
-	struct fixture *f = *state;
-	struct report_input input;
-	char error[REPORT_ERROR_SIZE], receipt[CRYPT_RECEIPT_TEXT_SIZE], again[CRYPT_RECEIPT_TEXT_SIZE];
-	assert_int_equal(read_input(f, "{\"what\": \"twice sent\"}", &input, error), 0);
-	assert_int_equal(report_submit_once_at(&f->reporting, &input, "0123456789abcdef0123456789abcdef", NOW, receipt), 0);
-	assert_int_equal(report_submit_once_at(&f->reporting, &input, "0123456789abcdef0123456789abcdef", NOW, again), 1);
-	assert_int_equal(again[0], '\0'); /* no receipt for the second send */
-	assert_int_equal(report_submit_once_at(&f->reporting, &input, "fedcba9876543210fedcba9876543210", NOW, again), 0);
-	report_input_release(&input);
-	int stored = 0;
-	assert_int_equal(db_list_reports(f->db, count_report, &stored), 0);
-	assert_int_equal(stored, 2);
-	char token[REPORT_TOKEN_SIZE];
-	assert_int_equal(report_login_at(&f->reporting, receipt, NOW, token), 0);
-}
-
 static void test_bad_reports_name_the_field(void **state)
 {
 	struct fixture *f = *state;
@@ -806,7 +784,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_submit_follow_up_and_answer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_message_cap, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_a_form_sent_again_is_not_stored_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_reports_name_the_field, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_submissions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_schema_versions, setup, teardown),

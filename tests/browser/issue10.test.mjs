@@ -29,7 +29,7 @@ async function get(where, address) {
 
 async function post(where, address, fields) {
   return (await fetch(where.url + address, { method: "POST", body: new URLSearchParams(fields).toString(),
-    headers: { "Content-Type": "application/x-www-form-urlencoded" } })).text();
+    headers: { "Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin" } })).text();
 }
 
 async function formFields(prefix) {

@@ -24,7 +24,7 @@ async function freshForm(where) {
 
 function send(where, fields) {
   return fetch(where.url + "/melden", { method: "POST", body: new URLSearchParams(fields).toString(),
-    headers: { "Content-Type": "application/x-www-form-urlencoded" } });
+    headers: { "Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin" } });
 }
 
 test("each render of the form has its own key", async () => {

@@ -10,7 +10,7 @@ after(async () => { assert.equal(await server.stop(), 0); });
 
 function post(address, body, headers = {}) {
   return fetch(server.url + address, { method: "POST", body: new URLSearchParams(body).toString(),
-    headers: { "Content-Type": "application/x-www-form-urlencoded", ...headers } });
+    headers: { "Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin", ...headers } });
 }
 
 test("the receipt file: text/plain, an attachment, no-store, in the receipt's format", async () => {

@@ -12,7 +12,7 @@ function post(address, fields) {
   const body = new URLSearchParams();
   for (const [key, value] of fields) body.append(key, value);
   return fetch(server.url + address, { method: "POST", body, redirect: "manual",
-    headers: { "Content-Type": "application/x-www-form-urlencoded" } });
+    headers: { "Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin" } });
 }
 
 const guideAnswers = [["danger", "no"], ["about", "other"], ["form", "labour"], ["minor", "no"], ["need", "advice"],

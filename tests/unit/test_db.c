@@ -470,11 +470,6 @@ static void test_a_submission_key_is_used_once(void **state)
 	assert_int_equal(stored_reports(f), 4);
 	struct db_report read;
 	assert_int_equal(db_get_report(f->db, again.ref, &read), 1);
-	db_report_release(&first);
-	db_report_release(&again);
-	db_report_release(&other);
-	db_report_release(&plain1);
-	db_report_release(&plain2);
 }
 
 /* Reports that arrive during a commit are carried by the next one: one

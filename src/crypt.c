@@ -143,7 +143,8 @@ static void group_text(const char *plain, size_t chars, size_t group, char *out)
 }
 
 
-void crypt_form_token(const unsigned char server_key[CRYPT_KEY_BYTES], int64_t hour, char out[CRYPT_FORM_TOKEN_SIZE])
+static void form_token_for_hour(const unsigned char server_key[CRYPT_KEY_BYTES], int64_t hour,
+				char out[CRYPT_FORM_TOKEN_SIZE])
 {
 	char message[40];
 	unsigned char digest[16];
@@ -153,13 +154,13 @@ void crypt_form_token(const unsigned char server_key[CRYPT_KEY_BYTES], int64_t h
 	sodium_bin2hex(out, CRYPT_FORM_TOKEN_SIZE, digest, sizeof digest);
 }
 
-bool crypt_form_token_valid(const unsigned char server_key[CRYPT_KEY_BYTES], int64_t hour, const char *token)
+static bool form_token_valid_in_hour(const unsigned char server_key[CRYPT_KEY_BYTES], int64_t hour, const char *token)
 {
 	if (!token || strlen(token) != CRYPT_FORM_TOKEN_SIZE - 1)
 		return false;
 	for (int64_t h = hour - 1; h <= hour; h++) {
 		char expected[CRYPT_FORM_TOKEN_SIZE];
-		crypt_form_token(server_key, h, expected);
+		form_token_for_hour(server_key, h, expected);
 		if (sodium_memcmp(expected, token, CRYPT_FORM_TOKEN_SIZE - 1) == 0)
 			return true;
 	}
@@ -388,18 +389,14 @@ static int64_t hour_of(int64_t now)
 
 void crypt_keys_form_token(const struct crypt_keys *keys, int64_t now, char out[CRYPT_FORM_TOKEN_SIZE])
 {
-	crypt_form_token(keys->server_key, hour_of(now), out);
+	form_token_for_hour(keys->server_key, hour_of(now), out);
 }
 
 bool crypt_keys_form_token_valid(const struct crypt_keys *keys, int64_t now, const char *token)
 {
-	return crypt_form_token_valid(keys->server_key, hour_of(now), token);
+	return form_token_valid_in_hour(keys->server_key, hour_of(now), token);
 }
 
-const unsigned char *crypt_keys_server_key(const struct crypt_keys *keys)
-{
-	return keys->server_key;
-}
 
 /* ---------- tokens and ids ---------- */
 

@@ -24,8 +24,7 @@
  * of client tags (struct crypt_client_salts), and the random session tokens
  * (crypt_token_new/crypt_token_equal). Their bytes are in crypt_secure_alloc()
  * memory, locked out of swap and left out of core dumps, and no other module
- * reads them (one exception is kept for web.c until the router refactor:
- * crypt_keys_server_key()). Short-lived secrets live in caller buffers;
+ * reads them. Short-lived secrets live in caller buffers;
  * callers wipe them with crypt_wipe(). Text that carries a secret on its way
  * out (a receipt, a token, a decrypted report) is built in a struct
  * crypt_buffer, which is wiped when freed.
@@ -117,12 +116,6 @@ void crypt_keys_submission_hash(const struct crypt_keys *keys, const char *submi
 void crypt_keys_form_token(const struct crypt_keys *keys, int64_t now, char out[CRYPT_FORM_TOKEN_SIZE]);
 bool crypt_keys_form_token_valid(const struct crypt_keys *keys, int64_t now, const char *token);
 
-/* Kept for web.c until the router refactor: web_report.c makes form tokens
- * from the key's bytes (reporting->server_key). Use crypt_keys_form_token()
- * and crypt_keys_form_token_valid(). `hour` is now / 3600. */
-const unsigned char *crypt_keys_server_key(const struct crypt_keys *keys);
-void crypt_form_token(const unsigned char server_key[CRYPT_KEY_BYTES], int64_t hour, char out[CRYPT_FORM_TOKEN_SIZE]);
-bool crypt_form_token_valid(const unsigned char server_key[CRYPT_KEY_BYTES], int64_t hour, const char *token);
 
 /* ---- session tokens ---- */
 

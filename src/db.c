@@ -3,6 +3,7 @@
  * its rows and released its locks; statistics and test hooks. */
 #define _POSIX_C_SOURCE 200809L
 #include "db_backend.h"
+#include "thread_role.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,16 +102,19 @@ int db_default_key_path(const char *url, char *out, size_t size)
 
 int db_initialise(struct db *db, const struct crypt_team *team, char error[DB_ERROR_SIZE])
 {
+	thread_role_forbid_blocking("db_initialise");
 	return db->backend->initialise(db, team, error);
 }
 
 int db_is_initialised(struct db *db)
 {
+	thread_role_forbid_blocking("db_is_initialised");
 	return db->backend->is_initialised(db);
 }
 
 int db_upgrade(struct db *db, char error[DB_ERROR_SIZE])
 {
+	thread_role_forbid_blocking("db_upgrade");
 	return db->backend->upgrade(db, error);
 }
 
@@ -121,11 +125,13 @@ int db_schema_version(const struct db *db)
 
 int db_load_team(struct db *db, struct crypt_team *team)
 {
+	thread_role_forbid_blocking("db_load_team");
 	return db->backend->load_team(db, team);
 }
 
 int db_insert_report(struct db *db, const struct db_report *report)
 {
+	thread_role_forbid_blocking("db_insert_report");
 	if (strlen(report->created_day) != DB_DAY_SIZE - 1)
 		return -1; /* the day is the caller's to give; an empty one is a bug there */
 	return db->backend->insert_report(db, report);
@@ -133,11 +139,13 @@ int db_insert_report(struct db *db, const struct db_report *report)
 
 int db_find_report(struct db *db, const unsigned char lookup[CRYPT_KEY_BYTES], struct db_report *out)
 {
+	thread_role_forbid_blocking("db_find_report");
 	return db->backend->find_report(db, lookup, out);
 }
 
 int db_get_report(struct db *db, const char *ref, struct db_report *out)
 {
+	thread_role_forbid_blocking("db_get_report");
 	return db->backend->get_report(db, ref, out);
 }
 
@@ -150,6 +158,7 @@ void db_report_release(struct db_report *report)
 
 int db_list_reports(struct db *db, void (*each)(void *ctx, const struct db_report *), void *ctx)
 {
+	thread_role_forbid_blocking("db_list_reports");
 	/* a page at a time, so that a long list never sits in memory whole */
 	struct db_report *rows = malloc(DB_LIST_PAGE * sizeof *rows);
 	if (!rows)
@@ -175,6 +184,7 @@ int db_list_reports(struct db *db, void (*each)(void *ctx, const struct db_repor
 
 long db_count_messages(struct db *db, const char *ref)
 {
+	thread_role_forbid_blocking("db_count_messages");
 	return db->backend->count_messages(db, ref);
 }
 
@@ -186,6 +196,7 @@ static bool message_is_whole(const struct db_new_message *message)
 
 int db_add_message(struct db *db, const char *ref, const struct db_new_message *message, unsigned cap)
 {
+	thread_role_forbid_blocking("db_add_message");
 	if (!message_is_whole(message))
 		return -1;
 	return db->backend->add_message(db, ref, message, cap, NULL);
@@ -194,6 +205,7 @@ int db_add_message(struct db *db, const char *ref, const struct db_new_message *
 int db_answer_report(struct db *db, const char *ref, const struct db_new_message *message, unsigned cap,
 		     const char *new_status)
 {
+	thread_role_forbid_blocking("db_answer_report");
 	if (!message_is_whole(message) || !new_status)
 		return -1;
 	return db->backend->add_message(db, ref, message, cap, new_status);
@@ -201,6 +213,7 @@ int db_answer_report(struct db *db, const char *ref, const struct db_new_message
 
 int db_list_messages(struct db *db, const char *ref, void (*each)(void *ctx, const struct db_message *), void *ctx)
 {
+	thread_role_forbid_blocking("db_list_messages");
 	struct db_message_row *rows = NULL;
 	size_t count = 0;
 	if (db->backend->list_messages(db, ref, &rows, &count))
@@ -215,6 +228,7 @@ int db_list_messages(struct db *db, const char *ref, void (*each)(void *ctx, con
 
 int db_set_status(struct db *db, const char *ref, const char *status)
 {
+	thread_role_forbid_blocking("db_set_status");
 	return db->backend->set_status(db, ref, status);
 }
 

@@ -1,5 +1,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "http.h"
+#include "thread_role.h"
 
 #include <arpa/inet.h>
 #include <malloc.h>
@@ -815,6 +816,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 				  void **con_cls)
 {
 	(void)version;
+	thread_role_mark_http(); /* this thread serves requests: the database is off limits here */
 	struct http_server *server = cls;
 	struct request_state *state = *con_cls;
 	struct http_request request = {.method = method_of(method), .path = url};

@@ -18,7 +18,19 @@
 static const char *const text_fields[] = {"what", "who", "where", "when", "how"};
 static const char *const relations[] = {"professional", "family", "neighbour", "colleague", "self", "other"};
 
-__attribute__((format(printf, 2, 3))) static int reject(char error[REPORT_ERROR_SIZE], const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static int reject(struct report_error *error, enum report_field field,
+							  enum report_problem problem, const char *fmt, ...)
+{
+	error->field = field;
+	error->problem = problem;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(error->message, sizeof error->message, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+__attribute__((format(printf, 2, 3))) static int fail(char error[REPORT_ERROR_SIZE], const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -52,27 +64,28 @@ static bool only_whitespace(const char *text)
 }
 
 /* Checks an optional string field; `*present` tells whether it had text. */
-static int check_text(json_t *object, const char *key, const char *shown, size_t cap, bool *present,
-		      char error[REPORT_ERROR_SIZE])
+static int check_text(json_t *object, const char *key, const char *shown, enum report_field field, size_t cap,
+		      bool *present, struct report_error *error)
 {
 	json_t *value = json_object_get(object, key);
 	*present = false;
 	if (!value || json_is_null(value))
 		return 0;
 	if (!json_is_string(value))
-		return reject(error, "field \"%s\": must be a string", shown);
+		return reject(error, field, REPORT_PROBLEM_INVALID, "field \"%s\": must be a string", shown);
 	if (json_string_length(value) > cap)
-		return reject(error, "field \"%s\": longer than %zu bytes", shown, cap);
+		return reject(error, field, REPORT_PROBLEM_TOO_LONG, "field \"%s\": longer than %zu bytes", shown, cap);
 	if (strlen(json_string_value(value)) != json_string_length(value))
-		return reject(error, "field \"%s\": contains a NUL character", shown);
+		return reject(error, field, REPORT_PROBLEM_INVALID, "field \"%s\": contains a NUL character", shown);
 	*present = !only_whitespace(json_string_value(value));
 	return 0;
 }
 
-static int check_keys(json_t *object, const char *const *allowed, const char *where, char error[REPORT_ERROR_SIZE])
+static int check_keys(json_t *object, const char *const *allowed, const char *where, enum report_field field,
+		      struct report_error *error)
 {
 	const char *unknown = json_unknown_key(object, allowed);
-	return unknown ? reject(error, "unknown field \"%s%.40s\"", where, unknown) : 0;
+	return unknown ? reject(error, field, REPORT_PROBLEM_INVALID, "unknown field \"%s%.40s\"", where, unknown) : 0;
 }
 
 static bool plausible_phone(const char *text)
@@ -96,6 +109,16 @@ static bool plausible_email(const char *text)
 int report_input_from_json(const struct kb *kb, const char *text, size_t len, struct report_input *out,
 			   char error[REPORT_ERROR_SIZE])
 {
+	struct report_error typed;
+	int status = report_input_check(kb, text, len, out, &typed);
+	if (status)
+		snprintf(error, REPORT_ERROR_SIZE, "%s", typed.message);
+	return status;
+}
+
+int report_input_check(const struct kb *kb, const char *text, size_t len, struct report_input *out,
+		       struct report_error *error)
+{
 	static const char *const allowed[] = {"kind", "what", "who", "where", "when", "how", "forms", "signals",
 					      "relation", "contact", NULL};
 	static const char *const contact_allowed[] = {"name", "phone", "email", NULL};
@@ -103,31 +126,31 @@ int report_input_from_json(const struct kb *kb, const char *text, size_t len, st
 	json_error_t json_error;
 	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &json_error);
 	if (!root)
-		return reject(error, "not valid JSON (line %d, column %d): %s", json_error.line, json_error.column,
+		return reject(error, REPORT_FIELD_NONE, REPORT_PROBLEM_INVALID, "not valid JSON (line %d, column %d): %s", json_error.line, json_error.column,
 			      json_error.text);
 	int status = -1;
 	bool built = true;
 	if (!json_is_object(root)) {
-		reject(error, "the input must be a JSON object");
+		reject(error, REPORT_FIELD_NONE, REPORT_PROBLEM_INVALID, "the input must be a JSON object");
 		goto done;
 	}
-	if (check_keys(root, allowed, "", error))
+	if (check_keys(root, allowed, "", REPORT_FIELD_NONE, error))
 		goto done;
 	json_t *kind = json_object_get(root, "kind");
 	if (kind && (!json_is_string(kind) || (strcmp(json_string_value(kind), "report") != 0 &&
 					       strcmp(json_string_value(kind), "consultation") != 0))) {
-		reject(error, "field \"kind\": must be \"report\" or \"consultation\"");
+		reject(error, REPORT_FIELD_KIND, REPORT_PROBLEM_INVALID, "field \"kind\": must be \"report\" or \"consultation\"");
 		goto done;
 	}
 	out->fields = json_object();
 	set_new(out->fields, "kind", json_string(kind ? json_string_value(kind) : "report"), &built);
 	for (size_t i = 0; i < sizeof text_fields / sizeof *text_fields; i++) {
 		bool present;
-		if (check_text(root, text_fields[i], text_fields[i], i == 0 ? REPORT_WHAT_CAP : REPORT_FIELD_CAP, &present,
-			       error))
+		if (check_text(root, text_fields[i], text_fields[i], (enum report_field)(REPORT_FIELD_WHAT + i),
+			       i == 0 ? REPORT_WHAT_CAP : REPORT_FIELD_CAP, &present, error))
 			goto done;
 		if (i == 0 && !present) {
-			reject(error, "field \"what\": is required: describe what happened");
+			reject(error, REPORT_FIELD_WHAT, REPORT_PROBLEM_MISSING, "field \"what\": is required: describe what happened");
 			goto done;
 		}
 		if (present)
@@ -139,7 +162,7 @@ int report_input_from_json(const struct kb *kb, const char *text, size_t len, st
 		for (size_t i = 0; json_is_string(relation) && i < sizeof relations / sizeof *relations; i++)
 			known = known || strcmp(relations[i], json_string_value(relation)) == 0;
 		if (!known) {
-			reject(error, "field \"relation\": must be professional, family, neighbour, colleague, self or other");
+			reject(error, REPORT_FIELD_RELATION, REPORT_PROBLEM_INVALID, "field \"relation\": must be professional, family, neighbour, colleague, self or other");
 			goto done;
 		}
 		set(out->fields, "relation", relation, &built);
@@ -158,9 +181,9 @@ int report_input_from_json(const struct kb *kb, const char *text, size_t len, st
 	if (!situation_text || !situation ||
 	    situation_from_json(kb, situation_text, strlen(situation_text), situation, situation_error)) {
 		if (situation_text && situation)
-			reject(error, "%s", situation_error);
+			reject(error, REPORT_FIELD_FORMS_OR_SIGNALS, REPORT_PROBLEM_INVALID, "%s", situation_error);
 		else
-			reject(error, "out of memory");
+			reject(error, REPORT_FIELD_NONE, REPORT_PROBLEM_NO_MEMORY, "out of memory");
 		free(situation_text);
 		free(situation);
 		goto done;
@@ -174,26 +197,28 @@ int report_input_from_json(const struct kb *kb, const char *text, size_t len, st
 	json_t *contact = json_object_get(root, "contact");
 	if (contact && !json_is_null(contact)) {
 		if (!json_is_object(contact)) {
-			reject(error, "field \"contact\": must be an object with name, phone and/or email");
+			reject(error, REPORT_FIELD_CONTACT, REPORT_PROBLEM_INVALID, "field \"contact\": must be an object with name, phone and/or email");
 			goto done;
 		}
-		if (check_keys(contact, contact_allowed, "contact.", error))
+		if (check_keys(contact, contact_allowed, "contact.", REPORT_FIELD_CONTACT, error))
 			goto done;
 		bool name, phone, email;
-		if (check_text(contact, "name", "contact.name", REPORT_CONTACT_CAP, &name, error) ||
-		    check_text(contact, "phone", "contact.phone", REPORT_CONTACT_CAP, &phone, error) ||
-		    check_text(contact, "email", "contact.email", REPORT_CONTACT_CAP, &email, error))
+		if (check_text(contact, "name", "contact.name", REPORT_FIELD_CONTACT_NAME, REPORT_CONTACT_CAP, &name, error) ||
+		    check_text(contact, "phone", "contact.phone", REPORT_FIELD_CONTACT_PHONE, REPORT_CONTACT_CAP, &phone,
+			       error) ||
+		    check_text(contact, "email", "contact.email", REPORT_FIELD_CONTACT_EMAIL, REPORT_CONTACT_CAP, &email,
+			       error))
 			goto done;
 		if (phone && !plausible_phone(json_string_value(json_object_get(contact, "phone")))) {
-			reject(error, "field \"contact.phone\": not a phone number (digits, spaces, +, - and brackets)");
+			reject(error, REPORT_FIELD_CONTACT_PHONE, REPORT_PROBLEM_NOT_A_PHONE, "field \"contact.phone\": not a phone number (digits, spaces, +, - and brackets)");
 			goto done;
 		}
 		if (email && !plausible_email(json_string_value(json_object_get(contact, "email")))) {
-			reject(error, "field \"contact.email\": not an e-mail address");
+			reject(error, REPORT_FIELD_CONTACT_EMAIL, REPORT_PROBLEM_NOT_AN_EMAIL, "field \"contact.email\": not an e-mail address");
 			goto done;
 		}
 		if ((name || phone || email) && !phone && !email) {
-			reject(error, "field \"contact\": give a phone number or e-mail address to be contacted");
+			reject(error, REPORT_FIELD_CONTACT, REPORT_PROBLEM_NO_WAY_BACK, "field \"contact\": give a phone number or e-mail address to be contacted");
 			goto done;
 		}
 		if (name || phone || email) {
@@ -208,7 +233,7 @@ int report_input_from_json(const struct kb *kb, const char *text, size_t len, st
 		}
 	}
 	if (!built) {
-		reject(error, "out of memory");
+		reject(error, REPORT_FIELD_NONE, REPORT_PROBLEM_NO_MEMORY, "out of memory");
 		goto done;
 	}
 	status = 0;
@@ -232,7 +257,7 @@ int reporting_initialise(const char *db_url, const char *key_path, char recovery
 	char db_error[DB_ERROR_SIZE], key_error[CRYPT_ERROR_SIZE];
 	struct crypt_team team;
 	if (db_open(&db, db_url, true, db_error)) /* a failed open removes what it made */
-		return reject(error, "database: %s", db_error);
+		return fail(error, "database: %s", db_error);
 	int initialised = db_is_initialised(db);
 	if (initialised == 1) {
 		db_close(db);
@@ -241,18 +266,18 @@ int reporting_initialise(const char *db_url, const char *key_path, char recovery
 	}
 	if (initialised != 0) {
 		db_close_and_remove_if_new(db);
-		return reject(error, "database: %.200s cannot be read", db_url);
+		return fail(error, "database: %.200s cannot be read", db_url);
 	}
 	if (crypt_key_file_create(key_path, key_error)) {
 		db_close_and_remove_if_new(db);
-		return reject(error, "server key file: %s", key_error);
+		return fail(error, "server key file: %s", key_error);
 	}
 	if (crypt_new_team(&team, recovery)) {
-		reject(error, "the team keys cannot be made");
+		fail(error, "the team keys cannot be made");
 		goto undo;
 	}
 	if (db_initialise(db, &team, db_error)) {
-		reject(error, "%s", db_error);
+		fail(error, "%s", db_error);
 		goto undo;
 	}
 	db_close(db);
@@ -271,15 +296,15 @@ int reporting_open(struct reporting *reporting, const struct kb *kb, struct db *
 	reporting->kb = kb;
 	reporting->db = db;
 	if (db_is_initialised(db) != 1)
-		return reject(error, "the database is not initialised: run 'meldwijzer init --db URL' first");
+		return fail(error, "the database is not initialised: run 'meldwijzer init --db URL' first");
 	char db_error[DB_ERROR_SIZE];
 	if (db_upgrade(db, db_error))
-		return reject(error, "%s", db_error);
+		return fail(error, "%s", db_error);
 	if (db_load_team(db, &reporting->team))
-		return reject(error, "the database has no team keys");
+		return fail(error, "the database has no team keys");
 	char key_error[CRYPT_ERROR_SIZE];
 	if (crypt_keys_load(&reporting->keys, key_path, key_error))
-		return reject(error, "%s", key_error);
+		return fail(error, "%s", key_error);
 	/* follow-up sessions: token -> report, with the report key as payload */
 	static const struct session_limits limits = {
 		.capacity = REPORT_MAX_SESSIONS,
@@ -289,9 +314,8 @@ int reporting_open(struct reporting *reporting, const struct kb *kb, struct db *
 	if (session_table_new(&reporting->sessions, &limits)) {
 		crypt_keys_free(reporting->keys);
 		memset(reporting, 0, sizeof *reporting);
-		return reject(error, "out of memory for the sessions");
+		return fail(error, "out of memory for the sessions");
 	}
-	reporting->server_key = crypt_keys_server_key(reporting->keys);
 	return 0;
 }
 

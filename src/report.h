@@ -11,9 +11,7 @@
  * login; the key is wiped when the session ends.
  *
  * Time: the report functions read no clock; they take `now` (UTC seconds),
- * the request's moment (http_request.now). The versions without `now` are kept
- * for web.c until the router refactor (report_compat.c reads the clock for
- * them).
+ * the request's moment (http_request.now).
  *
  * Returns: 0 ok, -1 error, and the other numbers each function lists.
  */
@@ -55,13 +53,44 @@ struct reporting {
 	struct crypt_team team;          /* the public key, and the secret wrapped by the recovery key */
 	struct crypt_keys *keys;         /* the server key file's key (crypt; guarded memory) */
 	struct session_table *sessions;  /* follow-up logins: owner = report ref, payload = report key */
-	/* Kept for web.c until the router refactor: web_report.c makes and checks
-	 * form tokens from these bytes (crypt_form_token). They belong to `keys`;
-	 * use crypt_keys_form_token(reporting_keys(r), now, ...) instead. */
-	const unsigned char *server_key;
 };
 
-/* Reads and checks a report; 0, or -1 with a message naming the field. */
+/* What is wrong with a report, typed, so that a form can mark its own field and say it in its own
+ * words; `message` says it in English for the API (naming the field). */
+enum report_field {
+	REPORT_FIELD_NONE, /* the whole input (not JSON, an unknown field) */
+	REPORT_FIELD_KIND,
+	REPORT_FIELD_WHAT, /* what .. how: in this order */
+	REPORT_FIELD_WHO,
+	REPORT_FIELD_WHERE,
+	REPORT_FIELD_WHEN,
+	REPORT_FIELD_HOW,
+	REPORT_FIELD_RELATION,
+	REPORT_FIELD_FORMS_OR_SIGNALS,
+	REPORT_FIELD_CONTACT,
+	REPORT_FIELD_CONTACT_NAME,
+	REPORT_FIELD_CONTACT_PHONE,
+	REPORT_FIELD_CONTACT_EMAIL,
+};
+enum report_problem {
+	REPORT_PROBLEM_INVALID,      /* not one of the allowed values or types */
+	REPORT_PROBLEM_MISSING,      /* required and empty */
+	REPORT_PROBLEM_TOO_LONG,
+	REPORT_PROBLEM_NOT_A_PHONE,
+	REPORT_PROBLEM_NOT_AN_EMAIL,
+	REPORT_PROBLEM_NO_WAY_BACK,  /* contact wanted without a phone number or e-mail address */
+	REPORT_PROBLEM_NO_MEMORY,
+};
+struct report_error {
+	enum report_field field;
+	enum report_problem problem;
+	char message[REPORT_ERROR_SIZE];
+};
+
+/* Reads and checks a report; 0, or -1 with the problem in `error`. */
+__attribute__((warn_unused_result)) int report_input_check(const struct kb *kb, const char *text, size_t len,
+							   struct report_input *out, struct report_error *error);
+/* The same with only the message (the API, the command line). */
 __attribute__((warn_unused_result)) int report_input_from_json(const struct kb *kb, const char *text, size_t len,
 								struct report_input *out, char error[REPORT_ERROR_SIZE]);
 void report_input_release(struct report_input *input);
@@ -111,18 +140,6 @@ __attribute__((warn_unused_result)) int report_followup_at(struct reporting *rep
  * the bad bytes and carries "damaged": true. */
 __attribute__((warn_unused_result)) int report_reply_at(struct reporting *reporting, const char *token,
 							const char *body, int64_t now);
-
-/* Kept for web.c until the router refactor: the same with the clock read
- * inside (report_compat.c). The web layer moves to the *_at versions with
- * http_request.now. */
-__attribute__((warn_unused_result)) int report_submit(struct reporting *reporting, const struct report_input *input,
-						      char receipt[CRYPT_RECEIPT_TEXT_SIZE]);
-__attribute__((warn_unused_result)) int report_submit_once(struct reporting *reporting, const struct report_input *input,
-							   const char *submission_key,
-							   char receipt[CRYPT_RECEIPT_TEXT_SIZE]);
-int report_login(struct reporting *reporting, const char *typed_receipt, char token[REPORT_TOKEN_SIZE]);
-int report_followup(struct reporting *reporting, const char *token, json_t **out);
-int report_reply(struct reporting *reporting, const char *token, const char *body);
 
 /* The answer of /healthz: {"status": "ok", "storage": "ok"}, or with status
  * "unavailable" and storage "full" | "write_failed" | "low_space" when reports

@@ -1,3 +1,4 @@
+#define _DEFAULT_SOURCE /* explicit_bzero */
 #include "strbuf.h"
 
 #include <stdlib.h>
@@ -10,12 +11,23 @@ void strbuf_init(struct strbuf *sb, size_t cap)
 	sb->len = 0;
 	sb->alloc = 0;
 	sb->cap = cap;
+	sb->wipe = false;
+}
+
+void strbuf_init_wiped(struct strbuf *sb, size_t cap)
+{
+	strbuf_init(sb, cap);
+	sb->wipe = true;
 }
 
 void strbuf_release(struct strbuf *sb)
 {
+	bool wipe = sb->wipe;
+	if (wipe && sb->buf)
+		explicit_bzero(sb->buf, sb->alloc);
 	free(sb->buf);
 	strbuf_init(sb, sb->cap);
+	sb->wipe = wipe;
 }
 
 /* Makes room for `extra` more bytes plus the terminating NUL. */
@@ -29,9 +41,22 @@ static int strbuf_grow(struct strbuf *sb, size_t extra)
 	size_t alloc = sb->alloc ? sb->alloc : 64;
 	while (alloc < need)
 		alloc = alloc > SIZE_MAX / 2 ? need : alloc * 2;
-	char *grown = realloc(sb->buf, alloc);
-	if (!grown)
-		return STRBUF_NO_MEMORY;
+	char *grown;
+	if (sb->wipe) {
+		/* no realloc: it could leave the old bytes in freed memory */
+		grown = malloc(alloc);
+		if (!grown)
+			return STRBUF_NO_MEMORY;
+		if (sb->buf) {
+			memcpy(grown, sb->buf, sb->len + 1);
+			explicit_bzero(sb->buf, sb->alloc);
+			free(sb->buf);
+		}
+	} else {
+		grown = realloc(sb->buf, alloc);
+		if (!grown)
+			return STRBUF_NO_MEMORY;
+	}
 	sb->buf = grown;
 	sb->alloc = alloc;
 	return STRBUF_OK;

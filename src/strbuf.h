@@ -10,6 +10,7 @@
 #ifndef MELDWIJZER_STRBUF_H
 #define MELDWIJZER_STRBUF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -18,6 +19,7 @@ struct strbuf {
 	size_t len;
 	size_t alloc;
 	size_t cap;
+	bool wipe; /* strbuf_init_wiped(): old bytes are wiped when the buffer grows and when released */
 };
 
 enum strbuf_status {
@@ -28,6 +30,8 @@ enum strbuf_status {
 };
 
 void strbuf_init(struct strbuf *sb, size_t cap);
+/* For text that carries a secret: never leaves a copy in freed memory. */
+void strbuf_init_wiped(struct strbuf *sb, size_t cap);
 void strbuf_release(struct strbuf *sb);
 __attribute__((warn_unused_result)) int strbuf_add(struct strbuf *sb, const char *data, size_t len);
 __attribute__((warn_unused_result)) int strbuf_addstr(struct strbuf *sb, const char *s);

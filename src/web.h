@@ -6,8 +6,13 @@
  * human trafficking is, the first step of the signal check) are rendered once
  * at start and shared; static files are read once and served with an ETag.
  * Nothing about the client is stored: the answers of the guide and the signal
- * check live only in the page address (GET forms), there are no cookies.
- * Opening states are shown for the current time, or for [server] fixed_time.
+ * check travel by POST between steps, there are no cookies. Opening states
+ * are shown for the request's moment, or for [server] fixed_time.
+ *
+ * Layout (docs/architecture.md): web.c is the router with the one route
+ * table; the page modules (web_static, web_public, web_guide, web_signals,
+ * web_api, web_report) sit side by side under it and share web_page; routes
+ * that touch the database are marked blocking and run in the worker pool.
  *
  * web_init() loads everything and reports the first problem in `error`.
  * After that a web is read-only and serves many threads at once.
@@ -37,7 +42,8 @@ struct web_static_file {
 };
 
 struct web_cached_page {
-	char path[64];
+	size_t route;       /* index in web.c's route table */
+	enum kb_lang lang;
 	struct http_cached *page;
 };
 

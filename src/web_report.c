@@ -2,23 +2,20 @@
  * consultation), the receipt page, and the follow-up pages. Plain HTML forms,
  * no JavaScript, no cookies: the follow-up session token travels in a hidden
  * field of the page that shows the report. Every form carries a form token
- * (crypt_form_token) and a cross-site Origin is refused. */
+ * (crypt_keys_form_token) and a cross-site Origin is refused. The JSON API's
+ * reporting endpoints are here too: both sides share report.c's one flow.
+ * Every handler that touches the database is a blocking route (web.c): it
+ * runs in a worker thread, never on a thread that serves other requests. */
 #define _POSIX_C_SOURCE 200809L
+#include "web_modules.h"
+
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
-
-#include "web_internal.h"
 
 static const char *const text_fields[] = {"what", "who", "where", "when", "how"};
 static const char *const contact_fields[] = {"name", "phone", "email"};
 static const char *const relation_values[] = {"professional", "family", "neighbour", "colleague", "self", "other"};
 static const char *const form_values[] = {"sexual", "labour", "criminal", "unknown"};
-
-static int64_t current_hour(void)
-{
-	return (int64_t)time(NULL) / 3600;
-}
 
 static bool from_this_site(const struct http_request *request)
 {
@@ -43,7 +40,7 @@ static bool from_this_site(const struct http_request *request)
 static bool is_post_allowed(struct web *web, const struct http_request *request)
 {
 	return from_this_site(request) &&
-	       crypt_form_token_valid(web->reporting->server_key, current_hour(), http_form_field(request, "csrf"));
+	       crypt_keys_form_token_valid(reporting_keys(web->reporting), request->now, http_form_field(request, "csrf"));
 }
 
 static bool has_form_value(const struct http_request *request, const char *key, const char *value)
@@ -85,7 +82,7 @@ static json_t *report_form_context(struct web *web, enum kb_lang lang, const str
 	json_t *context = web_page_context(web, lang, "/melden", NULL, "report_title", "report");
 	json_t *page = json_object();
 	char token[CRYPT_FORM_TOKEN_SIZE];
-	crypt_form_token(web->reporting->server_key, current_hour(), token);
+	crypt_keys_form_token(reporting_keys(web->reporting), request->now, token);
 	json_object_set_new(page, "csrf", json_string(token));
 	/* every render carries a new single-use key: the same form sent twice stores one report */
 	unsigned char key_bytes[16];
@@ -206,30 +203,40 @@ static json_t *form_to_report(const struct http_request *request)
 	return report;
 }
 
-/* The field and the words for a message of report_input_from_json(). */
-static void add_validation_problem(struct form_problems *problems, const char *error)
+/* The field on the page and the words for a problem that report_input_check() found. */
+static void add_validation_problem(struct form_problems *problems, const struct report_error *error)
 {
-	static const struct {
-		const char *quoted, *field;
-	} fields[] = {{"\"what\"", "what"},   {"\"who\"", "who"},	    {"\"where\"", "where"},
-		      {"\"when\"", "when"},   {"\"how\"", "how"},	    {"\"contact.phone\"", "phone"},
-		      {"\"contact.email\"", "email"}, {"\"contact.name\"", "name"}, {"\"contact\"", "phone"},
-		      {"\"kind\"", "kind-report"}, {"\"relation\"", "relation-professional"}};
-	bool too_long = strstr(error, "longer than") != NULL;
-	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
-		if (!strstr(error, fields[i].quoted))
-			continue;
-		const char *field = fields[i].field;
-		const char *key = too_long ? "report_error_too_long"
-				: strcmp(field, "what") == 0 ? "report_error_what"
-				: strcmp(field, "phone") == 0 && i == 5 ? "report_error_phone"
-				: strcmp(field, "email") == 0 ? "report_error_email"
-				: strcmp(field, "phone") == 0 ? "report_error_contact"
-							      : "report_error_generic";
-		add_problem(problems, field, key);
-		return;
+	static const char *const field_ids[] = {
+		[REPORT_FIELD_NONE] = NULL,		   [REPORT_FIELD_KIND] = "kind-report",
+		[REPORT_FIELD_WHAT] = "what",		   [REPORT_FIELD_WHO] = "who",
+		[REPORT_FIELD_WHERE] = "where",		   [REPORT_FIELD_WHEN] = "when",
+		[REPORT_FIELD_HOW] = "how",		   [REPORT_FIELD_RELATION] = "relation-professional",
+		[REPORT_FIELD_FORMS_OR_SIGNALS] = NULL,	   [REPORT_FIELD_CONTACT] = "phone",
+		[REPORT_FIELD_CONTACT_NAME] = "name",	   [REPORT_FIELD_CONTACT_PHONE] = "phone",
+		[REPORT_FIELD_CONTACT_EMAIL] = "email",
+	};
+	const char *key;
+	switch (error->problem) {
+	case REPORT_PROBLEM_TOO_LONG:
+		key = "report_error_too_long";
+		break;
+	case REPORT_PROBLEM_MISSING:
+		key = error->field == REPORT_FIELD_WHAT ? "report_error_what" : "report_error_generic";
+		break;
+	case REPORT_PROBLEM_NOT_A_PHONE:
+		key = "report_error_phone";
+		break;
+	case REPORT_PROBLEM_NOT_AN_EMAIL:
+		key = "report_error_email";
+		break;
+	case REPORT_PROBLEM_NO_WAY_BACK:
+		key = "report_error_contact";
+		break;
+	default:
+		key = error->field == REPORT_FIELD_CONTACT ? "report_error_contact" : "report_error_generic";
+		break;
 	}
-	add_problem(problems, NULL, "report_error_generic");
+	add_problem(problems, field_ids[error->field], key);
 }
 
 static bool is_blank(const char *text)
@@ -261,11 +268,11 @@ static bool read_report_form(struct web *web, const struct http_request *request
 		json_object_set_new(report, "what", json_string("-"));
 	char *text = json_dumps(report, JSON_COMPACT);
 	json_decref(report);
-	char error[REPORT_ERROR_SIZE];
-	bool valid = text && report_input_from_json(web->kb, text, strlen(text), input, error) == 0;
+	struct report_error error = {.field = REPORT_FIELD_NONE, .problem = REPORT_PROBLEM_NO_MEMORY};
+	bool valid = text && report_input_check(web->kb, text, strlen(text), input, &error) == 0;
 	free(text);
 	if (!valid)
-		add_validation_problem(problems, error);
+		add_validation_problem(problems, &error);
 	else if (problems->count)
 		report_input_release(input);
 	/* the summary lists the problems in the order of the fields on the page */
@@ -379,52 +386,131 @@ static bool is_submission_key(const char *key)
 	return true;
 }
 
-/* Worker thread: the durable submission, then the receipt page. */
-static void job_submit_form(void *app, const struct http_request *request, struct http_reply *reply)
+/* The answer of a failed form or a failed login, for the pages: what was typed stays. */
+static void render_form_again(struct web *web, enum kb_lang lang, const struct http_request *request,
+			      const struct form_problems *problems, const char *general_key, unsigned status,
+			      struct http_reply *reply)
 {
-	struct web *web = app;
-	const char *rest;
-	enum kb_lang lang = web_split_language(request->path, &rest);
+	web_render(web, "report_form", report_form_context(web, lang, request, problems, general_key), status, reply);
+}
+
+/* GET /melden: the empty form (a report, or with ?kind=consultation a case consultation). */
+void web_report_form(struct web *web, enum kb_lang lang, const struct http_request *request, struct http_reply *reply)
+{
+	render_form_again(web, lang, request, NULL, NULL, 200, reply);
+}
+
+/* POST /melden (blocking): acute danger first, then the checks, then the durable submission and the
+ * receipt page. */
+void web_report_submit(struct web *web, enum kb_lang lang, const struct http_request *request, struct http_reply *reply)
+{
+	if (has_form_value(request, "danger", "1") && !has_form_value(request, "danger_seen", "1")) {
+		/* acute danger: 112 first; nothing is sent yet, and what was typed stays in the form */
+		json_t *context = report_form_context(web, lang, request, NULL, NULL);
+		json_t *page = json_object_get(context, "page");
+		if (json_object_set_new(page, "danger_stop", json_true()) ||
+		    json_object_set_new(page, "danger_seen", json_true())) {
+			json_decref(context);
+			context = NULL; /* a 500 rather than a form without the 112 block */
+		}
+		web_render(web, "report_form", context, 200, reply);
+		return;
+	}
+	if (!is_post_allowed(web, request)) {
+		/* an old page or another site: the form again, with what was typed */
+		render_form_again(web, lang, request, NULL, "report_error_expired", 403, reply);
+		return;
+	}
+	/* bytes that are not text, a NUL, or a field that the form has once sent twice: refused, with the
+	 * form (and what was typed) shown again */
+	static const char *const repeatable[] = {"form", "signal", NULL};
+	if (request->form_invalid || http_form_repeated(request, repeatable)) {
+		render_form_again(web, lang, request, NULL, "report_error_generic", 400, reply);
+		return;
+	}
 	struct report_input input;
 	struct form_problems problems;
-	reply->deferred = NULL;
 	if (!read_report_form(web, request, &input, &problems)) {
-		web_render(web, "report_form", report_form_context(web, lang, request, &problems, NULL), 400, reply);
+		render_form_again(web, lang, request, &problems, NULL, 400, reply);
+		return;
+	}
+	if (!ratelimit_check(&web->limits, request->client_tag, RATELIMIT_SUBMISSION, request->now, &reply->retry_after)) {
+		report_input_release(&input);
+		render_form_again(web, lang, request, NULL, "report_error_limit", 429, reply);
 		return;
 	}
 	char receipt[CRYPT_RECEIPT_TEXT_SIZE];
 	const char *key = http_form_field(request, "submission");
-	int status = is_submission_key(key) ? report_submit_once(web->reporting, &input, key, receipt)
-					    : report_submit(web->reporting, &input, receipt);
+	int status = is_submission_key(key) ? report_submit_once_at(web->reporting, &input, key, request->now, receipt)
+					    : report_submit_at(web->reporting, &input, request->now, receipt);
+	report_input_release(&input);
 	if (status == 1) {
 		/* this form was sent before (Back or reload after the receipt): nothing new, and no receipt again */
-		report_input_release(&input);
 		json_t *context = web_page_context(web, lang, "/melden", NULL, "report_sent_title", "report");
-		json_object_set_new(context, "site", web_site_context(web, lang));
-		json_object_set_new(context, "page", json_pack("{s:o, s:b}", "calls", web_call_instead(web, lang), "has_calls", 1));
+		if (context && (json_object_set_new(context, "site", web_site_context(web, lang)) ||
+				json_object_set_new(context, "page", json_pack("{s:o, s:b}", "calls",
+									       web_call_instead(web, lang), "has_calls", 1)))) {
+			json_decref(context);
+			context = NULL;
+		}
 		web_render(web, "report_sent", context, 409, reply);
-		return;
+	} else if (status) {
+		render_form_again(web, lang, request, NULL, "report_error_storage", 500, reply);
+	} else {
+		json_t *context = receipt_context(web, lang, receipt, has_form_value(request, "danger", "1"),
+						  contact_wanted(request), NULL);
+		crypt_wipe(receipt, sizeof receipt);
+		web_render_secret(web, "report_receipt", context, 201, reply);
 	}
-	if (status) {
-		report_input_release(&input);
-		web_render(web, "report_form", report_form_context(web, lang, request, NULL, "report_error_storage"), 500, reply);
-		return;
-	}
-	report_input_release(&input);
-	bool contact = contact_wanted(request);
-	json_t *context = receipt_context(web, lang, receipt, has_form_value(request, "danger", "1"), contact, NULL);
-	crypt_wipe(receipt, sizeof receipt);
-	web_render(web, "report_receipt", context, 201, reply);
 }
 
-static void render_followup_login(struct web *web, enum kb_lang lang, const char *error_key, unsigned status,
-				  struct http_reply *reply)
+/* POST /melden/code: the receipt as a small text file (the code travels in the body, never an address). */
+void web_report_code_file(struct web *web, enum kb_lang lang, const struct http_request *request,
+			  struct http_reply *reply)
+{
+	char receipt[CRYPT_RECEIPT_TEXT_SIZE];
+	if (!from_this_site(request) || !receipt_display(http_form_field(request, "code"), receipt)) {
+		web_error_page(web, request, 400, reply);
+		return;
+	}
+	reply_receipt_file(web, lang, receipt, reply);
+	crypt_wipe(receipt, sizeof receipt);
+}
+
+/* POST /melden/bewaard: "I have saved the code"; not ticked: the receipt page again, the question first. */
+void web_report_saved(struct web *web, enum kb_lang lang, const struct http_request *request, struct http_reply *reply)
+{
+	char receipt[CRYPT_RECEIPT_TEXT_SIZE];
+	if (!from_this_site(request) || !receipt_display(http_form_field(request, "code"), receipt)) {
+		web_error_page(web, request, 400, reply);
+		return;
+	}
+	if (!has_form_value(request, "saved", "1")) {
+		web_render_secret(web, "report_receipt",
+				  receipt_context(web, lang, receipt, false, -1, web_text(web, lang, "receipt_saved_error")),
+				  400, reply);
+	} else {
+		json_t *context = web_page_context(web, lang, "/melden", NULL, "receipt_done_title", "report");
+		json_t *address = followup_address(web, lang);
+		if (context && (json_object_set_new(context, "site", web_site_context(web, lang)) ||
+				json_object_set_new(context, "page", address ? json_pack("{s:o}", "followup_address", address)
+									     : json_object()))) {
+			json_decref(context);
+			context = NULL;
+		}
+		web_render(web, "report_done", context, 200, reply);
+	}
+	crypt_wipe(receipt, sizeof receipt);
+}
+
+static void render_followup_login(struct web *web, enum kb_lang lang, const struct http_request *request,
+				  const char *error_key, unsigned status, struct http_reply *reply)
 {
 	json_t *context = web_page_context(web, lang, "/opvolgen", NULL, "followup_title", "followup");
 	char token[CRYPT_FORM_TOKEN_SIZE];
-	crypt_form_token(web->reporting->server_key, current_hour(), token);
+	crypt_keys_form_token(reporting_keys(web->reporting), request->now, token);
 	json_t *page = json_pack("{s:s}", "csrf", token);
-	if (error_key) {
+	if (page && error_key) {
 		json_object_set_new(page, "error", json_string(web_text(web, lang, error_key)));
 		json_t *item = web_add_error(web, lang, context, "receipt", web_text(web, lang, error_key));
 		if (status == 429) {
@@ -435,21 +521,25 @@ static void render_followup_login(struct web *web, enum kb_lang lang, const char
 			json_object_set_new(page, "has_calls", json_true());
 		}
 	}
-	json_object_set_new(context, "page", page);
+	if (context && json_object_set_new(context, "page", page)) {
+		json_decref(context);
+		context = NULL;
+	}
 	web_render(web, "followup_login", context, status, reply);
 }
 
-static void render_followup_view(struct web *web, enum kb_lang lang, const char *token, const char *note_key,
-				 const char *error_key, struct http_reply *reply)
+/* The report as the reporter sees it at follow-up: its messages, the answers, a box to write again. */
+static void render_followup_view(struct web *web, enum kb_lang lang, const struct http_request *request,
+				 const char *token, const char *note_key, const char *error_key, struct http_reply *reply)
 {
 	json_t *report = NULL;
-	if (report_followup(web->reporting, token, &report) != 0) {
-		render_followup_login(web, lang, "followup_expired", 401, reply);
+	if (report_followup_at(web->reporting, token, request->now, &report) != 0) {
+		render_followup_login(web, lang, request, "followup_expired", 401, reply);
 		return;
 	}
 	json_t *context = web_page_context(web, lang, "/opvolgen", NULL, "followup_title", "followup");
 	char form_token[CRYPT_FORM_TOKEN_SIZE];
-	crypt_form_token(web->reporting->server_key, current_hour(), form_token);
+	crypt_keys_form_token(reporting_keys(web->reporting), request->now, form_token);
 	char status_key[40];
 	snprintf(status_key, sizeof status_key, "status_%s", json_string_value(json_object_get(report, "status")));
 	json_t *messages = json_object_get(report, "messages");
@@ -462,171 +552,210 @@ static void render_followup_view(struct web *web, enum kb_lang lang, const char 
 								 : web_text(web, lang, "message_from_reader");
 		json_object_set_new(message, "from_label", json_string(from));
 		char words[80];
-		web_day_in_words(web, lang, json_string_value(json_object_get(message, "day")), false, words,
-				 sizeof words);
+		web_day_in_words(web, lang, json_string_value(json_object_get(message, "day")), false,
+				 web_now(web, request), words, sizeof words);
 		json_object_set_new(message, "day", json_string(words));
 	}
 	{
 		char words[80];
-		web_day_in_words(web, lang, json_string_value(json_object_get(report, "day")), false, words,
-				 sizeof words);
+		web_day_in_words(web, lang, json_string_value(json_object_get(report, "day")), false, web_now(web, request),
+				 words, sizeof words);
 		json_object_set_new(report, "day", json_string(words));
 	}
 	json_t *page = json_pack("{s:s, s:s, s:s, s:O, s:s}", "token", token, "csrf", form_token, "status",
 				 web_text(web, lang, status_key), "report", report, "kind",
 				 web_text(web, lang, strcmp(json_string_value(json_object_get(report, "kind")), "consultation") == 0
 							     ? "kind_consultation" : "kind_report"));
-	json_object_set_new(page, "has_messages", json_boolean(json_array_size(messages) > 0));
-	if (note_key)
-		json_object_set_new(page, "note", json_string(web_text(web, lang, note_key)));
-	if (error_key) {
-		json_object_set_new(page, "error", json_string(web_text(web, lang, error_key)));
-		web_add_error(web, lang, context, "body", web_text(web, lang, error_key));
-	}
 	json_decref(report);
-	json_object_set_new(context, "page", page);
-	web_render(web, "followup_view", context, error_key ? 400 : 200, reply);
+	if (page) {
+		json_object_set_new(page, "has_messages", json_boolean(json_array_size(messages) > 0));
+		if (note_key)
+			json_object_set_new(page, "note", json_string(web_text(web, lang, note_key)));
+		if (error_key) {
+			json_object_set_new(page, "error", json_string(web_text(web, lang, error_key)));
+			web_add_error(web, lang, context, "body", web_text(web, lang, error_key));
+		}
+	}
+	if (context && json_object_set_new(context, "page", page)) {
+		json_decref(context);
+		context = NULL;
+	}
+	web_render_secret(web, "followup_view", context, error_key ? 400 : 200, reply);
 }
 
-/* Worker thread: the receipt login (database read). */
-static void job_followup_form(void *app, const struct http_request *request, struct http_reply *reply)
+/* GET /opvolgen: the receipt login form. */
+void web_followup_form(struct web *web, enum kb_lang lang, const struct http_request *request, struct http_reply *reply)
 {
-	struct web *web = app;
-	const char *rest;
-	enum kb_lang lang = web_split_language(request->path, &rest);
-	reply->deferred = NULL;
+	render_followup_login(web, lang, request, NULL, 200, reply);
+}
+
+/* POST /opvolgen (blocking): the receipt login, then the report. */
+void web_followup_open(struct web *web, enum kb_lang lang, const struct http_request *request, struct http_reply *reply)
+{
+	static const char *const repeatable[] = {NULL};
+	if (!is_post_allowed(web, request)) {
+		render_followup_login(web, lang, request, "report_error_expired", 403, reply);
+		return;
+	}
+	if (request->form_invalid || http_form_repeated(request, repeatable)) {
+		render_followup_login(web, lang, request, "report_error_generic", 400, reply);
+		return;
+	}
+	if (!ratelimit_check(&web->limits, request->client_tag, RATELIMIT_RECEIPT_ATTEMPT, request->now,
+			     &reply->retry_after)) {
+		render_followup_login(web, lang, request, "report_error_limit", 429, reply);
+		return;
+	}
 	const char *receipt = http_form_field(request, "receipt");
 	char token[REPORT_TOKEN_SIZE];
-	int status = receipt && strlen(receipt) <= 64 ? report_login(web->reporting, receipt, token) : 1;
+	int status = receipt && strlen(receipt) <= 64 ? report_login_at(web->reporting, receipt, request->now, token) : 1;
 	if (status == 0) {
-		render_followup_view(web, lang, token, NULL, NULL, reply);
+		render_followup_view(web, lang, request, token, NULL, NULL, reply);
 		crypt_wipe(token, sizeof token);
 	} else {
-		render_followup_login(web, lang, status == 1 ? "followup_wrong_receipt" : "report_error_generic",
+		render_followup_login(web, lang, request, status == 1 ? "followup_wrong_receipt" : "report_error_generic",
 				      status == 1 ? 401 : 500, reply);
 	}
 }
 
-bool web_report_page(struct web *web, enum kb_lang lang, const char *rest, const struct http_request *request,
-		     struct http_reply *reply)
+/* POST /opvolgen/bericht (blocking): the reporter writes again. */
+void web_followup_message(struct web *web, enum kb_lang lang, const struct http_request *request,
+			  struct http_reply *reply)
 {
-	bool is_form = strcmp(rest, "/melden") == 0;
-	bool is_followup = strcmp(rest, "/opvolgen") == 0;
-	bool is_message = strcmp(rest, "/opvolgen/bericht") == 0;
-	bool is_code_file = strcmp(rest, "/melden/code") == 0;
-	bool is_saved = strcmp(rest, "/melden/bewaard") == 0;
-	if (!is_form && !is_followup && !is_message && !is_code_file && !is_saved)
-		return false;
-	if (is_code_file || is_saved) {
-		char receipt[CRYPT_RECEIPT_TEXT_SIZE];
-		if (request->method != HTTP_POST) {
-			web_error_page(web, request, 405, reply);
-			reply->allow = "POST";
-		} else if (!from_this_site(request) || !receipt_display(http_form_field(request, "code"), receipt)) {
-			web_error_page(web, request, 400, reply);
-		} else if (is_code_file) {
-			reply_receipt_file(web, lang, receipt, reply);
-		} else if (!has_form_value(request, "saved", "1")) {
-			/* "I have saved it" not ticked: the same receipt page again, with the question first */
-			web_render(web, "report_receipt",
-				   receipt_context(web, lang, receipt, false, -1, web_text(web, lang, "receipt_saved_error")),
-				   400, reply);
-		} else {
-			json_t *context = web_page_context(web, lang, "/melden", NULL, "receipt_done_title", "report");
-			json_object_set_new(context, "site", web_site_context(web, lang));
-			json_t *address = followup_address(web, lang);
-			json_object_set_new(context, "page", address ? json_pack("{s:o}", "followup_address", address) : json_object());
-			web_render(web, "report_done", context, 200, reply);
-		}
-		crypt_wipe(receipt, sizeof receipt);
-		return true;
-	}
-	if (request->method == HTTP_GET || request->method == HTTP_HEAD) {
-		if (is_message) {
-			web_error_page(web, request, 405, reply);
-			reply->allow = "POST";
-		} else if (is_form) {
-			web_render(web, "report_form", report_form_context(web, lang, request, NULL, NULL), 200, reply);
-		} else {
-			render_followup_login(web, lang, NULL, 200, reply);
-		}
-		return true;
-	}
-	if (request->method != HTTP_POST) {
-		web_error_page(web, request, 405, reply);
-		reply->allow = is_message ? "POST" : "GET, HEAD, POST";
-		return true;
-	}
-	if (request->form_overflow) {
-		web_error_page(web, request, 413, reply);
-		return true;
-	}
-	if (is_form && has_form_value(request, "danger", "1") && !has_form_value(request, "danger_seen", "1")) {
-		/* acute danger: 112 first; nothing is sent yet, and what was typed stays in the form */
-		json_t *context = report_form_context(web, lang, request, NULL, NULL);
-		json_object_set_new(json_object_get(context, "page"), "danger_stop", json_true());
-		json_object_set_new(json_object_get(context, "page"), "danger_seen", json_true());
-		web_render(web, "report_form", context, 200, reply);
-		return true;
-	}
+	static const char *const repeatable[] = {NULL};
+	const char *token = http_form_field(request, "token");
+	const char *body = http_form_field(request, "body");
 	if (!is_post_allowed(web, request)) {
-		/* an old page or another site: show the form again, with what was typed */
-		if (is_form)
-			web_render(web, "report_form", report_form_context(web, lang, request, NULL, "report_error_expired"), 403, reply);
-		else
-			render_followup_login(web, lang, "report_error_expired", 403, reply);
-		return true;
-	}
-	/* bytes that are not text, a NUL, or a field that the form has once sent
-	 * twice: refused, with the form (and what was typed) shown again */
-	static const char *const repeatable[] = {"form", "signal", NULL};
-	if (request->form_invalid || http_form_repeated(request, repeatable)) {
-		if (is_form)
-			web_render(web, "report_form", report_form_context(web, lang, request, NULL, "report_error_generic"),
-				   400, reply);
-		else if (is_message && http_form_field(request, "token"))
-			render_followup_view(web, lang, http_form_field(request, "token"), NULL, "report_error_generic",
-					     reply);
-		else
-			render_followup_login(web, lang, "report_error_generic", 400, reply);
-		return true;
-	}
-	int64_t now = (int64_t)time(NULL);
-	if (is_form) {
-		struct report_input input;
-		struct form_problems problems;
-		if (!read_report_form(web, request, &input, &problems)) {
-			web_render(web, "report_form", report_form_context(web, lang, request, &problems, NULL), 400, reply);
-			return true;
-		}
-		report_input_release(&input);
-		if (!ratelimit_check(&web->limits, request->client_tag, RATELIMIT_SUBMISSION, now, &reply->retry_after)) {
-			web_render(web, "report_form", report_form_context(web, lang, request, NULL, "report_error_limit"), 429, reply);
-			return true;
-		}
-		reply->deferred = job_submit_form;
-	} else if (is_followup) {
-		if (!ratelimit_check(&web->limits, request->client_tag, RATELIMIT_RECEIPT_ATTEMPT, now, &reply->retry_after)) {
-			render_followup_login(web, lang, "report_error_limit", 429, reply);
-			return true;
-		}
-		reply->deferred = job_followup_form;
+		render_followup_login(web, lang, request, "report_error_expired", 403, reply);
+	} else if (!token) {
+		render_followup_login(web, lang, request, "followup_expired", 401, reply);
+	} else if (request->form_invalid || http_form_repeated(request, repeatable)) {
+		render_followup_view(web, lang, request, token, NULL, "report_error_generic", reply);
+	} else if (!body || !*body || strlen(body) > REPORT_MESSAGE_CAP) {
+		render_followup_view(web, lang, request, token, NULL, "followup_message_empty", reply);
 	} else {
-		const char *token = http_form_field(request, "token");
-		const char *body = http_form_field(request, "body");
-		if (!token) {
-			render_followup_login(web, lang, "followup_expired", 401, reply);
-		} else if (!body || !*body || strlen(body) > REPORT_MESSAGE_CAP) {
-			render_followup_view(web, lang, token, NULL, "followup_message_empty", reply);
-		} else {
-			int status = report_reply(web->reporting, token, body);
-			if (status == 1)
-				render_followup_login(web, lang, "followup_expired", 401, reply);
-			else
-				render_followup_view(web, lang, token, status == 0 ? "followup_message_stored" : NULL,
-						     status == 0 ? NULL : status == 2 ? "followup_message_limit" : "report_error_generic",
-						     reply);
-		}
+		int status = report_reply_at(web->reporting, token, body, request->now);
+		if (status == 1)
+			render_followup_login(web, lang, request, "followup_expired", 401, reply);
+		else
+			render_followup_view(web, lang, request, token, status == 0 ? "followup_message_stored" : NULL,
+					     status == 0   ? NULL
+					     : status == 2 ? "followup_message_limit"
+							   : "report_error_generic",
+					     reply);
 	}
-	return true;
+}
+
+/* ---- the JSON API ---- */
+
+static const char *bearer_token(const struct http_request *request)
+{
+	const char *value = request->authorization;
+	if (!value || strncmp(value, "Bearer ", 7) != 0)
+		return NULL;
+	return value + 7;
+}
+
+/* POST /api/v1/reports (blocking): the durable submission; the receipt goes out in a wiped buffer. */
+void web_api_report_submit(struct web *web, enum kb_lang page_lang, const struct http_request *request,
+			   struct http_reply *reply)
+{
+	(void)page_lang;
+	if (!ratelimit_check(&web->limits, request->client_tag, RATELIMIT_SUBMISSION, request->now, &reply->retry_after)) {
+		web_error_page(web, request, 429, reply);
+		return;
+	}
+	struct report_input input;
+	char error[REPORT_ERROR_SIZE];
+	if (report_input_from_json(web->kb, request->body ? request->body : "", request->body_len, &input, error)) {
+		web_reply_json_error(reply, 400, error);
+		return;
+	}
+	char receipt[CRYPT_RECEIPT_TEXT_SIZE];
+	if (report_submit_at(web->reporting, &input, request->now, receipt)) {
+		char message[160]; /* kb_load() guarantees the essm channel */
+		snprintf(message, sizeof message, "the report could not be stored; please try again or call %s",
+			 kb_channel_by_id(web->kb, "essm")->phone_display);
+		web_reply_json_error(reply, 500, message);
+	} else {
+		web_reply_secret_json(reply, 201, json_pack("{s:s}", "receipt", receipt));
+		crypt_wipe(receipt, sizeof receipt);
+	}
+	report_input_release(&input);
+}
+
+/* POST /api/v1/followup (blocking): the receipt login; the token goes out in a wiped buffer. */
+void web_api_followup_login(struct web *web, enum kb_lang page_lang, const struct http_request *request,
+			    struct http_reply *reply)
+{
+	(void)page_lang;
+	if (!ratelimit_check(&web->limits, request->client_tag, RATELIMIT_RECEIPT_ATTEMPT, request->now,
+			     &reply->retry_after)) {
+		web_error_page(web, request, 429, reply);
+		return;
+	}
+	json_t *root = json_loadb(request->body ? request->body : "", request->body_len, JSON_REJECT_DUPLICATES, NULL);
+	json_t *receipt = json_object_get(root, "receipt");
+	if (!json_is_object(root) || !json_is_string(receipt) || json_object_size(root) != 1 ||
+	    json_string_length(receipt) > 64) {
+		json_decref(root);
+		web_reply_json_error(reply, 400, "expected {\"receipt\": \"XXXXX-XXXXX-XXXXX-XXXXX\"}");
+		return;
+	}
+	char token[REPORT_TOKEN_SIZE];
+	int status = report_login_at(web->reporting, json_string_value(receipt), request->now, token);
+	json_decref(root);
+	if (status == 0) {
+		web_reply_secret_json(reply, 200, json_pack("{s:s}", "token", token));
+		crypt_wipe(token, sizeof token);
+	} else {
+		web_error_page(web, request, status == 1 ? 401 : 500, reply);
+	}
+}
+
+/* GET /api/v1/followup (blocking): the decrypted report, in a wiped buffer. */
+void web_api_followup_read(struct web *web, enum kb_lang page_lang, const struct http_request *request,
+			   struct http_reply *reply)
+{
+	(void)page_lang;
+	const char *token = bearer_token(request);
+	json_t *report = NULL;
+	int status = token ? report_followup_at(web->reporting, token, request->now, &report) : 1;
+	if (status == 0)
+		web_reply_secret_json(reply, 200, report);
+	else
+		web_error_page(web, request, status == 1 ? 401 : 500, reply);
+}
+
+/* POST /api/v1/followup/messages (blocking): the reporter writes again. */
+void web_api_followup_message(struct web *web, enum kb_lang page_lang, const struct http_request *request,
+			      struct http_reply *reply)
+{
+	(void)page_lang;
+	const char *token = bearer_token(request);
+	if (!token) {
+		web_error_page(web, request, 401, reply);
+		return;
+	}
+	json_t *root = json_loadb(request->body ? request->body : "", request->body_len, JSON_REJECT_DUPLICATES, NULL);
+	json_t *body = json_object_get(root, "body");
+	const char *text = json_is_string(body) ? json_string_value(body) : NULL;
+	if (!json_is_object(root) || !text || json_object_size(root) != 1 || strlen(text) != json_string_length(body)) {
+		web_reply_json_error(reply, 400, "expected {\"body\": \"your message\"}");
+	} else if (json_string_length(body) == 0 || json_string_length(body) > REPORT_MESSAGE_CAP) {
+		web_reply_json_error(reply, 400, "field \"body\": must hold 1 to 5000 bytes");
+	} else {
+		int status = report_reply_at(web->reporting, token, text, request->now);
+		if (status == 0)
+			web_reply_json(reply, 201, json_pack("{s:b}", "stored", 1));
+		else if (status == 1)
+			web_error_page(web, request, 401, reply);
+		else if (status == 2)
+			web_reply_json_error(reply, 429, "this report has reached its maximum number of messages");
+		else if (status == 3)
+			web_reply_json_error(reply, 400, "field \"body\": must be UTF-8 text");
+		else
+			web_error_page(web, request, 500, reply);
+	}
+	json_decref(root);
 }

@@ -259,10 +259,6 @@ static void test_form_token_hour_boundary(void **state)
 	crypt_keys_form_token(keys, -1, token);
 	crypt_keys_form_token(keys, -3600, again);
 	assert_string_equal(token, again);
-	/* the form kept for web.c: the same token from the key's bytes and the hour */
-	crypt_form_token(crypt_keys_server_key(keys), ten / 3600, again);
-	crypt_keys_form_token(keys, ten + 5, token);
-	assert_string_equal(token, again);
 	crypt_keys_free(keys);
 	crypt_keys_free(other);
 }

@@ -205,7 +205,7 @@ static void *submit_many(void *arg)
 		char json[128], error[REPORT_ERROR_SIZE];
 		struct report_input input;
 		snprintf(json, sizeof json, "{\"what\": \"melding %d-%d\"}", s->index, i);
-		if (read_input(s->f, json, &input, error) || report_submit(&s->f->reporting, &input, s->receipts[i]))
+		if (read_input(s->f, json, &input, error) || report_submit_at(&s->f->reporting, &input, NOW, s->receipts[i]))
 			s->failures++;
 		report_input_release(&input);
 	}
@@ -237,8 +237,8 @@ static void test_concurrent_submissions(void **state)
 		for (int i = 0; i < REPORTS_EACH; i++) {
 			char token[REPORT_TOKEN_SIZE], expected[32];
 			json_t *report = NULL;
-			assert_int_equal(report_login(&f->reporting, submitters[t].receipts[i], token), 0);
-			assert_int_equal(report_followup(&f->reporting, token, &report), 0);
+			assert_int_equal(report_login_at(&f->reporting, submitters[t].receipts[i], NOW, token), 0);
+			assert_int_equal(report_followup_at(&f->reporting, token, NOW, &report), 0);
 			snprintf(expected, sizeof expected, "melding %d-%d", t, i);
 			assert_string_equal(json_string_value(json_object_get(report, "what")), expected);
 			json_decref(report);

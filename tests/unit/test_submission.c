@@ -11,6 +11,8 @@
 #include "db.h"
 #include "report.h"
 
+#define NOW ((int64_t)1795858800) /* 2026-11-28T08:00:00Z */
+
 struct fixture {
 	struct kb kb;
 	struct db *db;
@@ -89,12 +91,13 @@ static void submit(struct fixture *f, const char *key, int expected)
 	static const char json[] = "{\"kind\": \"report\", \"what\": \"Er slapen mensen in de loods\"}";
 	assert_int_equal(report_input_from_json(&f->kb, json, strlen(json), &input, error), 0);
 	memset(receipt, 0, sizeof receipt);
-	int status = key ? report_submit_once(&f->reporting, &input, key, receipt) : report_submit(&f->reporting, &input, receipt);
+	int status = key ? report_submit_once_at(&f->reporting, &input, key, NOW, receipt)
+		     : report_submit_at(&f->reporting, &input, NOW, receipt);
 	report_input_release(&input);
 	assert_int_equal(status, expected);
 	if (expected == 0) {
 		char token[REPORT_TOKEN_SIZE];
-		assert_int_equal(report_login(&f->reporting, receipt, token), 0);
+		assert_int_equal(report_login_at(&f->reporting, receipt, NOW, token), 0);
 	} else {
 		assert_int_equal(receipt[0], '\0'); /* no receipt for a form sent again */
 	}

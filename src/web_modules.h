@@ -1,0 +1,67 @@
+/*
+ * The entry points of the website's page modules, side by side under the
+ * router (web.c), which names each of them in its one route table. Every
+ * function here is a web_handler (web_page.h); those of blocking routes run
+ * in a worker thread. Modules include this header for web_page.h, never to
+ * call each other.
+ */
+#ifndef MELDWIJZER_WEB_MODULES_H
+#define MELDWIJZER_WEB_MODULES_H
+
+#include "web_page.h"
+
+/* web_static.c: files under web/static, read once at start, served with an ETag. */
+int web_static_load(struct web *web, const char *dir, char *error, size_t error_size);
+void web_static_release(struct web *web);
+void web_static_file(struct web *web, enum kb_lang lang, const struct http_request *request, struct http_reply *reply);
+
+/* web_public.c: pages that only show. */
+void web_page_home(struct web *web, enum kb_lang lang, const struct http_request *request, struct http_reply *reply);
+void web_page_definition(struct web *web, enum kb_lang lang, const struct http_request *request,
+			 struct http_reply *reply);
+void web_page_contacts(struct web *web, enum kb_lang lang, const struct http_request *request,
+		       struct http_reply *reply);
+void web_page_privacy(struct web *web, enum kb_lang lang, const struct http_request *request, struct http_reply *reply);
+void web_page_poster(struct web *web, enum kb_lang lang, const struct http_request *request, struct http_reply *reply);
+void web_page_traces(struct web *web, enum kb_lang lang, const struct http_request *request, struct http_reply *reply);
+void web_page_colophon(struct web *web, enum kb_lang lang, const struct http_request *request,
+		       struct http_reply *reply);
+void web_page_accessibility(struct web *web, enum kb_lang lang, const struct http_request *request,
+			    struct http_reply *reply);
+
+/* web_guide.c and web_signals.c: answers by GET (old links) or POST. */
+void web_page_guide(struct web *web, enum kb_lang lang, const struct http_request *request, struct http_reply *reply);
+void web_page_signals(struct web *web, enum kb_lang lang, const struct http_request *request, struct http_reply *reply);
+void web_page_signals_result(struct web *web, enum kb_lang lang, const struct http_request *request,
+			     struct http_reply *reply);
+
+/* web_api.c: the public JSON API. */
+void web_api_route(struct web *web, enum kb_lang lang, const struct http_request *request, struct http_reply *reply);
+void web_api_assess(struct web *web, enum kb_lang lang, const struct http_request *request, struct http_reply *reply);
+void web_api_signals(struct web *web, enum kb_lang lang, const struct http_request *request, struct http_reply *reply);
+void web_api_contacts(struct web *web, enum kb_lang lang, const struct http_request *request, struct http_reply *reply);
+void web_api_health(struct web *web, enum kb_lang lang, const struct http_request *request, struct http_reply *reply);
+
+/* web_report.c: online reporting and follow-up, HTML and JSON. */
+void web_report_form(struct web *web, enum kb_lang lang, const struct http_request *request, struct http_reply *reply);
+void web_report_submit(struct web *web, enum kb_lang lang, const struct http_request *request,
+		       struct http_reply *reply);
+void web_report_code_file(struct web *web, enum kb_lang lang, const struct http_request *request,
+			  struct http_reply *reply);
+void web_report_saved(struct web *web, enum kb_lang lang, const struct http_request *request, struct http_reply *reply);
+void web_followup_form(struct web *web, enum kb_lang lang, const struct http_request *request,
+		       struct http_reply *reply);
+void web_followup_open(struct web *web, enum kb_lang lang, const struct http_request *request,
+		       struct http_reply *reply);
+void web_followup_message(struct web *web, enum kb_lang lang, const struct http_request *request,
+			  struct http_reply *reply);
+void web_api_report_submit(struct web *web, enum kb_lang lang, const struct http_request *request,
+			   struct http_reply *reply);
+void web_api_followup_login(struct web *web, enum kb_lang lang, const struct http_request *request,
+			    struct http_reply *reply);
+void web_api_followup_read(struct web *web, enum kb_lang lang, const struct http_request *request,
+			   struct http_reply *reply);
+void web_api_followup_message(struct web *web, enum kb_lang lang, const struct http_request *request,
+			      struct http_reply *reply);
+
+#endif

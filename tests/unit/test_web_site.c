@@ -71,13 +71,16 @@ static void test_limit_pages_name_numbers_to_call(void **state)
 		const char *path;
 		const char *words;
 	} cases[] = {{429, "/melden", "elke dag van 08:30 tot 22:00 uur"}, {429, "/en/melden", "every day from 08:30 to 22:00"},
-		     {503, "/opvolgen", "Bel in plaats daarvan"}};
+		     {503, "/opvolgen", "Bel in plaats daarvan"},
+		     /* a 500 on a page is a page (it was JSON before the router refactor), with whom to call */
+		     {500, "/melden", "Er ging iets mis bij ons"}, {500, "/en/opvolgen", "Something went wrong on our side"}};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		struct http_request request = {.method = HTTP_POST, .path = cases[i].path};
 		struct http_reply reply = {.status = 200};
 		strbuf_init(&reply.body, 1u << 20);
 		web_error_page(&web, &request, cases[i].status, &reply);
 		assert_int_equal(reply.status, cases[i].status);
+		assert_string_equal(reply.content_type, "text/html; charset=utf-8");
 		const char *body = reply.body.buf;
 		assert_non_null(body);
 		const char *wanted[] = {"href=\"tel:+31102365256\"", "href=\"tel:09008844\"", "href=\"tel:112\"", cases[i].words};
@@ -87,6 +90,15 @@ static void test_limit_pages_name_numbers_to_call(void **state)
 		}
 		strbuf_release(&reply.body);
 	}
+	/* an API path gets the same error as JSON */
+	struct http_request api = {.method = HTTP_POST, .path = "/api/v1/reports"};
+	struct http_reply reply = {.status = 200};
+	strbuf_init(&reply.body, 1u << 20);
+	web_error_page(&web, &api, 500, &reply);
+	assert_int_equal(reply.status, 500);
+	assert_string_equal(reply.content_type, "application/json");
+	assert_non_null(strstr(reply.body.buf, "\"error\":\"internal error\""));
+	strbuf_release(&reply.body);
 	web_release(&web);
 	kb_release(&kb);
 }

@@ -1,3 +1,11 @@
+/*
+ * route on the fixture knowledge base (tests/fixtures/kb): the channels have
+ * the ids route.c knows, made-up numbers (0000-000N) and chosen hours, so
+ * that every routing rule of docs/assessment.md section 7 is tested on its
+ * own and not through today's real hours (test_data.c routes on data/):
+ * ESSM 10:00-20:00 and the anonymous line 08:00-22:00 every day, the police
+ * and the labour authority with unknown hours, Veilig Thuis and 112 always.
+ */
 #include "test_support.h"
 
 #include <string.h>
@@ -34,7 +42,7 @@ static void test_every_combination_keeps_the_rules(void **state)
 {
 	(void)state;
 	struct kb kb;
-	load_real_kb(&kb);
+	load_fixture_kb(&kb);
 	assert_int_equal(saturday_noon, parse_time("2026-11-28T12:00:00+01:00"));
 	/* 4 flags x 3 ages x 4 form bits (3 forms + unknown) x 2 regions x works with children x about self */
 	for (unsigned combination = 0; combination < (1u << 13); combination++) {
@@ -99,7 +107,7 @@ static void test_outside_the_region_says_so(void **state)
 {
 	(void)state;
 	struct kb kb;
-	load_real_kb(&kb);
+	load_fixture_kb(&kb);
 	struct situation s;
 	situation_init(&s);
 	s.wants_advice = true;
@@ -123,23 +131,23 @@ static void test_essm_state_and_reason_at_the_boundaries(void **state)
 {
 	(void)state;
 	struct kb kb;
-	load_real_kb(&kb);
+	load_fixture_kb(&kb);
 	static const struct essm_case cases[] = {
-		{"2026-11-28T08:29:00+01:00", CHANNEL_STATE_CLOSED, false, "Nu gesloten. Weer bereikbaar vandaag om 08:30 uur."},
-		{"2026-11-28T08:30:00+01:00", CHANNEL_STATE_OPEN, false, "Nu bereikbaar, tot 22:00 uur."},
-		{"2026-11-28T21:29:00+01:00", CHANNEL_STATE_OPEN, false, "Nu bereikbaar, tot 22:00 uur."},
-		{"2026-11-28T21:30:00+01:00", CHANNEL_STATE_OPEN, true, "Nog 30 minuten bereikbaar, tot 22:00 uur."},
-		{"2026-11-28T21:45:00+01:00", CHANNEL_STATE_OPEN, true, "Nog 15 minuten bereikbaar, tot 22:00 uur."},
-		{"2026-11-28T21:59:00+01:00", CHANNEL_STATE_OPEN, true, "Nog 1 minuut bereikbaar, tot 22:00 uur."},
-		{"2026-11-28T22:00:00+01:00", CHANNEL_STATE_CLOSED, false, "Nu gesloten. Weer bereikbaar morgen om 08:30 uur."},
-		{"2026-03-29T08:29:00+02:00", CHANNEL_STATE_CLOSED, false, "vandaag om 08:30 uur"},
-		{"2026-03-29T08:30:00+02:00", CHANNEL_STATE_OPEN, false, "tot 22:00 uur"},
-		{"2026-03-29T21:59:00+02:00", CHANNEL_STATE_OPEN, true, "tot 22:00 uur"},
-		{"2026-03-29T22:00:00+02:00", CHANNEL_STATE_CLOSED, false, "morgen om 08:30 uur"},
-		{"2026-10-25T08:29:00+01:00", CHANNEL_STATE_CLOSED, false, "vandaag om 08:30 uur"},
-		{"2026-10-25T08:30:00+01:00", CHANNEL_STATE_OPEN, false, "tot 22:00 uur"},
-		{"2026-10-25T21:59:00+01:00", CHANNEL_STATE_OPEN, true, "tot 22:00 uur"},
-		{"2026-10-25T22:00:00+01:00", CHANNEL_STATE_CLOSED, false, "morgen om 08:30 uur"},
+		{"2026-11-28T09:59:00+01:00", CHANNEL_STATE_CLOSED, false, "Nu gesloten. Weer bereikbaar vandaag om 10:00 uur."},
+		{"2026-11-28T10:00:00+01:00", CHANNEL_STATE_OPEN, false, "Nu bereikbaar, tot 20:00 uur."},
+		{"2026-11-28T19:29:00+01:00", CHANNEL_STATE_OPEN, false, "Nu bereikbaar, tot 20:00 uur."},
+		{"2026-11-28T19:30:00+01:00", CHANNEL_STATE_OPEN, true, "Nog 30 minuten bereikbaar, tot 20:00 uur."},
+		{"2026-11-28T19:45:00+01:00", CHANNEL_STATE_OPEN, true, "Nog 15 minuten bereikbaar, tot 20:00 uur."},
+		{"2026-11-28T19:59:00+01:00", CHANNEL_STATE_OPEN, true, "Nog 1 minuut bereikbaar, tot 20:00 uur."},
+		{"2026-11-28T20:00:00+01:00", CHANNEL_STATE_CLOSED, false, "Nu gesloten. Weer bereikbaar morgen om 10:00 uur."},
+		{"2026-03-29T09:59:00+02:00", CHANNEL_STATE_CLOSED, false, "vandaag om 10:00 uur"},
+		{"2026-03-29T10:00:00+02:00", CHANNEL_STATE_OPEN, false, "tot 20:00 uur"},
+		{"2026-03-29T19:59:00+02:00", CHANNEL_STATE_OPEN, true, "tot 20:00 uur"},
+		{"2026-03-29T20:00:00+02:00", CHANNEL_STATE_CLOSED, false, "morgen om 10:00 uur"},
+		{"2026-10-25T09:59:00+01:00", CHANNEL_STATE_CLOSED, false, "vandaag om 10:00 uur"},
+		{"2026-10-25T10:00:00+01:00", CHANNEL_STATE_OPEN, false, "tot 20:00 uur"},
+		{"2026-10-25T19:59:00+01:00", CHANNEL_STATE_OPEN, true, "tot 20:00 uur"},
+		{"2026-10-25T20:00:00+01:00", CHANNEL_STATE_CLOSED, false, "morgen om 10:00 uur"},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
 		struct situation s;
@@ -156,19 +164,23 @@ static void test_essm_state_and_reason_at_the_boundaries(void **state)
 		if (!strstr(essm->reason, cases[i].phrase))
 			fail_msg("%s: reason \"%s\" lacks \"%s\"", cases[i].at, essm->reason, cases[i].phrase);
 		assert_int_equal(essm->closes_soon, cases[i].closes_soon);
-		/* closed: never first; the police's general number comes first and is named in ESSM's reason */
+		/* closed: never first; the anonymous line (open 08:00-22:00) moves before it, ahead of
+		 * the police whose hours are unknown, and the police's number is named in ESSM's reason */
 		if (cases[i].state == CHANNEL_STATE_CLOSED) {
-			assert_string_equal(channel_at(&r, 0), "politie");
+			assert_string_equal(channel_at(&r, 0), "meldmisdaadanoniem");
+			assert_int_equal(r.items[0].state.state, CHANNEL_STATE_OPEN);
 			assert_string_equal(channel_at(&r, 1), "essm");
-			assert_non_null(strstr(essm->reason, "Kun je niet wachten? Bel dan de politie op 0900-8844."));
+			assert_non_null(strstr(essm->reason, "Kun je niet wachten? Bel dan de politie op 0000-0001."));
 		} else {
 			assert_string_equal(channel_at(&r, 0), "essm");
 		}
 		if (cases[i].closes_soon)
-			assert_non_null(strstr(essm->reason, "Daarna kun je de politie bellen op 0900-8844."));
+			assert_non_null(strstr(essm->reason, "Daarna kun je de politie bellen op 0000-0001."));
 		/* an adult who asked for advice is not sent to the anonymous tip line by ESSM's reason */
 		assert_null(strstr(essm->reason, "Meld Misdaad Anoniem"));
 		assert_null(strstr(essm->reason, "Veilig Thuis"));
+		/* a channel without an end never closes soon */
+		assert_false(find(&r, "112")->closes_soon);
 	}
 	kb_release(&kb);
 }
@@ -179,7 +191,7 @@ static void test_closed_essm_for_a_possible_minor(void **state)
 {
 	(void)state;
 	struct kb kb;
-	load_real_kb(&kb);
+	load_fixture_kb(&kb);
 	static const enum kb_age ages[] = {KB_AGE_MINOR, KB_AGE_UNKNOWN};
 	for (size_t a = 0; a < 2; a++) {
 		for (int professional = 0; professional < 2; professional++) {
@@ -196,27 +208,135 @@ static void test_closed_essm_for_a_possible_minor(void **state)
 			assert_int_equal(r.items[0].state.state, CHANNEL_STATE_OPEN);
 			const struct route_recommendation *essm = find(&r, "essm");
 			assert_non_null(strstr(essm->reason, ages[a] == KB_AGE_MINOR
-								     ? "Of bel Veilig Thuis op 0800-2000, dag en nacht."
-								     : "Gaat het om iemand jonger dan 18? Bel Veilig Thuis op 0800-2000, dag en nacht."));
-			assert_non_null(strstr(essm->reason, "0900-8844"));
+								     ? "Of bel Veilig Thuis op 0000-0005, dag en nacht."
+								     : "Gaat het om iemand jonger dan 18? Bel Veilig Thuis op 0000-0005, dag en nacht."));
+			assert_non_null(strstr(essm->reason, "0000-0001"));
 			assert_null(strstr(essm->reason, "Meld Misdaad Anoniem"));
 			if (professional)
 				assert_non_null(strstr(find(&r, "meldmisdaadanoniem")->reason, "meldcode"));
 		}
 	}
-	/* at 21:45 ESSM stays first, says it closes in 15 minutes and what comes after */
+	/* at 19:45 ESSM stays first, says it closes in 15 minutes and what comes after */
 	struct situation s;
 	situation_init(&s);
 	s.wants_advice = true;
 	s.age = KB_AGE_MINOR;
 	s.has_time = true;
-	s.at = parse_time("2026-11-27T21:45:00+01:00");
+	s.at = parse_time("2026-11-27T19:45:00+01:00");
 	struct route_result r;
 	route_for_situation(&kb, &s, 0, &r);
 	assert_string_equal(channel_at(&r, 0), "essm");
 	assert_true(r.items[0].closes_soon);
 	assert_non_null(strstr(r.items[0].reason, "Nog 15 minuten bereikbaar"));
-	assert_non_null(strstr(r.items[0].reason, "Veilig Thuis op 0800-2000"));
+	assert_non_null(strstr(r.items[0].reason, "Daarna kun je de politie bellen op 0000-0001."));
+	assert_non_null(strstr(r.items[0].reason, "Veilig Thuis op 0000-0005"));
+	kb_release(&kb);
+}
+
+/* A closed channel never stays first: the first open one moves before it,
+ * else the first with unknown hours; 112 without acute danger never moves up;
+ * the closed channel follows with when it opens. */
+static void test_closed_channel_moves_behind_the_first_reachable(void **state)
+{
+	(void)state;
+	struct kb kb;
+	load_fixture_kb(&kb);
+	struct situation s;
+	struct route_result r;
+
+	/* 21:00: ESSM closed, the anonymous line open: it moves before the police (unknown hours) */
+	situation_init(&s);
+	s.wants_advice = true;
+	s.has_time = true;
+	s.at = parse_time("2026-11-27T21:00:00+01:00");
+	route_for_situation(&kb, &s, 0, &r);
+	assert_string_equal(channel_at(&r, 0), "meldmisdaadanoniem");
+	assert_string_equal(channel_at(&r, 1), "essm");
+	assert_string_equal(channel_at(&r, 2), "politie");
+	assert_non_null(strstr(r.items[1].reason, "Weer bereikbaar morgen om 10:00 uur."));
+
+	/* 23:30: both closed; the police (unknown hours) moves up, not 112 although it is open */
+	s.at = parse_time("2026-11-27T23:30:00+01:00");
+	route_for_situation(&kb, &s, 0, &r);
+	assert_string_equal(channel_at(&r, 0), "politie");
+	assert_int_equal(r.items[0].state.state, CHANNEL_STATE_UNKNOWN);
+	assert_string_equal(channel_at(&r, 1), "essm");
+	assert_string_equal(channel_at(&r, r.count - 1), "112");
+	assert_int_equal(find(&r, "meldmisdaadanoniem")->state.state, CHANNEL_STATE_CLOSED);
+	assert_non_null(strstr(find(&r, "meldmisdaadanoniem")->reason, "Weer bereikbaar morgen om 08:00 uur."));
+
+	/* with acute danger 112 stays first and the reachable channel comes right after it */
+	s.acute_danger = true;
+	route_for_situation(&kb, &s, 0, &r);
+	assert_string_equal(channel_at(&r, 0), "112");
+	assert_string_equal(channel_at(&r, 1), "politie");
+	assert_string_equal(channel_at(&r, 2), "essm");
+
+	/* anonymity asked at 23:30: the closed anonymous line gives way to the police; ESSM's
+	 * reason offers the anonymous online form */
+	situation_init(&s);
+	s.wants_anonymity = true;
+	s.has_time = true;
+	s.at = parse_time("2026-11-27T23:30:00+01:00");
+	route_for_situation(&kb, &s, 0, &r);
+	assert_string_equal(channel_at(&r, 0), "politie");
+	assert_string_equal(channel_at(&r, 1), "meldmisdaadanoniem");
+	assert_non_null(strstr(find(&r, "essm")->reason, "online formulier van Meld Misdaad Anoniem"));
+	/* a professional under the meldcode is not offered the anonymous form */
+	s.works_with_children = true;
+	route_for_situation(&kb, &s, 0, &r);
+	assert_null(strstr(find(&r, "essm")->reason, "Meld Misdaad Anoniem"));
+	assert_string_not_equal(channel_at(&r, 0), "meldmisdaadanoniem");
+
+	/* unknown hours are not closed: the labour authority stays first at night */
+	situation_init(&s);
+	s.forms = 1u << KB_FORM_LABOUR;
+	s.has_time = true;
+	s.at = parse_time("2026-11-27T23:30:00+01:00");
+	route_for_situation(&kb, &s, 0, &r);
+	assert_string_equal(channel_at(&r, 0), "nla");
+	kb_release(&kb);
+}
+
+/* The meldcode: a teacher or youth worker who reports a possible minor goes to
+ * Veilig Thuis first; for advice ESSM stays first with Veilig Thuis right
+ * after it; the anonymous line's reason says it is not their route. */
+static void test_works_with_children(void **state)
+{
+	(void)state;
+	struct kb kb;
+	load_fixture_kb(&kb);
+	static const enum kb_age ages[] = {KB_AGE_MINOR, KB_AGE_UNKNOWN};
+	for (size_t a = 0; a < 2; a++) {
+		struct situation s;
+		situation_init(&s);
+		s.works_with_children = true;
+		s.report_victim = true;
+		s.wants_anonymity = true;
+		s.age = ages[a];
+		struct route_result r;
+		route_for_situation(&kb, &s, saturday_noon, &r);
+		assert_string_equal(channel_at(&r, 0), "veiligthuis");
+		assert_non_null(strstr(r.items[0].reason, "meldcode"));
+		s.report_victim = false;
+		s.wants_anonymity = false;
+		s.wants_advice = true;
+		route_for_situation(&kb, &s, saturday_noon, &r);
+		assert_string_equal(channel_at(&r, 0), "essm");
+		/* (only without a wish for anonymity: with one, the line's reason is T_REASON_MMA_WANTED) */
+		assert_non_null(strstr(find(&r, "meldmisdaadanoniem")->reason, "niet de weg voor iemand die de meldcode"));
+		assert_string_equal(channel_at(&r, 1), "veiligthuis");
+		assert_true(position(&r, "veiligthuis") < position(&r, "politie"));
+	}
+	/* an adult: the meldcode's route does not apply */
+	struct situation s;
+	situation_init(&s);
+	s.works_with_children = true;
+	s.report_victim = true;
+	struct route_result r;
+	route_for_situation(&kb, &s, saturday_noon, &r);
+	assert_string_equal(channel_at(&r, 0), "essm");
+	assert_null(find(&r, "veiligthuis"));
 	kb_release(&kb);
 }
 
@@ -225,7 +345,7 @@ static void test_about_self_speaks_to_the_person(void **state)
 {
 	(void)state;
 	struct kb kb;
-	load_real_kb(&kb);
+	load_fixture_kb(&kb);
 	struct situation s;
 	situation_init(&s);
 	s.about_self = true;
@@ -245,7 +365,7 @@ static void test_reasons_follow_the_language(void **state)
 {
 	(void)state;
 	struct kb kb;
-	load_real_kb(&kb);
+	load_fixture_kb(&kb);
 	struct situation s;
 	situation_init(&s);
 	s.acute_danger = true;
@@ -287,6 +407,8 @@ int main(void)
 		cmocka_unit_test(test_outside_the_region_says_so),
 		cmocka_unit_test(test_essm_state_and_reason_at_the_boundaries),
 		cmocka_unit_test(test_closed_essm_for_a_possible_minor),
+		cmocka_unit_test(test_closed_channel_moves_behind_the_first_reachable),
+		cmocka_unit_test(test_works_with_children),
 		cmocka_unit_test(test_about_self_speaks_to_the_person),
 		cmocka_unit_test(test_reasons_follow_the_language),
 		cmocka_unit_test(test_every_text_exists_in_both_languages),

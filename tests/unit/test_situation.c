@@ -1,3 +1,4 @@
+/* situation: reading the route and assess input, on the fixture knowledge base (tests/fixtures/kb). */
 #include "test_support.h"
 
 #include <string.h>
@@ -8,13 +9,13 @@ static void test_full_situation_and_defaults(void **state)
 {
 	(void)state;
 	struct kb kb;
-	load_real_kb(&kb);
+	load_fixture_kb(&kb);
 	struct situation s;
 	char error[SITUATION_ERROR_SIZE];
 	const char *full = "{\"acute_danger\": true, \"forms\": [\"labour\", \"unknown\", \"labour\"], \"wants_advice\": true,"
 			   " \"report_victim\": true, \"wants_anonymity\": true, \"minor\": true, \"region\": \"other\","
 			   " \"works_with_children\": true, \"about_self\": true,"
-			   " \"signals\": [\"lange-dagen\", \"spijbelen\", \"lange-dagen\"], \"at\": \"2026-11-28T14:00:00+01:00\","
+			   " \"signals\": [\"lab-exploit-weak\", \"sex-concern-1\", \"lab-exploit-weak\"], \"at\": \"2026-11-28T14:00:00+01:00\","
 			   " \"lang\": \"en\"}";
 	assert_int_equal(situation_from_json(&kb, full, strlen(full), &s, error), 0);
 	assert_true(s.acute_danger && s.wants_advice && s.report_victim && s.wants_anonymity && s.works_with_children &&
@@ -23,7 +24,9 @@ static void test_full_situation_and_defaults(void **state)
 	assert_int_equal(s.forms, 1u << KB_FORM_LABOUR);
 	assert_true(s.form_unknown);
 	assert_int_equal(s.region, REGION_OTHER);
-	assert_int_equal(s.signal_count, 2);
+	assert_int_equal(s.signal_count, 2); /* the repeat is dropped */
+	assert_int_equal(s.signals[0], (size_t)kb_signal_index(&kb, "lab-exploit-weak"));
+	assert_int_equal(s.signals[1], (size_t)kb_signal_index(&kb, "sex-concern-1"));
 	assert_true(s.has_time);
 	assert_int_equal(s.at, parse_time("2026-11-28T13:00:00Z"));
 	assert_int_equal(s.lang, KB_LANG_EN);
@@ -47,7 +50,7 @@ static void test_bad_situations_name_the_field(void **state)
 {
 	(void)state;
 	struct kb kb;
-	load_real_kb(&kb);
+	load_fixture_kb(&kb);
 	static const struct {
 		const char *input;
 		const char *expected;
@@ -92,22 +95,22 @@ static void test_assess_request(void **state)
 {
 	(void)state;
 	struct kb kb;
-	load_real_kb(&kb);
+	load_fixture_kb(&kb);
 	struct assess_request request;
 	char error[SITUATION_ERROR_SIZE];
-	const char *input = "{\"signals\": [\"geldezel\"], \"minor\": true, \"lang\": \"en\"}";
+	const char *input = "{\"signals\": [\"crim-act\"], \"minor\": true, \"lang\": \"en\"}";
 	assert_int_equal(assess_request_from_json(&kb, input, strlen(input), &request, error), 0);
 	assert_int_equal(request.signal_count, 1);
 	assert_int_equal(request.age, KB_AGE_MINOR);
 	assert_int_equal(request.lang, KB_LANG_EN);
-	input = "{\"signals\": [\"geldezel\"], \"minor\": \"unknown\", \"forms\": [\"criminal\", \"unknown\"]}";
+	input = "{\"signals\": [\"crim-act\"], \"minor\": \"unknown\", \"forms\": [\"criminal\", \"unknown\"]}";
 	assert_int_equal(assess_request_from_json(&kb, input, strlen(input), &request, error), 0);
 	assert_int_equal(request.age, KB_AGE_UNKNOWN);
 	assert_int_equal(request.forms, 1u << KB_FORM_CRIMINAL);
 	input = "{\"forms\": [\"crime\"]}";
 	assert_int_equal(assess_request_from_json(&kb, input, strlen(input), &request, error), -1);
 	assert_non_null(strstr(error, "field \"forms\"[0]: unknown value \"crime\""));
-	input = "{\"signals\": [\"geldezel\"], \"acute_danger\": true}";
+	input = "{\"signals\": [\"crim-act\"], \"acute_danger\": true}";
 	assert_int_equal(assess_request_from_json(&kb, input, strlen(input), &request, error), -1);
 	assert_non_null(strstr(error, "unknown field \"acute_danger\""));
 	kb_release(&kb);

@@ -21,6 +21,18 @@ static inline void load_real_kb(struct kb *kb)
 		fail_msg("data/ does not load: %s", error.message);
 }
 
+/* The small knowledge base in tests/fixtures/kb: every entry exists to
+ * exercise one rule of docs/assessment.md, so rule tests do not change when
+ * the real catalogue does (tests/unit/test_data.c checks data/ itself). */
+#define TEST_FIXTURE_KB TEST_DATADIR "/../tests/fixtures/kb"
+
+static inline void load_fixture_kb(struct kb *kb)
+{
+	struct kb_error error;
+	if (kb_load(kb, TEST_FIXTURE_KB, &error) != 0)
+		fail_msg("tests/fixtures/kb does not load: %s", error.message);
+}
+
 static inline int64_t parse_time(const char *text)
 {
 	int64_t t = 0;

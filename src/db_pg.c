@@ -63,6 +63,11 @@ struct connection {
 	pthread_mutex_t lock;
 	bool reader;
 	bool lock_made;
+	/* a statement failed as only a lost connection does: connect again before
+	 * the next one. (PQstatus() alone is not enough: after the server went
+	 * away libpq may still say CONNECTION_OK when a write found the socket
+	 * closed.) */
+	bool broken;
 };
 
 struct pg_db {
@@ -168,9 +173,19 @@ static PGconn *connect_to(const char *url)
 	return PQconnectdbParams(keywords, values, 1);
 }
 
+/* libpq prints the server's notices and warnings on stderr as they are; with
+ * our prefix instead, so that an operator knows whose they are. They never
+ * hold a report's data (its values are bound parameters and are not logged). */
+static void print_notice(void *ctx, const char *message)
+{
+	(void)ctx;
+	fprintf(stderr, "meldwijzer: PostgreSQL: %s", message);
+}
+
 /* Session settings, after every (re)connection. */
 static int configure(PGconn *conn, bool reader)
 {
+	PQsetNoticeProcessor(conn, print_notice, NULL);
 	static const char writer_settings[] =
 		"SET synchronous_commit = on; SET client_min_messages = warning; SET default_transaction_read_only = off";
 	static const char reader_settings[] =
@@ -185,7 +200,7 @@ static int configure(PGconn *conn, bool reader)
  * (or connects again after a loss) and configures it. Call with c->lock held. */
 static int ensure_connected(struct pg_db *s, struct connection *c)
 {
-	if (c->conn && PQstatus(c->conn) == CONNECTION_OK) {
+	if (c->conn && !c->broken && PQstatus(c->conn) == CONNECTION_OK) {
 		if (PQtransactionStatus(c->conn) == PQTRANS_IDLE)
 			return 0;
 		/* a transaction left open by an operation that failed half-way */
@@ -203,6 +218,7 @@ static int ensure_connected(struct pg_db *s, struct connection *c)
 		note_problem(s, PROBLEM_UNREACHABLE);
 		return -1;
 	}
+	c->broken = false;
 	note_reachable(s);
 	return 0;
 }
@@ -219,16 +235,18 @@ static void connection_error(PGconn *conn, char error[DB_ERROR_SIZE])
  * result when its status is `expected`, else NULL with the error's SQLSTATE
  * in `sqlstate` ("" when there is none) and, when asked for, the constraint
  * it names. */
-static PGresult *run(PGconn *conn, const char *sql, const struct params *p, ExecStatusType expected, char sqlstate[6],
-		     char *constraint, size_t constraint_size)
+static PGresult *run(struct connection *c, const char *sql, const struct params *p, ExecStatusType expected,
+		     char sqlstate[6], char *constraint, size_t constraint_size)
 {
 	static const struct params none = {0};
 	if (!p)
 		p = &none;
-	PGresult *result = PQexecParams(conn, sql, p->count, NULL, p->values, p->lengths, p->formats, 1);
+	PGresult *result = PQexecParams(c->conn, sql, p->count, NULL, p->values, p->lengths, p->formats, 1);
 	if (PQresultStatus(result) == expected)
 		return result;
 	const char *state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : NULL;
+	if (!state || problem_of(state) == PROBLEM_UNREACHABLE || PQstatus(c->conn) != CONNECTION_OK)
+		c->broken = true;
 	if (sqlstate)
 		snprintf(sqlstate, 6, "%s", state ? state : "");
 	if (constraint) {
@@ -240,9 +258,9 @@ static PGresult *run(PGconn *conn, const char *sql, const struct params *p, Exec
 }
 
 /* A statement whose result is not needed: 0, or -1 with its SQLSTATE. */
-static int command(PGconn *conn, const char *sql, const struct params *p, char sqlstate[6])
+static int command(struct connection *c, const char *sql, const struct params *p, char sqlstate[6])
 {
-	PGresult *result = run(conn, sql, p, PGRES_COMMAND_OK, sqlstate, NULL, 0);
+	PGresult *result = run(c, sql, p, PGRES_COMMAND_OK, sqlstate, NULL, 0);
 	PQclear(result);
 	return result ? 0 : -1;
 }
@@ -271,8 +289,8 @@ static PGresult *read_rows(struct pg_db *s, const char *sql, const struct params
 	for (int attempt = 0; attempt < 2 && !result; attempt++) {
 		if (ensure_connected(s, r))
 			break;
-		result = run(r->conn, sql, p, PGRES_TUPLES_OK, sqlstate, NULL, 0);
-		if (!result && PQstatus(r->conn) == CONNECTION_OK)
+		result = run(r, sql, p, PGRES_TUPLES_OK, sqlstate, NULL, 0);
+		if (!result && !r->broken)
 			break; /* an error of this statement, not of the connection */
 		if (!result)
 			note_problem(s, PROBLEM_UNREACHABLE);
@@ -289,10 +307,10 @@ static int begin(struct pg_db *s)
 	for (int attempt = 0; attempt < 2; attempt++) {
 		if (ensure_connected(s, &s->writer))
 			return -1;
-		if (command(s->writer.conn, "BEGIN", NULL, sqlstate) == 0)
+		if (command(&s->writer, "BEGIN", NULL, sqlstate) == 0)
 			return 0;
 		note_problem(s, problem_of(sqlstate));
-		if (PQstatus(s->writer.conn) == CONNECTION_OK)
+		if (!s->writer.broken)
 			return -1;
 	}
 	return -1;
@@ -304,6 +322,8 @@ static void rollback(struct pg_db *s)
 	 * server rolls back a transaction whose connection ends, and
 	 * ensure_connected() rolls back one it finds open */
 	PGresult *result = PQexec(s->writer.conn, "ROLLBACK");
+	if (PQresultStatus(result) != PGRES_COMMAND_OK)
+		s->writer.broken = true;
 	PQclear(result);
 }
 
@@ -318,7 +338,7 @@ static int commit(struct db *db, unsigned reports)
 		note_problem(s, PROBLEM_WRITE_FAILED);
 		return -1;
 	}
-	PGresult *result = run(s->writer.conn, "COMMIT", NULL, PGRES_COMMAND_OK, sqlstate, NULL, 0);
+	PGresult *result = run(&s->writer, "COMMIT", NULL, PGRES_COMMAND_OK, sqlstate, NULL, 0);
 	/* COMMIT of a transaction that had failed answers "ROLLBACK": not stored */
 	bool committed = result && strcmp(PQcmdStatus(result), "COMMIT") == 0;
 	PQclear(result);
@@ -491,23 +511,25 @@ static int pg_is_initialised(struct db *db)
 /* Runs the migrations from version `from` on, inside the caller's transaction.
  * They are the program's own text (no data in them), several statements each:
  * the simple protocol runs them. */
-static int apply_migrations(PGconn *conn, int from)
+static int apply_migrations(struct connection *c, int from)
 {
 	for (int v = from; v < pg_schema_version(); v++) {
-		PGresult *result = PQexec(conn, db_pg_migrations[v]);
+		PGresult *result = PQexec(c->conn, db_pg_migrations[v]);
 		bool ok = PQresultStatus(result) == PGRES_COMMAND_OK;
 		PQclear(result);
-		if (!ok)
+		if (!ok) {
+			c->broken = c->broken || PQstatus(c->conn) != CONNECTION_OK;
 			return -1;
+		}
 	}
 	return 0;
 }
 
-static int set_version(PGconn *conn)
+static int set_version(struct connection *c)
 {
 	struct params p = {0};
 	add_number(&p, pg_schema_version());
-	return command(conn, "UPDATE schema_version SET version = $1", &p, NULL);
+	return command(c, "UPDATE schema_version SET version = $1", &p, NULL);
 }
 
 /* The first line of the writer's last error, for messages to the operator. */
@@ -530,9 +552,9 @@ static int pg_upgrade(struct db *db, char error[DB_ERROR_SIZE])
 		goto failed;
 	/* two servers that start at once: the second waits here, then sees the
 	 * version the first one wrote (each statement reads the last commit) */
-	if (command(s->writer.conn, "LOCK TABLE schema_version IN EXCLUSIVE MODE", NULL, NULL))
+	if (command(&s->writer, "LOCK TABLE schema_version IN EXCLUSIVE MODE", NULL, NULL))
 		goto failed;
-	PGresult *result = run(s->writer.conn, "SELECT version FROM schema_version", NULL, PGRES_TUPLES_OK, NULL, NULL, 0);
+	PGresult *result = run(&s->writer, "SELECT version FROM schema_version", NULL, PGRES_TUPLES_OK, NULL, NULL, 0);
 	if (result && PQntuples(result) == 1 && read_integer(result, 0, 0, &version))
 		version = -1;
 	PQclear(result);
@@ -547,19 +569,19 @@ static int pg_upgrade(struct db *db, char error[DB_ERROR_SIZE])
 	}
 	if (version == pg_schema_version()) {
 		/* nothing is written when the database is current */
-		status = command(s->writer.conn, "COMMIT", NULL, NULL);
+		status = command(&s->writer, "COMMIT", NULL, NULL);
 		if (status)
 			goto failed;
 		pthread_mutex_unlock(&s->writer.lock);
 		return 0;
 	}
-	if (apply_migrations(s->writer.conn, (int)version) || set_version(s->writer.conn) || commit(db, 0))
+	if (apply_migrations(&s->writer, (int)version) || set_version(&s->writer) || commit(db, 0))
 		goto failed;
 	pthread_mutex_unlock(&s->writer.lock);
 	return 0;
 failed:
 	snprintf(error, DB_ERROR_SIZE, "cannot upgrade the database: %s", writer_error(s, buffer));
-	if (s->writer.conn && PQstatus(s->writer.conn) == CONNECTION_OK)
+	if (s->writer.conn && !s->writer.broken)
 		rollback(s);
 	pthread_mutex_unlock(&s->writer.lock);
 	return status;
@@ -585,18 +607,18 @@ static int pg_initialise(struct db *db, const struct crypt_team *team, char erro
 		goto failed;
 	/* schema_version is made first and locked by its creation until COMMIT,
 	 * so a second init at the same moment fails instead of doubling the schema */
-	if (command(s->writer.conn, "CREATE TABLE schema_version (version integer NOT NULL)", NULL, NULL) ||
-	    apply_migrations(s->writer.conn, 0) ||
-	    command(s->writer.conn, "INSERT INTO team (id, public_key, secret_by_recovery) VALUES (1, $1, $2)",
+	if (command(&s->writer, "CREATE TABLE schema_version (version integer NOT NULL)", NULL, NULL) ||
+	    apply_migrations(&s->writer, 0) ||
+	    command(&s->writer, "INSERT INTO team (id, public_key, secret_by_recovery) VALUES (1, $1, $2)",
 		    &team_row, NULL) ||
-	    command(s->writer.conn, "INSERT INTO schema_version VALUES ($1)", &version, NULL) || commit(db, 0))
+	    command(&s->writer, "INSERT INTO schema_version VALUES ($1)", &version, NULL) || commit(db, 0))
 		goto failed;
 	s->created = true;
 	pthread_mutex_unlock(&s->writer.lock);
 	return 0;
 failed:
 	snprintf(error, DB_ERROR_SIZE, "cannot create the schema: %s", writer_error(s, buffer));
-	if (s->writer.conn && PQstatus(s->writer.conn) == CONNECTION_OK)
+	if (s->writer.conn && !s->writer.broken)
 		rollback(s);
 	pthread_mutex_unlock(&s->writer.lock);
 	return -1;
@@ -617,7 +639,7 @@ static int pg_load_team(struct db *db, struct crypt_team *team)
 
 /* 0 stored; 1 its submission key is taken; -1 any other failure, with the
  * SQLSTATE in `sqlstate`. */
-static int insert_one(PGconn *conn, const struct db_report *report, char sqlstate[6])
+static int insert_one(struct connection *c, const struct db_report *report, char sqlstate[6])
 {
 	static const char sql[] =
 		"INSERT INTO reports (ref, kind, status, created_day, forms, signals, receipt_lookup, receipt_salt,"
@@ -640,7 +662,7 @@ static int insert_one(PGconn *conn, const struct db_report *report, char sqlstat
 		return -1;
 	}
 	char constraint[64];
-	PGresult *result = run(conn, sql, &p, PGRES_COMMAND_OK, sqlstate, constraint, sizeof constraint);
+	PGresult *result = run(c, sql, &p, PGRES_COMMAND_OK, sqlstate, constraint, sizeof constraint);
 	if (result) {
 		PQclear(result);
 		return 0;
@@ -664,19 +686,19 @@ static void commit_batch(struct db *db, struct pending_insert *batch)
 	bool begun = begin(s) == 0;
 	bool whole = begun;
 	for (struct pending_insert *p = batch; whole && p; p = p->next) {
-		if (command(s->writer.conn, "SAVEPOINT one_report", NULL, sqlstate)) {
+		if (command(&s->writer, "SAVEPOINT one_report", NULL, sqlstate)) {
 			whole = false;
 			break;
 		}
-		p->status = insert_one(s->writer.conn, p->report, sqlstate);
+		p->status = insert_one(&s->writer, p->report, sqlstate);
 		if (p->status == -1 && storage_problem == PROBLEM_NONE)
 			storage_problem = problem_of(sqlstate);
 		stored += p->status == 0;
 		/* if the report cannot be undone alone, the transaction may hold half
 		 * of it: then the whole batch is rolled back rather than committed */
-		if (p->status ? command(s->writer.conn, "ROLLBACK TO SAVEPOINT one_report", NULL, sqlstate) ||
-					command(s->writer.conn, "RELEASE SAVEPOINT one_report", NULL, sqlstate)
-			      : command(s->writer.conn, "RELEASE SAVEPOINT one_report", NULL, sqlstate))
+		if (p->status ? command(&s->writer, "ROLLBACK TO SAVEPOINT one_report", NULL, sqlstate) ||
+					command(&s->writer, "RELEASE SAVEPOINT one_report", NULL, sqlstate)
+			      : command(&s->writer, "RELEASE SAVEPOINT one_report", NULL, sqlstate))
 			whole = false;
 	}
 	/* durable (synchronous_commit=on) once COMMIT returns */
@@ -684,7 +706,7 @@ static void commit_batch(struct db *db, struct pending_insert *batch)
 		/* begin() has noted why it failed; a savepoint that failed is a storage failure */
 		if (begun && !whole)
 			note_problem(s, problem_of(sqlstate) != PROBLEM_NONE ? problem_of(sqlstate) : PROBLEM_WRITE_FAILED);
-		if (begun && PQstatus(s->writer.conn) == CONNECTION_OK)
+		if (begun && !s->writer.broken)
 			rollback(s);
 		for (struct pending_insert *p = batch; p; p = p->next)
 			p->status = -1;
@@ -837,9 +859,9 @@ static long pg_count_messages(struct db *db, const char *ref)
 }
 
 /* An update that must change exactly one row, in the writer's transaction. */
-static int update_one(PGconn *conn, const char *sql, const struct params *p, char sqlstate[6])
+static int update_one(struct connection *c, const char *sql, const struct params *p, char sqlstate[6])
 {
-	PGresult *result = run(conn, sql, p, PGRES_COMMAND_OK, sqlstate, NULL, 0);
+	PGresult *result = run(c, sql, p, PGRES_COMMAND_OK, sqlstate, NULL, 0);
 	bool one = result && strcmp(PQcmdTuples(result), "1") == 0;
 	PQclear(result);
 	return one ? 0 : -1;
@@ -870,13 +892,13 @@ static int pg_add_message(struct db *db, const char *ref, const struct db_new_me
 	}
 	/* the report's row is locked first, so that the count and the insert are
 	 * one step also for writers on other servers; no row: an unknown report */
-	PGresult *result = run(s->writer.conn, "SELECT 1 FROM reports WHERE ref = $1 FOR UPDATE", &by_ref,
+	PGresult *result = run(&s->writer, "SELECT 1 FROM reports WHERE ref = $1 FOR UPDATE", &by_ref,
 			       PGRES_TUPLES_OK, sqlstate, NULL, 0);
 	bool known = result && PQntuples(result) == 1;
 	PQclear(result);
 	if (!known)
 		goto rollback;
-	result = run(s->writer.conn, "SELECT count(*) FROM messages WHERE report_ref = $1", &by_ref, PGRES_TUPLES_OK,
+	result = run(&s->writer, "SELECT count(*) FROM messages WHERE report_ref = $1", &by_ref, PGRES_TUPLES_OK,
 		     sqlstate, NULL, 0);
 	int64_t existing = -1;
 	if (!result || PQntuples(result) != 1 || read_integer(result, 0, 0, &existing))
@@ -892,7 +914,7 @@ static int pg_add_message(struct db *db, const char *ref, const struct db_new_me
 		status = 2;
 		goto rollback;
 	}
-	result = run(s->writer.conn,
+	result = run(&s->writer,
 		     "INSERT INTO messages (report_ref, sender, created_day, body, seq) VALUES ($1, $2, $3, $4, $5)",
 		     &insert, PGRES_COMMAND_OK, sqlstate, constraint, sizeof constraint);
 	if (!result) {
@@ -903,7 +925,7 @@ static int pg_add_message(struct db *db, const char *ref, const struct db_new_me
 	}
 	PQclear(result);
 	/* an answer and the status it sets: one transaction, both or neither */
-	if (new_status && update_one(s->writer.conn, "UPDATE reports SET status = $1 WHERE ref = $2", &update, sqlstate))
+	if (new_status && update_one(&s->writer, "UPDATE reports SET status = $1 WHERE ref = $2", &update, sqlstate))
 		goto rollback;
 	if (commit(db, 0) == 0) {
 		status = 0;
@@ -912,7 +934,7 @@ static int pg_add_message(struct db *db, const char *ref, const struct db_new_me
 	sqlstate[0] = '\0';
 rollback:
 	note_problem(s, sqlstate[0] ? problem_of(sqlstate) : PROBLEM_NONE);
-	if (PQstatus(s->writer.conn) == CONNECTION_OK)
+	if (!s->writer.broken)
 		rollback(s);
 	else
 		note_problem(s, PROBLEM_UNREACHABLE);
@@ -982,12 +1004,12 @@ static int pg_set_status(struct db *db, const char *ref, const char *status_text
 	add_text(&p, ref);
 	pthread_mutex_lock(&s->writer.lock);
 	if (begin(s) == 0) {
-		if (update_one(s->writer.conn, "UPDATE reports SET status = $1 WHERE ref = $2", &p, sqlstate) == 0 &&
+		if (update_one(&s->writer, "UPDATE reports SET status = $1 WHERE ref = $2", &p, sqlstate) == 0 &&
 		    commit(db, 0) == 0) {
 			status = 0;
 		} else {
 			note_problem(s, sqlstate[0] ? problem_of(sqlstate) : PROBLEM_NONE);
-			if (PQstatus(s->writer.conn) == CONNECTION_OK)
+			if (!s->writer.broken)
 				rollback(s);
 		}
 	}
@@ -1009,13 +1031,14 @@ static int pg_storage_state(struct db *db, struct db_storage *out)
 			struct connection *r = &s->readers[i];
 			if (pthread_mutex_trylock(&r->lock) != 0)
 				continue;
-			/* a connection that looks fine may be stale: ask the server (a
-			 * stale one is connected again by the next probe) */
-			if (ensure_connected(s, r) == 0) {
-				PGresult *result = PQexec(r->conn, "SELECT 1");
-				if (PQresultStatus(result) != PGRES_TUPLES_OK)
-					note_problem(s, PROBLEM_UNREACHABLE);
+			/* a connection that looks fine may be stale: ask the server, and
+			 * on a new connection when that one was lost */
+			for (int attempt = 0; attempt < 2 && ensure_connected(s, r) == 0; attempt++) {
+				PGresult *result = run(r, "SELECT 1", NULL, PGRES_TUPLES_OK, NULL, NULL, 0);
 				PQclear(result);
+				if (result || !r->broken)
+					break;
+				note_problem(s, PROBLEM_UNREACHABLE);
 			}
 			pthread_mutex_unlock(&r->lock);
 			break;

@@ -77,9 +77,15 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libmeldwijzer.a
 		$(ALL_LDFLAGS) $(LIBS) $(TEST_LIBS) -o $@
 
 # The README's test command. VALGRIND=1 runs every test binary under valgrind.
+# A throwaway PostgreSQL 15 cluster (scripts/pg-test-cluster, in a temporary folder, on a unix
+# socket, stopped and removed at the end whatever happens) serves the PostgreSQL half: the db
+# contract suite runs on it as well as on SQLite, and so do the HTTP tests that store reports
+# (scripts/run-tests). No cluster, no check: PostgreSQL is never left out silently.
 check: deps
 	@$(MAKE) --no-print-directory all $(UNIT_TESTS)
-	@BUILD=$(BUILD) VALGRIND=$(VALGRIND) scripts/run-tests $(UNIT_TESTS)
+	@url=$$(scripts/pg-test-cluster start) || exit 1; \
+	trap 'scripts/pg-test-cluster stop "$$url"' EXIT; trap 'exit 130' INT TERM; \
+	BUILD=$(BUILD) VALGRIND=$(VALGRIND) MELDWIJZER_TEST_PG="$$url" scripts/run-tests $(UNIT_TESTS)
 
 # Builds and starts the website on http://127.0.0.1:8080/ (LISTEN=ADDR:PORT to change).
 LISTEN ?= 127.0.0.1:8080

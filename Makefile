@@ -16,7 +16,7 @@ BUILD := $(BUILD)/sanitize
 SAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 endif
 
-LIBS_PKG = jansson libmicrohttpd libqrencode inih libsodium sqlite3
+LIBS_PKG = jansson libmicrohttpd libqrencode inih libsodium sqlite3 libpq
 WARNINGS = -std=c11 -Wall -Wextra -Wshadow -Wconversion -Wformat=2 -Wstrict-prototypes \
 	   -Wmissing-prototypes -Wpointer-arith -Wvla $(if $(WERROR),-Werror)
 ALL_CFLAGS = $(WARNINGS) $(CFLAGS) $(SAN_FLAGS) -D_FORTIFY_SOURCE=2 -fstack-protector-strong \
@@ -27,12 +27,15 @@ TEST_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
 
 CORE_SOURCES = src/strbuf.c src/jsonkeys.c src/timefmt.c src/hours.c src/kb.c src/assess.c src/situation.c \
 	       src/text.c src/route.c src/contract.c src/wegwijzer.c src/render.c src/qr.c src/config.c \
-	       src/http.c src/http_form.c src/web.c src/web_page.c src/web_static.c src/web_public.c src/web_guide.c src/web_signals.c src/web_api.c src/crypt.c src/db.c src/db_sqlite.c src/report.c \
+	       src/http.c src/http_form.c src/web.c src/web_page.c src/web_static.c src/web_public.c src/web_guide.c \
+	       src/web_signals.c src/web_api.c src/crypt.c src/db.c src/db_sqlite.c src/db_pg.c src/report.c \
 	       src/session.c src/ratelimit.c src/web_report.c src/thread_role.c
 # Made at build time: each backend's migrations (db/BACKEND/NNN_*.sql) as a C file, so that the
 # program carries its own schema and needs no SQL files where it runs.
-GENERATED_SOURCES = $(BUILD)/gen/db_sqlite_migrations.c
-CORE_OBJECTS = $(CORE_SOURCES:src/%.c=$(BUILD)/%.o) $(BUILD)/db_sqlite_migrations.o
+# The PostgreSQL migrations must have the same numbers and names as SQLite's (checked there), so
+# that a schema version means the same on both.
+GENERATED_SOURCES = $(BUILD)/gen/db_sqlite_migrations.c $(BUILD)/gen/db_pg_migrations.c
+CORE_OBJECTS = $(CORE_SOURCES:src/%.c=$(BUILD)/%.o) $(BUILD)/db_sqlite_migrations.o $(BUILD)/db_pg_migrations.o
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 BINARY = $(BUILD)/meldwijzer
 
@@ -51,7 +54,11 @@ $(BUILD)/gen/db_sqlite_migrations.c: scripts/embed-migrations $(wildcard db/sqli
 	@mkdir -p $(@D)
 	scripts/embed-migrations db_sqlite db/sqlite > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/db_sqlite_migrations.o: $(BUILD)/gen/db_sqlite_migrations.c
+$(BUILD)/gen/db_pg_migrations.c: scripts/embed-migrations $(wildcard db/postgresql/*.sql) $(wildcard db/sqlite/*.sql)
+	@mkdir -p $(@D)
+	scripts/embed-migrations db_pg db/postgresql db/sqlite > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/db_%_migrations.o: $(BUILD)/gen/db_%_migrations.c
 	$(CC) $(ALL_CFLAGS) -Isrc -c $< -o $@
 
 $(BUILD)/cli.o: src/cli.c
@@ -71,9 +78,15 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libmeldwijzer.a
 		$(ALL_LDFLAGS) $(LIBS) $(TEST_LIBS) -o $@
 
 # The README's test command. VALGRIND=1 runs every test binary under valgrind.
+# A throwaway PostgreSQL 15 cluster (scripts/pg-test-cluster, in a temporary folder, on a unix
+# socket, stopped and removed at the end whatever happens) serves the PostgreSQL half: the db
+# contract suite runs on it as well as on SQLite, and so do the HTTP tests that store reports
+# (scripts/run-tests). No cluster, no check: PostgreSQL is never left out silently.
 check: deps
 	@$(MAKE) --no-print-directory all $(UNIT_TESTS)
-	@BUILD=$(BUILD) VALGRIND=$(VALGRIND) scripts/run-tests $(UNIT_TESTS)
+	@url=$$(scripts/pg-test-cluster start) || exit 1; \
+	trap 'scripts/pg-test-cluster stop "$$url"' EXIT; trap 'exit 130' INT TERM; \
+	BUILD=$(BUILD) VALGRIND=$(VALGRIND) MELDWIJZER_TEST_PG="$$url" scripts/run-tests $(UNIT_TESTS)
 
 # Builds and starts the website on http://127.0.0.1:8080/ (LISTEN=ADDR:PORT to change).
 LISTEN ?= 127.0.0.1:8080

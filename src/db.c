@@ -11,14 +11,15 @@
 
 /* Schemes this program knows. A NULL backend is one that is planned but not
  * built in: its URL is refused with a message that says so, rather than
- * "unknown scheme", so that an operator knows the URL itself is right. */
+ * "unknown scheme", so that an operator knows the URL itself is right.
+ * PostgreSQL takes both spellings that libpq takes. */
 static const struct {
 	const char *scheme;
 	const struct db_backend *backend;
 } schemes[] = {
 	{"sqlite:", &db_sqlite_backend},
-	{"postgresql:", NULL},
-	{"postgres:", NULL},
+	{"postgresql:", &db_pg_backend},
+	{"postgres:", &db_pg_backend},
 };
 
 static const struct db_backend *backend_for(const char *url, const char **location, char error[DB_ERROR_SIZE])
@@ -34,14 +35,15 @@ static const struct db_backend *backend_for(const char *url, const char **locati
 			return NULL;
 		}
 		if (url[len] == '\0') {
-			snprintf(error, DB_ERROR_SIZE, "--db: '%.200s' names no database (like %sPATH)", url,
-				 schemes[i].scheme);
+			snprintf(error, DB_ERROR_SIZE, "--db: '%.200s' names no database (like %s)", url,
+				 schemes[i].backend == &db_sqlite_backend ? "sqlite:PATH" : "postgresql://HOST/DATABASE");
 			return NULL;
 		}
 		*location = url + len;
 		return schemes[i].backend;
 	}
-	snprintf(error, DB_ERROR_SIZE, "--db: '%.200s' is not sqlite:PATH", url);
+	/* the URL itself is not repeated: a postgresql URL with a typo may hold a password */
+	snprintf(error, DB_ERROR_SIZE, "--db: the URL is not sqlite:PATH or postgresql://...");
 	return NULL;
 }
 

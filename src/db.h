@@ -1,8 +1,8 @@
 /*
  * db: storage of reports and messages behind one interface. Callers never see
- * SQL or a backend type: db.c picks a backend by the URL's scheme ("sqlite:"
- * now; "postgresql:" is recognised and refused until its backend is built)
- * and every call goes through that backend's table of operations
+ * SQL or a backend type: db.c picks a backend by the URL's scheme ("sqlite:",
+ * "postgresql:" or "postgres:") and every call goes through that backend's
+ * table of operations
  * (db_backend.h). The contract below is what every backend keeps; one test
  * suite, tests/unit/test_db.c, is written against this header alone and every
  * backend must pass it.
@@ -17,8 +17,9 @@
  * transaction: it happens whole or not at all.
  *
  * Threads: a db handle may be used from several threads. Reads never wait for
- * a commit's fsync (the SQLite backend reads on connections of their own in
- * WAL mode). No callback of this interface is ever called while the backend
+ * a commit's fsync (both backends read on connections of their own: SQLite in
+ * WAL mode, PostgreSQL under MVCC). Several handles, in several processes,
+ * may share one database. No callback of this interface is ever called while the backend
  * holds a lock, so a callback may call db_* itself. Every call may block on
  * the disk: never call one from a thread that serves other requests.
  *
@@ -83,9 +84,10 @@ struct db_new_message {
 	size_t box_len;
 };
 
-/* Opens a database by URL: "sqlite:PATH". Only `create` (for init) makes a
- * missing database. A scheme that names a backend this program was built
- * without ("postgresql:") is refused with a message that says so. */
+/* Opens a database by URL: "sqlite:PATH" or a libpq URL ("postgresql://...").
+ * Only `create` (for init) makes a missing SQLite database; a PostgreSQL
+ * database is made by its administrator, its schema by db_initialise(). An
+ * unknown scheme is refused; no message repeats a URL that may hold a password. */
 __attribute__((warn_unused_result)) int db_open(struct db **out, const char *url, bool create,
 						char error[DB_ERROR_SIZE]);
 void db_close(struct db *db);
@@ -157,10 +159,14 @@ __attribute__((warn_unused_result)) int db_set_status(struct db *db, const char 
 /* Whether reports can be stored now: false after a write failed for a reason
  * of the storage itself (disk full, I/O error, read-only) until a write
  * succeeds again, or when the database's file system has less than 1 MiB
- * free. Cheap (no write, one statvfs), so /healthz may call it often. */
+ * free. Cheap (no write, one statvfs), so /healthz may call it often.
+ * PostgreSQL: false while the database server cannot be reached
+ * ("unreachable"; each call then tries one idle connection again, so the state
+ * turns back without other traffic); free_bytes is 0 (the disk is the
+ * database server's). */
 struct db_storage {
 	bool ok;
-	const char *problem; /* NULL when ok; "full", "write_failed" or "low_space" */
+	const char *problem; /* NULL when ok; "full", "write_failed", "low_space" or "unreachable" */
 	uint64_t free_bytes;
 };
 /* 0, or -1 when the free space cannot be read (`out` still holds the rest). */

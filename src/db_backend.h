@@ -1,6 +1,6 @@
 /*
- * db_backend: the contract between db.c and a storage backend (db_sqlite.c;
- * db_pg.c next). Only db.c and the backends include this header.
+ * db_backend: the contract between db.c and a storage backend (db_sqlite.c,
+ * db_pg.c). Only db.c and the backends include this header.
  *
  * A backend is a table of operations, chosen by db.c from the URL's scheme,
  * in the spirit of SQLite's sqlite3_vfs: db.c never knows which one it has.
@@ -73,6 +73,7 @@ struct db {
 };
 
 extern const struct db_backend db_sqlite_backend;
+extern const struct db_backend db_pg_backend;
 
 /* For backends: the test hook before a COMMIT (0: go on), and the count after one. */
 int db_backend_before_commit(struct db *db, unsigned reports);

@@ -1,7 +1,7 @@
 // Starts a real meldwijzer server on loopback for the HTTP and browser tests.
 import { spawn, execFileSync } from "node:child_process";
 import { once } from "node:events";
-import { writeFileSync, mkdtempSync } from "node:fs";
+import { writeFileSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -12,23 +12,39 @@ export const binary = process.env.MELDWIJZER_BIN || path.join(root, "build", "me
 // where test servers must stay in a given range; otherwise a port derived from the process id.
 let nextPort = Number(process.env.MELDWIJZER_TEST_PORT) || 20000 + (process.pid % 20000);
 
-// `previous`: start again on the database of an earlier server (after it stopped or was killed).
+// MELDWIJZER_TEST_DB=postgresql://...: the servers store in PostgreSQL instead of SQLite, each new
+// one in a schema of its own in that database (scripts/pg-test-cluster start prints such a URL).
+export const testDatabase = process.env.MELDWIJZER_TEST_DB || "";
+export const onPostgres = /^postgres(ql)?:/.test(testDatabase);
+let schemaCount = 0;
+
+function newDatabase(dir) {
+  if (!onPostgres) return `sqlite:${path.join(dir, "meldwijzer.db")}`;
+  const schema = `http_${process.pid}_${++schemaCount}`;
+  execFileSync("psql", ["-qX", "-v", "ON_ERROR_STOP=1", "-c", `CREATE SCHEMA ${schema}`, testDatabase]);
+  return `${testDatabase}${testDatabase.includes("?") ? "&" : "?"}options=-csearch_path%3D${schema}`;
+}
+
+// `previous`: start again on the database of an earlier server (after it stopped or was killed), or
+// beside it while it runs (two servers, one database).
 export async function startServer(extraConfig = "", previous = null) {
   for (let attempt = 0; attempt < 20; attempt++) {
     const port = nextPort++;
     const dir = previous ? previous.dir : mkdtempSync(path.join(tmpdir(), "meldwijzer-test-"));
     const configPath = path.join(dir, "server.ini");
-    const database = `sqlite:${path.join(dir, "meldwijzer.db")}`;
+    const database = previous ? previous.database : newDatabase(dir);
+    // the key file beside the database for SQLite (its default), in the folder for PostgreSQL
+    const dbArgs = onPostgres ? ["--db", database, "--key", path.join(dir, "server.key")] : ["--db", database];
     let recoveryKey = previous ? previous.recoveryKey : undefined;
     if (!previous) {
-      const initOutput = execFileSync(binary, ["init", "--db", database]).toString();
+      const initOutput = execFileSync(binary, ["init", ...dbArgs]).toString();
       recoveryKey = (initOutput.match(/^ {4}([0-9A-Z]{4}(?:-[0-9A-Z]{2,4})+)$/m) || [])[1];
     }
     writeFileSync(configPath,
       `[server]\npublic_base_url = https://meldwijzer.example\n${extraConfig}`);
     const wrapper = (process.env.MELDWIJZER_WRAPPER || "").split(" ").filter(Boolean);
     const args = ["--data", path.join(root, "data"), "serve", "--listen", `127.0.0.1:${port}`,
-      "--config", configPath, "--web", path.join(root, "web"), "--db", database];
+      "--config", configPath, "--web", path.join(root, "web"), ...dbArgs];
     const child = wrapper.length
       ? spawn(wrapper[0], [...wrapper.slice(1), binary, ...args], { stdio: ["ignore", "pipe", "pipe"] })
       : spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
@@ -49,7 +65,18 @@ export async function startServer(extraConfig = "", previous = null) {
         port,
         dir,
         database,
+        dbArgs,
         recoveryKey,
+        // what the database holds, as bytes: the SQLite files, or a dump of the server's schema
+        storedBytes() {
+          if (!onPostgres) {
+            return readdirSync(dir).filter((name) => name.startsWith("meldwijzer.db"))
+              .map((name) => ({ name, bytes: readFileSync(path.join(dir, name)) }));
+          }
+          const schema = database.match(/search_path%3D(\w+)/)[1];
+          return [{ name: `pg_dump -n ${schema}`,
+            bytes: execFileSync("pg_dump", ["--data-only", "-n", schema, "-d", testDatabase]) }];
+        },
         output: () => output,
         kill() { child.kill("SIGKILL"); },
         async stop() {

@@ -1,0 +1,1083 @@
+/* db backend for PostgreSQL (libpq): "postgresql://..." or "postgres://...",
+ * any URL libpq takes. Schema versions in schema_version, migrations from
+ * db/postgresql/ (built in), the same numbers as SQLite's.
+ *
+ * Connections: one writer behind write_lock and DB_PG_READERS readers with a
+ * lock each (a PGconn is used by one thread at a time). Under MVCC a reader
+ * sees the last commit and never waits for a writer's commit, so reads do not
+ * queue behind a WAL flush. Readers are read-only sessions, so a mistake in
+ * this file that writes on one fails loudly.
+ *
+ * Durability: every session sets synchronous_commit=on, whatever the
+ * database's default, so COMMIT returns only after the WAL is flushed (and,
+ * with synchronous standbys configured, confirmed by them): an acknowledged
+ * report is committed. New reports are written with group commit, as in the
+ * SQLite backend: a submission that arrives while another transaction is
+ * being committed waits, and the next transaction carries every report that
+ * queued up meanwhile, each in a savepoint of its own; one WAL flush serves
+ * them all. Several servers on one database each have their own writer;
+ * PostgreSQL orders their transactions, and the unique indexes decide races
+ * between them (a receipt, a submission key, a message number).
+ *
+ * Every statement has its values bound as parameters (PQexecParams); SQL is
+ * never built from data. Results are read in binary and checked for their
+ * type's length, so a row is read whole or not at all.
+ *
+ * Connection loss (PostgreSQL restarted, a network cut): the operation that
+ * finds a connection broken fails with -1 (storage "unreachable"), and the
+ * next use of that connection connects again (PQreset). A read, and the BEGIN
+ * of a write, that find a connection lost try once more on a new one at once,
+ * so a restart between two requests costs none of them. A COMMIT whose answer
+ * is lost is reported as failed: the report may be stored, but no receipt is
+ * shown for it, which is the safe side (never a receipt for a lost report).
+ *
+ * The URL may hold a password: it is kept in memory for reconnections and
+ * wiped when the handle is closed, and no message repeats it. */
+#define _POSIX_C_SOURCE 200809L
+#include "db_backend.h"
+#include "db_pg.h"
+
+#include <libpq-fe.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PARAMS_MAX 12
+
+/* What the last storage failure was; 0 when the last write succeeded. */
+enum problem { PROBLEM_NONE, PROBLEM_WRITE_FAILED, PROBLEM_FULL, PROBLEM_UNREACHABLE };
+
+/* A report waiting for the next group commit; lives on its submitter's stack. */
+struct pending_insert {
+	const struct db_report *report;
+	int status;
+	bool done;
+	struct pending_insert *next;
+};
+
+struct connection {
+	PGconn *conn; /* NULL until first used (readers) */
+	pthread_mutex_t lock;
+	bool reader;
+	bool lock_made;
+	/* a statement failed as only a lost connection does: connect again before
+	 * the next one. (PQstatus() alone is not enough: after the server went
+	 * away libpq may still say CONNECTION_OK when a write found the socket
+	 * closed.) */
+	bool broken;
+};
+
+struct pg_db {
+	char *url;                    /* the whole URL, for reconnections; wiped on close */
+	bool created;                 /* this handle made the schema (db_initialise) */
+	struct connection writer;
+	struct connection readers[DB_PG_READERS];
+	atomic_uint next_reader;
+	pthread_mutex_t queue_lock;   /* the group-commit queue below */
+	pthread_cond_t committed;
+	struct pending_insert *queue;
+	bool committing;
+	atomic_int problem;           /* enum problem */
+	bool queue_lock_made, committed_made;
+};
+
+static struct pg_db *state_of(struct db *db)
+{
+	return db->state;
+}
+
+/* ---------- parameters: values are always bound, never put into SQL ---------- */
+
+struct params {
+	int count;
+	const char *values[PARAMS_MAX];
+	int lengths[PARAMS_MAX];
+	int formats[PARAMS_MAX];
+	char numbers[PARAMS_MAX][24];
+};
+
+/* Text in text format (libpq reads it up to its NUL). */
+static void add_text(struct params *p, const char *text)
+{
+	p->values[p->count] = text;
+	p->lengths[p->count] = 0;
+	p->formats[p->count] = 0;
+	p->count++;
+}
+
+/* Bytes (bytea) in binary format; NULL bytes bind SQL NULL. */
+static int add_bytes(struct params *p, const void *bytes, size_t len)
+{
+	if (len > INT32_MAX)
+		return -1;
+	p->values[p->count] = bytes;
+	p->lengths[p->count] = (int)len;
+	p->formats[p->count] = 1;
+	p->count++;
+	return 0;
+}
+
+static void add_number(struct params *p, long long number)
+{
+	snprintf(p->numbers[p->count], sizeof p->numbers[0], "%lld", number);
+	add_text(p, p->numbers[p->count]);
+}
+
+/* ---------- errors and the storage's state ---------- */
+
+/* The problem an error means for storing, from its SQLSTATE ("" when there
+ * is none: no answer came, the connection is lost); PROBLEM_NONE for errors
+ * of one statement (a constraint, a bad value) that say nothing about the
+ * storage. */
+static enum problem problem_of(const char *sqlstate)
+{
+	if (!sqlstate[0] || strncmp(sqlstate, "08", 2) == 0 || strncmp(sqlstate, "57P", 3) == 0)
+		return PROBLEM_UNREACHABLE; /* no connection, or the server is shutting down or starting */
+	if (strcmp(sqlstate, "53100") == 0)
+		return PROBLEM_FULL; /* disk_full */
+	if (strncmp(sqlstate, "53", 2) == 0 || strncmp(sqlstate, "58", 2) == 0 || strncmp(sqlstate, "XX", 2) == 0 ||
+	    strcmp(sqlstate, "25006") == 0)
+		return PROBLEM_WRITE_FAILED; /* resources, I/O, internal, a read-only server */
+	return PROBLEM_NONE;
+}
+
+static void note_problem(struct pg_db *s, enum problem problem)
+{
+	if (problem != PROBLEM_NONE)
+		atomic_store(&s->problem, problem);
+}
+
+/* A successful write clears every problem; a successful connection clears
+ * only "unreachable" (a write may still fail for another reason). */
+static void note_write_ok(struct pg_db *s)
+{
+	atomic_store(&s->problem, PROBLEM_NONE);
+}
+
+static void note_reachable(struct pg_db *s)
+{
+	int unreachable = PROBLEM_UNREACHABLE;
+	atomic_compare_exchange_strong(&s->problem, &unreachable, PROBLEM_NONE);
+}
+
+/* ---------- connections ---------- */
+
+static PGconn *connect_to(const char *url)
+{
+	/* dbname last: the URL (expanded) overrides the defaults before it */
+	const char *const keywords[] = {"connect_timeout", "application_name", "dbname", NULL};
+	const char *const values[] = {DB_PG_CONNECT_TIMEOUT, "meldwijzer", url, NULL};
+	return PQconnectdbParams(keywords, values, 1);
+}
+
+/* libpq prints the server's notices and warnings on stderr as they are; with
+ * our prefix instead, so that an operator knows whose they are. They never
+ * hold a report's data (its values are bound parameters and are not logged). */
+static void print_notice(void *ctx, const char *message)
+{
+	(void)ctx;
+	fprintf(stderr, "meldwijzer: PostgreSQL: %s", message);
+}
+
+/* Session settings, after every (re)connection. */
+static int configure(PGconn *conn, bool reader)
+{
+	PQsetNoticeProcessor(conn, print_notice, NULL);
+	static const char writer_settings[] =
+		"SET synchronous_commit = on; SET client_min_messages = warning; SET default_transaction_read_only = off";
+	static const char reader_settings[] =
+		"SET client_min_messages = warning; SET default_transaction_read_only = on";
+	PGresult *result = PQexec(conn, reader ? reader_settings : writer_settings);
+	int status = PQresultStatus(result) == PGRES_COMMAND_OK ? 0 : -1;
+	PQclear(result);
+	return status;
+}
+
+/* Makes sure `c` has a working connection outside any transaction: connects
+ * (or connects again after a loss) and configures it. Call with c->lock held. */
+static int ensure_connected(struct pg_db *s, struct connection *c)
+{
+	if (c->conn && !c->broken && PQstatus(c->conn) == CONNECTION_OK) {
+		if (PQtransactionStatus(c->conn) == PQTRANS_IDLE)
+			return 0;
+		/* a transaction left open by an operation that failed half-way */
+		PGresult *result = PQexec(c->conn, "ROLLBACK");
+		bool ok = PQresultStatus(result) == PGRES_COMMAND_OK && PQtransactionStatus(c->conn) == PQTRANS_IDLE;
+		PQclear(result);
+		if (ok)
+			return 0;
+	}
+	if (c->conn)
+		PQreset(c->conn);
+	else
+		c->conn = connect_to(s->url);
+	if (!c->conn || PQstatus(c->conn) != CONNECTION_OK || configure(c->conn, c->reader)) {
+		note_problem(s, PROBLEM_UNREACHABLE);
+		return -1;
+	}
+	c->broken = false;
+	note_reachable(s);
+	return 0;
+}
+
+/* The first line of libpq's message for the connection (no URL in it). */
+static void connection_error(PGconn *conn, char error[DB_ERROR_SIZE])
+{
+	const char *message = conn ? PQerrorMessage(conn) : "out of memory";
+	size_t len = strcspn(message, "\n");
+	snprintf(error, DB_ERROR_SIZE, "PostgreSQL: cannot connect: %.*s", (int)(len < 240 ? len : 240), message);
+}
+
+/* Runs one statement with bound parameters, results in binary. Returns the
+ * result when its status is `expected`, else NULL with the error's SQLSTATE
+ * in `sqlstate` ("" when there is none) and, when asked for, the constraint
+ * it names. */
+static PGresult *run(struct connection *c, const char *sql, const struct params *p, ExecStatusType expected,
+		     char sqlstate[6], char *constraint, size_t constraint_size)
+{
+	static const struct params none = {0};
+	if (!p)
+		p = &none;
+	PGresult *result = PQexecParams(c->conn, sql, p->count, NULL, p->values, p->lengths, p->formats, 1);
+	if (PQresultStatus(result) == expected)
+		return result;
+	const char *state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : NULL;
+	if (!state || problem_of(state) == PROBLEM_UNREACHABLE || PQstatus(c->conn) != CONNECTION_OK)
+		c->broken = true;
+	if (sqlstate)
+		snprintf(sqlstate, 6, "%s", state ? state : "");
+	if (constraint) {
+		const char *name = result ? PQresultErrorField(result, PG_DIAG_CONSTRAINT_NAME) : NULL;
+		snprintf(constraint, constraint_size, "%s", name ? name : "");
+	}
+	PQclear(result);
+	return NULL;
+}
+
+/* A statement whose result is not needed: 0, or -1 with its SQLSTATE. */
+static int command(struct connection *c, const char *sql, const struct params *p, char sqlstate[6])
+{
+	PGresult *result = run(c, sql, p, PGRES_COMMAND_OK, sqlstate, NULL, 0);
+	PQclear(result);
+	return result ? 0 : -1;
+}
+
+static struct connection *take_reader(struct pg_db *s)
+{
+	unsigned start = atomic_fetch_add(&s->next_reader, 1);
+	for (unsigned i = 0; i < DB_PG_READERS; i++) {
+		struct connection *r = &s->readers[(start + i) % DB_PG_READERS];
+		if (pthread_mutex_trylock(&r->lock) == 0)
+			return r;
+	}
+	struct connection *r = &s->readers[start % DB_PG_READERS];
+	pthread_mutex_lock(&r->lock);
+	return r;
+}
+
+/* One read on a reader connection. A connection found lost is replaced and
+ * the read tried once more, so a PostgreSQL restart between two requests
+ * fails neither. NULL on error; the result is the caller's to PQclear. */
+static PGresult *read_rows(struct pg_db *s, const char *sql, const struct params *p)
+{
+	struct connection *r = take_reader(s);
+	PGresult *result = NULL;
+	char sqlstate[6] = "";
+	for (int attempt = 0; attempt < 2 && !result; attempt++) {
+		if (ensure_connected(s, r))
+			break;
+		result = run(r, sql, p, PGRES_TUPLES_OK, sqlstate, NULL, 0);
+		if (!result && !r->broken)
+			break; /* an error of this statement, not of the connection */
+		if (!result)
+			note_problem(s, PROBLEM_UNREACHABLE);
+	}
+	pthread_mutex_unlock(&r->lock);
+	return result;
+}
+
+/* BEGIN on the writer (write_lock held), on a new connection when the one
+ * there was lost. */
+static int begin(struct pg_db *s)
+{
+	char sqlstate[6] = "";
+	for (int attempt = 0; attempt < 2; attempt++) {
+		if (ensure_connected(s, &s->writer))
+			return -1;
+		if (command(&s->writer, "BEGIN", NULL, sqlstate) == 0)
+			return 0;
+		note_problem(s, problem_of(sqlstate));
+		if (!s->writer.broken)
+			return -1;
+	}
+	return -1;
+}
+
+static void rollback(struct pg_db *s)
+{
+	/* a failed ROLLBACK (a lost connection) leaves nothing to undo here: the
+	 * server rolls back a transaction whose connection ends, and
+	 * ensure_connected() rolls back one it finds open */
+	PGresult *result = PQexec(s->writer.conn, "ROLLBACK");
+	if (PQresultStatus(result) != PGRES_COMMAND_OK)
+		s->writer.broken = true;
+	PQclear(result);
+}
+
+/* COMMIT of the writer's transaction, after the test hook; call with
+ * write_lock held. On failure the transaction may still be open: roll it back. */
+static int commit(struct db *db, unsigned reports)
+{
+	struct pg_db *s = state_of(db);
+	char sqlstate[6] = "";
+	if (db_backend_before_commit(db, reports) != 0) {
+		/* a failed flush, as a test asked for: the storage failed */
+		note_problem(s, PROBLEM_WRITE_FAILED);
+		return -1;
+	}
+	PGresult *result = run(&s->writer, "COMMIT", NULL, PGRES_COMMAND_OK, sqlstate, NULL, 0);
+	/* COMMIT of a transaction that had failed answers "ROLLBACK": not stored */
+	bool committed = result && strcmp(PQcmdStatus(result), "COMMIT") == 0;
+	PQclear(result);
+	if (!committed) {
+		enum problem problem = result ? PROBLEM_WRITE_FAILED : problem_of(sqlstate);
+		note_problem(s, problem == PROBLEM_NONE ? PROBLEM_WRITE_FAILED : problem);
+		return -1;
+	}
+	note_write_ok(s);
+	db_backend_committed(db, reports);
+	return 0;
+}
+
+/* ---------- open and close ---------- */
+
+static void finish(struct connection *c)
+{
+	PQfinish(c->conn);
+	c->conn = NULL;
+	if (c->lock_made)
+		pthread_mutex_destroy(&c->lock);
+	c->lock_made = false;
+}
+
+/* The tables the migrations make, dropped again by a handle that made them
+ * (an init that failed later). The contract suite checks that nothing is
+ * left, so a migration that adds a table must add it here too. */
+static const char drop_schema[] = "DROP TABLE IF EXISTS messages, reports, team, schema_version";
+
+static void close_state(struct pg_db *s, bool remove_if_new)
+{
+	if (remove_if_new && s->created && s->writer.conn) {
+		pthread_mutex_lock(&s->writer.lock);
+		if (ensure_connected(s, &s->writer) == 0) {
+			PGresult *result = PQexec(s->writer.conn, drop_schema);
+			PQclear(result);
+		}
+		pthread_mutex_unlock(&s->writer.lock);
+	}
+	for (unsigned i = 0; i < DB_PG_READERS; i++)
+		finish(&s->readers[i]);
+	finish(&s->writer);
+	if (s->queue_lock_made)
+		pthread_mutex_destroy(&s->queue_lock);
+	if (s->committed_made)
+		pthread_cond_destroy(&s->committed);
+	if (s->url) {
+		crypt_wipe(s->url, strlen(s->url));
+		free(s->url);
+	}
+	free(s);
+}
+
+/* `location` is the URL after "postgresql:" or "postgres:" (db.c took the
+ * scheme off); libpq takes either spelling, so the URL is made whole again
+ * as postgresql:LOCATION. `create` means nothing here: the database is made
+ * by its administrator (docs/operations.md), the schema by db_initialise(). */
+static int pg_open(struct db *db, const char *location, bool create, char error[DB_ERROR_SIZE])
+{
+	(void)create;
+	struct pg_db *s = calloc(1, sizeof *s);
+	size_t url_size = sizeof "postgresql:" + strlen(location);
+	if (!s || !(s->url = malloc(url_size))) {
+		free(s);
+		snprintf(error, DB_ERROR_SIZE, "out of memory");
+		return -1;
+	}
+	snprintf(s->url, url_size, "postgresql:%s", location);
+	atomic_init(&s->next_reader, 0);
+	atomic_init(&s->problem, PROBLEM_NONE);
+	if (pthread_mutex_init(&s->writer.lock, NULL) != 0)
+		goto no_lock;
+	s->writer.lock_made = true;
+	for (unsigned i = 0; i < DB_PG_READERS; i++) {
+		if (pthread_mutex_init(&s->readers[i].lock, NULL) != 0)
+			goto no_lock;
+		s->readers[i].lock_made = true;
+		s->readers[i].reader = true;
+	}
+	if (pthread_mutex_init(&s->queue_lock, NULL) != 0)
+		goto no_lock;
+	s->queue_lock_made = true;
+	if (pthread_cond_init(&s->committed, NULL) != 0)
+		goto no_lock;
+	s->committed_made = true;
+	/* the writer at once, so that a wrong URL or an absent server is said
+	 * now; the readers when first used */
+	s->writer.conn = connect_to(s->url);
+	if (!s->writer.conn || PQstatus(s->writer.conn) != CONNECTION_OK) {
+		connection_error(s->writer.conn, error);
+		goto fail;
+	}
+	if (configure(s->writer.conn, false)) {
+		snprintf(error, DB_ERROR_SIZE, "PostgreSQL: cannot set up the session (synchronous_commit)");
+		goto fail;
+	}
+	db->state = s;
+	return 0;
+no_lock:
+	snprintf(error, DB_ERROR_SIZE, "cannot make the database's locks");
+fail:
+	close_state(s, false);
+	return -1;
+}
+
+static void pg_close(struct db *db, bool remove_if_new)
+{
+	close_state(state_of(db), remove_if_new);
+	db->state = NULL;
+}
+
+static int pg_schema_version(void)
+{
+	return (int)db_pg_migration_count;
+}
+
+/* ---------- reading binary results ---------- */
+
+/* A text column into a fixed field: -1 when it is NULL or does not fit (a
+ * row is read whole or not at all, never cut short). */
+static int copy_text(const PGresult *result, int row, int column, char *out, size_t size)
+{
+	if (PQgetisnull(result, row, column))
+		return -1;
+	size_t len = (size_t)PQgetlength(result, row, column);
+	if (len >= size)
+		return -1;
+	memcpy(out, PQgetvalue(result, row, column), len);
+	out[len] = '\0';
+	return 0;
+}
+
+static int copy_blob(const PGresult *result, int row, int column, unsigned char *out, size_t size)
+{
+	if (PQgetisnull(result, row, column) || (size_t)PQgetlength(result, row, column) != size)
+		return -1;
+	memcpy(out, PQgetvalue(result, row, column), size);
+	return 0;
+}
+
+/* An integer column (int4 or int8, binary: big-endian); NULL reads as 0. */
+static int read_integer(const PGresult *result, int row, int column, int64_t *out)
+{
+	*out = 0;
+	if (PQgetisnull(result, row, column))
+		return 0;
+	int len = PQgetlength(result, row, column);
+	if (len != 4 && len != 8)
+		return -1;
+	const unsigned char *bytes = (const unsigned char *)PQgetvalue(result, row, column);
+	uint64_t value = 0;
+	for (int i = 0; i < len; i++)
+		value = value << 8 | bytes[i];
+	*out = len == 4 ? (int64_t)(int32_t)(uint32_t)value : (int64_t)value;
+	return 0;
+}
+
+/* ---------- schema ---------- */
+
+static int pg_is_initialised(struct db *db)
+{
+	PGresult *result = read_rows(state_of(db), "SELECT to_regclass('schema_version') IS NOT NULL", NULL);
+	int status = -1;
+	if (result && PQntuples(result) == 1 && PQgetlength(result, 0, 0) == 1)
+		status = PQgetvalue(result, 0, 0)[0] ? 1 : 0;
+	PQclear(result);
+	return status;
+}
+
+/* Runs the migrations from version `from` on, inside the caller's transaction.
+ * They are the program's own text (no data in them), several statements each:
+ * the simple protocol runs them. */
+static int apply_migrations(struct connection *c, int from)
+{
+	for (int v = from; v < pg_schema_version(); v++) {
+		PGresult *result = PQexec(c->conn, db_pg_migrations[v]);
+		bool ok = PQresultStatus(result) == PGRES_COMMAND_OK;
+		PQclear(result);
+		if (!ok) {
+			c->broken = c->broken || PQstatus(c->conn) != CONNECTION_OK;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int set_version(struct connection *c)
+{
+	struct params p = {0};
+	add_number(&p, pg_schema_version());
+	return command(c, "UPDATE schema_version SET version = $1", &p, NULL);
+}
+
+/* The first line of the writer's last error, for messages to the operator. */
+static const char *writer_error(struct pg_db *s, char buffer[200])
+{
+	const char *message = s->writer.conn ? PQerrorMessage(s->writer.conn) : "";
+	size_t len = strcspn(message, "\n");
+	snprintf(buffer, 200, "%.*s", (int)(len < 199 ? len : 199), len ? message : "no connection");
+	return buffer;
+}
+
+static int pg_upgrade(struct db *db, char error[DB_ERROR_SIZE])
+{
+	struct pg_db *s = state_of(db);
+	char buffer[200];
+	int status = -1;
+	int64_t version = -1;
+	pthread_mutex_lock(&s->writer.lock);
+	if (begin(s))
+		goto failed;
+	/* two servers that start at once: the second waits here, then sees the
+	 * version the first one wrote (each statement reads the last commit) */
+	if (command(&s->writer, "LOCK TABLE schema_version IN EXCLUSIVE MODE", NULL, NULL))
+		goto failed;
+	PGresult *result = run(&s->writer, "SELECT version FROM schema_version", NULL, PGRES_TUPLES_OK, NULL, NULL, 0);
+	if (result && PQntuples(result) == 1 && read_integer(result, 0, 0, &version))
+		version = -1;
+	PQclear(result);
+	if (version < 0 || version > pg_schema_version()) {
+		snprintf(error, DB_ERROR_SIZE,
+			 version < 0 ? "the database has no schema version"
+				     : "the database was made by a newer meldwijzer (schema version %lld; this one knows up to %d)",
+			 (long long)version, pg_schema_version());
+		rollback(s);
+		pthread_mutex_unlock(&s->writer.lock);
+		return -1;
+	}
+	if (version == pg_schema_version()) {
+		/* nothing is written when the database is current */
+		status = command(&s->writer, "COMMIT", NULL, NULL);
+		if (status)
+			goto failed;
+		pthread_mutex_unlock(&s->writer.lock);
+		return 0;
+	}
+	if (apply_migrations(&s->writer, (int)version) || set_version(&s->writer) || commit(db, 0))
+		goto failed;
+	pthread_mutex_unlock(&s->writer.lock);
+	return 0;
+failed:
+	snprintf(error, DB_ERROR_SIZE, "cannot upgrade the database: %s", writer_error(s, buffer));
+	if (s->writer.conn && !s->writer.broken)
+		rollback(s);
+	pthread_mutex_unlock(&s->writer.lock);
+	return status;
+}
+
+static int pg_initialise(struct db *db, const struct crypt_team *team, char error[DB_ERROR_SIZE])
+{
+	struct pg_db *s = state_of(db);
+	char buffer[200];
+	int initialised = pg_is_initialised(db);
+	if (initialised != 0) {
+		snprintf(error, DB_ERROR_SIZE, "%s",
+			 initialised == 1 ? "the database is already initialised" : "cannot read the database");
+		return -1;
+	}
+	struct params team_row = {0}, version = {0};
+	if (add_bytes(&team_row, team->public_key, CRYPT_KEY_BYTES) ||
+	    add_bytes(&team_row, team->wrapped_secret, CRYPT_WRAPPED_KEY_BYTES))
+		return -1;
+	add_number(&version, pg_schema_version());
+	pthread_mutex_lock(&s->writer.lock);
+	if (begin(s))
+		goto failed;
+	/* schema_version is made first and locked by its creation until COMMIT,
+	 * so a second init at the same moment fails instead of doubling the schema */
+	if (command(&s->writer, "CREATE TABLE schema_version (version integer NOT NULL)", NULL, NULL) ||
+	    apply_migrations(&s->writer, 0) ||
+	    command(&s->writer, "INSERT INTO team (id, public_key, secret_by_recovery) VALUES (1, $1, $2)",
+		    &team_row, NULL) ||
+	    command(&s->writer, "INSERT INTO schema_version VALUES ($1)", &version, NULL) || commit(db, 0))
+		goto failed;
+	s->created = true;
+	pthread_mutex_unlock(&s->writer.lock);
+	return 0;
+failed:
+	snprintf(error, DB_ERROR_SIZE, "cannot create the schema: %s", writer_error(s, buffer));
+	if (s->writer.conn && !s->writer.broken)
+		rollback(s);
+	pthread_mutex_unlock(&s->writer.lock);
+	return -1;
+}
+
+static int pg_load_team(struct db *db, struct crypt_team *team)
+{
+	PGresult *result = read_rows(state_of(db), "SELECT public_key, secret_by_recovery FROM team WHERE id = 1", NULL);
+	int status = -1;
+	if (result && PQntuples(result) == 1 && copy_blob(result, 0, 0, team->public_key, CRYPT_KEY_BYTES) == 0 &&
+	    copy_blob(result, 0, 1, team->wrapped_secret, CRYPT_WRAPPED_KEY_BYTES) == 0)
+		status = 0;
+	PQclear(result);
+	return status;
+}
+
+/* ---------- reports ---------- */
+
+/* 0 stored; 1 its submission key is taken; -1 any other failure, with the
+ * SQLSTATE in `sqlstate`. */
+static int insert_one(struct connection *c, const struct db_report *report, char sqlstate[6])
+{
+	static const char sql[] =
+		"INSERT INTO reports (ref, kind, status, created_day, forms, signals, receipt_lookup, receipt_salt,"
+		" key_for_receipt, key_for_team, content, submission_key)"
+		" VALUES ($1, $2, 'new', $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+	struct params p = {0};
+	add_text(&p, report->ref);
+	add_text(&p, report->kind);
+	add_text(&p, report->created_day);
+	add_text(&p, report->forms);
+	add_text(&p, report->signals);
+	if (add_bytes(&p, report->receipt_lookup, CRYPT_KEY_BYTES) ||
+	    add_bytes(&p, report->receipt_salt, CRYPT_SALT_BYTES) ||
+	    add_bytes(&p, report->key_for_receipt, CRYPT_WRAPPED_KEY_BYTES) ||
+	    add_bytes(&p, report->key_for_team, CRYPT_SEALED_KEY_BYTES) ||
+	    add_bytes(&p, report->content, report->content_len) ||
+	    add_bytes(&p, report->has_submission_key ? report->submission_key : NULL,
+		      report->has_submission_key ? CRYPT_KEY_BYTES : 0)) {
+		snprintf(sqlstate, 6, "22001"); /* too long: this report's own failure */
+		return -1;
+	}
+	char constraint[64];
+	PGresult *result = run(c, sql, &p, PGRES_COMMAND_OK, sqlstate, constraint, sizeof constraint);
+	if (result) {
+		PQclear(result);
+		return 0;
+	}
+	/* a form sent again (also through another server): its key is taken */
+	if (strcmp(sqlstate, "23505") == 0 && strcmp(constraint, "reports_by_submission_key") == 0)
+		return 1;
+	return -1;
+}
+
+/* One transaction for the whole batch. A report that cannot be inserted is
+ * rolled back to its savepoint alone; if a savepoint itself fails, or the
+ * commit does, all of the batch fails (nothing of it is stored). */
+static void commit_batch(struct db *db, struct pending_insert *batch)
+{
+	struct pg_db *s = state_of(db);
+	char sqlstate[6] = "";
+	unsigned stored = 0;
+	enum problem storage_problem = PROBLEM_NONE;
+	pthread_mutex_lock(&s->writer.lock);
+	bool begun = begin(s) == 0;
+	bool whole = begun;
+	for (struct pending_insert *p = batch; whole && p; p = p->next) {
+		if (command(&s->writer, "SAVEPOINT one_report", NULL, sqlstate)) {
+			whole = false;
+			break;
+		}
+		p->status = insert_one(&s->writer, p->report, sqlstate);
+		if (p->status == -1 && storage_problem == PROBLEM_NONE)
+			storage_problem = problem_of(sqlstate);
+		stored += p->status == 0;
+		/* if the report cannot be undone alone, the transaction may hold half
+		 * of it: then the whole batch is rolled back rather than committed */
+		if (p->status ? command(&s->writer, "ROLLBACK TO SAVEPOINT one_report", NULL, sqlstate) ||
+					command(&s->writer, "RELEASE SAVEPOINT one_report", NULL, sqlstate)
+			      : command(&s->writer, "RELEASE SAVEPOINT one_report", NULL, sqlstate))
+			whole = false;
+	}
+	/* durable (synchronous_commit=on) once COMMIT returns */
+	if (!whole || commit(db, stored)) {
+		/* begin() has noted why it failed; a savepoint that failed is a storage failure */
+		if (begun && !whole)
+			note_problem(s, problem_of(sqlstate) != PROBLEM_NONE ? problem_of(sqlstate) : PROBLEM_WRITE_FAILED);
+		if (begun && !s->writer.broken)
+			rollback(s);
+		for (struct pending_insert *p = batch; p; p = p->next)
+			p->status = -1;
+	} else if (storage_problem != PROBLEM_NONE) {
+		note_problem(s, storage_problem);
+	}
+	pthread_mutex_unlock(&s->writer.lock);
+}
+
+/* The same queue as the SQLite backend's: the first submitter leads a commit
+ * of everything queued; those that arrive meanwhile wait for the next one. */
+static int pg_insert_report(struct db *db, const struct db_report *report)
+{
+	struct pg_db *s = state_of(db);
+	struct pending_insert mine = {.report = report, .status = -1};
+	pthread_mutex_lock(&s->queue_lock);
+	mine.next = s->queue;
+	s->queue = &mine;
+	atomic_fetch_add(&db->waiting, 1);
+	while (!mine.done && s->committing)
+		pthread_cond_wait(&s->committed, &s->queue_lock);
+	if (mine.done) { /* a batch that another thread committed carried this report */
+		pthread_mutex_unlock(&s->queue_lock);
+		return mine.status;
+	}
+	struct pending_insert *batch = s->queue;
+	unsigned size = 0;
+	for (struct pending_insert *p = batch; p; p = p->next)
+		size++;
+	s->queue = NULL;
+	s->committing = true;
+	atomic_fetch_sub(&db->waiting, size);
+	pthread_mutex_unlock(&s->queue_lock);
+	commit_batch(db, batch);
+	pthread_mutex_lock(&s->queue_lock);
+	int status = mine.status;
+	for (struct pending_insert *p = batch, *next; p; p = next) {
+		next = p->next; /* read before `done`: the waiter may return at once */
+		p->done = true;
+	}
+	s->committing = false;
+	pthread_cond_broadcast(&s->committed);
+	pthread_mutex_unlock(&s->queue_lock);
+	return status;
+}
+
+/* Columns 0-12 as read_report_row() reads them; CONTENT is the content
+ * column or an empty stand-in when a list does not load it. */
+#define REPORT_COLUMNS(CONTENT)                                                                                    \
+	"SELECT ref, kind, status, created_day, forms, signals, receipt_lookup, receipt_salt, key_for_receipt,"    \
+	" key_for_team, " CONTENT ", (SELECT count(*) FROM messages WHERE report_ref = reports.ref), id FROM reports "
+
+static int read_report_row(const PGresult *result, int row, struct db_report *out, bool with_content)
+{
+	int64_t messages;
+	memset(out, 0, sizeof *out);
+	if (copy_text(result, row, 0, out->ref, sizeof out->ref) || copy_text(result, row, 1, out->kind, sizeof out->kind) ||
+	    copy_text(result, row, 2, out->status, sizeof out->status) ||
+	    copy_text(result, row, 3, out->created_day, sizeof out->created_day) ||
+	    copy_text(result, row, 4, out->forms, sizeof out->forms) ||
+	    copy_text(result, row, 5, out->signals, sizeof out->signals) ||
+	    copy_blob(result, row, 6, out->receipt_lookup, CRYPT_KEY_BYTES) ||
+	    copy_blob(result, row, 7, out->receipt_salt, CRYPT_SALT_BYTES) ||
+	    copy_blob(result, row, 8, out->key_for_receipt, CRYPT_WRAPPED_KEY_BYTES) ||
+	    copy_blob(result, row, 9, out->key_for_team, CRYPT_SEALED_KEY_BYTES) ||
+	    read_integer(result, row, 11, &messages) || messages < 0 || messages > UINT32_MAX)
+		return -1;
+	out->message_count = (unsigned)messages;
+	if (with_content) {
+		if (PQgetisnull(result, row, 10))
+			return -1;
+		size_t len = (size_t)PQgetlength(result, row, 10);
+		out->content = malloc(len ? len : 1);
+		if (!out->content)
+			return -1;
+		memcpy(out->content, PQgetvalue(result, row, 10), len);
+		out->content_len = len;
+	}
+	return 0;
+}
+
+static int find_one(struct db *db, const char *sql, const struct params *p, struct db_report *out)
+{
+	PGresult *result = read_rows(state_of(db), sql, p);
+	int status = -1;
+	if (result && PQntuples(result) == 0) {
+		status = 1;
+	} else if (result && PQntuples(result) == 1) {
+		status = read_report_row(result, 0, out, true);
+		if (status)
+			db_report_release(out);
+	}
+	PQclear(result);
+	return status;
+}
+
+static int pg_find_report(struct db *db, const unsigned char lookup[CRYPT_KEY_BYTES], struct db_report *out)
+{
+	struct params p = {0};
+	if (add_bytes(&p, lookup, CRYPT_KEY_BYTES))
+		return -1;
+	return find_one(db, REPORT_COLUMNS("content") "WHERE receipt_lookup = $1", &p, out);
+}
+
+static int pg_get_report(struct db *db, const char *ref, struct db_report *out)
+{
+	struct params p = {0};
+	add_text(&p, ref);
+	return find_one(db, REPORT_COLUMNS("content") "WHERE ref = $1", &p, out);
+}
+
+#define STRINGIFY_(x) #x
+#define STRINGIFY(x) STRINGIFY_(x)
+
+/* Newest first is highest id first: the identity column counts up as rows
+ * are stored. The id of the last row read is where the next page begins. */
+static int pg_list_reports(struct db *db, int64_t *position, struct db_report rows[DB_LIST_PAGE], size_t *count)
+{
+	struct params p = {0};
+	*count = 0;
+	add_number(&p, *position);
+	PGresult *result = read_rows(state_of(db),
+				     REPORT_COLUMNS("NULL::bytea") "WHERE $1::bigint = 0 OR id < $1::bigint"
+								   " ORDER BY id DESC LIMIT " STRINGIFY(DB_LIST_PAGE),
+				     &p);
+	int status = result ? 0 : -1;
+	for (int row = 0; result && row < PQntuples(result) && *count < DB_LIST_PAGE; row++) {
+		int64_t id;
+		if (read_report_row(result, row, &rows[*count], false) || read_integer(result, row, 12, &id)) {
+			status = -1;
+			break;
+		}
+		*position = id;
+		++*count;
+	}
+	PQclear(result);
+	return status;
+}
+
+static long pg_count_messages(struct db *db, const char *ref)
+{
+	struct params p = {0};
+	add_text(&p, ref);
+	PGresult *result = read_rows(state_of(db), "SELECT count(*) FROM messages WHERE report_ref = $1", &p);
+	int64_t count = -1;
+	if (!result || PQntuples(result) != 1 || read_integer(result, 0, 0, &count))
+		count = -1;
+	PQclear(result);
+	return (long)count;
+}
+
+/* An update that must change exactly one row, in the writer's transaction. */
+static int update_one(struct connection *c, const char *sql, const struct params *p, char sqlstate[6])
+{
+	PGresult *result = run(c, sql, p, PGRES_COMMAND_OK, sqlstate, NULL, 0);
+	bool one = result && strcmp(PQcmdTuples(result), "1") == 0;
+	PQclear(result);
+	return one ? 0 : -1;
+}
+
+static int pg_add_message(struct db *db, const char *ref, const struct db_new_message *message, unsigned cap,
+			  const char *new_status)
+{
+	struct pg_db *s = state_of(db);
+	char sqlstate[6] = "", constraint[64] = "";
+	int status = -1;
+	struct params by_ref = {0}, insert = {0}, update = {0};
+	add_text(&by_ref, ref);
+	add_text(&insert, ref);
+	add_text(&insert, message->sender);
+	add_text(&insert, message->day);
+	if (add_bytes(&insert, message->box, message->box_len))
+		return -1;
+	add_number(&insert, message->seq);
+	if (new_status) {
+		add_text(&update, new_status);
+		add_text(&update, ref);
+	}
+	pthread_mutex_lock(&s->writer.lock);
+	if (begin(s)) {
+		pthread_mutex_unlock(&s->writer.lock);
+		return -1;
+	}
+	/* the report's row is locked first, so that the count and the insert are
+	 * one step also for writers on other servers; no row: an unknown report */
+	PGresult *result = run(&s->writer, "SELECT 1 FROM reports WHERE ref = $1 FOR UPDATE", &by_ref,
+			       PGRES_TUPLES_OK, sqlstate, NULL, 0);
+	bool known = result && PQntuples(result) == 1;
+	PQclear(result);
+	if (!known)
+		goto rollback;
+	result = run(&s->writer, "SELECT count(*) FROM messages WHERE report_ref = $1", &by_ref, PGRES_TUPLES_OK,
+		     sqlstate, NULL, 0);
+	int64_t existing = -1;
+	if (!result || PQntuples(result) != 1 || read_integer(result, 0, 0, &existing))
+		existing = -1;
+	PQclear(result);
+	if (existing < 0)
+		goto rollback;
+	if (existing >= (int64_t)cap) {
+		status = 1;
+		goto rollback;
+	}
+	if (existing + 1 != (int64_t)message->seq) {
+		status = 2;
+		goto rollback;
+	}
+	result = run(&s->writer,
+		     "INSERT INTO messages (report_ref, sender, created_day, body, seq) VALUES ($1, $2, $3, $4, $5)",
+		     &insert, PGRES_COMMAND_OK, sqlstate, constraint, sizeof constraint);
+	if (!result) {
+		/* the row lock makes this rare; the unique index still has the last word */
+		if (strcmp(sqlstate, "23505") == 0 && strcmp(constraint, "messages_by_seq") == 0)
+			status = 2;
+		goto rollback;
+	}
+	PQclear(result);
+	/* an answer and the status it sets: one transaction, both or neither */
+	if (new_status && update_one(&s->writer, "UPDATE reports SET status = $1 WHERE ref = $2", &update, sqlstate))
+		goto rollback;
+	if (commit(db, 0) == 0) {
+		status = 0;
+		goto done;
+	}
+	sqlstate[0] = '\0';
+rollback:
+	note_problem(s, sqlstate[0] ? problem_of(sqlstate) : PROBLEM_NONE);
+	if (!s->writer.broken)
+		rollback(s);
+	else
+		note_problem(s, PROBLEM_UNREACHABLE);
+done:
+	pthread_mutex_unlock(&s->writer.lock);
+	return status;
+}
+
+static int pg_list_messages(struct db *db, const char *ref, struct db_message_row **out, size_t *out_count)
+{
+	struct params p = {0};
+	struct db_message_row *rows = NULL;
+	size_t count = 0;
+	int status = -1;
+	*out = NULL;
+	*out_count = 0;
+	add_text(&p, ref);
+	PGresult *result = read_rows(state_of(db),
+				     "SELECT sender, created_day, body, seq FROM messages WHERE report_ref = $1"
+				     " ORDER BY seq IS NULL DESC, seq, id",
+				     &p);
+	if (!result)
+		return -1;
+	int total = PQntuples(result);
+	if (total > 0 && !(rows = calloc((size_t)total, sizeof *rows)))
+		goto done;
+	for (int row = 0; row < total; row++) {
+		struct db_message_row *m = &rows[count];
+		int64_t seq;
+		if (PQgetisnull(result, row, 2) || read_integer(result, row, 3, &seq))
+			goto done;
+		size_t len = (size_t)PQgetlength(result, row, 2);
+		m->box = malloc(len ? len : 1);
+		if (!m->box)
+			goto done;
+		count++; /* from here on the row's box is freed with the list */
+		memcpy(m->box, PQgetvalue(result, row, 2), len);
+		if (copy_text(result, row, 0, m->message.sender, sizeof m->message.sender) ||
+		    copy_text(result, row, 1, m->message.created_day, sizeof m->message.created_day))
+			goto done;
+		m->message.box = m->box;
+		m->message.box_len = len;
+		/* NULL reads as 0; a number that does not fit is a wrong number, which the reader refuses */
+		m->message.seq = seq < 0 || seq > (int64_t)UINT32_MAX ? UINT32_MAX : (unsigned)seq;
+	}
+	status = 0;
+done:
+	PQclear(result);
+	if (status) {
+		for (size_t i = 0; i < count; i++)
+			free(rows[i].box);
+		free(rows);
+		return -1;
+	}
+	*out = rows;
+	*out_count = count;
+	return 0;
+}
+
+static int pg_set_status(struct db *db, const char *ref, const char *status_text)
+{
+	struct pg_db *s = state_of(db);
+	struct params p = {0};
+	char sqlstate[6] = "";
+	int status = -1;
+	add_text(&p, status_text);
+	add_text(&p, ref);
+	pthread_mutex_lock(&s->writer.lock);
+	if (begin(s) == 0) {
+		if (update_one(&s->writer, "UPDATE reports SET status = $1 WHERE ref = $2", &p, sqlstate) == 0 &&
+		    commit(db, 0) == 0) {
+			status = 0;
+		} else {
+			note_problem(s, sqlstate[0] ? problem_of(sqlstate) : PROBLEM_NONE);
+			if (!s->writer.broken)
+				rollback(s);
+		}
+	}
+	pthread_mutex_unlock(&s->writer.lock);
+	return status;
+}
+
+/* The database's disk is the server's, not this machine's: free_bytes is 0
+ * (unknown), and the state comes from the outcome of the last write and
+ * whether the database could be reached. When it could not, one reader that
+ * is free tries again now (never waiting for a busy one), so /healthz turns
+ * healthy again when PostgreSQL is back, even before a request writes. */
+static int pg_storage_state(struct db *db, struct db_storage *out)
+{
+	struct pg_db *s = state_of(db);
+	memset(out, 0, sizeof *out);
+	if (atomic_load(&s->problem) == PROBLEM_UNREACHABLE) {
+		for (unsigned i = 0; i < DB_PG_READERS; i++) {
+			struct connection *r = &s->readers[i];
+			if (pthread_mutex_trylock(&r->lock) != 0)
+				continue;
+			/* a connection that looks fine may be stale: ask the server, and
+			 * on a new connection when that one was lost */
+			for (int attempt = 0; attempt < 2 && ensure_connected(s, r) == 0; attempt++) {
+				PGresult *result = run(r, "SELECT 1", NULL, PGRES_TUPLES_OK, NULL, NULL, 0);
+				PQclear(result);
+				if (result || !r->broken)
+					break;
+				note_problem(s, PROBLEM_UNREACHABLE);
+			}
+			pthread_mutex_unlock(&r->lock);
+			break;
+		}
+	}
+	switch (atomic_load(&s->problem)) {
+	case PROBLEM_NONE:
+		out->ok = true;
+		break;
+	case PROBLEM_FULL:
+		out->problem = "full";
+		break;
+	case PROBLEM_UNREACHABLE:
+		out->problem = "unreachable";
+		break;
+	default:
+		out->problem = "write_failed";
+		break;
+	}
+	return 0;
+}
+
+const struct db_backend db_pg_backend = {
+	.scheme = "postgresql:",
+	.open = pg_open,
+	.close = pg_close,
+	.default_key_path = NULL, /* no file to put the key beside: [server] key_file or --key */
+	.schema_version = pg_schema_version,
+	.is_initialised = pg_is_initialised,
+	.initialise = pg_initialise,
+	.upgrade = pg_upgrade,
+	.load_team = pg_load_team,
+	.insert_report = pg_insert_report,
+	.find_report = pg_find_report,
+	.get_report = pg_get_report,
+	.list_reports = pg_list_reports,
+	.count_messages = pg_count_messages,
+	.add_message = pg_add_message,
+	.list_messages = pg_list_messages,
+	.set_status = pg_set_status,
+	.storage_state = pg_storage_state,
+};

@@ -29,6 +29,9 @@ CORE_SOURCES = src/strbuf.c src/jsonkeys.c src/timefmt.c src/hours.c src/kb.c sr
 	       src/text.c src/route.c src/contract.c src/wegwijzer.c src/render.c src/qr.c src/config.c \
 	       src/http.c src/http_form.c src/web.c src/crypt.c src/db.c src/db_sqlite.c src/report.c src/report_compat.c \
 	       src/session.c src/ratelimit.c src/web_report.c
+# Team access (issue 14): TOTP with liboath, password quality with libpwquality.
+CORE_SOURCES += src/totp.c src/staff.c src/audit.c
+LIBS_PKG += liboath pwquality
 # Made at build time: each backend's migrations (db/BACKEND/NNN_*.sql) as a C file, so that the
 # program carries its own schema and needs no SQL files where it runs.
 GENERATED_SOURCES = $(BUILD)/gen/db_sqlite_migrations.c

@@ -664,3 +664,21 @@ void crypt_chain_hash(const unsigned char previous[CRYPT_HASH_BYTES], const void
 	crypto_generichash_blake2b_update(&state, entry, len);
 	crypto_generichash_blake2b_final(&state, out, CRYPT_HASH_BYTES);
 }
+
+void crypt_bytes_to_hex(const unsigned char *bytes, size_t len, char *out, size_t size)
+{
+	if (size < 2 * len + 1) {
+		if (size)
+			out[0] = '\0';
+		return;
+	}
+	sodium_bin2hex(out, size, bytes, len);
+}
+
+int crypt_hex_to_bytes(const char *hex, unsigned char *out, size_t max, size_t *len)
+{
+	const char *end = NULL;
+	if (sodium_hex2bin(out, max, hex, strlen(hex), NULL, len, &end) != 0 || *end != '\0')
+		return -1;
+	return 0;
+}

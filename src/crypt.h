@@ -280,4 +280,9 @@ __attribute__((warn_unused_result)) int crypt_session_csrf(const char *token, ch
 void crypt_chain_hash(const unsigned char previous[CRYPT_HASH_BYTES], const void *entry, size_t len,
 		      unsigned char out[CRYPT_HASH_BYTES]);
 
+/* Hex for hashes that are not secrets (the audit head): bytes to text
+ * (`size` >= 2 * len + 1), and text to at most `max` bytes (*len set): 0 or -1. */
+void crypt_bytes_to_hex(const unsigned char *bytes, size_t len, char *out, size_t size);
+__attribute__((warn_unused_result)) int crypt_hex_to_bytes(const char *hex, unsigned char *out, size_t max, size_t *len);
+
 #endif

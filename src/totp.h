@@ -42,7 +42,7 @@ __attribute__((warn_unused_result)) int totp_code_at(const unsigned char *secret
 
 /* Checks a typed `code` (6 digits; spaces are ignored, anything else refuses
  * it) at `now` against the steps now-1, now, now+1 that are later than
- * `last_step` (0 or below: none used yet). 1 accepted, and *step is the step
+ * `last_step` (-1: none used yet; the database starts at 0, a step of 1970). 1 accepted, and *step is the step
  * it matched, which the caller must store as the account's new last step
  * before it treats the login as done; 0 not accepted (wrong, expired, or
  * already used); -1 error. The comparison does not depend on where codes

@@ -5,6 +5,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "test_support.h"
 
+#include <sqlite3.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -499,6 +500,26 @@ static void test_list_and_audit(void **state)
 	assert_int_equal(audit_verify(f->db, NULL, &first_bad, problem), 0);
 }
 
+/* A database made before team access (schema version 3) gets the tables when it is upgraded. */
+static void test_upgrade_from_version_3(void **state)
+{
+	struct fixture *f = *state;
+	char path[128], error[DB_ERROR_SIZE], activation[CRYPT_ACTIVATION_TEXT_SIZE];
+	sqlite3 *raw;
+	snprintf(path, sizeof path, "%s/staff.db", f->dir);
+	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw,
+				      "DROP TABLE staff_sessions; DROP TABLE staff_accounts; DROP TABLE audit_log;"
+				      " UPDATE schema_version SET version = 3;",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(raw);
+	assert_int_equal(staff_create(f->staff, "cli", "anna", STAFF_ROLE_ADMIN, NULL, T0, activation), -1);
+	assert_int_equal(db_upgrade(f->db, error), 0);
+	assert_int_equal(staff_create(f->staff, "cli", "anna", STAFF_ROLE_ADMIN, NULL, T0, activation), STAFF_OK);
+	assert_int_equal(db_schema_version(f->db), 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -512,6 +533,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_session_expiry_and_logout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_disable_and_reset_end_sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_and_audit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_upgrade_from_version_3, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
 
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "audit.h"
@@ -219,6 +220,37 @@ static void test_empty_log(void **state)
 	assert_int_equal(audit_verify(f->db, NULL, &first_bad, problem), 0);
 }
 
+/* The command line: `meldwijzer audit verify` exits 0 on an intact log and 1
+ * naming the first entry that was changed; `audit head` prints the hash. */
+static int run_cli(const char *arguments, char *out, size_t size)
+{
+	char command[512];
+	snprintf(command, sizeof command, "%s %s 2>&1", TEST_BINARY, arguments);
+	FILE *pipe = popen(command, "r");
+	assert_non_null(pipe);
+	size_t got = fread(out, 1, size - 1, pipe);
+	out[got] = '\0';
+	int status = pclose(pipe);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void test_cli_verify_and_head(void **state)
+{
+	struct fixture *f = *state;
+	char arguments[300], out[1024], head[AUDIT_HASH_TEXT_SIZE];
+	int64_t seq = 0;
+	assert_int_equal(audit_head(f->db, head, &seq), 0);
+	snprintf(arguments, sizeof arguments, "audit head --db sqlite:%s", f->path);
+	assert_int_equal(run_cli(arguments, out, sizeof out), 0);
+	assert_int_equal(strncmp(out, head, 64), 0);
+	snprintf(arguments, sizeof arguments, "audit verify %s --db sqlite:%s", head, f->path);
+	assert_int_equal(run_cli(arguments, out, sizeof out), 0);
+	assert_non_null(strstr(out, "intact: 5 entries"));
+	tamper(f, UNGUARD "UPDATE audit_log SET action = 'login' WHERE seq = 3");
+	assert_int_equal(run_cli(arguments, out, sizeof out), 1);
+	assert_non_null(strstr(out, "tampered with at entry 3: entry 3 was changed"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -232,6 +264,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_swapped_entries, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_removed_from_the_end, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_log, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cli_verify_and_head, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -116,14 +116,15 @@ int staff_check_password(const char *name, const char *password, struct staff_pa
 		return -1;
 	int status = -1;
 	/* length and the dictionary, as NCSC advises: no rules about character
-	 * classes, which make passwords harder to remember, not to guess */
+	 * classes, which make passwords harder to remember, not to guess. No
+	 * max-repeat rule: libpwquality 1.4.5 reads uninitialised memory in it
+	 * (valgrind), and cracklib refuses "aaaa..." as too simple anyway. */
 	if (pwquality_set_int_value(settings, PWQ_SETTING_MIN_LENGTH, STAFF_PASSWORD_MIN) ||
 	    pwquality_set_int_value(settings, PWQ_SETTING_DIG_CREDIT, 0) ||
 	    pwquality_set_int_value(settings, PWQ_SETTING_UP_CREDIT, 0) ||
 	    pwquality_set_int_value(settings, PWQ_SETTING_LOW_CREDIT, 0) ||
 	    pwquality_set_int_value(settings, PWQ_SETTING_OTH_CREDIT, 0) ||
 	    pwquality_set_int_value(settings, PWQ_SETTING_MIN_CLASS, 0) ||
-	    pwquality_set_int_value(settings, PWQ_SETTING_MAX_REPEAT, 4) ||
 	    pwquality_set_int_value(settings, PWQ_SETTING_MAX_SEQUENCE, 4) ||
 	    pwquality_set_int_value(settings, PWQ_SETTING_DICT_CHECK, 1) ||
 	    pwquality_set_int_value(settings, PWQ_SETTING_USER_CHECK, 1))

@@ -222,32 +222,55 @@ static void test_empty_log(void **state)
 
 /* The command line: `meldwijzer audit verify` exits 0 on an intact log and 1
  * naming the first entry that was changed; `audit head` prints the hash. */
-static int run_cli(const char *arguments, char *out, size_t size)
+/* Runs argv[0] (found on PATH) without a shell, its output (stdout and
+ * stderr) into `out`; returns its exit status, or -1 when it did not run. */
+static int run_captured(const char *const argv[], char *out, size_t size)
 {
-	char command[512];
-	snprintf(command, sizeof command, "%s %s 2>&1", TEST_BINARY, arguments);
-	FILE *pipe = popen(command, "r");
-	assert_non_null(pipe);
-	size_t got = fread(out, 1, size - 1, pipe);
+	int fds[2];
+	if (pipe(fds) != 0)
+		return -1;
+	pid_t child = fork();
+	if (child < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (child == 0) {
+		dup2(fds[1], 1);
+		dup2(fds[1], 2);
+		close(fds[0]);
+		close(fds[1]);
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	size_t got = 0;
+	ssize_t n;
+	while (got + 1 < size && (n = read(fds[0], out + got, size - 1 - got)) > 0)
+		got += (size_t)n;
 	out[got] = '\0';
-	int status = pclose(pipe);
+	close(fds[0]);
+	int status = 0;
+	if (waitpid(child, &status, 0) != child)
+		return -1;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 static void test_cli_verify_and_head(void **state)
 {
 	struct fixture *f = *state;
-	char arguments[300], out[1024], head[AUDIT_HASH_TEXT_SIZE];
+	char url[160], out[1024], head[AUDIT_HASH_TEXT_SIZE];
 	int64_t seq = 0;
 	assert_int_equal(audit_head(f->db, head, &seq), 0);
-	snprintf(arguments, sizeof arguments, "audit head --db sqlite:%s", f->path);
-	assert_int_equal(run_cli(arguments, out, sizeof out), 0);
+	snprintf(url, sizeof url, "sqlite:%s", f->path);
+	const char *const print_head[] = {TEST_BINARY, "audit", "head", "--db", url, NULL};
+	assert_int_equal(run_captured(print_head, out, sizeof out), 0);
 	assert_int_equal(strncmp(out, head, 64), 0);
-	snprintf(arguments, sizeof arguments, "audit verify %s --db sqlite:%s", head, f->path);
-	assert_int_equal(run_cli(arguments, out, sizeof out), 0);
+	const char *const verify[] = {TEST_BINARY, "audit", "verify", head, "--db", url, NULL};
+	assert_int_equal(run_captured(verify, out, sizeof out), 0);
 	assert_non_null(strstr(out, "intact: 5 entries"));
 	tamper(f, UNGUARD "UPDATE audit_log SET action = 'login' WHERE seq = 3");
-	assert_int_equal(run_cli(arguments, out, sizeof out), 1);
+	assert_int_equal(run_captured(verify, out, sizeof out), 1);
 	assert_non_null(strstr(out, "tampered with at entry 3: entry 3 was changed"));
 }
 

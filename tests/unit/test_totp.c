@@ -5,6 +5,8 @@
 #include "test_support.h"
 
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "crypt.h"
 #include "totp.h"
@@ -34,18 +36,48 @@ static void test_rfc6238_vectors(void **state)
 	assert_int_equal(totp_code_at(rfc_key, 20, -1, 6, code), -1);
 }
 
+/* Runs argv[0] (found on PATH) without a shell, its output (stdout and
+ * stderr) into `out`; returns its exit status, or -1 when it did not run. */
+static int run_captured(const char *const argv[], char *out, size_t size)
+{
+	int fds[2];
+	if (pipe(fds) != 0)
+		return -1;
+	pid_t child = fork();
+	if (child < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (child == 0) {
+		dup2(fds[1], 1);
+		dup2(fds[1], 2);
+		close(fds[0]);
+		close(fds[1]);
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(fds[1]);
+	size_t got = 0;
+	ssize_t n;
+	while (got + 1 < size && (n = read(fds[0], out + got, size - 1 - got)) > 0)
+		got += (size_t)n;
+	out[got] = '\0';
+	close(fds[0]);
+	int status = 0;
+	if (waitpid(child, &status, 0) != child)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 /* The code oathtool computes for `base32` at `time`, into `out`. */
 static void oathtool_code(const char *base32, int64_t time, char out[TOTP_CODE_SIZE])
 {
-	char command[200];
-	snprintf(command, sizeof command, "oathtool --totp -b %s -N @%lld", base32, (long long)time);
-	FILE *pipe = popen(command, "r");
-	assert_non_null(pipe);
-	char line[64] = "";
-	char *got = fgets(line, sizeof line, pipe);
-	int status = pclose(pipe);
-	if (!got || status != 0)
-		fail_msg("oathtool did not run (is the Debian package oathtool installed?): %s", command);
+	char at[32], line[64];
+	snprintf(at, sizeof at, "@%lld", (long long)time);
+	const char *const argv[] = {"oathtool", "--totp", "-b", base32, "-N", at, NULL};
+	if (run_captured(argv, line, sizeof line) != 0)
+		fail_msg("oathtool did not run (is the Debian package oathtool installed?): %s", line);
 	line[strcspn(line, "\n")] = '\0';
 	assert_int_equal(strlen(line), 6);
 	memcpy(out, line, 7);

@@ -6,6 +6,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "test_support.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -274,6 +275,42 @@ static void test_cli_verify_and_head(void **state)
 	assert_non_null(strstr(out, "tampered with at entry 3: entry 3 was changed"));
 }
 
+/* A number another writer took is reported as 1, not as a failure, and
+ * appends from several threads (as from several servers) form one chain. */
+struct appender {
+	struct db *db;
+	int failures;
+};
+
+static void *append_many(void *arg)
+{
+	struct appender *a = arg;
+	for (int i = 0; i < 40; i++)
+		a->failures += audit_append(a->db, T0 + 100 + i, "anna", "report_opened", "3f2a9c") != 0;
+	return NULL;
+}
+
+static void test_concurrent_appends(void **state)
+{
+	struct fixture *f = *state;
+	struct db_audit_entry last;
+	assert_int_equal(db_audit_last(f->db, &last), 0);
+	assert_int_equal(db_audit_append(f->db, &last), 1);
+	struct appender appenders[3] = {{f->db, 0}, {f->db, 0}, {f->db, 0}};
+	pthread_t threads[3];
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(pthread_create(&threads[i], NULL, append_many, &appenders[i]), 0);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(pthread_join(threads[i], NULL), 0);
+		assert_int_equal(appenders[i].failures, 0);
+	}
+	int64_t first_bad = -1, seq = 0;
+	char problem[AUDIT_PROBLEM_SIZE], head[AUDIT_HASH_TEXT_SIZE];
+	assert_int_equal(audit_verify(f->db, NULL, &first_bad, problem), 0);
+	assert_int_equal(audit_head(f->db, head, &seq), 0);
+	assert_int_equal(seq, 5 + 3 * 40);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -288,6 +325,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_removed_from_the_end, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_log, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cli_verify_and_head, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_concurrent_appends, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -40,7 +40,14 @@
  * Threads: a struct staff may be used from several threads. Every function
  * that takes a struct staff may block (database, argon2id): call it from the
  * worker pool only. Errors: -1 for failures of the machinery (database,
- * memory); the enum below for outcomes a person can act on.
+ * memory); the enum below for outcomes a person can act on. A failure to
+ * write the audit entry is -1 too: a login then gives no session (nothing
+ * happens off the record); an account change is then done but not on record,
+ * and the caller should say so.
+ *
+ * Memory: argon2id holds 64 MiB while it runs, once per login or activation
+ * in progress; this module does not limit how many run at once (the caller's
+ * worker pool does).
  */
 #ifndef MELDWIJZER_STAFF_H
 #define MELDWIJZER_STAFF_H

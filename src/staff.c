@@ -406,17 +406,23 @@ int staff_activate(struct staff *staff, const char *name, const char *code, cons
 	if (!crypt_normalize_activation_code(code, s->canonical))
 		goto done;
 	int found = db_staff_get(staff->db, name, &account);
-	if (found != 0) {
-		status = found < 0 ? -1 : STAFF_BAD_ACTIVATION;
+	if (found < 0) {
+		status = -1;
 		goto done;
 	}
-	if (strcmp(account.state, "pending") != 0 || now >= account.activation_expires)
-		goto done;
+	bool usable = found == 0 && strcmp(account.state, "pending") == 0 && now < account.activation_expires;
+	if (!usable) {
+		/* the same argon2id work as for a pending account: the time taken
+		 * does not tell which names exist */
+		memset(&account, 0, sizeof account);
+		crypt_random(account.salt, sizeof account.salt);
+		crypt_slow_key_cost(&account.kdf_opslimit, &account.kdf_memlimit);
+	}
 	status = -1;
 	if (account_key(&account, s->canonical, s->code_key))
 		goto done;
 	status = STAFF_BAD_ACTIVATION;
-	if (!crypt_key_matches(s->code_key, account.verifier))
+	if (!usable || !crypt_key_matches(s->code_key, account.verifier))
 		goto done;
 	context_for(context, sizeof context, account.name, "team");
 	if (account.has_team_secret &&

@@ -16,6 +16,7 @@
 #include <signal.h>
 
 #include "assess.h"
+#include "audit.h"
 #include "config.h"
 #include "crypt.h"
 #include "db.h"
@@ -26,9 +27,11 @@
 #include "kb.h"
 #include "route.h"
 #include "situation.h"
+#include "staff.h"
 #include "strbuf.h"
 #include "text.h"
 #include "timefmt.h"
+#include "totp.h"
 #include "wegwijzer.h"
 
 #ifndef MELDWIJZER_DATADIR
@@ -59,6 +62,7 @@ struct options {
 	const char *key_file;
 	const char *args[2];
 	int arg_count;
+	unsigned roles; /* --role, once per role (user add) */
 };
 
 #define DEFAULT_DB "sqlite:var/meldwijzer.db"
@@ -524,6 +528,233 @@ static int run_reports(const struct kb *kb, const struct options *options)
 	return code;
 }
 
+/* ---------- team access: user and audit (issue 14) ---------- */
+
+/* Opens an initialised database at this program's schema version for the
+ * user and audit commands; prints why not. */
+static int open_team_db(const char *command, const struct options *options, struct db **db)
+{
+	const char *db_url = options->db_url ? options->db_url : DEFAULT_DB;
+	char error[DB_ERROR_SIZE];
+	if (crypt_init() || totp_init()) {
+		fprintf(stderr, "meldwijzer %s: the cryptography libraries cannot start\n", command);
+		return EXIT_FAILURE_RUN;
+	}
+	if (db_open(db, db_url, false, error)) {
+		fprintf(stderr, "meldwijzer %s: database: %s\n", command, error);
+		return EXIT_BAD_INPUT;
+	}
+	int initialised = db_is_initialised(*db);
+	if (initialised != 1 || db_upgrade(*db, error)) {
+		if (initialised != 1)
+			snprintf(error, sizeof error, "%s", "not initialised: run 'meldwijzer init --db URL' first");
+		fprintf(stderr, "meldwijzer %s: database: %s\n", command, error);
+		db_close(*db);
+		*db = NULL;
+		return EXIT_BAD_INPUT;
+	}
+	return EXIT_OK;
+}
+
+/* The first line of stdin (the recovery key) into guarded memory, read before
+ * the database is opened: a script may make the database while it writes. */
+static int read_recovery_line(char *line, size_t size)
+{
+	if (!fgets(line, (int)size, stdin)) {
+		fprintf(stderr, "meldwijzer user: stdin: expected the recovery key on the first line\n");
+		return EXIT_BAD_INPUT;
+	}
+	return EXIT_OK;
+}
+
+/* The team secret from the recovery key `line`, into `secret`. */
+static int open_team_secret(struct db *db, const char *line, unsigned char secret[CRYPT_KEY_BYTES])
+{
+	struct crypt_team team;
+	if (db_load_team(db, &team)) {
+		fprintf(stderr, "meldwijzer user: database: the team keys cannot be read\n");
+		return EXIT_FAILURE_RUN;
+	}
+	if (crypt_open_team(&team, line, secret)) {
+		fprintf(stderr, "meldwijzer user: stdin: that is not the recovery key of this database\n");
+		return EXIT_BAD_INPUT;
+	}
+	return EXIT_OK;
+}
+
+static void format_utc(int64_t when, char out[32])
+{
+	time_t t = (time_t)when;
+	struct tm tm;
+	if (!gmtime_r(&t, &tm) || strftime(out, 32, "%Y-%m-%d %H:%M UTC", &tm) == 0)
+		snprintf(out, 32, "%lld", (long long)when);
+}
+
+static void print_activation(const char *name, const char *code, int64_t now)
+{
+	char until[32];
+	format_utc(now + STAFF_ACTIVATION_SECONDS, until);
+	printf("Activation code for %s (shown once, valid until %s):\n\n    %s\n\n"
+	       "Give it to %s in person or by phone, never together with the name in one message. It is used once,\n"
+	       "on the site's page /team/activeren (English: /en/team/activate), to choose a password and set up\n"
+	       "an authenticator app.\n",
+	       name, until, code, name);
+}
+
+static void print_account_line(void *ctx, const struct staff_account_info *info)
+{
+	char roles[STAFF_ROLES_TEXT_SIZE], created[32], until[32];
+	(void)ctx;
+	staff_roles_text(info->roles, roles);
+	format_utc(info->created_at, created);
+	printf("%-20s %-36s %-9s created %s", info->name, roles, info->state, created);
+	if (strcmp(info->state, "pending") == 0) {
+		format_utc(info->activation_expires, until);
+		printf(", code valid until %s", until);
+	}
+	printf("\n");
+}
+
+#define RECOVERY_LINE_SIZE 256
+
+static int run_user(const struct kb *kb, const struct options *options)
+{
+	(void)kb;
+	const char *action = options->arg_count ? options->args[0] : "";
+	bool named = strcmp(action, "add") == 0 || strcmp(action, "disable") == 0 || strcmp(action, "reset-2fa") == 0;
+	if ((!named && strcmp(action, "list") != 0) || named != (options->arg_count == 2))
+		return usage_error("user", "expected 'add NAME', 'list', 'disable NAME' or 'reset-2fa NAME'");
+	const char *name = named ? options->args[1] : NULL;
+	if (named && !staff_name_valid(name))
+		return usage_error("user",
+				   "NAME: '%s' is not an account name (1 to 64 of a-z, 0-9, '.', '_', '-', starting "
+				   "with a letter)",
+				   name);
+	if (strcmp(action, "add") == 0 && options->roles == 0)
+		return usage_error("user", "--role: give at least one role (caseworker, coordinator, analyst, admin)");
+	if (strcmp(action, "add") != 0 && options->roles)
+		return usage_error("user", "--role: only 'user add' takes roles");
+	if (crypt_init()) {
+		fprintf(stderr, "meldwijzer user: the cryptography library cannot start\n");
+		return EXIT_FAILURE_RUN;
+	}
+	bool needs_key = strcmp(action, "add") == 0 || strcmp(action, "reset-2fa") == 0;
+	struct db *db = NULL;
+	struct staff *staff = NULL;
+	char activation[CRYPT_ACTIVATION_TEXT_SIZE] = "";
+	int64_t now = now_or(options);
+	char *line = crypt_secure_alloc(RECOVERY_LINE_SIZE);
+	unsigned char *secret = crypt_secure_alloc(CRYPT_KEY_BYTES);
+	int code = line && secret ? EXIT_OK : EXIT_FAILURE_RUN;
+	if (code == EXIT_OK && needs_key)
+		code = read_recovery_line(line, RECOVERY_LINE_SIZE);
+	if (code == EXIT_OK)
+		code = open_team_db("user", options, &db);
+	if (code != EXIT_OK)
+		goto done;
+	staff = staff_new(db);
+	if (!staff) {
+		fprintf(stderr, "meldwijzer user: out of memory\n");
+		code = EXIT_FAILURE_RUN;
+		goto done;
+	}
+	if (strcmp(action, "list") == 0) {
+		code = staff_list(staff, now, print_account_line, NULL) ? EXIT_FAILURE_RUN : finish_output();
+		goto done;
+	}
+	if (strcmp(action, "disable") == 0) {
+		int status = staff_disable(staff, "cli", name, now);
+		if (status == STAFF_OK)
+			printf("Account %s is disabled; its sessions have ended.\n", name);
+		else
+			fprintf(stderr, "meldwijzer user: %s\n",
+				status == STAFF_NOT_FOUND ? "NAME: no account of that name" : "the account cannot be changed");
+		code = status == STAFF_OK ? finish_output() : status == STAFF_NOT_FOUND ? EXIT_BAD_INPUT : EXIT_FAILURE_RUN;
+		goto done;
+	}
+	/* add and reset-2fa: whoever holds the recovery key may make accounts
+	 * (the first admin), and the team secret is what content roles get wrapped */
+	code = open_team_secret(db, line, secret);
+	if (code != EXIT_OK)
+		goto done;
+	int status = strcmp(action, "add") == 0
+			     ? staff_create(staff, "cli", name, options->roles, secret, now, activation)
+			     : staff_reset_2fa(staff, "cli", name, secret, now, activation);
+	if (status == STAFF_OK) {
+		char roles[STAFF_ROLES_TEXT_SIZE];
+		struct db_staff_account row;
+		if (db_staff_get(db, name, &row) == 0) {
+			staff_roles_text(row.roles, roles);
+			printf(strcmp(action, "add") == 0 ? "Account %s made (roles: %s).\n"
+							  : "Account %s is back to pending (roles: %s): its password, "
+							    "authenticator and sessions are gone.\n",
+			       name, roles);
+		}
+		print_activation(name, activation, now);
+		code = finish_output();
+	} else {
+		fprintf(stderr, "meldwijzer user: %s\n",
+			status == STAFF_NAME_TAKEN  ? "NAME: an account of that name exists already"
+			: status == STAFF_NOT_FOUND ? "NAME: no account of that name"
+						    : "the account cannot be stored");
+		code = status == STAFF_NAME_TAKEN || status == STAFF_NOT_FOUND ? EXIT_BAD_INPUT : EXIT_FAILURE_RUN;
+	}
+done:
+	crypt_wipe(activation, sizeof activation);
+	crypt_secure_free(line);
+	crypt_secure_free(secret);
+	staff_free(staff);
+	if (db)
+		db_close(db);
+	return code;
+}
+
+static int run_audit(const struct kb *kb, const struct options *options)
+{
+	(void)kb;
+	const char *action = options->arg_count ? options->args[0] : "";
+	bool verify = strcmp(action, "verify") == 0;
+	if ((!verify && strcmp(action, "head") != 0) || (!verify && options->arg_count != 1))
+		return usage_error("audit", "expected 'verify [HEAD]' or 'head'");
+	const char *head = verify && options->arg_count == 2 ? options->args[1] : NULL;
+	size_t head_len = head ? strlen(head) : 0;
+	if (head && (head_len != AUDIT_HASH_TEXT_SIZE - 1 || strspn(head, "0123456789abcdef") != head_len))
+		return usage_error("audit", "HEAD: '%s' is not a head (64 lower-case hex characters from 'audit head')",
+				   head);
+	struct db *db = NULL;
+	int code = open_team_db("audit", options, &db);
+	if (code != EXIT_OK)
+		return code;
+	char hash[AUDIT_HASH_TEXT_SIZE], problem[AUDIT_PROBLEM_SIZE];
+	int64_t seq = 0, first_bad = 0;
+	int status = audit_head(db, hash, &seq);
+	if (status < 0) {
+		fprintf(stderr, "meldwijzer audit: database: the audit log cannot be read\n");
+		code = EXIT_FAILURE_RUN;
+	} else if (!verify) {
+		printf("%s\n", hash);
+		code = finish_output();
+	} else {
+		status = audit_verify(db, head, &first_bad, problem);
+		if (status == 0) {
+			printf("The audit log is intact: %lld entries, head %s.\n", (long long)seq, hash);
+			code = finish_output();
+		} else if (status == 1) {
+			if (first_bad)
+				printf("The audit log was tampered with at entry %lld: %s.\n", (long long)first_bad, problem);
+			else
+				printf("The audit log was tampered with: %s.\n", problem);
+			(void)finish_output();
+			code = EXIT_FAILURE_RUN;
+		} else {
+			fprintf(stderr, "meldwijzer audit: %s\n", problem);
+			code = EXIT_FAILURE_RUN;
+		}
+	}
+	db_close(db);
+	return code;
+}
+
 static const struct command commands[] = {
 	{"wegwijzer", "meldwijzer wegwijzer [--lang nl|en] [--at TIME]\n"
 		      "  The guide: asks six questions one at a time (one answer per line on stdin): acute danger,\n"
@@ -571,6 +802,19 @@ static const struct command commands[] = {
 		  "  --web DIR      templates, texts and static files (default " MELDWIJZER_WEBDIR ")\n"
 		  "  --key FILE     the server key file (default: [server] key_file, else PATH.key beside the database)",
 	 "listen config web db key", run_serve},
+	{"user", "meldwijzer user [--db sqlite:PATH] [--at TIME] (add NAME --role ROLE [--role ROLE ...] | list |\n"
+		 "                 disable NAME | reset-2fa NAME)\n"
+		 "  Staff accounts. 'add' reads the recovery key from the first line of stdin and prints a one-time\n"
+		 "  activation code (valid 72 hours) for the page /team/activeren (English: /en/team/activate).\n"
+		 "  Roles: caseworker, coordinator, analyst (statistics only), admin (accounts, audit log).\n"
+		 "  'disable' ends the account and its sessions at once. 'reset-2fa' reads the recovery key too,\n"
+		 "  and puts the account back to pending with a new code (new password and authenticator).",
+	 "db at role args", run_user},
+	{"audit", "meldwijzer audit [--db sqlite:PATH] (verify [HEAD] | head)\n"
+		  "  'verify' checks the audit log's hash chain: exit 0 when intact, 1 naming the first entry that\n"
+		  "  was changed, removed or moved. With HEAD (an earlier 'audit head'), entries removed from the\n"
+		  "  end are found too. 'head' prints the newest entry's hash: write it down elsewhere.",
+	 "db args", run_audit},
 };
 
 static void print_main_help(FILE *out)
@@ -620,7 +864,7 @@ static int parse_options(const struct command *command, int argc, char **argv, i
 			options->json = true;
 			continue;
 		}
-		static const char *const valued[] = {"at", "lang", "form", "listen", "config", "web", "db", "key"};
+		static const char *const valued[] = {"at", "lang", "form", "listen", "config", "web", "db", "key", "role"};
 		bool matched = false;
 		for (size_t v = 0; v < sizeof valued / sizeof *valued && !matched; v++) {
 			size_t name_len = 2 + strlen(valued[v]);
@@ -651,6 +895,13 @@ static int parse_options(const struct command *command, int argc, char **argv, i
 				options->db_url = value;
 			} else if (v == 7) {
 				options->key_file = value;
+			} else if (v == 8) {
+				unsigned role = 0;
+				if (!staff_role_from_name(value, &role))
+					return usage_error(command->name,
+							   "--role: '%s' is not a role (caseworker, coordinator, analyst or admin)",
+							   value);
+				options->roles |= role;
 			} else {
 				enum kb_form form;
 				if (!kb_form_from_id(value, &form))

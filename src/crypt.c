@@ -540,3 +540,142 @@ void crypt_buffer_release(struct crypt_buffer *buffer)
 	size_t limit = buffer->limit;
 	crypt_buffer_init(buffer, limit);
 }
+
+/* ---------- staff accounts and sessions (issue 14) ---------- */
+
+void crypt_new_activation_code(char text[CRYPT_ACTIVATION_TEXT_SIZE])
+{
+	unsigned char bytes[15]; /* 120 bits: exactly 24 base32 characters */
+	char plain[CRYPT_ACTIVATION_CHARS];
+	randombytes_buf(bytes, sizeof bytes);
+	base32_encode(bytes, sizeof bytes, CRYPT_ACTIVATION_CHARS, plain);
+	group_text(plain, CRYPT_ACTIVATION_CHARS, 4, text);
+	sodium_memzero(bytes, sizeof bytes);
+	sodium_memzero(plain, sizeof plain);
+}
+
+bool crypt_normalize_activation_code(const char *typed, char canonical[CRYPT_ACTIVATION_CHARS + 1])
+{
+	size_t n = 0;
+	for (const char *p = typed; *p; p++) {
+		if (*p == '-' || *p == ' ')
+			continue;
+		int value = base32_value(*p);
+		if (value < 0 || n == CRYPT_ACTIVATION_CHARS)
+			return false;
+		canonical[n++] = base32_alphabet[value];
+	}
+	canonical[n] = '\0';
+	return n == CRYPT_ACTIVATION_CHARS;
+}
+
+static uint32_t slow_opslimit = CRYPT_SLOW_OPSLIMIT;
+static uint32_t slow_memlimit = CRYPT_SLOW_MEMLIMIT;
+
+void crypt_slow_key_cost(uint32_t *opslimit, uint32_t *memlimit)
+{
+	*opslimit = slow_opslimit;
+	*memlimit = slow_memlimit;
+}
+
+void crypt_set_slow_key_cost_for_tests(uint32_t opslimit, uint32_t memlimit)
+{
+	slow_opslimit = opslimit ? opslimit : CRYPT_SLOW_OPSLIMIT;
+	slow_memlimit = memlimit ? memlimit : CRYPT_SLOW_MEMLIMIT;
+}
+
+int crypt_slow_key(const char *secret, size_t len, const unsigned char salt[CRYPT_SALT_BYTES], uint32_t opslimit,
+		   uint32_t memlimit, unsigned char out[CRYPT_KEY_BYTES])
+{
+	/* libsodium's argon2id salt is 16 bytes, the same as ours */
+	_Static_assert(CRYPT_SALT_BYTES == crypto_pwhash_SALTBYTES, "argon2id salt size");
+	if (opslimit < crypto_pwhash_OPSLIMIT_MIN || memlimit < crypto_pwhash_MEMLIMIT_MIN)
+		return -1;
+	return crypto_pwhash(out, CRYPT_KEY_BYTES, secret, len, salt, opslimit, memlimit, crypto_pwhash_ALG_ARGON2ID13);
+}
+
+void crypt_key_verifier(const unsigned char key[CRYPT_KEY_BYTES], unsigned char out[CRYPT_KEY_BYTES])
+{
+	static const unsigned char personal[crypto_generichash_blake2b_PERSONALBYTES] = "meldwijzer kv v1";
+	crypto_generichash_blake2b_salt_personal(out, CRYPT_KEY_BYTES, key, CRYPT_KEY_BYTES, NULL, 0, NULL, personal);
+}
+
+bool crypt_key_matches(const unsigned char key[CRYPT_KEY_BYTES], const unsigned char verifier[CRYPT_KEY_BYTES])
+{
+	unsigned char made[CRYPT_KEY_BYTES];
+	crypt_key_verifier(key, made);
+	bool same = sodium_memcmp(made, verifier, CRYPT_KEY_BYTES) == 0;
+	sodium_memzero(made, sizeof made);
+	return same;
+}
+
+int crypt_wrap(const unsigned char key[CRYPT_KEY_BYTES], const char *context, const unsigned char *secret, size_t len,
+	       unsigned char *out)
+{
+	return crypt_encrypt(key, context, secret, len, out);
+}
+
+int crypt_unwrap(const unsigned char key[CRYPT_KEY_BYTES], const char *context, const unsigned char *box, size_t len,
+		 unsigned char *out)
+{
+	return crypt_decrypt(key, context, box, len, out);
+}
+
+/* A hash of a session token under `personal`; -1 when it is not a token. */
+static int session_hash(const char *token, const char personal_text[crypto_generichash_blake2b_PERSONALBYTES + 1],
+			unsigned char out[CRYPT_KEY_BYTES])
+{
+	if (!token || strnlen(token, CRYPT_TOKEN_SIZE) != CRYPT_TOKEN_SIZE - 1)
+		return -1;
+	return crypto_generichash_blake2b_salt_personal(out, CRYPT_KEY_BYTES, (const unsigned char *)token,
+							CRYPT_TOKEN_SIZE - 1, NULL, 0, NULL,
+							(const unsigned char *)personal_text);
+}
+
+int crypt_session_lookup(const char *token, unsigned char out[CRYPT_KEY_BYTES])
+{
+	return session_hash(token, "meldwijzer sl v1", out);
+}
+
+int crypt_session_key(const char *token, unsigned char out[CRYPT_KEY_BYTES])
+{
+	return session_hash(token, "meldwijzer sw v1", out);
+}
+
+int crypt_session_csrf(const char *token, char out[CRYPT_TOKEN_SIZE])
+{
+	unsigned char digest[CRYPT_KEY_BYTES];
+	if (session_hash(token, "meldwijzer cs v1", digest))
+		return -1;
+	sodium_bin2hex(out, CRYPT_TOKEN_SIZE, digest, sizeof digest);
+	sodium_memzero(digest, sizeof digest);
+	return 0;
+}
+
+void crypt_chain_hash(const unsigned char previous[CRYPT_HASH_BYTES], const void *entry, size_t len,
+		      unsigned char out[CRYPT_HASH_BYTES])
+{
+	crypto_generichash_blake2b_state state;
+	crypto_generichash_blake2b_init(&state, NULL, 0, CRYPT_HASH_BYTES);
+	crypto_generichash_blake2b_update(&state, previous, CRYPT_HASH_BYTES);
+	crypto_generichash_blake2b_update(&state, entry, len);
+	crypto_generichash_blake2b_final(&state, out, CRYPT_HASH_BYTES);
+}
+
+void crypt_bytes_to_hex(const unsigned char *bytes, size_t len, char *out, size_t size)
+{
+	if (size < 2 * len + 1) {
+		if (size)
+			out[0] = '\0';
+		return;
+	}
+	sodium_bin2hex(out, size, bytes, len);
+}
+
+int crypt_hex_to_bytes(const char *hex, unsigned char *out, size_t max, size_t *len)
+{
+	const char *end = NULL;
+	if (sodium_hex2bin(out, max, hex, strlen(hex), NULL, len, &end) != 0 || *end != '\0')
+		return -1;
+	return 0;
+}

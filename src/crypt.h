@@ -206,4 +206,76 @@ __attribute__((warn_unused_result)) int crypt_decrypt(const unsigned char key[CR
 /* A form's single-use submission key as text: 32 hex characters + NUL. */
 #define CRYPT_SUBMISSION_KEY_SIZE 33
 
+/* ---- staff accounts and sessions (issue 14) ----
+ *
+ * A staff account holds the team secret (content roles only) wrapped by a key
+ * that only the person can make: first from a one-time activation code, then
+ * from their password, both with argon2id (crypt_slow_key). The database
+ * keeps, per account, the salt, the cost and a verifier (a hash of the key,
+ * never the key), so a login can be checked without holding anything that
+ * unwraps. A session's token is stored only as a hash, and the team secret
+ * for the session is wrapped by another key derived from the token: the
+ * database alone never opens it, and any server that shares the database and
+ * is shown the cookie can. */
+
+/* Activation codes: 120 random bits, 24 Crockford base32 characters in groups of 4. */
+#define CRYPT_ACTIVATION_CHARS 24
+#define CRYPT_ACTIVATION_TEXT_SIZE 30 /* "XXXX-XXXX-XXXX-XXXX-XXXX-XXXX" + NUL */
+void crypt_new_activation_code(char text[CRYPT_ACTIVATION_TEXT_SIZE]);
+/* Reads a typed code (case, dashes and spaces ignored; O=0, I=L=1) into its
+ * 24 canonical characters; false when it cannot be a code. */
+bool crypt_normalize_activation_code(const char *typed, char canonical[CRYPT_ACTIVATION_CHARS + 1]);
+
+/* argon2id cost, chosen by measurement (docs/benchmarks.md): 3 passes over
+ * 64 MiB took 0.13 s alone and up to 0.5 s with two at once on the 2-core
+ * build machine under other load, so a login stays within 0.5 s. */
+#define CRYPT_SLOW_OPSLIMIT 3u
+#define CRYPT_SLOW_MEMLIMIT (64u * 1024u * 1024u)
+/* The cost new keys are made with (stored with each account, so that a later
+ * change keeps old accounts working). */
+void crypt_slow_key_cost(uint32_t *opslimit, uint32_t *memlimit);
+/* Tests only: a cheaper cost for new keys (argon2id under valgrind takes
+ * seconds); 0, 0 restores the default. Not thread-safe: set before threads. */
+void crypt_set_slow_key_cost_for_tests(uint32_t opslimit, uint32_t memlimit);
+/* The key derived by argon2id from `len` bytes of `secret` (a password, or a
+ * canonical activation code) and the salt, at the given cost: 0, or -1 (out
+ * of memory, or a cost libsodium refuses). `out` is a caller buffer: wipe it. */
+__attribute__((warn_unused_result)) int crypt_slow_key(const char *secret, size_t len,
+						       const unsigned char salt[CRYPT_SALT_BYTES], uint32_t opslimit,
+						       uint32_t memlimit, unsigned char out[CRYPT_KEY_BYTES]);
+/* What the database keeps to recognise a key: a hash of it under its own
+ * personalisation (nothing that can unwrap). */
+void crypt_key_verifier(const unsigned char key[CRYPT_KEY_BYTES], unsigned char out[CRYPT_KEY_BYTES]);
+/* Whether `key` is the one `verifier` was made from, in constant time. */
+bool crypt_key_matches(const unsigned char key[CRYPT_KEY_BYTES], const unsigned char verifier[CRYPT_KEY_BYTES]);
+
+/* Wraps and unwraps a staff secret (the team secret: `len` 32; a TOTP secret:
+ * 20) with `key`, the purpose as `context` (so a box made for one purpose
+ * never opens as another). `out` holds len + CRYPT_OVERHEAD; unwrap writes
+ * `len` bytes and fails (-1) on a wrong key, context or any change. */
+__attribute__((warn_unused_result)) int crypt_wrap(const unsigned char key[CRYPT_KEY_BYTES], const char *context,
+						   const unsigned char *secret, size_t len, unsigned char *out);
+__attribute__((warn_unused_result)) int crypt_unwrap(const unsigned char key[CRYPT_KEY_BYTES], const char *context,
+						     const unsigned char *box, size_t len, unsigned char *out);
+
+/* From a session token (crypt_token_new text): the hash the database keeps
+ * to find the session, the key that wraps the session's team secret, and the
+ * session's CSRF token (64 hex characters + NUL; compare with
+ * crypt_token_equal). Each under its own personalisation, so none can be
+ * computed from another. -1 when `token` is not a token. */
+__attribute__((warn_unused_result)) int crypt_session_lookup(const char *token, unsigned char out[CRYPT_KEY_BYTES]);
+__attribute__((warn_unused_result)) int crypt_session_key(const char *token, unsigned char out[CRYPT_KEY_BYTES]);
+__attribute__((warn_unused_result)) int crypt_session_csrf(const char *token, char out[CRYPT_TOKEN_SIZE]);
+
+/* The audit chain: BLAKE2b-256 of the previous entry's hash and this entry's
+ * bytes (as audit.c lays them out). */
+#define CRYPT_HASH_BYTES 32
+void crypt_chain_hash(const unsigned char previous[CRYPT_HASH_BYTES], const void *entry, size_t len,
+		      unsigned char out[CRYPT_HASH_BYTES]);
+
+/* Hex for hashes that are not secrets (the audit head): bytes to text
+ * (`size` >= 2 * len + 1), and text to at most `max` bytes (*len set): 0 or -1. */
+void crypt_bytes_to_hex(const unsigned char *bytes, size_t len, char *out, size_t size);
+__attribute__((warn_unused_result)) int crypt_hex_to_bytes(const char *hex, unsigned char *out, size_t max, size_t *len);
+
 #endif

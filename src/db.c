@@ -265,3 +265,113 @@ void db_backend_committed(struct db *db, unsigned reports)
 	while (reports > largest && !atomic_compare_exchange_weak(&db->largest_batch, &largest, reports))
 		;
 }
+
+/* ---------- staff accounts, sessions, audit log (issue 14) ---------- */
+
+int db_staff_insert(struct db *db, struct db_staff_account *account)
+{
+	thread_role_forbid_blocking("db_staff_insert");
+	return !db->backend->staff_insert ? -1 : db->backend->staff_insert(db, account);
+}
+
+int db_staff_get(struct db *db, const char *name, struct db_staff_account *out)
+{
+	thread_role_forbid_blocking("db_staff_get");
+	if (!name)
+		return -1;
+	return !db->backend->staff_get ? -1 : db->backend->staff_get(db, name, 0, out);
+}
+
+int db_staff_get_by_id(struct db *db, int64_t id, struct db_staff_account *out)
+{
+	thread_role_forbid_blocking("db_staff_get_by_id");
+	return !db->backend->staff_get ? -1 : db->backend->staff_get(db, NULL, id, out);
+}
+
+int db_staff_update(struct db *db, const struct db_staff_account *account)
+{
+	thread_role_forbid_blocking("db_staff_update");
+	return !db->backend->staff_update ? -1 : db->backend->staff_update(db, account);
+}
+
+int db_staff_use_totp_step(struct db *db, int64_t id, int64_t step)
+{
+	thread_role_forbid_blocking("db_staff_use_totp_step");
+	return !db->backend->staff_use_totp_step ? -1 : db->backend->staff_use_totp_step(db, id, step);
+}
+
+int db_staff_list(struct db *db, void (*each)(void *ctx, const struct db_staff_account *), void *ctx)
+{
+	thread_role_forbid_blocking("db_staff_list");
+	struct db_staff_account *rows = NULL;
+	size_t count = 0;
+	if (!db->backend->staff_list || db->backend->staff_list(db, &rows, &count))
+		return -1;
+	for (size_t i = 0; i < count; i++)
+		each(ctx, &rows[i]); /* no lock held: `each` may use the db */
+	free(rows);
+	return 0;
+}
+
+int db_staff_session_insert(struct db *db, const struct db_staff_session *session)
+{
+	thread_role_forbid_blocking("db_staff_session_insert");
+	return !db->backend->staff_session_insert ? -1 : db->backend->staff_session_insert(db, session);
+}
+
+int db_staff_session_get(struct db *db, const unsigned char lookup[CRYPT_KEY_BYTES], struct db_staff_session *out)
+{
+	thread_role_forbid_blocking("db_staff_session_get");
+	return !db->backend->staff_session_get ? -1 : db->backend->staff_session_get(db, lookup, out);
+}
+
+int db_staff_session_touch(struct db *db, const unsigned char lookup[CRYPT_KEY_BYTES], int64_t last_seen)
+{
+	thread_role_forbid_blocking("db_staff_session_touch");
+	return !db->backend->staff_session_touch ? -1 : db->backend->staff_session_touch(db, lookup, last_seen);
+}
+
+int db_staff_session_delete(struct db *db, const unsigned char lookup[CRYPT_KEY_BYTES])
+{
+	thread_role_forbid_blocking("db_staff_session_delete");
+	return !db->backend->staff_session_delete ? -1 : db->backend->staff_session_delete(db, lookup);
+}
+
+int db_audit_append(struct db *db, const struct db_audit_entry *entry)
+{
+	thread_role_forbid_blocking("db_audit_append");
+	if (entry->seq < 1)
+		return -1;
+	return !db->backend->audit_append ? -1 : db->backend->audit_append(db, entry);
+}
+
+int db_audit_last(struct db *db, struct db_audit_entry *out)
+{
+	thread_role_forbid_blocking("db_audit_last");
+	return !db->backend->audit_last ? -1 : db->backend->audit_last(db, out);
+}
+
+int db_audit_list(struct db *db, int (*each)(void *ctx, const struct db_audit_entry *), void *ctx)
+{
+	thread_role_forbid_blocking("db_audit_list");
+	/* a page at a time: the log only grows */
+	struct db_audit_entry *rows = malloc(DB_LIST_PAGE * sizeof *rows);
+	if (!rows)
+		return -1;
+	int64_t position = 0;
+	int status = 0;
+	bool stop = false;
+	while (!stop) {
+		size_t count = 0;
+		if (!db->backend->audit_list || db->backend->audit_list(db, &position, rows, &count)) {
+			status = -1;
+			break;
+		}
+		for (size_t i = 0; i < count && !stop; i++)
+			stop = each(ctx, &rows[i]) != 0; /* no lock held */
+		if (count < DB_LIST_PAGE)
+			break;
+	}
+	free(rows);
+	return status;
+}

@@ -196,4 +196,101 @@ struct db_test_hooks {
 };
 void db_set_test_hooks(struct db *db, const struct db_test_hooks *hooks);
 
+/* ---- staff accounts, staff sessions and the audit log (issue 14) ----
+ * Rows that staff.c and audit.c read and write; the rules (who may do what,
+ * what is wrapped by which key) are theirs. Nothing here is a secret in
+ * clear: keys are wrapped (crypt) and tokens are hashes. */
+
+#define DB_STAFF_NAME_SIZE 65      /* up to 64 bytes + NUL */
+#define DB_STAFF_TOTP_BYTES 20     /* TOTP_SECRET_BYTES */
+#define DB_STAFF_TOTP_WRAPPED_BYTES (DB_STAFF_TOTP_BYTES + CRYPT_OVERHEAD)
+
+/* An account. The key material belongs to the account's current secret: the
+ * activation code while "pending", the password once "active". */
+struct db_staff_account {
+	int64_t id;                         /* given by the database on insert */
+	char name[DB_STAFF_NAME_SIZE];
+	unsigned roles;                     /* a bit set of staff.h's roles */
+	char state[16];                     /* "pending" | "active" | "disabled" */
+	int64_t revision;                   /* raised by every db_staff_update() */
+	int64_t created_at;                 /* UTC seconds */
+	int64_t activation_expires;         /* pending: the code works before this time */
+	unsigned char salt[CRYPT_SALT_BYTES];
+	uint32_t kdf_opslimit, kdf_memlimit; /* argon2id cost the key was made with */
+	unsigned char verifier[CRYPT_KEY_BYTES];
+	bool has_team_secret;               /* content roles only */
+	unsigned char team_secret[CRYPT_WRAPPED_KEY_BYTES];
+	bool has_totp;                      /* active accounts */
+	unsigned char totp[DB_STAFF_TOTP_WRAPPED_BYTES];
+	int64_t totp_last_step;             /* the last TOTP step accepted (replay guard) */
+};
+
+/* Stores a new account and sets account->id: 0; 1 when the name is taken; -1. */
+__attribute__((warn_unused_result)) int db_staff_insert(struct db *db, struct db_staff_account *account);
+/* By name, or by id: 0 found, 1 not found, -1 error. */
+__attribute__((warn_unused_result)) int db_staff_get(struct db *db, const char *name, struct db_staff_account *out);
+__attribute__((warn_unused_result)) int db_staff_get_by_id(struct db *db, int64_t id,
+							    struct db_staff_account *out);
+/* Writes the account's roles, state, activation expiry, key material and TOTP
+ * secret (not its name, id or last TOTP step) if its revision is still
+ * `account->revision` (nobody changed it since it was read), and raises the
+ * revision. When the state is no longer "active" its sessions are removed in
+ * the same transaction, so a disabled account can do nothing from the next
+ * request on. 0 written; 1 changed meanwhile (or gone): read it again; -1. */
+__attribute__((warn_unused_result)) int db_staff_update(struct db *db, const struct db_staff_account *account);
+/* The replay guard: records `step` as the account's last TOTP step only if it
+ * is later than the one stored, in one statement (two servers cannot both
+ * accept the same code). 0 recorded; 1 not later (a replay); -1. */
+__attribute__((warn_unused_result)) int db_staff_use_totp_step(struct db *db, int64_t id, int64_t step);
+/* Calls `each` for every account by name; `each` runs with no lock held. */
+__attribute__((warn_unused_result)) int db_staff_list(struct db *db,
+						       void (*each)(void *ctx, const struct db_staff_account *),
+						       void *ctx);
+
+/* A staff session: found by a hash of its token (crypt_session_lookup). */
+struct db_staff_session {
+	unsigned char lookup[CRYPT_KEY_BYTES];
+	int64_t account_id;
+	int64_t created_at, last_seen;      /* UTC seconds */
+	bool has_team_secret;
+	unsigned char team_secret[CRYPT_WRAPPED_KEY_BYTES]; /* by crypt_session_key() */
+};
+/* 0; -1 (a lookup already used included). */
+__attribute__((warn_unused_result)) int db_staff_session_insert(struct db *db, const struct db_staff_session *session);
+/* 0 found, 1 not found, -1. */
+__attribute__((warn_unused_result)) int db_staff_session_get(struct db *db, const unsigned char lookup[CRYPT_KEY_BYTES],
+							      struct db_staff_session *out);
+/* Sets last_seen (never backwards): 0, 1 not found, -1. */
+__attribute__((warn_unused_result)) int db_staff_session_touch(struct db *db, const unsigned char lookup[CRYPT_KEY_BYTES],
+								int64_t last_seen);
+/* 0 (also when there was no such session), -1. */
+__attribute__((warn_unused_result)) int db_staff_session_delete(struct db *db,
+								 const unsigned char lookup[CRYPT_KEY_BYTES]);
+
+/* An audit log entry. The log is append-only: the schema refuses UPDATE and
+ * DELETE; audit.c chains the entries by hash so that a change made around
+ * that refusal (another program, the file itself) is found. */
+#define DB_AUDIT_ACCOUNT_SIZE DB_STAFF_NAME_SIZE
+#define DB_AUDIT_ACTION_SIZE 33
+#define DB_AUDIT_OBJECT_SIZE 129
+struct db_audit_entry {
+	int64_t seq;                        /* 1, 2, ... without gaps */
+	int64_t at;                         /* UTC seconds */
+	char account[DB_AUDIT_ACCOUNT_SIZE];
+	char action[DB_AUDIT_ACTION_SIZE];
+	char object[DB_AUDIT_OBJECT_SIZE];
+	unsigned char previous[CRYPT_HASH_BYTES];
+	unsigned char hash[CRYPT_HASH_BYTES];
+};
+/* Appends `entry` as number entry->seq: 0; 1 when that number is taken
+ * (another writer came first: read the last entry and chain again); -1. */
+__attribute__((warn_unused_result)) int db_audit_append(struct db *db, const struct db_audit_entry *entry);
+/* The entry with the highest number: 0, 1 when the log is empty, -1. */
+__attribute__((warn_unused_result)) int db_audit_last(struct db *db, struct db_audit_entry *out);
+/* Calls `each` for every entry in the order of the numbers stored (rows read
+ * in pages; `each` runs with no lock held and returns 0 to go on, nonzero to
+ * stop). 0, or -1 on a read error. */
+__attribute__((warn_unused_result)) int db_audit_list(struct db *db,
+						       int (*each)(void *ctx, const struct db_audit_entry *), void *ctx);
+
 #endif

@@ -59,6 +59,22 @@ struct db_backend {
 	int (*list_messages)(struct db *db, const char *ref, struct db_message_row **rows, size_t *count);
 	int (*set_status)(struct db *db, const char *ref, const char *status);
 	int (*storage_state)(struct db *db, struct db_storage *out);
+	/* issue 14: as db.h; lists return malloc'ed rows that db.c frees */
+	int (*staff_insert)(struct db *db, struct db_staff_account *account);
+	/* by name when `name` is not NULL, else by id */
+	int (*staff_get)(struct db *db, const char *name, int64_t id, struct db_staff_account *out);
+	int (*staff_update)(struct db *db, const struct db_staff_account *account);
+	int (*staff_use_totp_step)(struct db *db, int64_t id, int64_t step);
+	int (*staff_list)(struct db *db, struct db_staff_account **rows, size_t *count);
+	int (*staff_session_insert)(struct db *db, const struct db_staff_session *session);
+	int (*staff_session_get)(struct db *db, const unsigned char lookup[CRYPT_KEY_BYTES], struct db_staff_session *out);
+	int (*staff_session_touch)(struct db *db, const unsigned char lookup[CRYPT_KEY_BYTES], int64_t last_seen);
+	int (*staff_session_delete)(struct db *db, const unsigned char lookup[CRYPT_KEY_BYTES]);
+	int (*audit_append)(struct db *db, const struct db_audit_entry *entry);
+	int (*audit_last)(struct db *db, struct db_audit_entry *out);
+	/* One page of entries with numbers above *position, in order; sets *count
+	 * (0 at the end) and moves *position on. */
+	int (*audit_list)(struct db *db, int64_t *position, struct db_audit_entry rows[DB_LIST_PAGE], size_t *count);
 };
 
 /* The handle: what db.c keeps for every backend, and the backend's own state. */

@@ -880,6 +880,431 @@ static int sqlite_storage_state(struct db *db, struct db_storage *out)
 	return 0;
 }
 
+/* ---------- staff accounts, staff sessions, audit log (issue 14) ---------- */
+
+/* Starts a write transaction on the writer; call with write_lock held. */
+static int begin_write(struct sqlite_db *s)
+{
+	if (exec(s->writer, "BEGIN IMMEDIATE")) {
+		note_write(s, false);
+		return -1;
+	}
+	return 0;
+}
+
+/* Commits, or rolls back when `ok` is false or the commit fails: 0 or -1. */
+static int end_write(struct db *db, bool ok)
+{
+	struct sqlite_db *s = state_of(db);
+	if (ok && commit(db, 0) == 0)
+		return 0;
+	if (!ok)
+		note_write(s, false);
+	rollback(s);
+	return -1;
+}
+
+/* A blob that may be NULL: `present` says which. */
+static int bind_optional_blob(sqlite3_stmt *statement, int column, bool present, const void *blob, int len)
+{
+	return present ? sqlite3_bind_blob(statement, column, blob, len, SQLITE_STATIC) : sqlite3_bind_null(statement, column);
+}
+
+/* An optional blob column of exactly `size` bytes: false when the row is wrong. */
+static bool read_optional_blob(sqlite3_stmt *statement, int column, bool *present, unsigned char *out, size_t size)
+{
+	*present = sqlite3_column_type(statement, column) != SQLITE_NULL;
+	return !*present || copy_blob(statement, column, out, size) == 0;
+}
+
+static const char staff_columns[] =
+	"SELECT id, name, roles, state, revision, created_at, activation_expires, salt, kdf_opslimit, kdf_memlimit,"
+	" verifier, team_secret, totp_secret, totp_last_step FROM staff_accounts ";
+
+static int read_staff_row(sqlite3_stmt *statement, struct db_staff_account *out)
+{
+	memset(out, 0, sizeof *out);
+	out->id = sqlite3_column_int64(statement, 0);
+	if (copy_text(statement, 1, out->name, sizeof out->name) || copy_text(statement, 3, out->state, sizeof out->state))
+		return -1;
+	sqlite3_int64 roles = sqlite3_column_int64(statement, 2), ops = sqlite3_column_int64(statement, 8),
+		      mem = sqlite3_column_int64(statement, 9);
+	if (roles < 0 || roles > UINT32_MAX || ops < 0 || ops > UINT32_MAX || mem < 0 || mem > UINT32_MAX)
+		return -1;
+	out->roles = (unsigned)roles;
+	out->kdf_opslimit = (uint32_t)ops;
+	out->kdf_memlimit = (uint32_t)mem;
+	out->revision = sqlite3_column_int64(statement, 4);
+	out->created_at = sqlite3_column_int64(statement, 5);
+	out->activation_expires = sqlite3_column_int64(statement, 6);
+	out->totp_last_step = sqlite3_column_int64(statement, 13);
+	if (copy_blob(statement, 7, out->salt, CRYPT_SALT_BYTES) ||
+	    copy_blob(statement, 10, out->verifier, CRYPT_KEY_BYTES) ||
+	    !read_optional_blob(statement, 11, &out->has_team_secret, out->team_secret, CRYPT_WRAPPED_KEY_BYTES) ||
+	    !read_optional_blob(statement, 12, &out->has_totp, out->totp, DB_STAFF_TOTP_WRAPPED_BYTES))
+		return -1;
+	return 0;
+}
+
+/* Binds the columns an insert and an update both write, from column `first` on:
+ * roles, state, activation_expires, salt, kdf_opslimit, kdf_memlimit, verifier,
+ * team_secret, totp_secret. */
+static bool bind_staff_fields(sqlite3_stmt *statement, int first, const struct db_staff_account *a)
+{
+	return sqlite3_bind_int64(statement, first, a->roles) == SQLITE_OK &&
+	       sqlite3_bind_text(statement, first + 1, a->state, -1, SQLITE_STATIC) == SQLITE_OK &&
+	       sqlite3_bind_int64(statement, first + 2, a->activation_expires) == SQLITE_OK &&
+	       sqlite3_bind_blob(statement, first + 3, a->salt, CRYPT_SALT_BYTES, SQLITE_STATIC) == SQLITE_OK &&
+	       sqlite3_bind_int64(statement, first + 4, a->kdf_opslimit) == SQLITE_OK &&
+	       sqlite3_bind_int64(statement, first + 5, a->kdf_memlimit) == SQLITE_OK &&
+	       sqlite3_bind_blob(statement, first + 6, a->verifier, CRYPT_KEY_BYTES, SQLITE_STATIC) == SQLITE_OK &&
+	       bind_optional_blob(statement, first + 7, a->has_team_secret, a->team_secret, CRYPT_WRAPPED_KEY_BYTES) ==
+		       SQLITE_OK &&
+	       bind_optional_blob(statement, first + 8, a->has_totp, a->totp, DB_STAFF_TOTP_WRAPPED_BYTES) == SQLITE_OK;
+}
+
+static int sqlite_staff_insert(struct db *db, struct db_staff_account *account)
+{
+	struct sqlite_db *s = state_of(db);
+	sqlite3_stmt *statement = NULL;
+	int status = -1;
+	pthread_mutex_lock(&s->write_lock);
+	if (begin_write(s))
+		goto unlock;
+	bool ok = sqlite3_prepare_v2(s->writer,
+				     "INSERT INTO staff_accounts (name, created_at, roles, state, activation_expires, salt,"
+				     " kdf_opslimit, kdf_memlimit, verifier, team_secret, totp_secret)"
+				     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+				     -1, &statement, NULL) == SQLITE_OK &&
+		  sqlite3_bind_text(statement, 1, account->name, -1, SQLITE_STATIC) == SQLITE_OK &&
+		  sqlite3_bind_int64(statement, 2, account->created_at) == SQLITE_OK &&
+		  bind_staff_fields(statement, 3, account);
+	int step = ok ? sqlite3_step(statement) : SQLITE_ERROR;
+	if (step == SQLITE_CONSTRAINT && sqlite3_extended_errcode(s->writer) == SQLITE_CONSTRAINT_UNIQUE) {
+		rollback(s);
+		status = 1;
+		goto unlock;
+	}
+	account->id = sqlite3_last_insert_rowid(s->writer);
+	account->revision = 1;
+	status = end_write(db, step == SQLITE_DONE);
+unlock:
+	sqlite3_finalize(statement);
+	pthread_mutex_unlock(&s->write_lock);
+	return status;
+}
+
+static int sqlite_staff_get(struct db *db, const char *name, int64_t id, struct db_staff_account *out)
+{
+	struct sqlite_db *s = state_of(db);
+	char sql[600];
+	sqlite3_stmt *statement = NULL;
+	int status = -1;
+	snprintf(sql, sizeof sql, "%s%s", staff_columns, name ? "WHERE name = ?" : "WHERE id = ?");
+	struct reader *r = take_reader(s);
+	if (sqlite3_prepare_v2(r->connection, sql, -1, &statement, NULL) != SQLITE_OK ||
+	    (name ? sqlite3_bind_text(statement, 1, name, -1, SQLITE_STATIC) : sqlite3_bind_int64(statement, 1, id)) !=
+		    SQLITE_OK)
+		goto done;
+	int step = sqlite3_step(statement);
+	if (step == SQLITE_ROW)
+		status = read_staff_row(statement, out);
+	else if (step == SQLITE_DONE)
+		status = 1;
+done:
+	sqlite3_finalize(statement);
+	give_reader(r);
+	return status;
+}
+
+static int sqlite_staff_update(struct db *db, const struct db_staff_account *account)
+{
+	struct sqlite_db *s = state_of(db);
+	sqlite3_stmt *update = NULL, *end_sessions = NULL;
+	int status = -1;
+	pthread_mutex_lock(&s->write_lock);
+	if (begin_write(s))
+		goto unlock;
+	bool ok = sqlite3_prepare_v2(s->writer,
+				     "UPDATE staff_accounts SET roles = ?, state = ?, activation_expires = ?, salt = ?,"
+				     " kdf_opslimit = ?, kdf_memlimit = ?, verifier = ?, team_secret = ?, totp_secret = ?,"
+				     " revision = revision + 1 WHERE id = ? AND revision = ?",
+				     -1, &update, NULL) == SQLITE_OK &&
+		  bind_staff_fields(update, 1, account) &&
+		  sqlite3_bind_int64(update, 10, account->id) == SQLITE_OK &&
+		  sqlite3_bind_int64(update, 11, account->revision) == SQLITE_OK && sqlite3_step(update) == SQLITE_DONE;
+	if (ok && sqlite3_changes(s->writer) == 0) {
+		rollback(s);
+		status = 1;
+		goto unlock;
+	}
+	/* an account that is not active has no sessions: same transaction */
+	if (ok && strcmp(account->state, "active") != 0)
+		ok = sqlite3_prepare_v2(s->writer, "DELETE FROM staff_sessions WHERE account_id = ?", -1, &end_sessions,
+					NULL) == SQLITE_OK &&
+		     sqlite3_bind_int64(end_sessions, 1, account->id) == SQLITE_OK &&
+		     sqlite3_step(end_sessions) == SQLITE_DONE;
+	status = end_write(db, ok);
+unlock:
+	sqlite3_finalize(update);
+	sqlite3_finalize(end_sessions);
+	pthread_mutex_unlock(&s->write_lock);
+	return status;
+}
+
+/* One write statement with up to two integer or blob parameters, in a
+ * transaction of its own; *changes is the number of rows it changed. */
+struct write_parameter {
+	const void *blob; /* NULL: the integer */
+	int len;
+	int64_t integer;
+};
+
+static int write_statement(struct db *db, const char *sql, const struct write_parameter *parameters, int count,
+			   int *changes)
+{
+	struct sqlite_db *s = state_of(db);
+	sqlite3_stmt *statement = NULL;
+	int status = -1;
+	*changes = 0;
+	pthread_mutex_lock(&s->write_lock);
+	if (begin_write(s))
+		goto unlock;
+	bool ok = sqlite3_prepare_v2(s->writer, sql, -1, &statement, NULL) == SQLITE_OK;
+	for (int i = 0; ok && i < count; i++)
+		ok = (parameters[i].blob
+			      ? sqlite3_bind_blob(statement, i + 1, parameters[i].blob, parameters[i].len, SQLITE_STATIC)
+			      : sqlite3_bind_int64(statement, i + 1, parameters[i].integer)) == SQLITE_OK;
+	ok = ok && sqlite3_step(statement) == SQLITE_DONE;
+	if (ok)
+		*changes = sqlite3_changes(s->writer);
+	status = end_write(db, ok);
+unlock:
+	sqlite3_finalize(statement);
+	pthread_mutex_unlock(&s->write_lock);
+	return status;
+}
+
+static int sqlite_staff_use_totp_step(struct db *db, int64_t id, int64_t step)
+{
+	const struct write_parameter parameters[] = {{.integer = step}, {.integer = id}};
+	int changes = 0;
+	/* compare and set in one statement: of two logins with the same code, one wins */
+	if (write_statement(db, "UPDATE staff_accounts SET totp_last_step = ?1 WHERE id = ?2 AND totp_last_step < ?1",
+			    parameters, 2, &changes))
+		return -1;
+	return changes == 1 ? 0 : 1;
+}
+
+static int sqlite_staff_list(struct db *db, struct db_staff_account **out, size_t *out_count)
+{
+	struct sqlite_db *s = state_of(db);
+	char sql[600];
+	sqlite3_stmt *statement = NULL;
+	struct db_staff_account *rows = NULL;
+	size_t count = 0, capacity = 0;
+	int status = -1;
+	*out = NULL;
+	*out_count = 0;
+	snprintf(sql, sizeof sql, "%sORDER BY name", staff_columns);
+	struct reader *r = take_reader(s);
+	if (sqlite3_prepare_v2(r->connection, sql, -1, &statement, NULL) != SQLITE_OK)
+		goto done;
+	int step;
+	while ((step = sqlite3_step(statement)) == SQLITE_ROW) {
+		if (count == capacity) {
+			size_t grown_capacity = capacity ? 2 * capacity : 16;
+			struct db_staff_account *grown = realloc(rows, grown_capacity * sizeof *rows);
+			if (!grown)
+				goto done;
+			rows = grown;
+			capacity = grown_capacity;
+		}
+		if (read_staff_row(statement, &rows[count]))
+			goto done;
+		count++;
+	}
+	status = step == SQLITE_DONE ? 0 : -1;
+done:
+	sqlite3_finalize(statement);
+	give_reader(r);
+	if (status) {
+		free(rows);
+		return -1;
+	}
+	*out = rows;
+	*out_count = count;
+	return 0;
+}
+
+static int sqlite_staff_session_insert(struct db *db, const struct db_staff_session *session)
+{
+	struct sqlite_db *s = state_of(db);
+	sqlite3_stmt *statement = NULL;
+	int status = -1;
+	pthread_mutex_lock(&s->write_lock);
+	if (begin_write(s))
+		goto unlock;
+	bool ok = sqlite3_prepare_v2(s->writer,
+				     "INSERT INTO staff_sessions (lookup, account_id, created_at, last_seen, team_secret)"
+				     " VALUES (?, ?, ?, ?, ?)",
+				     -1, &statement, NULL) == SQLITE_OK &&
+		  sqlite3_bind_blob(statement, 1, session->lookup, CRYPT_KEY_BYTES, SQLITE_STATIC) == SQLITE_OK &&
+		  sqlite3_bind_int64(statement, 2, session->account_id) == SQLITE_OK &&
+		  sqlite3_bind_int64(statement, 3, session->created_at) == SQLITE_OK &&
+		  sqlite3_bind_int64(statement, 4, session->last_seen) == SQLITE_OK &&
+		  bind_optional_blob(statement, 5, session->has_team_secret, session->team_secret,
+				     CRYPT_WRAPPED_KEY_BYTES) == SQLITE_OK &&
+		  sqlite3_step(statement) == SQLITE_DONE;
+	status = end_write(db, ok);
+unlock:
+	sqlite3_finalize(statement);
+	pthread_mutex_unlock(&s->write_lock);
+	return status;
+}
+
+static int sqlite_staff_session_get(struct db *db, const unsigned char lookup[CRYPT_KEY_BYTES],
+				    struct db_staff_session *out)
+{
+	struct sqlite_db *s = state_of(db);
+	sqlite3_stmt *statement = NULL;
+	int status = -1;
+	memset(out, 0, sizeof *out);
+	struct reader *r = take_reader(s);
+	if (sqlite3_prepare_v2(r->connection,
+			       "SELECT account_id, created_at, last_seen, team_secret FROM staff_sessions WHERE lookup = ?",
+			       -1, &statement, NULL) != SQLITE_OK ||
+	    sqlite3_bind_blob(statement, 1, lookup, CRYPT_KEY_BYTES, SQLITE_STATIC) != SQLITE_OK)
+		goto done;
+	int step = sqlite3_step(statement);
+	if (step == SQLITE_DONE) {
+		status = 1;
+	} else if (step == SQLITE_ROW) {
+		memcpy(out->lookup, lookup, CRYPT_KEY_BYTES);
+		out->account_id = sqlite3_column_int64(statement, 0);
+		out->created_at = sqlite3_column_int64(statement, 1);
+		out->last_seen = sqlite3_column_int64(statement, 2);
+		status = read_optional_blob(statement, 3, &out->has_team_secret, out->team_secret, CRYPT_WRAPPED_KEY_BYTES)
+				 ? 0
+				 : -1;
+	}
+done:
+	sqlite3_finalize(statement);
+	give_reader(r);
+	return status;
+}
+
+static int sqlite_staff_session_touch(struct db *db, const unsigned char lookup[CRYPT_KEY_BYTES], int64_t last_seen)
+{
+	const struct write_parameter parameters[] = {{.integer = last_seen}, {.blob = lookup, .len = CRYPT_KEY_BYTES}};
+	int changes = 0;
+	if (write_statement(db, "UPDATE staff_sessions SET last_seen = max(last_seen, ?1) WHERE lookup = ?2", parameters,
+			    2, &changes))
+		return -1;
+	return changes == 1 ? 0 : 1;
+}
+
+static int sqlite_staff_session_delete(struct db *db, const unsigned char lookup[CRYPT_KEY_BYTES])
+{
+	const struct write_parameter parameters[] = {{.blob = lookup, .len = CRYPT_KEY_BYTES}};
+	int changes = 0;
+	return write_statement(db, "DELETE FROM staff_sessions WHERE lookup = ?1", parameters, 1, &changes);
+}
+
+static int sqlite_audit_append(struct db *db, const struct db_audit_entry *entry)
+{
+	struct sqlite_db *s = state_of(db);
+	sqlite3_stmt *statement = NULL;
+	int status = -1;
+	pthread_mutex_lock(&s->write_lock);
+	if (begin_write(s))
+		goto unlock;
+	bool ok = sqlite3_prepare_v2(s->writer,
+				     "INSERT INTO audit_log (seq, at, account, action, object, previous, hash)"
+				     " VALUES (?, ?, ?, ?, ?, ?, ?)",
+				     -1, &statement, NULL) == SQLITE_OK &&
+		  sqlite3_bind_int64(statement, 1, entry->seq) == SQLITE_OK &&
+		  sqlite3_bind_int64(statement, 2, entry->at) == SQLITE_OK &&
+		  sqlite3_bind_text(statement, 3, entry->account, -1, SQLITE_STATIC) == SQLITE_OK &&
+		  sqlite3_bind_text(statement, 4, entry->action, -1, SQLITE_STATIC) == SQLITE_OK &&
+		  sqlite3_bind_text(statement, 5, entry->object, -1, SQLITE_STATIC) == SQLITE_OK &&
+		  sqlite3_bind_blob(statement, 6, entry->previous, CRYPT_HASH_BYTES, SQLITE_STATIC) == SQLITE_OK &&
+		  sqlite3_bind_blob(statement, 7, entry->hash, CRYPT_HASH_BYTES, SQLITE_STATIC) == SQLITE_OK;
+	int step = ok ? sqlite3_step(statement) : SQLITE_ERROR;
+	if (step == SQLITE_CONSTRAINT && sqlite3_extended_errcode(s->writer) == SQLITE_CONSTRAINT_PRIMARYKEY) {
+		rollback(s);
+		status = 1; /* another writer took this number */
+		goto unlock;
+	}
+	status = end_write(db, step == SQLITE_DONE);
+unlock:
+	sqlite3_finalize(statement);
+	pthread_mutex_unlock(&s->write_lock);
+	return status;
+}
+
+static const char audit_columns[] = "SELECT seq, at, account, action, object, previous, hash FROM audit_log ";
+
+static int read_audit_row(sqlite3_stmt *statement, struct db_audit_entry *out)
+{
+	memset(out, 0, sizeof *out);
+	out->seq = sqlite3_column_int64(statement, 0);
+	out->at = sqlite3_column_int64(statement, 1);
+	if (copy_text(statement, 2, out->account, sizeof out->account) ||
+	    copy_text(statement, 3, out->action, sizeof out->action) ||
+	    copy_text(statement, 4, out->object, sizeof out->object))
+		return -1;
+	/* a hash of the wrong length is kept as zeros: the chain check then names this entry */
+	if (copy_blob(statement, 5, out->previous, CRYPT_HASH_BYTES))
+		memset(out->previous, 0, CRYPT_HASH_BYTES);
+	if (copy_blob(statement, 6, out->hash, CRYPT_HASH_BYTES))
+		memset(out->hash, 0, CRYPT_HASH_BYTES);
+	return 0;
+}
+
+static int sqlite_audit_last(struct db *db, struct db_audit_entry *out)
+{
+	struct sqlite_db *s = state_of(db);
+	char sql[300];
+	sqlite3_stmt *statement = NULL;
+	int status = -1;
+	snprintf(sql, sizeof sql, "%sORDER BY seq DESC LIMIT 1", audit_columns);
+	struct reader *r = take_reader(s);
+	if (sqlite3_prepare_v2(r->connection, sql, -1, &statement, NULL) == SQLITE_OK) {
+		int step = sqlite3_step(statement);
+		status = step == SQLITE_ROW ? read_audit_row(statement, out) : step == SQLITE_DONE ? 1 : -1;
+	}
+	sqlite3_finalize(statement);
+	give_reader(r);
+	return status;
+}
+
+static int sqlite_audit_list(struct db *db, int64_t *position, struct db_audit_entry rows[DB_LIST_PAGE], size_t *count)
+{
+	struct sqlite_db *s = state_of(db);
+	char sql[300];
+	sqlite3_stmt *statement = NULL;
+	int status = -1;
+	*count = 0;
+	snprintf(sql, sizeof sql, "%sWHERE seq > ? ORDER BY seq LIMIT %d", audit_columns, DB_LIST_PAGE);
+	struct reader *r = take_reader(s);
+	if (sqlite3_prepare_v2(r->connection, sql, -1, &statement, NULL) != SQLITE_OK ||
+	    sqlite3_bind_int64(statement, 1, *position) != SQLITE_OK)
+		goto done;
+	int step;
+	while (*count < DB_LIST_PAGE && (step = sqlite3_step(statement)) == SQLITE_ROW) {
+		if (read_audit_row(statement, &rows[*count]))
+			goto done;
+		*position = rows[*count].seq;
+		++*count;
+	}
+	status = *count == DB_LIST_PAGE || step == SQLITE_DONE ? 0 : -1;
+done:
+	sqlite3_finalize(statement);
+	give_reader(r);
+	return status;
+}
+
 const struct db_backend db_sqlite_backend = {
 	.scheme = "sqlite:",
 	.open = sqlite_open,
@@ -899,4 +1324,16 @@ const struct db_backend db_sqlite_backend = {
 	.list_messages = sqlite_list_messages,
 	.set_status = sqlite_set_status,
 	.storage_state = sqlite_storage_state,
+	.staff_insert = sqlite_staff_insert,
+	.staff_get = sqlite_staff_get,
+	.staff_update = sqlite_staff_update,
+	.staff_use_totp_step = sqlite_staff_use_totp_step,
+	.staff_list = sqlite_staff_list,
+	.staff_session_insert = sqlite_staff_session_insert,
+	.staff_session_get = sqlite_staff_session_get,
+	.staff_session_touch = sqlite_staff_session_touch,
+	.staff_session_delete = sqlite_staff_session_delete,
+	.audit_append = sqlite_audit_append,
+	.audit_last = sqlite_audit_last,
+	.audit_list = sqlite_audit_list,
 };

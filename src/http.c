@@ -270,6 +270,13 @@ static enum MHD_Result send_reply(struct MHD_Connection *connection, struct http
 	}
 	if (reply->disposition)
 		MHD_add_response_header(response, "Content-Disposition", reply->disposition);
+	if (reply->set_cookie[0]) {
+		/* MHD keeps its own copy of the header for the response's life */
+		MHD_add_response_header(response, "Set-Cookie", reply->set_cookie);
+		crypt_wipe(reply->set_cookie, sizeof reply->set_cookie);
+	}
+	if (reply->location)
+		MHD_add_response_header(response, "Location", reply->location);
 	add_security_headers(response, reply->cacheable);
 	result = MHD_queue_response(connection, reply->status, response);
 	MHD_destroy_response(response);
@@ -826,6 +833,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 	request.host = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Host");
 	request.fetch_site = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Sec-Fetch-Site");
 	request.authorization = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Authorization");
+	request.cookie = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Cookie");
 
 	if (state && state->deferred) {
 		/* resumed after the worker finished */
@@ -952,6 +960,7 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **co
 		strbuf_release(&state->body);
 		strbuf_release(&state->reply.body);
 		crypt_buffer_free(state->reply.secret_body); /* a deferred reply that was never sent */
+		crypt_wipe(state->reply.set_cookie, sizeof state->reply.set_cookie);
 		free(state->fields);
 		release_form(state);
 		free(state);

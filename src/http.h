@@ -46,6 +46,7 @@ struct http_request {
 	const char *host;          /* Host header, or NULL */
 	const char *fetch_site;    /* Sec-Fetch-Site header, or NULL */
 	const char *authorization; /* Authorization header, or NULL */
+	const char *cookie;        /* Cookie header, or NULL (only the staff pages use one; the public site sets none) */
 	/* UTC seconds, read once when the request is complete: the request's
 	 * clock. Pass it to everything that depends on time (ratelimit_check,
 	 * crypt_keys_form_token, sessions, report_*_at) rather than reading
@@ -85,6 +86,10 @@ struct http_reply {
 	size_t secret_len;
 	http_job deferred;         /* when set, run in the worker pool to make the reply */
 	const char *disposition;   /* Content-Disposition (a download), or NULL */
+	const char *location;      /* Location (a 303 after a staff form), or NULL */
+	/* A Set-Cookie value (the staff session: it carries the token), or "";
+	 * wiped once the response is made, also when it is never sent. */
+	char set_cookie[200];
 };
 
 typedef void (*http_handler)(void *app, const struct http_request *request, struct http_reply *reply);

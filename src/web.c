@@ -15,6 +15,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "audit.h"
+#include "crypt.h"
+#include "staff.h"
 #include "web_modules.h"
 
 enum web_kind { WEB_PAGE, WEB_JSON };
@@ -27,43 +30,56 @@ struct web_route {
 	bool blocking;           /* database or fsync: run in the worker pool */
 	bool needs_reporting;    /* only on a server that takes reports */
 	bool cached;             /* a page rendered once at start, served as is when the query is empty */
-	web_handler handler;
+	web_handler handler;     /* public routes */
+	/* Staff routes (the back office, /team/...): the roles of which a session must hold at least one
+	 * (WEB_STAFF_ANY: any signed-in account), the English path when it differs (after /en), and the
+	 * handler that gets the session. The router finds the session, refuses a wrong role (403, on the
+	 * audit log) and checks every POST's CSRF token and origin; a handler never does. Staff routes are
+	 * always blocking (the session lives in the database). */
+	unsigned roles;
+	const char *path_en;
+	web_staff_handler staff_handler;
 };
 
 /* clang-format off */
 static const struct web_route routes[] = {
-	/* method     path                       kind      blocking reporting cached handler */
-	{HTTP_GET,  "/",                         WEB_PAGE, false, false, true,  web_page_home},
-	{HTTP_GET,  "/mensenhandel",             WEB_PAGE, false, false, true,  web_page_definition},
-	{HTTP_GET,  "/contact",                  WEB_PAGE, false, false, false, web_page_contacts},
-	{HTTP_GET,  "/privacy",                  WEB_PAGE, false, false, true,  web_page_privacy},
-	{HTTP_GET,  "/poster",                   WEB_PAGE, false, false, true,  web_page_poster},
-	{HTTP_GET,  "/wis-je-sporen",            WEB_PAGE, false, false, true,  web_page_traces},
-	{HTTP_GET,  "/colofon",                  WEB_PAGE, false, false, true,  web_page_colophon},
-	{HTTP_GET,  "/toegankelijkheid",         WEB_PAGE, false, false, true,  web_page_accessibility},
-	{HTTP_GET,  "/wegwijzer",                WEB_PAGE, false, false, false, web_page_guide},
-	{HTTP_POST, "/wegwijzer",                WEB_PAGE, false, false, false, web_page_guide},
-	{HTTP_GET,  "/signalen",                 WEB_PAGE, false, false, true,  web_page_signals},
-	{HTTP_POST, "/signalen",                 WEB_PAGE, false, false, false, web_page_signals},
-	{HTTP_GET,  "/signalen/uitslag",         WEB_PAGE, false, false, false, web_page_signals_result},
-	{HTTP_POST, "/signalen/uitslag",         WEB_PAGE, false, false, false, web_page_signals_result},
-	{HTTP_GET,  "/melden",                   WEB_PAGE, false, true,  false, web_report_form},
-	{HTTP_POST, "/melden",                   WEB_PAGE, true,  true,  false, web_report_submit},
-	{HTTP_POST, "/melden/code",              WEB_PAGE, false, true,  false, web_report_code_file},
-	{HTTP_POST, "/melden/bewaard",           WEB_PAGE, false, true,  false, web_report_saved},
-	{HTTP_GET,  "/opvolgen",                 WEB_PAGE, false, true,  false, web_followup_form},
-	{HTTP_POST, "/opvolgen",                 WEB_PAGE, true,  true,  false, web_followup_open},
-	{HTTP_POST, "/opvolgen/bericht",         WEB_PAGE, true,  true,  false, web_followup_message},
-	{HTTP_GET,  "/static/*",                 WEB_PAGE, false, false, false, web_static_file},
-	{HTTP_POST, "/api/v1/route",             WEB_JSON, false, false, false, web_api_route},
-	{HTTP_POST, "/api/v1/assess",            WEB_JSON, false, false, false, web_api_assess},
-	{HTTP_GET,  "/api/v1/signals",           WEB_JSON, false, false, false, web_api_signals},
-	{HTTP_GET,  "/api/v1/contacts",          WEB_JSON, false, false, false, web_api_contacts},
-	{HTTP_GET,  "/healthz",                  WEB_JSON, false, false, false, web_api_health},
-	{HTTP_POST, "/api/v1/reports",           WEB_JSON, true,  true,  false, web_api_report_submit},
-	{HTTP_POST, "/api/v1/followup",          WEB_JSON, true,  true,  false, web_api_followup_login},
-	{HTTP_GET,  "/api/v1/followup",          WEB_JSON, true,  true,  false, web_api_followup_read},
-	{HTTP_POST, "/api/v1/followup/messages", WEB_JSON, true,  true,  false, web_api_followup_message},
+	/* method     path                       kind      blocking reporting cached handler (public), then for staff:
+	 * roles, English path, staff handler */
+	{HTTP_GET,  "/",                         WEB_PAGE, false, false, true,  web_page_home, 0, NULL, NULL},
+	{HTTP_GET,  "/mensenhandel",             WEB_PAGE, false, false, true,  web_page_definition, 0, NULL, NULL},
+	{HTTP_GET,  "/contact",                  WEB_PAGE, false, false, false, web_page_contacts, 0, NULL, NULL},
+	{HTTP_GET,  "/privacy",                  WEB_PAGE, false, false, true,  web_page_privacy, 0, NULL, NULL},
+	{HTTP_GET,  "/poster",                   WEB_PAGE, false, false, true,  web_page_poster, 0, NULL, NULL},
+	{HTTP_GET,  "/wis-je-sporen",            WEB_PAGE, false, false, true,  web_page_traces, 0, NULL, NULL},
+	{HTTP_GET,  "/colofon",                  WEB_PAGE, false, false, true,  web_page_colophon, 0, NULL, NULL},
+	{HTTP_GET,  "/toegankelijkheid",         WEB_PAGE, false, false, true,  web_page_accessibility, 0, NULL, NULL},
+	{HTTP_GET,  "/wegwijzer",                WEB_PAGE, false, false, false, web_page_guide, 0, NULL, NULL},
+	{HTTP_POST, "/wegwijzer",                WEB_PAGE, false, false, false, web_page_guide, 0, NULL, NULL},
+	{HTTP_GET,  "/signalen",                 WEB_PAGE, false, false, true,  web_page_signals, 0, NULL, NULL},
+	{HTTP_POST, "/signalen",                 WEB_PAGE, false, false, false, web_page_signals, 0, NULL, NULL},
+	{HTTP_GET,  "/signalen/uitslag",         WEB_PAGE, false, false, false, web_page_signals_result, 0, NULL, NULL},
+	{HTTP_POST, "/signalen/uitslag",         WEB_PAGE, false, false, false, web_page_signals_result, 0, NULL, NULL},
+	{HTTP_GET,  "/melden",                   WEB_PAGE, false, true,  false, web_report_form, 0, NULL, NULL},
+	{HTTP_POST, "/melden",                   WEB_PAGE, true,  true,  false, web_report_submit, 0, NULL, NULL},
+	{HTTP_POST, "/melden/code",              WEB_PAGE, false, true,  false, web_report_code_file, 0, NULL, NULL},
+	{HTTP_POST, "/melden/bewaard",           WEB_PAGE, false, true,  false, web_report_saved, 0, NULL, NULL},
+	{HTTP_GET,  "/opvolgen",                 WEB_PAGE, false, true,  false, web_followup_form, 0, NULL, NULL},
+	{HTTP_POST, "/opvolgen",                 WEB_PAGE, true,  true,  false, web_followup_open, 0, NULL, NULL},
+	{HTTP_POST, "/opvolgen/bericht",         WEB_PAGE, true,  true,  false, web_followup_message, 0, NULL, NULL},
+	{HTTP_GET,  "/static/*",                 WEB_PAGE, false, false, false, web_static_file, 0, NULL, NULL},
+	{HTTP_POST, "/api/v1/route",             WEB_JSON, false, false, false, web_api_route, 0, NULL, NULL},
+	{HTTP_POST, "/api/v1/assess",            WEB_JSON, false, false, false, web_api_assess, 0, NULL, NULL},
+	{HTTP_GET,  "/api/v1/signals",           WEB_JSON, false, false, false, web_api_signals, 0, NULL, NULL},
+	{HTTP_GET,  "/api/v1/contacts",          WEB_JSON, false, false, false, web_api_contacts, 0, NULL, NULL},
+	{HTTP_GET,  "/healthz",                  WEB_JSON, false, false, false, web_api_health, 0, NULL, NULL},
+	{HTTP_POST, "/api/v1/reports",           WEB_JSON, true,  true,  false, web_api_report_submit, 0, NULL, NULL},
+	{HTTP_POST, "/api/v1/followup",          WEB_JSON, true,  true,  false, web_api_followup_login, 0, NULL, NULL},
+	{HTTP_GET,  "/api/v1/followup",          WEB_JSON, true,  true,  false, web_api_followup_read, 0, NULL, NULL},
+	{HTTP_POST, "/api/v1/followup/messages", WEB_JSON, true,  true,  false, web_api_followup_message, 0, NULL, NULL},
+	/* the back office: staff routes (roles, English path, staff handler) */
+	{HTTP_GET,  "/team/",                    WEB_PAGE, true,  true,  false, NULL, WEB_STAFF_OPEN, NULL, web_staff_home},
+	{HTTP_POST, "/team/inloggen",            WEB_PAGE, true,  true,  false, NULL, WEB_STAFF_OPEN, "/team/sign-in", web_staff_login},
+	{HTTP_POST, "/team/uitloggen",           WEB_PAGE, true,  true,  false, NULL, WEB_STAFF_ANY,  "/team/sign-out", web_staff_logout},
 };
 /* clang-format on */
 #define ROUTE_COUNT (sizeof routes / sizeof *routes)
@@ -79,10 +95,11 @@ static bool path_matches(const struct web_route *route, const char *path, const 
 	const char *against = has_languages(route) ? rest : english ? NULL : path;
 	if (!against)
 		return false;
-	size_t len = strlen(route->path);
-	if (len && route->path[len - 1] == '*')
-		return strncmp(against, route->path, len - 1) == 0;
-	return strcmp(against, route->path) == 0;
+	const char *pattern = english && route->path_en ? route->path_en : route->path;
+	size_t len = strlen(pattern);
+	if (len && pattern[len - 1] == '*')
+		return strncmp(against, pattern, len - 1) == 0;
+	return strcmp(against, pattern) == 0;
 }
 
 static bool method_matches(const struct web_route *route, enum http_method method)
@@ -100,7 +117,8 @@ static const struct web_route *find_route(const struct web *web, const struct ht
 	bool get = false, post = false;
 	for (size_t i = 0; i < ROUTE_COUNT; i++) {
 		const struct web_route *route = &routes[i];
-		if (!path_matches(route, request->path, rest, english) || (route->needs_reporting && !web->reporting))
+		if (!path_matches(route, request->path, rest, english) || (route->needs_reporting && !web->reporting) ||
+		    (route->roles && !web->staff))
 			continue;
 		if (method_matches(route, request->method))
 			return route;
@@ -137,6 +155,56 @@ static const struct http_cached *cached_page(const struct web *web, const struct
 	return NULL;
 }
 
+/* In a worker: the session, the role check, the CSRF check of a POST, then the handler. Without a
+ * session a staff page shows the login form (the handler gets a NULL session only when the route
+ * takes everyone: WEB_STAFF_OPEN). */
+static void run_staff_route(struct web *web, const struct web_route *route, enum kb_lang lang,
+			    const struct http_request *request, struct http_reply *reply)
+{
+	char token[CRYPT_TOKEN_SIZE + 8];
+	struct staff_session session;
+	bool has_session = false;
+	int found = web_staff_session_token(web, request, token, sizeof token)
+			    ? staff_session_find(web->staff, token, request->now, &session)
+			    : 1;
+	if (found < 0) {
+		web_error_page(web, request, 500, reply);
+		goto done;
+	}
+	has_session = found == 0;
+	if (request->method == HTTP_POST && !web_from_this_site(request)) {
+		web_error_page(web, request, 403, reply);
+		goto done;
+	}
+	if (route->roles != WEB_STAFF_OPEN) {
+		if (!has_session) {
+			web_staff_login_page(web, lang, request, NULL, 401, reply);
+			goto done;
+		}
+		if (!(session.roles & route->roles)) {
+			/* on record: someone looked where their role does not reach */
+			if (audit_append(web->reporting->db, request->now, session.name, "denied", route->path))
+				web_error_page(web, request, 500, reply);
+			else
+				web_error_page(web, request, 403, reply);
+			goto done;
+		}
+		if (request->method == HTTP_POST && !staff_session_csrf_valid(&session, http_form_field(request, "csrf"))) {
+			web_error_page(web, request, 403, reply);
+			goto done;
+		}
+		if (staff_session_touch(web->staff, token, request->now) < 0) {
+			web_error_page(web, request, 500, reply);
+			goto done;
+		}
+	}
+	route->staff_handler(web, lang, request, has_session ? &session : NULL, reply);
+done:
+	if (has_session)
+		staff_session_release(&session);
+	crypt_wipe(token, sizeof token);
+}
+
 /* Runs in a worker thread: the handler of a blocking route, found again from the request. */
 static void run_blocking(void *app, const struct http_request *request, struct http_reply *reply)
 {
@@ -146,10 +214,12 @@ static void run_blocking(void *app, const struct http_request *request, struct h
 	const char *allow = NULL;
 	reply->deferred = NULL;
 	const struct web_route *route = find_route(web, request, &lang, &status, &allow);
-	if (route)
-		route->handler(web, lang, request, reply);
-	else
+	if (!route)
 		web_error_page(web, request, 500, reply); /* cannot happen: web_handle found it */
+	else if (route->roles)
+		run_staff_route(web, route, lang, request, reply);
+	else
+		route->handler(web, lang, request, reply);
 }
 
 void web_handle(void *app, const struct http_request *request, struct http_reply *reply)
@@ -188,6 +258,10 @@ void web_handle(void *app, const struct http_request *request, struct http_reply
 		reply->deferred = run_blocking; /* http.c queues it; a full queue answers 503 */
 		return;
 	}
+	if (route->roles) {
+		web_error_page(web, request, 500, reply); /* a staff route must be blocking: the table is wrong */
+		return;
+	}
 	route->handler(web, lang, request, reply);
 }
 
@@ -198,7 +272,7 @@ void web_render_path(struct web *web, const char *path, struct http_reply *reply
 	unsigned status = 0;
 	const char *allow = NULL;
 	const struct web_route *route = find_route(web, &request, &lang, &status, &allow);
-	if (route && !route->blocking)
+	if (route && !route->blocking && route->handler)
 		route->handler(web, lang, &request, reply);
 	else
 		web_error_page(web, &request, route ? 500 : status, reply);
@@ -242,6 +316,10 @@ int web_init(struct web *web, const struct kb *kb, const struct server_config *c
 	web->kb = kb;
 	web->config = config;
 	web->reporting = reporting;
+	if (reporting && !(web->staff = staff_new(reporting->db))) {
+		snprintf(error, error_size, "out of memory for the staff logins");
+		return -1;
+	}
 	ratelimit_init(&web->limits, config->submissions_per_hour, config->receipt_attempts_per_hour);
 	char path[CONFIG_TEXT_SIZE + 32];
 	char render_error[RENDER_ERROR_SIZE];
@@ -264,6 +342,7 @@ fail:
 
 void web_release(struct web *web)
 {
+	staff_free(web->staff);
 	ratelimit_release(&web->limits);
 	template_set_free(web->templates);
 	for (int l = 0; l < KB_LANG_COUNT; l++)

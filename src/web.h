@@ -57,6 +57,7 @@ struct web {
 	struct web_cached_page pages[WEB_MAX_CACHED_PAGES];
 	size_t page_count;
 	struct reporting *reporting;    /* online reports; NULL: not offered */
+	struct staff *staff;            /* staff accounts and sessions (with reporting; else NULL) */
 	struct ratelimit limits;
 };
 

@@ -64,4 +64,18 @@ void web_api_followup_read(struct web *web, enum kb_lang lang, const struct http
 void web_api_followup_message(struct web *web, enum kb_lang lang, const struct http_request *request,
 			      struct http_reply *reply);
 
+/* web_staff.c: the back office (/team/); staff handlers get the session (web_page.h). */
+const char *web_staff_cookie_name(const struct web *web);
+/* The session token from the request's Cookie header (copied into `out`), or NULL. */
+const char *web_staff_session_token(const struct web *web, const struct http_request *request, char *out, size_t size);
+/* The sign-in form, with a problem (a strings.json key) or NULL. */
+void web_staff_login_page(struct web *web, enum kb_lang lang, const struct http_request *request,
+			  const char *error_key, unsigned status, struct http_reply *reply);
+void web_staff_home(struct web *web, enum kb_lang lang, const struct http_request *request,
+		    const struct staff_session *session, struct http_reply *reply);
+void web_staff_login(struct web *web, enum kb_lang lang, const struct http_request *request,
+		     const struct staff_session *session, struct http_reply *reply);
+void web_staff_logout(struct web *web, enum kb_lang lang, const struct http_request *request,
+		      const struct staff_session *session, struct http_reply *reply);
+
 #endif

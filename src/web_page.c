@@ -28,6 +28,26 @@ int web_value_index(const char *const *values, const char *value)
 	return -2; /* -1 is a guide answer's "not answered" */
 }
 
+bool web_from_this_site(const struct http_request *request)
+{
+	/* A browser says where a form came from; another site's form is refused.
+	 * Current browsers send Sec-Fetch-Site. Older ones (Safari before 16.4)
+	 * send only Origin, which is our own origin because the pages' referrer
+	 * policy is same-origin. "Origin: null" without Sec-Fetch-Site is what a
+	 * sandboxed frame on another site sends, and a request with neither header
+	 * is no browser's form post: both are refused (docs/security.md). */
+	if (request->fetch_site && strcmp(request->fetch_site, "same-origin") != 0 && strcmp(request->fetch_site, "none") != 0)
+		return false;
+	if (!request->fetch_site && (!request->origin || strcmp(request->origin, "null") == 0))
+		return false;
+	if (request->origin && strcmp(request->origin, "null") != 0 && request->host) {
+		const char *origin_host = strstr(request->origin, "://");
+		if (!origin_host || strcmp(origin_host + 3, request->host) != 0)
+			return false;
+	}
+	return true;
+}
+
 struct http_request web_answers_posted(const struct http_request *request)
 {
 	struct http_request posted = *request;

@@ -33,6 +33,20 @@ extern const char *const web_form_values[];
 typedef void (*web_handler)(struct web *web, enum kb_lang lang, const struct http_request *request,
 			    struct http_reply *reply);
 
+/* Staff routes (the back office): the handler also gets the session (NULL only on WEB_STAFF_OPEN routes
+ * when nobody is signed in). The session's team secret, for content roles, is the caller's to keep in
+ * guarded memory: never copy it. */
+struct staff_session;
+typedef void (*web_staff_handler)(struct web *web, enum kb_lang lang, const struct http_request *request,
+				  const struct staff_session *session, struct http_reply *reply);
+/* The roles column of a staff route: any account (all role bits), or open to everyone (sign in,
+ * activate), with the session when there is one. */
+#define WEB_STAFF_ANY 0xFu
+#define WEB_STAFF_OPEN (1u << 30)
+
+/* Whether a POST came from this site's own pages (Sec-Fetch-Site, else a real Origin of ours). */
+bool web_from_this_site(const struct http_request *request);
+
 /* Loads web/strings.json into web->texts; -1 with a message. */
 int web_texts_load(struct web *web, const char *path, char *error, size_t error_size);
 /* The text for `key` in `lang` (the key itself when it is missing: strings.json is checked at start). */

@@ -17,29 +17,9 @@ static const char *const contact_fields[] = {"name", "phone", "email"};
 static const char *const relation_values[] = {"professional", "family", "neighbour", "colleague", "self", "other"};
 static const char *const form_values[] = {"sexual", "labour", "criminal", "unknown"};
 
-static bool from_this_site(const struct http_request *request)
-{
-	/* A browser says where a form came from; another site's form is refused.
-	 * Current browsers send Sec-Fetch-Site. Older ones (Safari before 16.4)
-	 * send only Origin, which is our own origin because the pages' referrer
-	 * policy is same-origin. "Origin: null" without Sec-Fetch-Site is what a
-	 * sandboxed frame on another site sends, and a request with neither header
-	 * is no browser's form post: both are refused (docs/security.md). */
-	if (request->fetch_site && strcmp(request->fetch_site, "same-origin") != 0 && strcmp(request->fetch_site, "none") != 0)
-		return false;
-	if (!request->fetch_site && (!request->origin || strcmp(request->origin, "null") == 0))
-		return false;
-	if (request->origin && strcmp(request->origin, "null") != 0 && request->host) {
-		const char *origin_host = strstr(request->origin, "://");
-		if (!origin_host || strcmp(origin_host + 3, request->host) != 0)
-			return false;
-	}
-	return true;
-}
-
 static bool is_post_allowed(struct web *web, const struct http_request *request)
 {
-	return from_this_site(request) &&
+	return web_from_this_site(request) &&
 	       crypt_keys_form_token_valid(reporting_keys(web->reporting), request->now, http_form_field(request, "csrf"));
 }
 
@@ -469,7 +449,7 @@ void web_report_code_file(struct web *web, enum kb_lang lang, const struct http_
 			  struct http_reply *reply)
 {
 	char receipt[CRYPT_RECEIPT_TEXT_SIZE];
-	if (!from_this_site(request) || !receipt_display(http_form_field(request, "code"), receipt)) {
+	if (!web_from_this_site(request) || !receipt_display(http_form_field(request, "code"), receipt)) {
 		web_error_page(web, request, 400, reply);
 		return;
 	}
@@ -481,7 +461,7 @@ void web_report_code_file(struct web *web, enum kb_lang lang, const struct http_
 void web_report_saved(struct web *web, enum kb_lang lang, const struct http_request *request, struct http_reply *reply)
 {
 	char receipt[CRYPT_RECEIPT_TEXT_SIZE];
-	if (!from_this_site(request) || !receipt_display(http_form_field(request, "code"), receipt)) {
+	if (!web_from_this_site(request) || !receipt_display(http_form_field(request, "code"), receipt)) {
 		web_error_page(web, request, 400, reply);
 		return;
 	}

@@ -1,6 +1,7 @@
 /* http_form: see http_form.h. */
 #define _POSIX_C_SOURCE 200809L
 #include "http_form.h"
+#include "utf8.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -61,51 +62,13 @@ bool http_form_collect(struct http_form *form, const char *key, const char *data
 	return true;
 }
 
-/* The length of the UTF-8 sequence at `text` (at most `len` bytes): 1 to 4,
- * or 0 when it is not valid UTF-8 (an overlong form, a surrogate, beyond
- * U+10FFFF, cut short) or is a NUL. */
-static size_t utf8_sequence(const unsigned char *text, size_t len)
-{
-	unsigned char c = text[0];
-	if (c == 0)
-		return 0;
-	if (c < 0x80)
-		return 1;
-	size_t need = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
-	if (need == 0 || need > len)
-		return 0;
-	for (size_t i = 1; i < need; i++) {
-		if ((text[i] & 0xc0) != 0x80)
-			return 0;
-	}
-	if ((c == 0xe0 && text[1] < 0xa0) || (c == 0xed && text[1] > 0x9f) || (c == 0xf0 && text[1] < 0x90) ||
-	    (c == 0xf4 && text[1] > 0x8f))
-		return 0;
-	return need;
-}
-
 /* `text` with every byte that is not part of valid UTF-8 (and every NUL)
  * replaced by U+FFFD, in a new string; sets *replaced. NULL when out of memory. */
 static char *utf8_repaired(const char *text, size_t len, bool *replaced)
 {
 	char *out = malloc(3 * len + 1);
-	size_t o = 0;
-	if (!out)
-		return NULL;
-	for (size_t i = 0; i < len;) {
-		size_t n = utf8_sequence((const unsigned char *)text + i, len - i);
-		if (n == 0) {
-			memcpy(out + o, "\xef\xbf\xbd", 3);
-			o += 3;
-			i++;
-			*replaced = true;
-		} else {
-			memcpy(out + o, text + i, n);
-			o += n;
-			i += n;
-		}
-	}
-	out[o] = '\0';
+	if (out)
+		utf8_repair(text, len, out, replaced);
 	return out;
 }
 

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "jsonkeys.h"
+#include "utf8.h"
 
 
 static const char *const text_fields[] = {"what", "who", "where", "when", "how"};
@@ -486,55 +487,19 @@ static bool find_session(struct reporting *reporting, const char *token, int64_t
 	return true;
 }
 
-/* The length of the UTF-8 sequence at `text` (1 to 4), or 0 when it is not
- * valid UTF-8 or is a NUL. (http.c checks forms with the same rule; the two
- * modules do not depend on each other.) */
-static size_t utf8_sequence(const unsigned char *text, size_t len)
-{
-	unsigned char c = text[0];
-	if (c == 0)
-		return 0;
-	if (c < 0x80)
-		return 1;
-	size_t need = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
-	if (need == 0 || need > len)
-		return 0;
-	for (size_t i = 1; i < need; i++) {
-		if ((text[i] & 0xc0) != 0x80)
-			return 0;
-	}
-	if ((c == 0xe0 && text[1] < 0xa0) || (c == 0xed && text[1] > 0x9f) || (c == 0xf0 && text[1] < 0x90) ||
-	    (c == 0xf4 && text[1] > 0x8f))
-		return 0;
-	return need;
-}
-
-static bool is_utf8_text(const char *text, size_t len)
-{
-	for (size_t i = 0, n; i < len; i += n) {
-		if ((n = utf8_sequence((const unsigned char *)text + i, len - i)) == 0)
-			return false;
-	}
-	return true;
-}
-
 /* A message body as a JSON string: a body that is not UTF-8 text (stored
  * before bodies were checked) is shown with U+FFFD for the bad bytes, and
  * marked, rather than dropped from the list. */
 static json_t *message_body(const char *text, size_t len, bool *damaged)
 {
-	*damaged = !is_utf8_text(text, len);
+	*damaged = !utf8_is_text(text, len);
 	if (!*damaged)
 		return json_stringn(text, len);
 	char *repaired = malloc(3 * len + 1);
 	if (!repaired)
 		return NULL;
-	size_t o = 0;
-	for (size_t i = 0, n; i < len; i += n ? n : 1) {
-		n = utf8_sequence((const unsigned char *)text + i, len - i);
-		memcpy(repaired + o, n ? text + i : "\xef\xbf\xbd", n ? n : 3);
-		o += n ? n : 3;
-	}
+	bool replaced = false;
+	size_t o = utf8_repair(text, len, repaired, &replaced);
 	json_t *body = json_stringn(repaired, o);
 	crypt_wipe(repaired, o);
 	free(repaired);
@@ -677,7 +642,7 @@ static int add_message(struct reporting *reporting, const char *ref, const unsig
 	size_t len = strlen(body);
 	/* both the reporter's page and the staff's JSON show it as text: what
 	 * cannot be shown there is refused here, not stored unreadable */
-	if (!is_utf8_text(body, len))
+	if (!utf8_is_text(body, len))
 		return 3;
 	size_t padded = crypt_padded_size(len);
 	unsigned char *plain = malloc(padded), *box = malloc(padded + CRYPT_OVERHEAD);

@@ -233,7 +233,7 @@ void web_page_guide(struct web *web, enum kb_lang lang, const struct http_reques
 	json_object_set_new(context, "heading2", json_true()); /* the channels come right under the h1 */
 	json_object_set_new(page, "about_self", json_boolean(about_self));
 	json_object_set_new(page, "back", web_post_button(path, request, "region", NULL, web_text(web, lang, "guide_back")));
-	json_object_set_new(context, "route", web_route_for_page(web, &route, lang));
+	context = web_must_set(context, context, "route", web_route_for_page(web, &route, lang));
 	json_object_set_new(page, "signals", signals_button_for(web, lang, &answers));
 	/* online reporting fits when there is no acute danger and it is about this region */
 	if (answers.danger != 1 && answers.region != 1) {

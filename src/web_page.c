@@ -203,6 +203,15 @@ json_t *web_post_button(const char *action, const struct http_request *request, 
 /* The parts every page shares: texts, language, links, navigation state. `request` only for the pages
  * that take answers (the guide, the signal check): with answers, the language switch is a form that
  * sends them by POST, so that they never show up in an address. */
+json_t *web_must_set(json_t *context, json_t *object, const char *key, json_t *value)
+{
+	if (!context || !object || json_object_set_new(object, key, value) != 0) {
+		json_decref(context);
+		return NULL;
+	}
+	return context;
+}
+
 json_t *web_page_context(struct web *web, enum kb_lang lang, const char *page_path,
 			    const struct http_request *request, const char *title_key, const char *nav_key)
 {
@@ -374,16 +383,20 @@ json_t *web_regular_hours(struct web *web, enum kb_lang lang, const struct openi
 }
 
 /* The facts of a channel that every page shows the same way; "day and night" only where no live state says it. */
-void web_add_channel_facts(struct web *web, enum kb_lang lang, const struct kb_channel *channel, bool live,
-			      json_t *item)
+int web_add_channel_facts(struct web *web, enum kb_lang lang, const struct kb_channel *channel, bool live, json_t *item)
 {
+	int status = 0;
 	if (channel->full_name)
-		json_object_set_new(item, "full_name", json_string(channel->full_name));
+		status |= json_object_set_new(item, "full_name", json_string(channel->full_name));
 	if (lang == KB_LANG_EN && channel->url_en)
-		json_object_set_new(item, "url_en", json_string(channel->url_en));
-	json_t *hours = web_regular_hours(web, lang, &channel->hours, !live);
-	if (hours)
-		json_object_set_new(item, "regular_hours", hours);
+		status |= json_object_set_new(item, "url_en", json_string(channel->url_en));
+	if (channel->hours.kind == HOURS_WEEKLY && channel->hours.interval_count > 0) {
+		json_t *hours = web_regular_hours(web, lang, &channel->hours, !live);
+		status |= json_object_set_new(item, "regular_hours", hours);
+	} else if (channel->hours.kind == HOURS_ALWAYS && !live) {
+		status |= json_object_set_new(item, "regular_hours", web_regular_hours(web, lang, &channel->hours, true));
+	}
+	return status ? -1 : 0;
 }
 
 /* Adds state and label fields to each recommendation of a route result, for the pages. */
@@ -391,7 +404,8 @@ json_t *web_route_for_page(struct web *web, const struct route_result *route, en
 {
 	json_t *result = contract_route_json(web->kb, route, NULL, lang);
 	json_t *list = json_object_get(result, "recommendations");
-	for (size_t i = 0; i < route->count; i++) {
+	bool built = result && json_array_size(list) == route->count;
+	for (size_t i = 0; built && i < route->count; i++) {
 		json_t *item = json_array_get(list, i);
 		enum channel_open_state state = route->items[i].state.state;
 		const char *id = state == CHANNEL_STATE_OPEN ? "open" : state == CHANNEL_STATE_CLOSED ? "closed" : "unknown";
@@ -404,11 +418,16 @@ json_t *web_route_for_page(struct web *web, const struct route_result *route, en
 		bool emergency = strcmp(route->items[i].channel->id, "112") == 0;
 		if (always)
 			label = web_text(web, lang, "always_open");
-		json_object_set_new(item, "state", json_string(route->items[i].closes_soon ? "soon" : always ? "always" : id));
-		json_object_set_new(item, "state_label", json_string(label));
-		json_object_set_new(item, "emergency", json_boolean(emergency));
-		json_object_set_new(item, "first", json_boolean(i == 0));
-		web_add_channel_facts(web, lang, route->items[i].channel, true, item);
+		built = json_object_set_new(item, "state", json_string(route->items[i].closes_soon ? "soon" : always ? "always" : id)) == 0 &&
+			json_object_set_new(item, "state_label", json_string(label)) == 0 &&
+			json_object_set_new(item, "emergency", json_boolean(emergency)) == 0 &&
+			json_object_set_new(item, "first", json_boolean(i == 0)) == 0 &&
+			web_add_channel_facts(web, lang, route->items[i].channel, true, item) == 0;
+	}
+	if (!built) {
+		/* a list without one of its channels (perhaps 112) must never be shown: no list, a 500 */
+		json_decref(result);
+		return NULL;
 	}
 	return result;
 }
@@ -519,16 +538,19 @@ json_t *web_call_instead(struct web *web, enum kb_lang lang)
 {
 	json_t *calls = json_array();
 	static const char *const ids[] = {"essm", "politie"};
-	for (size_t i = 0; i < sizeof ids / sizeof *ids; i++) {
+	for (size_t i = 0; calls && i < sizeof ids / sizeof *ids; i++) {
 		const struct kb_channel *channel = kb_channel_by_id(web->kb, ids[i]);
 		if (!channel)
 			continue;
 		json_t *item = json_pack("{s:s, s:s, s:s}", "name", channel->name[lang], "phone", channel->phone_display,
 					 "tel", channel->phone_tel);
 		json_t *hours = web_regular_hours(web, lang, &channel->hours, true);
-		if (hours)
-			json_object_set_new(item, "hours", hours);
-		json_array_append_new(calls, item);
+		bool added = item && (!hours || json_object_set_new(item, "hours", hours) == 0) &&
+			     json_array_append_new(calls, item) == 0;
+		if (!added) {
+			json_decref(calls); /* whom to call is never shown shorter */
+			calls = NULL;
+		}
 	}
 	return calls;
 }
@@ -579,9 +601,10 @@ void web_error_page(void *app, const struct http_request *request, unsigned stat
 	json_t *context = web_page_context(web, lang, "/", NULL, row->title_key, NULL);
 	json_t *error = json_pack("{s:s, s:s}", "title", web_text(web, lang, row->title_key), "text",
 				  web_text(web, lang, row->text_key));
-	if (error && row->calls) {
-		json_object_set_new(error, "calls", web_call_instead(web, lang));
-		json_object_set_new(error, "has_calls", json_true());
+	if (error && row->calls && (json_object_set_new(error, "calls", web_call_instead(web, lang)) ||
+				    json_object_set_new(error, "has_calls", json_true()))) {
+		json_decref(error);
+		error = NULL;
 	}
 	if (!context || json_object_set_new(context, "error", error)) {
 		json_decref(context);

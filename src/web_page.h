@@ -100,17 +100,22 @@ void web_error_page(void *app, const struct http_request *request, unsigned stat
 
 /* Regular hours in words, or NULL when no source states them ("day and night" only when `always`). */
 json_t *web_regular_hours(struct web *web, enum kb_lang lang, const struct opening_hours *hours, bool always);
-/* Adds full name, English page and regular hours of a channel to `item`. */
-void web_add_channel_facts(struct web *web, enum kb_lang lang, const struct kb_channel *channel, bool live,
-			   json_t *item);
-/* A route result for the pages: each recommendation with its state and label. */
+/* Adds full name, English page and regular hours of a channel to `item`: 0, or -1 when one could not be added. */
+int web_add_channel_facts(struct web *web, enum kb_lang lang, const struct kb_channel *channel, bool live,
+			  json_t *item);
+/* Sets `value` (taken over) at `key` of `object`, a part of `context`: returns `context`, or, when the value
+ * is NULL or cannot be set, releases `context` and returns NULL, so that web_render() answers 500. For the
+ * parts a page must never show incomplete (whom to call). */
+json_t *web_must_set(json_t *context, json_t *object, const char *key, json_t *value);
+/* A route result for the pages: each recommendation with its state and label; NULL when any of it failed. */
 json_t *web_route_for_page(struct web *web, const struct route_result *route, enum kb_lang lang);
 /* Who reads online reports and when an answer may come ([site] settings), with the numbers to call
  * instead; for the report pages and the privacy page. */
 json_t *web_site_context(struct web *web, enum kb_lang lang);
 /* The way to online reporting (template "report_online"), or NULL when this server takes no reports. */
 json_t *web_report_online(struct web *web, enum kb_lang lang, bool about_self, int64_t now);
-/* Whom to call instead when the site cannot take a report now: [{name, phone, tel, hours}] (ESSM, police). */
+/* Whom to call instead when the site cannot take a report now: [{name, phone, tel, hours}] (ESSM, police);
+ * NULL when it could not be built whole. */
 json_t *web_call_instead(struct web *web, enum kb_lang lang);
 
 #endif

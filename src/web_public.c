@@ -134,24 +134,29 @@ void web_page_privacy(struct web *web, enum kb_lang lang, const struct http_requ
 static json_t *channels_for_page(struct web *web, enum kb_lang lang, int64_t now)
 {
 	json_t *list = json_array();
-	for (size_t i = 0; i < web->kb->channel_count; i++) {
+	for (size_t i = 0; list && i < web->kb->channel_count; i++) {
 		const struct kb_channel *channel = &web->kb->channels[i];
 		struct channel_state state = hours_state_at(&channel->hours, now);
 		char hours_text[400];
 		route_describe_state(channel, state, now, lang, hours_text, sizeof hours_text);
-		json_t *item = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "id", channel->id, "name",
+		json_t *item = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b}", "id", channel->id, "name",
 					 channel->name[lang], "phone", channel->phone_display, "tel", channel->phone_tel,
 					 "purpose", channel->purpose[lang], "hours", hours_text, "rotterdam",
-					 channel->rotterdam_region_only);
-		if (channel->url)
-			json_object_set_new(item, "url", json_string(channel->url));
-		json_object_set_new(item, "emergency", json_boolean(strcmp(channel->id, "112") == 0));
-		if (channel->anonymity[lang])
-			json_object_set_new(item, "anonymity", json_string(channel->anonymity[lang]));
-		if (channel->cost[lang])
-			json_object_set_new(item, "cost", json_string(channel->cost[lang]));
-		web_add_channel_facts(web, lang, channel, now != 0, item);
-		json_array_append_new(list, item);
+					 channel->rotterdam_region_only, "emergency", strcmp(channel->id, "112") == 0);
+		bool built = item != NULL;
+		if (built && channel->url)
+			built = json_object_set_new(item, "url", json_string(channel->url)) == 0;
+		if (built && channel->anonymity[lang])
+			built = json_object_set_new(item, "anonymity", json_string(channel->anonymity[lang])) == 0;
+		if (built && channel->cost[lang])
+			built = json_object_set_new(item, "cost", json_string(channel->cost[lang])) == 0;
+		built = built && web_add_channel_facts(web, lang, channel, now != 0, item) == 0;
+		if (!built || json_array_append_new(list, built ? item : NULL) != 0) {
+			if (!built)
+				json_decref(item);
+			json_decref(list); /* a list without one of its channels is never shown */
+			list = NULL;
+		}
 	}
 	return list;
 }
@@ -161,7 +166,7 @@ void web_page_contacts(struct web *web, enum kb_lang lang, const struct http_req
 {
 	(void)request;
 	json_t *context = web_page_context(web, lang, "/contact", NULL, "contacts_title", "contacts");
-	json_object_set_new(context, "channels", channels_for_page(web, lang, web_now(web, request)));
+	context = web_must_set(context, context, "channels", channels_for_page(web, lang, web_now(web, request)));
 	json_object_set_new(context, "reporting", json_boolean(web->reporting != NULL));
 	web_render(web, "contacts", context, 200, reply);
 }
@@ -210,6 +215,6 @@ void web_page_poster(struct web *web, enum kb_lang lang, const struct http_reque
 		/* the 112 line is the poster's own block */
 		json_object_set_new(channel, "skip", json_boolean(id && strcmp(id, "112") == 0));
 	}
-	json_object_set_new(context, "channels", channels);
+	context = web_must_set(context, context, "channels", channels);
 	web_render(web, "poster", context, 200, reply);
 }

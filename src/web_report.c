@@ -137,11 +137,13 @@ static json_t *report_form_context(struct web *web, enum kb_lang lang, const str
 		if (strcmp(general_key, "report_error_storage") == 0 || strcmp(general_key, "report_error_limit") == 0)
 			json_object_set_new(item, "call", json_pack("{s:s, s:s, s:s}", "name", essm->name[lang], "display",
 								    essm->phone_display, "tel", essm->phone_tel));
-		if (strcmp(general_key, "report_error_limit") == 0) {
-			json_object_set_new(page, "calls", web_call_instead(web, lang));
-			json_object_set_new(page, "has_calls", json_true());
+		/* the form did not go through: whom to call instead, and 112 */
+		context = web_must_set(context, page, "calls", web_call_instead(web, lang));
+		if (!context) {
+			json_decref(page);
+			return NULL;
 		}
-			json_object_set_new(page, "has_calls", json_true());
+		json_object_set_new(page, "has_calls", json_true());
 	}
 	json_object_set_new(context, "page", page);
 	json_object_set_new(context, "site", web_site_context(web, lang));
@@ -497,11 +499,13 @@ static void render_followup_login(struct web *web, enum kb_lang lang, const stru
 			const struct kb_channel *essm = kb_channel_by_id(web->kb, "essm"); /* kb_load() guarantees it */
 			json_object_set_new(item, "call", json_pack("{s:s, s:s, s:s}", "name", essm->name[lang], "display",
 								    essm->phone_display, "tel", essm->phone_tel));
-			json_object_set_new(page, "calls", web_call_instead(web, lang));
+			context = web_must_set(context, page, "calls", web_call_instead(web, lang));
 			json_object_set_new(page, "has_calls", json_true());
 		}
 	}
-	if (context && json_object_set_new(context, "page", page)) {
+	if (!context)
+		json_decref(page);
+	else if (json_object_set_new(context, "page", page)) {
 		json_decref(context);
 		context = NULL;
 	}

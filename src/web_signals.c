@@ -402,7 +402,7 @@ void web_page_signals_result(struct web *web, enum kb_lang lang, const struct ht
 	char edit_path[40];
 	snprintf(edit_path, sizeof edit_path, "%s/signalen", web_lang_prefix(lang));
 	json_object_set_new(page, "edit", web_post_button(edit_path, request, NULL, NULL, web_text(web, lang, "signals_edit")));
-	json_object_set_new(context, "route", route_json);
+	context = web_must_set(context, context, "route", route_json);
 	json_t *online = web_report_online(web, lang, false, web_now(web, request));
 	if (online)
 		json_object_set_new(context, "report_online", online);

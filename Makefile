@@ -28,7 +28,7 @@ TEST_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
 CORE_SOURCES = src/strbuf.c src/jsonkeys.c src/timefmt.c src/hours.c src/kb.c src/assess.c src/situation.c \
 	       src/text.c src/route.c src/contract.c src/wegwijzer.c src/render.c src/qr.c src/config.c \
 	       src/http.c src/http_form.c src/web.c src/crypt.c src/db.c src/db_sqlite.c src/report.c src/report_compat.c \
-	       src/session.c src/ratelimit.c src/web_report.c
+	       src/session.c src/ratelimit.c src/web_report.c src/texts.c
 # Made at build time: each backend's migrations (db/BACKEND/NNN_*.sql) as a C file, so that the
 # program carries its own schema and needs no SQL files where it runs.
 GENERATED_SOURCES = $(BUILD)/gen/db_sqlite_migrations.c

@@ -18,6 +18,7 @@
 #include "route.h"
 #include "situation.h"
 #include "text.h"
+#include "texts.h"
 #include "timefmt.h"
 
 #define PAGE_CAP (2u << 20)
@@ -28,42 +29,10 @@ static const char json_content_type[] = "application/json";
 
 /* ---------- loading ---------- */
 
+/* The texts (texts.h), with every key that text.c's sentences need: a gap stops the start. */
 static int load_strings(struct web *web, const char *path, char *error, size_t error_size)
 {
-	json_error_t json_error;
-	json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &json_error);
-	if (!doc) {
-		snprintf(error, error_size, "%.200s: line %d: %s", path, json_error.line, json_error.text);
-		return -1;
-	}
-	json_t *strings = json_object_get(doc, "strings");
-	int status = 0;
-	if (!json_is_object(strings)) {
-		snprintf(error, error_size, "%.200s: field \"strings\" must be an object", path);
-		status = -1;
-	}
-	for (int l = 0; l < KB_LANG_COUNT; l++)
-		web->texts[l] = json_object();
-	const char *key;
-	json_t *entry;
-	if (status == 0) {
-		json_object_foreach(strings, key, entry) {
-			for (int l = 0; l < KB_LANG_COUNT && status == 0; l++) {
-				json_t *text = json_object_get(entry, kb_lang_id((enum kb_lang)l));
-				if (!json_is_string(text) || json_string_length(text) == 0 || json_object_size(entry) != KB_LANG_COUNT) {
-					snprintf(error, error_size, "%.200s: string \"%.60s\" needs exactly \"nl\" and \"en\" texts",
-						 path, key);
-					status = -1;
-				} else {
-					json_object_set(web->texts[l], key, text);
-				}
-			}
-			if (status)
-				break;
-		}
-	}
-	json_decref(doc);
-	return status;
+	return texts_load(&web->texts, path, error, error_size) || text_check(&web->texts, error, error_size) ? -1 : 0;
 }
 
 static const char *content_type_for(const char *name)
@@ -220,8 +189,7 @@ static void fill_in(const char *text, const char *mark, const char *value, char 
 
 const char *web_text(const struct web *web, enum kb_lang lang, const char *key)
 {
-	const char *value = json_string_value(json_object_get(web->texts[lang], key));
-	return value ? value : key;
+	return texts_get(&web->texts, lang, key);
 }
 
 const char *web_lang_prefix(enum kb_lang lang)
@@ -321,7 +289,7 @@ json_t *web_page_context(struct web *web, enum kb_lang lang, const char *page_pa
 	json_t *nav = json_object();
 	if (nav_key)
 		json_object_set_new(nav, nav_key, json_true());
-	json_t *context = json_pack("{s:O, s:s, s:s, s:s, s:s, s:s, s:o}", "t", web->texts[lang], "lang",
+	json_t *context = json_pack("{s:O, s:s, s:s, s:s, s:s, s:s, s:o}", "t", texts_json(&web->texts, lang), "lang",
 				    kb_lang_id(lang), "alt_lang", kb_lang_id(other), "prefix", web_lang_prefix(lang),
 				    "exit_url", web->config->exit_url, "title", web_text(web, lang, title_key), "nav", nav);
 	json_object_set_new(context, "alt_url", json_string(alt_path));
@@ -575,7 +543,7 @@ static json_t *channels_for_page(struct web *web, enum kb_lang lang, int64_t now
 		const struct kb_channel *channel = &web->kb->channels[i];
 		struct channel_state state = hours_state_at(&channel->hours, now);
 		char hours_text[400];
-		route_describe_state(channel, state, now, lang, hours_text, sizeof hours_text);
+		route_describe_state(&web->texts, channel, state, now, lang, hours_text, sizeof hours_text);
 		json_t *item = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "id", channel->id, "name",
 					 channel->name[lang], "phone", channel->phone_display, "tel", channel->phone_tel,
 					 "purpose", channel->purpose[lang], "hours", hours_text, "rotterdam",
@@ -873,7 +841,7 @@ static void page_guide(struct web *web, enum kb_lang lang, const struct http_req
 	situation.wants_anonymity = answers.need == 2;
 	situation.region = answers.region == 1 ? REGION_OTHER : REGION_ROTTERDAM;
 	struct route_result route;
-	route_for_situation(web->kb, &situation, web_now(web), &route);
+	route_for_situation(web->kb, &web->texts, &situation, web_now(web), &route);
 	json_object_set_new(page, "result", json_true());
 	json_object_set_new(context, "heading2", json_true()); /* the channels come right under the h1 */
 	json_object_set_new(page, "about_self", json_boolean(about_self));
@@ -1026,7 +994,7 @@ static json_t *forms_in_words(struct web *web, enum kb_lang lang, unsigned asked
 		if (listed)
 			status = strbuf_addstr(&out, listed == total - 1 ? web_text(web, lang, "word_and_spaced") : ", ");
 		if (status == 0)
-			status = strbuf_addstr(&out, text_form_name((enum kb_form)f, lang));
+			status = strbuf_addstr(&out, text_form_name(&web->texts, (enum kb_form)f, lang));
 		listed++;
 	}
 	json_t *result = json_string(status == 0 && out.buf ? out.buf : "");
@@ -1188,10 +1156,10 @@ static const char *level_class(enum assess_level level)
 static json_t *assessment_block(struct web *web, enum kb_lang lang, const char *title, const struct assess_form *form,
 				enum kb_form f, bool provisional, const char *lead)
 {
-	json_t *block = json_pack("{s:s, s:s, s:s, s:s}", "title", title, "level", text_level(form->level, lang),
-				  "level_id", level_class(form->level), "basis", text_basis(form->basis, f, lang));
+	json_t *block = json_pack("{s:s, s:s, s:s, s:s}", "title", title, "level", text_level(&web->texts, form->level, lang),
+				  "level_id", level_class(form->level), "basis", text_basis(&web->texts, form->basis, f, lang));
 	if (provisional && form->level != ASSESS_LEVEL_NONE)
-		json_object_set_new(block, "provisional", json_string(text_get(T_ASSESS_PROVISIONAL, lang)));
+		json_object_set_new(block, "provisional", json_string(text_get(&web->texts, T_ASSESS_PROVISIONAL, lang)));
 	if (lead)
 		json_object_set_new(block, "lead", json_string(lead));
 	json_t *counts = counts_in_words(web, lang, form);
@@ -1203,9 +1171,9 @@ static json_t *assessment_block(struct web *web, enum kb_lang lang, const char *
 		json_t *unknown = json_array();
 		for (int d = 0; d < KB_DIMENSION_COUNT; d++) {
 			if (open & (1u << d))
-				json_array_append_new(unknown, json_string(text_unknown_dimension((enum kb_dimension)d, f, lang)));
+				json_array_append_new(unknown, json_string(text_unknown_dimension(&web->texts, (enum kb_dimension)d, f, lang)));
 		}
-		json_object_set_new(block, "unknown", json_pack("{s:s, s:o}", "intro", text_get(T_ASSESS_UNKNOWN_INTRO, lang),
+		json_object_set_new(block, "unknown", json_pack("{s:s, s:o}", "intro", text_get(&web->texts, T_ASSESS_UNKNOWN_INTRO, lang),
 								 "items", unknown));
 	}
 	return block;
@@ -1259,7 +1227,7 @@ static void page_signals_result(struct web *web, enum kb_lang lang, const struct
 		if (weighed > 1)
 			json_array_append_new(blocks, assessment_block(web, lang, web_text(web, lang, "signals_all_forms_title"),
 								       form, KB_FORM_COUNT, all_provisional,
-								       text_get(T_ASSESS_SEVERAL_FORMS, lang)));
+								       text_get(&web->texts, T_ASSESS_SEVERAL_FORMS, lang)));
 		else
 			json_array_append_new(blocks, assessment_block(web, lang, web_text(web, lang, form_title_keys[top]), form,
 								       (enum kb_form)top, form->provisional, NULL));
@@ -1273,15 +1241,15 @@ static void page_signals_result(struct web *web, enum kb_lang lang, const struct
 	situation.form_unknown = relevant == 0;
 	situation.wants_advice = true; /* someone weighing signals is asking for advice first */
 	struct route_result route;
-	route_for_situation(web->kb, &situation, web_now(web), &route);
+	route_for_situation(web->kb, &web->texts, &situation, web_now(web), &route);
 	json_t *route_json = route_for_page(web, &route, lang);
 
 	json_object_set_new(page, "none", json_boolean(choice.count == 0));
 	if (choice.count > 0) {
 		enum assess_level level = assessment.level;
 		json_t *lead = json_pack("{s:s, s:s, s:s}", "level", level == ASSESS_LEVEL_NONE ? web_text(web, lang, "signals_level_none")
-											      : text_level(level, lang),
-					 "next", text_next_step(level, lang), "level_id", level_class(level));
+											      : text_level(&web->texts, level, lang),
+					 "next", text_next_step(&web->texts, level, lang), "level_id", level_class(level));
 		/* the first channel to call, right under the level */
 		json_t *first = json_array_get(json_object_get(route_json, "recommendations"), 0);
 		if (first)
@@ -1290,8 +1258,8 @@ static void page_signals_result(struct web *web, enum kb_lang lang, const struct
 	}
 	json_object_set_new(page, "blocks", blocks);
 	if (choice.count > 0 && choice.age == KB_AGE_UNKNOWN)
-		json_object_set_new(page, "age_unknown", json_string(text_get(T_ASSESS_AGE_UNKNOWN, lang)));
-	json_object_set_new(page, "not_a_verdict", json_string(text_get(T_ASSESS_NOT_A_VERDICT, lang)));
+		json_object_set_new(page, "age_unknown", json_string(text_get(&web->texts, T_ASSESS_AGE_UNKNOWN, lang)));
+	json_object_set_new(page, "not_a_verdict", json_string(text_get(&web->texts, T_ASSESS_NOT_A_VERDICT, lang)));
 	if (assessment.concern > 0)
 		json_object_set_new(page, "concern",
 				    with_number(web, lang, assessment.concern == 1 ? "assess_concern_one" : "assess_concern_many",
@@ -1336,7 +1304,7 @@ static void api_route(struct web *web, const struct http_request *request, struc
 		return;
 	}
 	struct route_result route;
-	route_for_situation(web->kb, situation, web_now(web), &route);
+	route_for_situation(web->kb, &web->texts, situation, web_now(web), &route);
 	struct assess_result assessment;
 	bool assessed = situation->signal_count > 0 &&
 			assess_signals(web->kb, situation->signals, situation->signal_count, situation->age,
@@ -1405,7 +1373,7 @@ static void api_contacts(struct web *web, const struct http_request *request, st
 		reply_json_error(reply, 400, "at: not a valid RFC 3339 time (like 2026-11-28T14:05:00+01:00)");
 		return;
 	}
-	reply_json(reply, 200, contract_contacts_json(web->kb, at, lang));
+	reply_json(reply, 200, contract_contacts_json(web->kb, &web->texts, at, lang));
 }
 
 /* ---- online reports ---- */
@@ -1849,8 +1817,7 @@ void web_release(struct web *web)
 {
 	ratelimit_release(&web->limits);
 	template_set_free(web->templates);
-	for (int l = 0; l < KB_LANG_COUNT; l++)
-		json_decref(web->texts[l]);
+	texts_release(&web->texts);
 	for (size_t i = 0; i < web->static_count; i++) {
 		http_cached_free(web->statics[i].ok);
 		http_cached_free(web->statics[i].not_modified);

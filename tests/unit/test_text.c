@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "route.h"
 #include "text.h"
 #include "texts.h"
 #include "wegwijzer.h"
@@ -209,6 +210,38 @@ static void test_a_key_removed_from_the_file_stops_the_start(void **state)
 	texts_release(&texts);
 }
 
+/* The sentences come from the file, not from the program: change one there and the answer changes. */
+static void test_the_file_decides_what_is_said(void **state)
+{
+	(void)state;
+	json_error_t json_error;
+	json_t *doc = json_load_file(TEST_DATADIR "/../web/strings.json", 0, &json_error);
+	assert_non_null(doc);
+	json_t *entry = json_object_get(json_object_get(doc, "strings"), "state_open_until");
+	assert_int_equal(json_object_set_new(entry, "en", json_string("Open (test) till {clock}.")), 0);
+	char *content = json_dumps(doc, 0);
+	json_decref(doc);
+	struct texts texts;
+	char error[TEXTS_ERROR_SIZE];
+	assert_int_equal(load_text(content, &texts, error), 0);
+	free(content);
+	assert_int_equal(text_check(&texts, error, sizeof error), 0);
+	struct kb kb;
+	load_real_kb(&kb);
+	const struct kb_channel *essm = kb_channel_by_id(&kb, "essm");
+	assert_non_null(essm);
+	int64_t friday_evening = parse_time("2026-11-27T20:00:00+01:00");
+	struct channel_state open = hours_state_at(&essm->hours, friday_evening);
+	assert_int_equal(open.state, CHANNEL_STATE_OPEN);
+	char sentence[200];
+	route_describe_state(&texts, essm, open, friday_evening, KB_LANG_EN, sentence, sizeof sentence);
+	assert_string_equal(sentence, "Open (test) till 22:00.");
+	route_describe_state(&texts, essm, open, friday_evening, KB_LANG_NL, sentence, sizeof sentence);
+	assert_string_equal(sentence, "Nu bereikbaar, tot 22:00 uur.");
+	kb_release(&kb);
+	texts_release(&texts);
+}
+
 static void test_fill_in(void **state)
 {
 	(void)state;
@@ -285,6 +318,7 @@ int main(void)
 		cmocka_unit_test(test_a_missing_key_is_never_null),
 		cmocka_unit_test(test_required_keys_and_marks_are_checked),
 		cmocka_unit_test(test_a_key_removed_from_the_file_stops_the_start),
+		cmocka_unit_test(test_the_file_decides_what_is_said),
 		cmocka_unit_test(test_fill_in),
 		cmocka_unit_test(test_many_threads_read_one_set),
 	};

@@ -30,6 +30,7 @@
 #include "staff.h"
 #include "strbuf.h"
 #include "text.h"
+#include "texts.h"
 #include "timefmt.h"
 #include "totp.h"
 #include "wegwijzer.h"
@@ -72,8 +73,12 @@ struct command {
 	const char *name;
 	const char *usage;
 	const char *allowed; /* the options it takes, as "json at lang form" */
-	int (*run)(const struct kb *kb, const struct options *options);
+	/* `texts` is loaded for the commands that speak to people (those that take --lang), else NULL */
+	int (*run)(const struct kb *kb, const struct texts *texts, const struct options *options);
 };
+
+/* The command line's own keys in web/strings.json (the rest are text.c's and wegwijzer.c's). */
+static const struct texts_need cli_keys[] = {{"cli_url_in_english", NULL}};
 
 __attribute__((format(printf, 2, 3))) static int usage_error(const char *command, const char *fmt, ...)
 {
@@ -134,17 +139,17 @@ static int read_input(const char *command, struct strbuf *input)
 
 /* The channels in order; with signals, the weighing in words comes first (its
  * next step points to "the organisations below"). */
-static void print_route_text(const struct kb *kb, const struct route_result *route,
+static void print_route_text(const struct kb *kb, const struct texts *texts, const struct route_result *route,
 			     const struct assess_result *assessment, const struct situation *situation)
 {
 	enum kb_lang lang = situation->lang;
 	if (route->urgent)
-		printf("*** %s ***\n\n", text_get(T_REASON_112_ACUTE, lang));
+		printf("*** %s ***\n\n", text_get(texts, T_REASON_112_ACUTE, lang));
 	if (assessment) {
 		struct wegwijzer_view view = {.lang = lang, .about_self = situation->about_self, .details = false};
-		wegwijzer_print_assessment(stdout, kb, assessment, situation->signal_count, &view);
+		wegwijzer_print_assessment(stdout, kb, texts, assessment, situation->signal_count, &view);
 		putchar('\n');
-		wegwijzer_print_result_heading(stdout, lang);
+		wegwijzer_print_result_heading(stdout, texts, lang);
 	}
 	for (size_t i = 0; i < route->count; i++) {
 		const struct route_recommendation *item = &route->items[i];
@@ -152,12 +157,12 @@ static void print_route_text(const struct kb *kb, const struct route_result *rou
 		if (item->channel->url)
 			printf(" / %s", item->channel->url);
 		if (item->channel->url_en && lang == KB_LANG_EN)
-			printf(" / in English: %s", item->channel->url_en);
+			printf(" / %s %s", texts_get(texts, lang, "cli_url_in_english"), item->channel->url_en);
 		printf("\n   %s\n", item->reason);
 	}
 }
 
-static int run_route(const struct kb *kb, const struct options *options)
+static int run_route(const struct kb *kb, const struct texts *texts, const struct options *options)
 {
 	struct strbuf input;
 	int code = read_input("route", &input);
@@ -185,7 +190,7 @@ static int run_route(const struct kb *kb, const struct options *options)
 	if (options->has_lang)
 		situation->lang = options->lang;
 	struct route_result route;
-	route_for_situation(kb, situation, now_or(options), &route);
+	route_for_situation(kb, texts, situation, now_or(options), &route);
 	struct assess_result assessment;
 	bool assessed = situation->signal_count > 0;
 	if (assessed && assess_signals(kb, situation->signals, situation->signal_count, situation->age, situation->forms,
@@ -197,7 +202,7 @@ static int run_route(const struct kb *kb, const struct options *options)
 	if (options->json) {
 		code = write_json(contract_route_json(kb, &route, assessed ? &assessment : NULL, situation->lang));
 	} else {
-		print_route_text(kb, &route, assessed ? &assessment : NULL, situation);
+		print_route_text(kb, texts, &route, assessed ? &assessment : NULL, situation);
 		code = finish_output();
 	}
 	if (assessed)
@@ -206,7 +211,7 @@ static int run_route(const struct kb *kb, const struct options *options)
 	return code;
 }
 
-static int run_assess(const struct kb *kb, const struct options *options)
+static int run_assess(const struct kb *kb, const struct texts *texts, const struct options *options)
 {
 	struct strbuf input;
 	int code = read_input("assess", &input);
@@ -233,15 +238,15 @@ static int run_assess(const struct kb *kb, const struct options *options)
 		code = write_json(contract_assessment_json(kb, &assessment, request.lang));
 	} else {
 		struct wegwijzer_view view = {.lang = request.lang, .about_self = false, .details = true};
-		wegwijzer_print_assessment(stdout, kb, &assessment, request.signal_count, &view);
-		wegwijzer_print_channel_directory(stdout, kb, request.lang);
+		wegwijzer_print_assessment(stdout, kb, texts, &assessment, request.signal_count, &view);
+		wegwijzer_print_channel_directory(stdout, kb, texts, request.lang);
 		code = finish_output();
 	}
 	assess_result_release(&assessment);
 	return code;
 }
 
-static int run_signals(const struct kb *kb, const struct options *options)
+static int run_signals(const struct kb *kb, const struct texts *texts, const struct options *options)
 {
 	unsigned forms = options->forms ? options->forms : (1u << KB_FORM_COUNT) - 1;
 	if (options->json)
@@ -250,36 +255,37 @@ static int run_signals(const struct kb *kb, const struct options *options)
 		if (!(forms & (1u << f)))
 			continue;
 		char title[80];
-		wegwijzer_form_title((enum kb_form)f, options->lang, title, sizeof title);
+		wegwijzer_form_title(texts, (enum kb_form)f, options->lang, title, sizeof title);
 		printf("%s\n", title);
 		if (kb->form_provisional[f])
-			printf("%s\n", text_get(T_ASSESS_PROVISIONAL, options->lang));
+			printf("%s\n", text_get(texts, T_ASSESS_PROVISIONAL, options->lang));
 		for (size_t i = 0; i < kb->signal_count; i++) {
 			const struct kb_signal *signal = &kb->signals[i];
 			if (!(signal->forms & (1u << f)))
 				continue;
 			printf("  - %s [%s]\n", signal->text[options->lang], signal->id);
-			wegwijzer_print_signal_detail(stdout, kb, signal, (enum kb_form)f, options->lang);
+			wegwijzer_print_signal_detail(stdout, kb, texts, signal, (enum kb_form)f, options->lang);
 		}
 		putchar('\n');
 	}
 	return finish_output();
 }
 
-static int run_contacts(const struct kb *kb, const struct options *options)
+static int run_contacts(const struct kb *kb, const struct texts *texts, const struct options *options)
 {
 	int64_t at = now_or(options);
 	if (options->json)
-		return write_json(contract_contacts_json(kb, at, options->lang));
+		return write_json(contract_contacts_json(kb, texts, at, options->lang));
 	for (size_t i = 0; i < kb->channel_count; i++) {
 		const struct kb_channel *channel = &kb->channels[i];
 		char state[400];
-		route_describe_state(channel, hours_state_at(&channel->hours, at), at, options->lang, state, sizeof state);
+		route_describe_state(texts, channel, hours_state_at(&channel->hours, at), at, options->lang, state,
+				     sizeof state);
 		printf("%s: %s", channel->name[options->lang], channel->phone_display);
 		if (channel->url)
 			printf(" / %s", channel->url);
 		if (channel->url_en && options->lang == KB_LANG_EN)
-			printf(" / in English: %s", channel->url_en);
+			printf(" / %s %s", texts_get(texts, options->lang, "cli_url_in_english"), channel->url_en);
 		putchar('\n');
 		if (channel->full_name)
 			printf("  %s\n", channel->full_name);
@@ -288,9 +294,9 @@ static int run_contacts(const struct kb *kb, const struct options *options)
 	return finish_output();
 }
 
-static int run_wegwijzer(const struct kb *kb, const struct options *options)
+static int run_wegwijzer(const struct kb *kb, const struct texts *texts, const struct options *options)
 {
-	return wegwijzer_run(kb, stdin, stdout, options->lang, now_or(options)) ? EXIT_FAILURE_RUN : EXIT_OK;
+	return wegwijzer_run(kb, texts, stdin, stdout, options->lang, now_or(options)) ? EXIT_FAILURE_RUN : EXIT_OK;
 }
 
 /* The server key file: --key, else `configured` ([server] key_file), else
@@ -318,8 +324,9 @@ static int key_path_for(const char *command, const struct options *options, cons
 
 /* Serves the website until SIGINT or SIGTERM. The signals are blocked before
  * the server's threads start, so only this thread receives them (sigwait). */
-static int run_serve(const struct kb *kb, const struct options *options)
+static int run_serve(const struct kb *kb, const struct texts *texts, const struct options *options)
 {
+	(void)texts; /* the website loads its own, from its web folder */
 	struct server_config config;
 	char error[CONFIG_ERROR_SIZE];
 	config_defaults(&config, options->web_dir ? options->web_dir : MELDWIJZER_WEBDIR);
@@ -398,9 +405,10 @@ static int run_serve(const struct kb *kb, const struct options *options)
 	return finish_output();
 }
 
-static int run_init(const struct kb *kb, const struct options *options)
+static int run_init(const struct kb *kb, const struct texts *texts, const struct options *options)
 {
 	(void)kb;
+	(void)texts;
 	const char *db_url = options->db_url ? options->db_url : DEFAULT_DB;
 	char db_error[DB_ERROR_SIZE], error[REPORT_ERROR_SIZE], key_path[KEY_PATH_SIZE];
 	char recovery[CRYPT_RECOVERY_TEXT_SIZE];
@@ -453,8 +461,9 @@ static int read_team_secret(struct reporting *reporting, unsigned char secret[CR
 	return EXIT_OK;
 }
 
-static int run_reports(const struct kb *kb, const struct options *options)
+static int run_reports(const struct kb *kb, const struct texts *texts, const struct options *options)
 {
+	(void)texts;
 	const char *action = options->arg_count ? options->args[0] : "list";
 	bool needs_ref = strcmp(action, "show") == 0 || strcmp(action, "answer") == 0;
 	if ((strcmp(action, "list") != 0 && !needs_ref) || (needs_ref != (options->arg_count == 2))) {
@@ -617,9 +626,10 @@ static void print_account_line(void *ctx, const struct staff_account_info *info)
 
 #define RECOVERY_LINE_SIZE 256
 
-static int run_user(const struct kb *kb, const struct options *options)
+static int run_user(const struct kb *kb, const struct texts *texts, const struct options *options)
 {
 	(void)kb;
+	(void)texts;
 	const char *action = options->arg_count ? options->args[0] : "";
 	bool named = strcmp(action, "add") == 0 || strcmp(action, "disable") == 0 || strcmp(action, "reset-2fa") == 0;
 	if ((!named && strcmp(action, "list") != 0) || named != (options->arg_count == 2))
@@ -709,9 +719,10 @@ done:
 	return code;
 }
 
-static int run_audit(const struct kb *kb, const struct options *options)
+static int run_audit(const struct kb *kb, const struct texts *texts, const struct options *options)
 {
 	(void)kb;
+	(void)texts;
 	const char *action = options->arg_count ? options->args[0] : "";
 	bool verify = strcmp(action, "verify") == 0;
 	if ((!verify && strcmp(action, "head") != 0) || (!verify && options->arg_count != 1))
@@ -821,13 +832,15 @@ static void print_main_help(FILE *out)
 {
 	fprintf(out, "meldwijzer: recognise signals of exploitation and find whom to contact.\n"
 	       "In acute danger: always call 112.\n\n"
-	       "usage: meldwijzer [--data DIR] COMMAND [OPTIONS]\n\n"
+	       "usage: meldwijzer [--data DIR] [--web DIR] COMMAND [OPTIONS]\n\n"
 	       "commands:\n");
 	for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
 		fprintf(out, "  %s\n", commands[i].usage);
 	fprintf(out, "\n--data DIR  the knowledge base (default: $MELDWIJZER_DATA or %s)\n"
+	       "--web DIR   the texts, DIR/strings.json (default: $MELDWIJZER_WEB or %s);\n"
+	       "            for serve the same as serve's --web\n"
 	       "exit codes: 0 ok, 1 failure, 2 bad input or usage\n",
-	       MELDWIJZER_DATADIR);
+	       MELDWIJZER_DATADIR, MELDWIJZER_WEBDIR);
 }
 
 static bool takes(const struct command *command, const char *option)
@@ -932,13 +945,17 @@ int main(int argc, char **argv)
 	if (!options.data_dir || !*options.data_dir)
 		options.data_dir = MELDWIJZER_DATADIR;
 	int i = 1;
-	for (; i < argc && strncmp(argv[i], "--data", 6) == 0; i++) {
-		if (argv[i][6] == '=') {
-			options.data_dir = argv[i] + 7;
-		} else if (argv[i][6] == '\0' && i + 1 < argc) {
-			options.data_dir = argv[++i];
+	/* --data and --web before the command, in any order */
+	for (; i < argc && (strncmp(argv[i], "--data", 6) == 0 || strncmp(argv[i], "--web", 5) == 0); i++) {
+		bool data = argv[i][2] == 'd';
+		size_t len = data ? 6 : 5;
+		const char **target = data ? &options.data_dir : &options.web_dir;
+		if (argv[i][len] == '=') {
+			*target = argv[i] + len + 1;
+		} else if (argv[i][len] == '\0' && i + 1 < argc) {
+			*target = argv[++i];
 		} else {
-			return usage_error(NULL, "%s needs a directory", "--data");
+			return usage_error(NULL, "%s needs a directory", data ? "--data" : "--web");
 		}
 	}
 	if (i >= argc || strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "help") == 0) {
@@ -965,7 +982,33 @@ int main(int argc, char **argv)
 		fprintf(stderr, "meldwijzer: knowledge base in %s: %s\n", options.data_dir, error.message);
 		return EXIT_BAD_INPUT;
 	}
-	code = command->run(&kb, &options);
+	/* The texts: --web, else $MELDWIJZER_WEB, else where `make install` put them; never the
+	 * machine's locale. Checked whole before anything is shown. */
+	struct texts texts = {0};
+	bool speaks = takes(command, "lang");
+	if (speaks) {
+		const char *web_dir = options.web_dir;
+		if (!web_dir || !*web_dir)
+			web_dir = getenv("MELDWIJZER_WEB");
+		if (!web_dir || !*web_dir)
+			web_dir = MELDWIJZER_WEBDIR;
+		char path[4200], texts_error[TEXTS_ERROR_SIZE];
+		if ((size_t)snprintf(path, sizeof path, "%s/strings.json", web_dir) >= sizeof path) {
+			kb_release(&kb);
+			return usage_error(NULL, "--web: the path is too long");
+		}
+		if (texts_load(&texts, path, texts_error, sizeof texts_error) ||
+		    text_check(&texts, texts_error, sizeof texts_error) ||
+		    wegwijzer_check(&texts, texts_error, sizeof texts_error) ||
+		    texts_require(&texts, cli_keys, sizeof cli_keys / sizeof *cli_keys, texts_error, sizeof texts_error)) {
+			fprintf(stderr, "meldwijzer: texts in %s: %s\n", path, texts_error);
+			texts_release(&texts);
+			kb_release(&kb);
+			return EXIT_BAD_INPUT;
+		}
+	}
+	code = command->run(&kb, speaks ? &texts : NULL, &options);
+	texts_release(&texts);
 	kb_release(&kb);
 	return code;
 }

@@ -171,7 +171,7 @@ json_t *contract_signals_json(const struct kb *kb, unsigned forms, enum kb_lang 
 	return finish(list, ok);
 }
 
-json_t *contract_contacts_json(const struct kb *kb, int64_t at, enum kb_lang lang)
+json_t *contract_contacts_json(const struct kb *kb, const struct texts *texts, int64_t at, enum kb_lang lang)
 {
 	bool ok = true;
 	json_t *list = json_array();
@@ -179,7 +179,7 @@ json_t *contract_contacts_json(const struct kb *kb, int64_t at, enum kb_lang lan
 		const struct kb_channel *channel = &kb->channels[i];
 		struct channel_state state = hours_state_at(&channel->hours, at);
 		char hours_text[400];
-		route_describe_state(channel, state, at, lang, hours_text, sizeof hours_text);
+		route_describe_state(texts, channel, state, at, lang, hours_text, sizeof hours_text);
 		append(list,
 		       json_pack("{s:s, s:s, s:o, s:s, s:s, s:o, s:o, s:s, s:o, s:o, s:o, s:s}", "id", channel->id,
 				 "name", channel->name[lang], "full_name", string_or_null(channel->full_name), "phone",

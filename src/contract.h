@@ -21,6 +21,7 @@ json_t *contract_route_json(const struct kb *kb, const struct route_result *rout
 json_t *contract_assessment_json(const struct kb *kb, const struct assess_result *assessment, enum kb_lang lang);
 /* forms: bit mask of kb_form to include (all: (1 << KB_FORM_COUNT) - 1). */
 json_t *contract_signals_json(const struct kb *kb, unsigned forms, enum kb_lang lang);
-json_t *contract_contacts_json(const struct kb *kb, int64_t at, enum kb_lang lang);
+/* `texts`: for each channel's "hours" sentence (route_describe_state). */
+json_t *contract_contacts_json(const struct kb *kb, const struct texts *texts, int64_t at, enum kb_lang lang);
 
 #endif

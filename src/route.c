@@ -12,6 +12,7 @@ enum role {
 
 struct routing {
 	const struct kb *kb;
+	const struct texts *texts;
 	const struct situation *situation;
 	int64_t at;
 	struct route_result *out;
@@ -65,32 +66,40 @@ static enum text_id lead_sentence(const struct routing *r, const char *id, enum 
 	return T_REASON_OTHER_CHANNEL;
 }
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-void route_describe_state(const struct kb_channel *channel, struct channel_state state, int64_t now,
-			  enum kb_lang lang, char *out, size_t size)
+void route_describe_state(const struct texts *texts, const struct kb_channel *channel, struct channel_state state,
+			  int64_t now, enum kb_lang lang, char *out, size_t size)
 {
 	char moment[96];
 	switch (state.state) {
 	case CHANNEL_STATE_OPEN:
 		if (state.closes_at < 0) {
-			snprintf(out, size, "%s", text_get(T_STATE_ALWAYS, lang));
+			snprintf(out, size, "%s", text_get(texts, T_STATE_ALWAYS, lang));
 		} else {
 			text_clock(state.closes_at, moment, sizeof moment);
-			snprintf(out, size, text_get(T_STATE_OPEN_UNTIL, lang), moment);
+			(void)texts_fill(out, size, text_get(texts, T_STATE_OPEN_UNTIL, lang), "{clock}", moment, (char *)NULL);
 		}
 		break;
 	case CHANNEL_STATE_CLOSED:
-		text_moment(now, state.opens_at, lang, moment, sizeof moment);
-		snprintf(out, size, text_get(T_STATE_CLOSED_OPENS, lang), moment);
+		text_moment(texts, now, state.opens_at, lang, moment, sizeof moment);
+		(void)texts_fill(out, size, text_get(texts, T_STATE_CLOSED_OPENS, lang), "{moment}", moment, (char *)NULL);
 		break;
 	case CHANNEL_STATE_UNKNOWN:
 	default:
-		snprintf(out, size, "%s", text_get(channel->url ? T_STATE_UNKNOWN_WITH_FORM : T_STATE_UNKNOWN, lang));
+		snprintf(out, size, "%s", text_get(texts, channel->url ? T_STATE_UNKNOWN_WITH_FORM : T_STATE_UNKNOWN, lang));
 		break;
 	}
 }
-#pragma GCC diagnostic pop
+
+void route_describe_closing(const struct texts *texts, struct channel_state state, int64_t now, enum kb_lang lang,
+			    char *out, size_t size)
+{
+	char clock[8], minutes_text[16];
+	text_clock(state.closes_at, clock, sizeof clock);
+	int minutes = (int)((state.closes_at - now + 59) / 60);
+	snprintf(minutes_text, sizeof minutes_text, "%d", minutes);
+	(void)texts_fill(out, size, text_get(texts, minutes <= 1 ? T_STATE_CLOSES_IN_A_MINUTE : T_STATE_CLOSES_SOON, lang),
+			 "{minutes}", minutes_text, "{clock}", clock, (char *)NULL);
+}
 
 static bool already_listed(const struct route_result *out, const struct kb_channel *channel)
 {
@@ -101,26 +110,24 @@ static bool already_listed(const struct route_result *out, const struct kb_chann
 	return false;
 }
 
-/* Appends a sentence made from `format` and a channel's number (skipped
+/* Appends the sentence `id` with a channel's number in its {phone} (skipped
  * when the knowledge base has no such channel). */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-static void append_with_number(struct routing *r, char *out, size_t size, enum text_id format, const char *channel_id)
+static void append_with_number(struct routing *r, char *out, size_t size, enum text_id id, const char *channel_id)
 {
 	const struct kb_channel *channel = kb_channel_by_id(r->kb, channel_id);
 	size_t used = strlen(out);
 	if (!channel || used + 1 >= size)
 		return;
 	out[used++] = ' ';
-	snprintf(out + used, size - used, text_get(format, r->situation->lang), channel->phone_display);
+	(void)texts_fill(out + used, size - used, text_get(r->texts, id, r->situation->lang), "{phone}",
+			 channel->phone_display, (char *)NULL);
 }
-#pragma GCC diagnostic pop
 
 static void append_text(struct routing *r, char *out, size_t size, enum text_id id)
 {
 	size_t used = strlen(out);
 	if (used < size)
-		snprintf(out + used, size - used, " %s", text_get(id, r->situation->lang));
+		snprintf(out + used, size - used, " %s", text_get(r->texts, id, r->situation->lang));
 }
 
 /* What can be reached while `channel` is closed (now = true) or after it
@@ -144,8 +151,6 @@ static void append_alternatives(struct routing *r, const struct kb_channel *chan
 		append_text(r, out, size, T_ALT_112);
 }
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
 static void add(struct routing *r, const char *id, enum role role)
 {
 	const struct kb_channel *channel = kb_channel_by_id(r->kb, id);
@@ -161,22 +166,16 @@ static void add(struct routing *r, const char *id, enum role role)
 	item->closes_soon = item->state.state == CHANNEL_STATE_OPEN && item->state.closes_at >= 0 &&
 			    item->state.closes_at - r->at <= ROUTE_CLOSES_SOON_SECONDS;
 	if (item->closes_soon) {
-		char clock[8];
-		text_clock(item->state.closes_at, clock, sizeof clock);
-		int minutes = (int)((item->state.closes_at - r->at + 59) / 60);
-		if (minutes <= 1)
-			snprintf(state_text, sizeof state_text, text_get(T_STATE_CLOSES_IN_A_MINUTE, lang), clock);
-		else
-			snprintf(state_text, sizeof state_text, text_get(T_STATE_CLOSES_SOON, lang), minutes, clock);
+		route_describe_closing(r->texts, item->state, r->at, lang, state_text, sizeof state_text);
 		append_alternatives(r, channel, false, state_text, sizeof state_text);
 	} else {
-		route_describe_state(channel, item->state, r->at, lang, state_text, sizeof state_text);
+		route_describe_state(r->texts, channel, item->state, r->at, lang, state_text, sizeof state_text);
 		if (item->state.state == CHANNEL_STATE_CLOSED)
 			append_alternatives(r, channel, true, state_text, sizeof state_text);
 	}
-	snprintf(item->reason, sizeof item->reason, "%s %s", text_get(lead_sentence(r, id, role), lang), state_text);
+	snprintf(item->reason, sizeof item->reason, "%s %s", text_get(r->texts, lead_sentence(r, id, role), lang),
+		 state_text);
 }
-#pragma GCC diagnostic pop
 
 static const char *main_need_channel(const struct situation *s)
 {
@@ -214,11 +213,11 @@ static void put_reachable_first(struct route_result *out, size_t first)
 	out->items[first] = moved;
 }
 
-void route_for_situation(const struct kb *kb, const struct situation *situation, int64_t now,
-			 struct route_result *out)
+void route_for_situation(const struct kb *kb, const struct texts *texts, const struct situation *situation,
+			 int64_t now, struct route_result *out)
 {
 	memset(out, 0, sizeof *out);
-	struct routing r = {kb, situation, situation->has_time ? situation->at : now, out};
+	struct routing r = {kb, texts, situation, situation->has_time ? situation->at : now, out};
 	bool possibly_minor = situation_possibly_minor(situation->age);
 	out->urgent = situation->acute_danger;
 	if (situation->acute_danger)

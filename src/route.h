@@ -15,6 +15,9 @@
  * after. Outside the Rotterdam region ESSM is left out and the police's reason
  * says why.
  *
+ * The sentences come from `texts` (web/strings.json, checked at start with
+ * text_check()); texts are only read.
+ *
  * Pure: no I/O, no globals; the result holds pointers into the kb.
  */
 #ifndef MELDWIJZER_ROUTE_H
@@ -27,6 +30,7 @@
 #include "hours.h"
 #include "kb.h"
 #include "situation.h"
+#include "texts.h"
 
 #define ROUTE_REASON_SIZE 1024
 #define ROUTE_CLOSES_SOON_SECONDS (30 * 60)
@@ -45,11 +49,15 @@ struct route_result {
 };
 
 /* `now` is used when the situation names no time. */
-void route_for_situation(const struct kb *kb, const struct situation *situation, int64_t now,
-			 struct route_result *out);
+void route_for_situation(const struct kb *kb, const struct texts *texts, const struct situation *situation,
+			 int64_t now, struct route_result *out);
 
 /* The state sentence for a channel at a moment ("Available now, until 22:00."). */
-void route_describe_state(const struct kb_channel *channel, struct channel_state state, int64_t now,
-			  enum kb_lang lang, char *out, size_t size);
+void route_describe_state(const struct texts *texts, const struct kb_channel *channel, struct channel_state state,
+			  int64_t now, enum kb_lang lang, char *out, size_t size);
+
+/* For a channel that is open and closes soon: "Available for 15 more minutes, until 22:00." */
+void route_describe_closing(const struct texts *texts, struct channel_state state, int64_t now, enum kb_lang lang,
+			    char *out, size_t size);
 
 #endif

@@ -345,8 +345,7 @@ void web_release(struct web *web)
 	staff_free(web->staff);
 	ratelimit_release(&web->limits);
 	template_set_free(web->templates);
-	for (int l = 0; l < KB_LANG_COUNT; l++)
-		json_decref(web->texts[l]);
+	texts_release(&web->texts);
 	web_static_release(web);
 	for (size_t i = 0; i < web->page_count; i++)
 		http_cached_free(web->pages[i].page);

@@ -30,6 +30,8 @@
 #include "ratelimit.h"
 #include "render.h"
 #include "report.h"
+#include "texts.h"
+#include "texts.h"
 
 #define WEB_MAX_STATIC 32
 #define WEB_MAX_CACHED_PAGES 32
@@ -51,7 +53,7 @@ struct web {
 	const struct kb *kb;
 	const struct server_config *config;
 	struct template_set *templates;
-	json_t *texts[KB_LANG_COUNT];   /* {key: text} per language */
+	struct texts texts;             /* web/strings.json, {key: text} per language (texts.h) */
 	struct web_static_file statics[WEB_MAX_STATIC];
 	size_t static_count;
 	struct web_cached_page pages[WEB_MAX_CACHED_PAGES];

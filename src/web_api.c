@@ -28,7 +28,7 @@ void web_api_route(struct web *web, enum kb_lang page_lang, const struct http_re
 		return;
 	}
 	struct route_result route;
-	route_for_situation(web->kb, situation, web_now(web, request), &route);
+	route_for_situation(web->kb, &web->texts, situation, web_now(web, request), &route);
 	struct assess_result assessment;
 	bool assessed = situation->signal_count > 0 &&
 			assess_signals(web->kb, situation->signals, situation->signal_count, situation->age,
@@ -100,7 +100,7 @@ void web_api_contacts(struct web *web, enum kb_lang page_lang, const struct http
 		web_reply_json_error(reply, 400, "at: not a valid RFC 3339 time (like 2026-11-28T14:05:00+01:00)");
 		return;
 	}
-	web_reply_json(reply, 200, contract_contacts_json(web->kb, at, lang));
+	web_reply_json(reply, 200, contract_contacts_json(web->kb, &web->texts, at, lang));
 }
 
 /* ---- online reports ---- */

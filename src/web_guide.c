@@ -228,7 +228,7 @@ void web_page_guide(struct web *web, enum kb_lang lang, const struct http_reques
 	situation.wants_anonymity = answers.need == 2;
 	situation.region = answers.region == 1 ? REGION_OTHER : REGION_ROTTERDAM;
 	struct route_result route;
-	route_for_situation(web->kb, &situation, web_now(web, request), &route);
+	route_for_situation(web->kb, &web->texts, &situation, web_now(web, request), &route);
 	json_object_set_new(page, "result", json_true());
 	json_object_set_new(context, "heading2", json_true()); /* the channels come right under the h1 */
 	json_object_set_new(page, "about_self", json_boolean(about_self));

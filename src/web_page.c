@@ -10,6 +10,8 @@
 #include <time.h>
 
 #include "contract.h"
+#include "text.h"
+#include "texts.h"
 #include "hours.h"
 #include "crypt.h"
 #include "report.h"
@@ -60,40 +62,8 @@ struct http_request web_answers_posted(const struct http_request *request)
 
 int web_texts_load(struct web *web, const char *path, char *error, size_t error_size)
 {
-	json_error_t json_error;
-	json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &json_error);
-	if (!doc) {
-		snprintf(error, error_size, "%.200s: line %d: %s", path, json_error.line, json_error.text);
-		return -1;
-	}
-	json_t *strings = json_object_get(doc, "strings");
-	int status = 0;
-	if (!json_is_object(strings)) {
-		snprintf(error, error_size, "%.200s: field \"strings\" must be an object", path);
-		status = -1;
-	}
-	for (int l = 0; l < KB_LANG_COUNT; l++)
-		web->texts[l] = json_object();
-	const char *key;
-	json_t *entry;
-	if (status == 0) {
-		json_object_foreach(strings, key, entry) {
-			for (int l = 0; l < KB_LANG_COUNT && status == 0; l++) {
-				json_t *text = json_object_get(entry, kb_lang_id((enum kb_lang)l));
-				if (!json_is_string(text) || json_string_length(text) == 0 || json_object_size(entry) != KB_LANG_COUNT) {
-					snprintf(error, error_size, "%.200s: string \"%.60s\" needs exactly \"nl\" and \"en\" texts",
-						 path, key);
-					status = -1;
-				} else {
-					json_object_set(web->texts[l], key, text);
-				}
-			}
-			if (status)
-				break;
-		}
-	}
-	json_decref(doc);
-	return status;
+	/* every key that text.c's sentences need must be there: a gap stops the start */
+	return texts_load(&web->texts, path, error, error_size) || text_check(&web->texts, error, error_size) ? -1 : 0;
 }
 int64_t web_now(const struct web *web, const struct http_request *request)
 {
@@ -113,8 +83,7 @@ void web_fill_in(const char *text, const char *mark, const char *value, char *ou
 
 const char *web_text(const struct web *web, enum kb_lang lang, const char *key)
 {
-	const char *value = json_string_value(json_object_get(web->texts[lang], key));
-	return value ? value : key;
+	return texts_get(&web->texts, lang, key);
 }
 
 const char *web_lang_prefix(enum kb_lang lang)
@@ -223,7 +192,7 @@ json_t *web_page_context(struct web *web, enum kb_lang lang, const char *page_pa
 	json_t *nav = json_object();
 	if (nav_key)
 		json_object_set_new(nav, nav_key, json_true());
-	json_t *context = json_pack("{s:O, s:s, s:s, s:s, s:s, s:s, s:o}", "t", web->texts[lang], "lang",
+	json_t *context = json_pack("{s:O, s:s, s:s, s:s, s:s, s:s, s:o}", "t", texts_json(&web->texts, lang), "lang",
 				    kb_lang_id(lang), "alt_lang", kb_lang_id(other), "prefix", web_lang_prefix(lang),
 				    "exit_url", web->config->exit_url, "title", web_text(web, lang, title_key), "nav", nav);
 	json_object_set_new(context, "alt_url", json_string(alt_path));

@@ -138,7 +138,7 @@ static json_t *channels_for_page(struct web *web, enum kb_lang lang, int64_t now
 		const struct kb_channel *channel = &web->kb->channels[i];
 		struct channel_state state = hours_state_at(&channel->hours, now);
 		char hours_text[400];
-		route_describe_state(channel, state, now, lang, hours_text, sizeof hours_text);
+		route_describe_state(&web->texts, channel, state, now, lang, hours_text, sizeof hours_text);
 		json_t *item = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b}", "id", channel->id, "name",
 					 channel->name[lang], "phone", channel->phone_display, "tel", channel->phone_tel,
 					 "purpose", channel->purpose[lang], "hours", hours_text, "rotterdam",

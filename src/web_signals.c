@@ -149,7 +149,7 @@ static json_t *forms_in_words(struct web *web, enum kb_lang lang, unsigned asked
 		if (listed)
 			status = strbuf_addstr(&out, listed == total - 1 ? web_text(web, lang, "word_and_spaced") : ", ");
 		if (status == 0)
-			status = strbuf_addstr(&out, text_form_name((enum kb_form)f, lang));
+			status = strbuf_addstr(&out, text_form_name(&web->texts, (enum kb_form)f, lang));
 		listed++;
 	}
 	json_t *result = json_string(status == 0 && out.buf ? out.buf : "");
@@ -283,10 +283,10 @@ static const char *level_class(enum assess_level level)
 static json_t *assessment_block(struct web *web, enum kb_lang lang, const char *title, const struct assess_form *form,
 				enum kb_form f, bool provisional, const char *lead)
 {
-	json_t *block = json_pack("{s:s, s:s, s:s, s:s}", "title", title, "level", text_level(form->level, lang),
-				  "level_id", level_class(form->level), "basis", text_basis(form->basis, f, lang));
+	json_t *block = json_pack("{s:s, s:s, s:s, s:s}", "title", title, "level", text_level(&web->texts, form->level, lang),
+				  "level_id", level_class(form->level), "basis", text_basis(&web->texts, form->basis, f, lang));
 	if (provisional && form->level != ASSESS_LEVEL_NONE)
-		json_object_set_new(block, "provisional", json_string(text_get(T_ASSESS_PROVISIONAL, lang)));
+		json_object_set_new(block, "provisional", json_string(text_get(&web->texts, T_ASSESS_PROVISIONAL, lang)));
 	if (lead)
 		json_object_set_new(block, "lead", json_string(lead));
 	json_t *counts = counts_in_words(web, lang, form);
@@ -298,9 +298,9 @@ static json_t *assessment_block(struct web *web, enum kb_lang lang, const char *
 		json_t *unknown = json_array();
 		for (int d = 0; d < KB_DIMENSION_COUNT; d++) {
 			if (open & (1u << d))
-				json_array_append_new(unknown, json_string(text_unknown_dimension((enum kb_dimension)d, f, lang)));
+				json_array_append_new(unknown, json_string(text_unknown_dimension(&web->texts, (enum kb_dimension)d, f, lang)));
 		}
-		json_object_set_new(block, "unknown", json_pack("{s:s, s:o}", "intro", text_get(T_ASSESS_UNKNOWN_INTRO, lang),
+		json_object_set_new(block, "unknown", json_pack("{s:s, s:o}", "intro", text_get(&web->texts, T_ASSESS_UNKNOWN_INTRO, lang),
 								 "items", unknown));
 	}
 	return block;
@@ -357,7 +357,7 @@ void web_page_signals_result(struct web *web, enum kb_lang lang, const struct ht
 		if (weighed > 1)
 			json_array_append_new(blocks, assessment_block(web, lang, web_text(web, lang, "signals_all_forms_title"),
 								       form, KB_FORM_COUNT, all_provisional,
-								       text_get(T_ASSESS_SEVERAL_FORMS, lang)));
+								       text_get(&web->texts, T_ASSESS_SEVERAL_FORMS, lang)));
 		else
 			json_array_append_new(blocks, assessment_block(web, lang, web_text(web, lang, form_title_keys[top]), form,
 								       (enum kb_form)top, form->provisional, NULL));
@@ -371,15 +371,15 @@ void web_page_signals_result(struct web *web, enum kb_lang lang, const struct ht
 	situation.form_unknown = relevant == 0;
 	situation.wants_advice = true; /* someone weighing signals is asking for advice first */
 	struct route_result route;
-	route_for_situation(web->kb, &situation, web_now(web, request), &route);
+	route_for_situation(web->kb, &web->texts, &situation, web_now(web, request), &route);
 	json_t *route_json = web_route_for_page(web, &route, lang);
 
 	json_object_set_new(page, "none", json_boolean(choice.count == 0));
 	if (choice.count > 0) {
 		enum assess_level level = assessment.level;
 		json_t *lead = json_pack("{s:s, s:s, s:s}", "level", level == ASSESS_LEVEL_NONE ? web_text(web, lang, "signals_level_none")
-											      : text_level(level, lang),
-					 "next", text_next_step(level, lang), "level_id", level_class(level));
+											      : text_level(&web->texts, level, lang),
+					 "next", text_next_step(&web->texts, level, lang), "level_id", level_class(level));
 		/* the first channel to call, right under the level */
 		json_t *first = json_array_get(json_object_get(route_json, "recommendations"), 0);
 		if (first)
@@ -388,8 +388,8 @@ void web_page_signals_result(struct web *web, enum kb_lang lang, const struct ht
 	}
 	json_object_set_new(page, "blocks", blocks);
 	if (choice.count > 0 && choice.age == KB_AGE_UNKNOWN)
-		json_object_set_new(page, "age_unknown", json_string(text_get(T_ASSESS_AGE_UNKNOWN, lang)));
-	json_object_set_new(page, "not_a_verdict", json_string(text_get(T_ASSESS_NOT_A_VERDICT, lang)));
+		json_object_set_new(page, "age_unknown", json_string(text_get(&web->texts, T_ASSESS_AGE_UNKNOWN, lang)));
+	json_object_set_new(page, "not_a_verdict", json_string(text_get(&web->texts, T_ASSESS_NOT_A_VERDICT, lang)));
 	if (assessment.concern > 0)
 		json_object_set_new(page, "concern",
 				    web_with_number(web, lang, assessment.concern == 1 ? "assess_concern_one" : "assess_concern_many",

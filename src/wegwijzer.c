@@ -14,7 +14,8 @@
 #define QUESTION_COUNT 6
 
 /* The guide's own sentences, and the words the command line shares with it
- * that text.c does not have (yet). Dutch at B1 with "je"; English plain. */
+ * that text.c does not have; the texts are in web/strings.json ("cli_*").
+ * Dutch at B1 with "je"; English plain. */
 enum guide_text {
 	G_TITLE,
 	G_DANGER_BAR,
@@ -134,302 +135,290 @@ enum guide_text {
 	G_COUNT
 };
 
-static const char *const guide_texts[G_COUNT][KB_LANG_COUNT] = {
-	[G_TITLE] = {"meldwijzer: wat kun je doen bij signalen van uitbuiting?",
-		     "meldwijzer: what can you do about signals of exploitation?"},
-	[G_DANGER_BAR] = {"Is er acuut gevaar? Bel dan meteen 112.", "Is there acute danger? Then call 112 straight away."},
-	[G_HOW_TO_ANSWER] = {"Typ het nummer van je antwoord en druk op Enter. Typ 'stop' om te stoppen.",
-			     "Type the number of your answer and press Enter. Type 'stop' to stop."},
-	[G_QUESTION] = {"Vraag %d van %d.", "Question %d of %d."},
-	[G_Q_DANGER] = {"Is er nu acuut gevaar, voor jou of voor iemand anders?",
-			"Is there acute danger now, for you or for someone else?"},
-	[G_DANGER_EXAMPLES] = {"Bijvoorbeeld:", "For example:"},
-	[G_DANGER_HURT] = {"iemand wordt nu pijn gedaan of bedreigd", "someone is being hurt or threatened right now"},
-	[G_DANGER_LOCKED] = {"iemand zit opgesloten", "someone is locked up"},
-	[G_DANGER_CHILD] = {"een kind is vannacht in gevaar", "a child is in danger tonight"},
-	[G_DANGER_MOVED] = {"iemand wordt zo meteen ergens anders heen gebracht",
-			    "someone is about to be taken somewhere else"},
-	[G_YES] = {"Ja", "Yes"},
-	[G_NO] = {"Nee", "No"},
-	[G_DONT_KNOW] = {"Weet ik niet", "I don't know"},
-	[G_CALL_112_NOW] = {"Bel nu 112. Zeg wat er gebeurt en waar. Daarna kun je hier verder.",
-			    "Call 112 now. Say what is happening and where. Then you can continue here."},
-	[G_Q_WHO] = {"Over wie gaat het?", "Who is it about?"},
-	[G_WHO_OTHER] = {"Over iemand anders, bijvoorbeeld een buur, collega of klant",
-			 "Someone else, for example a neighbour, colleague or client"},
-	[G_WHO_CHILD_AT_WORK] = {"Over een kind of jongere die ik ken via mijn werk (school, jeugdwerk)",
-				 "A child or young person I know through my work (school, youth work)"},
-	[G_WHO_SELF] = {"Over mijzelf", "Myself"},
-	[G_Q_FORMS] = {"Om welke vorm van uitbuiting gaat het, denk je?", "Which form of exploitation do you think it is?"},
-	[G_Q_FORMS_SELF] = {"Wat past het best bij wat er met jou gebeurt?", "What fits best with what is happening to you?"},
-	[G_FORM_SEXUAL] = {"Seksuele uitbuiting: iemand moet seks hebben of seksuele handelingen doen, tegen betaling in geld, luxe spullen of drugs.",
-			   "Sexual exploitation: someone is forced to have sex or do sexual acts, paid in money, luxury goods or drugs."},
-	[G_FORM_LABOUR] = {"Arbeidsuitbuiting: iemand moet werken onder slechte omstandigheden, voor weinig of geen loon.",
-			   "Labour exploitation: someone is forced to work in bad conditions, for little or no pay."},
-	[G_FORM_CRIMINAL] = {"Criminele uitbuiting: iemand moet misdaad plegen voor een ander, zoals drugs dealen, explosieven plaatsen of drugs uit de haven halen.",
-			     "Criminal exploitation: someone is forced to commit crimes for someone else, such as dealing drugs, placing explosives or retrieving drugs from the port."},
-	[G_FORM_SEXUAL_SELF] = {"Seksuele uitbuiting: je moet seks hebben of seksuele handelingen doen, tegen betaling in geld, luxe spullen of drugs.",
-				"Sexual exploitation: you are forced to have sex or do sexual acts, paid in money, luxury goods or drugs."},
-	[G_FORM_LABOUR_SELF] = {"Arbeidsuitbuiting: je moet werken onder slechte omstandigheden, voor weinig of geen loon.",
-				"Labour exploitation: you are forced to work in bad conditions, for little or no pay."},
-	[G_FORM_CRIMINAL_SELF] = {"Criminele uitbuiting: je moet misdaad plegen voor een ander, zoals drugs dealen, explosieven plaatsen of drugs uit de haven halen.",
-				  "Criminal exploitation: you are forced to commit crimes for someone else, such as dealing drugs, placing explosives or retrieving drugs from the port."},
-	[G_MORE_ANSWERS] = {"Meer antwoorden mag, bijvoorbeeld: 1,3", "You may give more answers, for example: 1,3"},
-	[G_Q_MINOR] = {"Is de persoon jonger dan 18 jaar?", "Is the person under 18?"},
-	[G_Q_MINOR_CHILD] = {"Is hij of zij jonger dan 18 jaar?", "Is he or she under 18?"},
-	[G_Q_MINOR_SELF] = {"Ben je jonger dan 18 jaar?", "Are you under 18?"},
-	[G_Q_NEED] = {"Wat wil je het liefst?", "What would you most like to do?"},
-	[G_NEED_ADVICE] = {"Advies vragen, of anoniem een situatie bespreken", "Ask for advice, or discuss a situation anonymously"},
-	[G_NEED_REPORT] = {"Een (mogelijk) slachtoffer melden", "Report a (possible) victim"},
-	[G_NEED_ANONYMOUS] = {"Anoniem melden", "Report anonymously"},
-	[G_NEED_UNSURE] = {"Ik weet het nog niet", "I don't know yet"},
-	[G_NEED_HELP_SELF] = {"Hulp of advies vragen", "Ask for help or advice"},
-	[G_NEED_REPORT_SELF] = {"Melden wat er met mij gebeurt", "Report what is happening to me"},
-	[G_Q_REGION] = {"Waar speelt het?", "Where is this happening?"},
-	[G_Q_REGION_SELF] = {"Waar woon of werk je?", "Where do you live or work?"},
-	[G_REGION_ROTTERDAM] = {"In de regio Rotterdam", "In the Rotterdam region"},
-	[G_REGION_OTHER] = {"Ergens anders in Nederland", "Somewhere else in the Netherlands"},
-	[G_RESULT_HEADING] = {"Dit kun je doen:", "What you can do:"},
-	[G_CALL] = {"Bel", "Call"},
-	[G_ONLINE_FORM] = {"Online formulier:", "Online form:"},
-	[G_IN_ENGLISH] = {"Informatie in het Engels:", "Information in English:"},
-	[G_Q_CHECKLIST] = {"Wil je de signalen nalopen die je ziet?", "Would you like to go through the signals you see?"},
-	[G_Q_CHECKLIST_SELF] = {"Wil je een lijst met signalen nalopen? Dan zie je beter wat er met jou gebeurt.",
-				"Would you like to go through a list of signals? It can help you see what is happening to you."},
-	[G_CHECKLIST_SHARED] = {"Signalen die bij meer vormen van uitbuiting passen:",
-				"Signals that fit more than one form of exploitation:"},
-	[G_CHECKLIST_HEADING] = {"Signalen van %s:", "Signals of %s:"},
-	[G_CHECKLIST_SELF_NOTE] = {"In de lijst staat 'de persoon'. Lees dat als: jij.",
-				   "The list says 'the person'. Read that as: you."},
-	[G_CHECKLIST_HOW] = {"Typ de nummers van wat je ziet, bijvoorbeeld: 2,5,11. Zie je niets hiervan? Druk dan op Enter.",
-			     "Type the numbers of what you see, for example: 2,5,11. If you see none of these, press Enter."},
-	[G_CHECKLIST_HOW_SELF] = {"Typ de nummers van wat bij jou past, bijvoorbeeld: 2,5,11. Past niets? Druk dan op Enter.",
-				  "Type the numbers of what fits you, for example: 2,5,11. If nothing fits, press Enter."},
-	[G_CHANNELS_AGAIN] = {"De instanties op een rij:", "The organisations at a glance:"},
-	[G_ASSESS_HEADING] = {"Wat de signalen samen laten zien:", "What the signals show together:"},
-	[G_ASSESS_NONE] = {"Je hebt geen signalen gekozen.", "You chose no signals."},
-	[G_CONCERN_ONE] = {"1 signaal zegt alleen iets over zorgen. Het kan ook een andere oorzaak hebben.",
-			   "1 signal only points to concern. It can also have another cause."},
-	[G_CONCERN_MANY] = {"%u signalen zeggen alleen iets over zorgen. Ze kunnen ook een andere oorzaak hebben.",
-			    "%u signals only point to concern. They can also have another cause."},
-	[G_LEVEL_REPORT_SELF] = {"Reden om hulp te vragen en het te melden.", "Reason to ask for help and to report it."},
-	[G_BASIS_MINOR_ACT_SELF] = {"Je bent jonger dan 18. Dan hoeft niemand je te dwingen: regelt iemand anders seks voor je met anderen, of moet je misdaad plegen voor een ander? Dan is dat al uitbuiting. Het is niet jouw schuld.",
-				    "You are under 18. Then no one has to force you: if someone else arranges sex for you with others, or you have to commit crimes for someone else, that is already exploitation. It is not your fault."},
-	[G_BASIS_ADULT_EXPLOITATION_SELF] = {"Er zijn signalen van uitbuiting en ook van dwang of van misbruik van je afhankelijke positie. Hoe het begon, hoeft niet bekend te zijn om hulp te krijgen.",
-					     "There are signals of exploitation and also of force or of abuse of your dependent position. How it started does not need to be known for you to get help."},
-	[G_NEXT_REPORT_SELF] = {"Wat je nu doet: bel een van de instanties hieronder. Zij luisteren naar je en kijken wat je nodig hebt.",
-				"What to do now: call one of the organisations below. They listen to you and look at what you need."},
-	[G_NEXT_DISCUSS_SELF] = {"Wat je nu doet: praat erover met een van de instanties hieronder. Je kunt eerst je verhaal vertellen zonder je naam te zeggen.",
-				 "What to do now: talk about it with one of the organisations below. You can tell your story first without giving your name."},
-	[G_NEXT_WATCH_SELF] = {"Wat je nu doet: schrijf op wat er gebeurt (wat, wanneer, waar). Twijfel je? Vraag advies, ook zonder je naam te zeggen.",
-			       "What to do now: write down what happens (what, when, where). Not sure? Ask for advice, also without giving your name."},
-	[G_UNKNOWN_INTRO_SELF] = {"Vertel in het gesprek ook:", "When you talk to them, also tell them:"},
-	[G_UNKNOWN_SEXUAL_ACT_SELF] = {"of je seks moet hebben met anderen, en of een ander dat regelt of eraan verdient",
-				       "whether you have to have sex with others, and whether someone else arranges it or earns from it"},
-	[G_UNKNOWN_CRIMINAL_ACT_SELF] = {"of je misdaad moet plegen voor een ander, zoals drugs verkopen of vervoeren",
-					 "whether you have to commit crimes for someone else, such as selling or carrying drugs"},
-	[G_UNKNOWN_DECEPTIVE_SELF] = {"of je bent misleid toen je het werk kreeg (over het werk, het loon of de woning)",
-				      "whether you were deceived when you got the work (about the work, the pay or the housing)"},
-	[G_UNKNOWN_COERCIVE_SELF] = {"of je werd gedwongen of ontvoerd toen het begon",
-				     "whether you were forced or abducted when it started"},
-	[G_UNKNOWN_RECRUITMENT_VULNERABILITY_SELF] = {"of iemand misbruik maakte van je moeilijke situatie toen het begon",
-						      "whether someone took advantage of your difficult situation when it started"},
-	[G_UNKNOWN_EXPLOITATIVE_SELF] = {"hoe je werk, je loon en je woning zijn", "what your work, your pay and your housing are like"},
-	[G_UNKNOWN_COERCION_SELF] = {"of er nu dwang, dreiging of geweld tegen je is",
-				     "whether there is force, threats or violence against you now"},
-	[G_UNKNOWN_VULNERABILITY_AT_DESTINATION_SELF] = {"of iemand nu misbruik maakt van je afhankelijke positie",
-							 "whether someone now takes advantage of your dependent position"},
-	[G_DETAILS_HEADING] = {"Details: de aanwijzingen per onderdeel.", "Details: the indications per part."},
-	[G_DETAILS_RULE] = {"Een onderdeel is genoeg bij 2 sterke aanwijzingen; of 1 sterke en 1 andere; of 3 middelsterke; of 2 middelsterke en 1 zwakke.",
-			    "A part is enough with 2 strong indications; or 1 strong and 1 other; or 3 medium; or 2 medium and 1 weak."},
-	[G_DETAILS_FORM_ADULT] = {"%s, gewogen zoals voor een volwassene:", "%s, weighed as for an adult:"},
-	[G_DETAILS_FORM_MINOR] = {"%s, gewogen zoals voor iemand jonger dan 18:", "%s, weighed as for someone under 18:"},
-	[G_DETAILS_ENOUGH] = {"genoeg", "enough"},
-	[G_DETAILS_NOT_ENOUGH] = {"nog niet genoeg", "not enough yet"},
-	[G_DETAILS_NO_SIGNALS] = {"geen aanwijzingen", "no indications"},
-	[G_DETAILS_STRICT_MET] = {"De strikte combinatieregel van de indicatoren is vervuld.",
-				  "The strict combination rule of the indicators is met."},
-	[G_DETAILS_STRICT_NOT_MET] = {"De strikte combinatieregel van de indicatoren is niet vervuld.",
-				      "The strict combination rule of the indicators is not met."},
-	[G_STRONG_ONE] = {"1 sterke aanwijzing", "1 strong indication"},
-	[G_STRONG_MANY] = {"%u sterke aanwijzingen", "%u strong indications"},
-	[G_MEDIUM_ONE] = {"1 middelsterke aanwijzing", "1 medium indication"},
-	[G_MEDIUM_MANY] = {"%u middelsterke aanwijzingen", "%u medium indications"},
-	[G_WEAK_ONE] = {"1 zwakke aanwijzing", "1 weak indication"},
-	[G_WEAK_MANY] = {"%u zwakke aanwijzingen", "%u weak indications"},
-	[G_DIM_DECEPTIVE_RECRUITMENT] = {"misleiding bij de werving", "deception when recruited"},
-	[G_DIM_COERCIVE_RECRUITMENT] = {"dwang bij de werving", "force when recruited"},
-	[G_DIM_RECRUITMENT_VULNERABILITY] = {"misbruik van een moeilijke situatie bij de werving",
-					     "abuse of a difficult situation when recruited"},
-	[G_DIM_EXPLOITATIVE_CONDITIONS] = {"uitbuitende omstandigheden", "exploitative conditions"},
-	[G_DIM_COERCION] = {"dwang, dreiging of geweld nu", "force, threats or violence now"},
-	[G_DIM_VULNERABILITY_AT_DESTINATION] = {"misbruik van een afhankelijke positie nu",
-						"abuse of a dependent position now"},
-	[G_WEIGHT] = {"Gewicht:", "Weight:"},
-	[G_WEIGHT_ITEM] = {"%s aanwijzing van %s (%s)", "%s indication of %s (%s)"},
-	[G_WEIGHT_NONE] = {"geen. Dit is een signaal van zorg; het kan ook een andere oorzaak hebben.",
-			   "none. This is a signal of concern; it can also have another cause."},
-	[G_STRENGTH_STRONG] = {"sterke", "strong"},
-	[G_STRENGTH_MEDIUM] = {"middelsterke", "medium"},
-	[G_STRENGTH_WEAK] = {"zwakke", "weak"},
-	[G_PROFILE_ADULT] = {"volwassene", "adult"},
-	[G_PROFILE_MINOR] = {"jonger dan 18", "under 18"},
-	[G_PROFILE_BOTH] = {"volwassene en jonger dan 18", "adult and under 18"},
-	[G_LOW_CONFIDENCE] = {", onzeker", ", uncertain"},
-	[G_ACT] = {"Dit signaal beschrijft de uitbuiting zelf. Bij iemand jonger dan 18 is één zo'n signaal genoeg reden om te melden.",
-		   "This signal describes the exploitation itself. For someone under 18, one such signal is reason enough to report."},
-	[G_ONLY_FOR_ADULTS] = {"Alleen voor volwassenen.", "For adults only."},
-	[G_ONLY_FOR_MINORS] = {"Alleen voor kinderen en jongeren onder 18.", "For children and young people under 18 only."},
-	[G_SOURCE] = {"Bron:", "Source:"},
-	[G_DIRECTORY_HEADING] = {"Instanties:", "Organisations:"},
-	[G_BAD_ANSWER] = {"Dat antwoord ken ik niet. Typ een nummer van 1 tot %d.", "I don't know that answer. Type a number from 1 to %d."},
-	[G_BAD_LIST] = {"Dat begrijp ik niet. Typ nummers van 1 tot %d, met komma's ertussen.",
-			"I don't understand that. Type numbers from 1 to %d, separated by commas."},
-	[G_STOPPED] = {"Gestopt. Bij acuut gevaar: bel 112.", "Stopped. In acute danger: call 112."},
-	[G_END] = {"Dank je wel. Bij acuut gevaar: bel altijd 112.", "Thank you. In acute danger: always call 112."},
+/* The key of each sentence in web/strings.json, and its marks. */
+static const struct texts_need guide_keys[G_COUNT] = {
+	[G_TITLE] = {"cli_title", NULL},
+	[G_DANGER_BAR] = {"cli_danger_bar", NULL},
+	[G_HOW_TO_ANSWER] = {"cli_how_to_answer", NULL},
+	[G_QUESTION] = {"cli_question", "{number}{count}"},
+	[G_Q_DANGER] = {"cli_q_danger", NULL},
+	[G_DANGER_EXAMPLES] = {"cli_danger_examples", NULL},
+	[G_DANGER_HURT] = {"cli_danger_hurt", NULL},
+	[G_DANGER_LOCKED] = {"cli_danger_locked", NULL},
+	[G_DANGER_CHILD] = {"cli_danger_child", NULL},
+	[G_DANGER_MOVED] = {"cli_danger_moved", NULL},
+	[G_YES] = {"cli_yes", NULL},
+	[G_NO] = {"cli_no", NULL},
+	[G_DONT_KNOW] = {"cli_dont_know", NULL},
+	[G_CALL_112_NOW] = {"cli_call_112_now", NULL},
+	[G_Q_WHO] = {"cli_q_who", NULL},
+	[G_WHO_OTHER] = {"cli_who_other", NULL},
+	[G_WHO_CHILD_AT_WORK] = {"cli_who_child_at_work", NULL},
+	[G_WHO_SELF] = {"cli_who_self", NULL},
+	[G_Q_FORMS] = {"cli_q_forms", NULL},
+	[G_Q_FORMS_SELF] = {"cli_q_forms_self", NULL},
+	[G_FORM_SEXUAL] = {"cli_form_sexual", NULL},
+	[G_FORM_LABOUR] = {"cli_form_labour", NULL},
+	[G_FORM_CRIMINAL] = {"cli_form_criminal", NULL},
+	[G_FORM_SEXUAL_SELF] = {"cli_form_sexual_self", NULL},
+	[G_FORM_LABOUR_SELF] = {"cli_form_labour_self", NULL},
+	[G_FORM_CRIMINAL_SELF] = {"cli_form_criminal_self", NULL},
+	[G_MORE_ANSWERS] = {"cli_more_answers", NULL},
+	[G_Q_MINOR] = {"cli_q_minor", NULL},
+	[G_Q_MINOR_CHILD] = {"cli_q_minor_child", NULL},
+	[G_Q_MINOR_SELF] = {"cli_q_minor_self", NULL},
+	[G_Q_NEED] = {"cli_q_need", NULL},
+	[G_NEED_ADVICE] = {"cli_need_advice", NULL},
+	[G_NEED_REPORT] = {"cli_need_report", NULL},
+	[G_NEED_ANONYMOUS] = {"cli_need_anonymous", NULL},
+	[G_NEED_UNSURE] = {"cli_need_unsure", NULL},
+	[G_NEED_HELP_SELF] = {"cli_need_help_self", NULL},
+	[G_NEED_REPORT_SELF] = {"cli_need_report_self", NULL},
+	[G_Q_REGION] = {"cli_q_region", NULL},
+	[G_Q_REGION_SELF] = {"cli_q_region_self", NULL},
+	[G_REGION_ROTTERDAM] = {"cli_region_rotterdam", NULL},
+	[G_REGION_OTHER] = {"cli_region_other", NULL},
+	[G_RESULT_HEADING] = {"cli_result_heading", NULL},
+	[G_CALL] = {"cli_call", NULL},
+	[G_ONLINE_FORM] = {"cli_online_form", NULL},
+	[G_IN_ENGLISH] = {"cli_in_english", NULL},
+	[G_Q_CHECKLIST] = {"cli_q_checklist", NULL},
+	[G_Q_CHECKLIST_SELF] = {"cli_q_checklist_self", NULL},
+	[G_CHECKLIST_SHARED] = {"cli_checklist_shared", NULL},
+	[G_CHECKLIST_HEADING] = {"cli_checklist_heading", "{form}"},
+	[G_CHECKLIST_SELF_NOTE] = {"cli_checklist_self_note", NULL},
+	[G_CHECKLIST_HOW] = {"cli_checklist_how", NULL},
+	[G_CHECKLIST_HOW_SELF] = {"cli_checklist_how_self", NULL},
+	[G_CHANNELS_AGAIN] = {"cli_channels_again", NULL},
+	[G_ASSESS_HEADING] = {"cli_assess_heading", NULL},
+	[G_ASSESS_NONE] = {"cli_assess_none", NULL},
+	[G_CONCERN_ONE] = {"cli_concern_one", NULL},
+	[G_CONCERN_MANY] = {"cli_concern_many", "{n}"},
+	[G_LEVEL_REPORT_SELF] = {"cli_level_report_self", NULL},
+	[G_BASIS_MINOR_ACT_SELF] = {"cli_basis_minor_act_self", NULL},
+	[G_BASIS_ADULT_EXPLOITATION_SELF] = {"cli_basis_adult_exploitation_self", NULL},
+	[G_NEXT_REPORT_SELF] = {"cli_next_report_self", NULL},
+	[G_NEXT_DISCUSS_SELF] = {"cli_next_discuss_self", NULL},
+	[G_NEXT_WATCH_SELF] = {"cli_next_watch_self", NULL},
+	[G_UNKNOWN_INTRO_SELF] = {"cli_unknown_intro_self", NULL},
+	[G_UNKNOWN_SEXUAL_ACT_SELF] = {"cli_unknown_sexual_act_self", NULL},
+	[G_UNKNOWN_CRIMINAL_ACT_SELF] = {"cli_unknown_criminal_act_self", NULL},
+	[G_UNKNOWN_DECEPTIVE_SELF] = {"cli_unknown_deceptive_self", NULL},
+	[G_UNKNOWN_COERCIVE_SELF] = {"cli_unknown_coercive_self", NULL},
+	[G_UNKNOWN_RECRUITMENT_VULNERABILITY_SELF] = {"cli_unknown_recruitment_vulnerability_self", NULL},
+	[G_UNKNOWN_EXPLOITATIVE_SELF] = {"cli_unknown_exploitative_self", NULL},
+	[G_UNKNOWN_COERCION_SELF] = {"cli_unknown_coercion_self", NULL},
+	[G_UNKNOWN_VULNERABILITY_AT_DESTINATION_SELF] = {"cli_unknown_vulnerability_at_destination_self", NULL},
+	[G_DETAILS_HEADING] = {"cli_details_heading", NULL},
+	[G_DETAILS_RULE] = {"cli_details_rule", NULL},
+	[G_DETAILS_FORM_ADULT] = {"cli_details_form_adult", "{form}"},
+	[G_DETAILS_FORM_MINOR] = {"cli_details_form_minor", "{form}"},
+	[G_DETAILS_ENOUGH] = {"cli_details_enough", NULL},
+	[G_DETAILS_NOT_ENOUGH] = {"cli_details_not_enough", NULL},
+	[G_DETAILS_NO_SIGNALS] = {"cli_details_no_signals", NULL},
+	[G_DETAILS_STRICT_MET] = {"cli_details_strict_met", NULL},
+	[G_DETAILS_STRICT_NOT_MET] = {"cli_details_strict_not_met", NULL},
+	[G_STRONG_ONE] = {"cli_strong_one", NULL},
+	[G_STRONG_MANY] = {"cli_strong_many", "{n}"},
+	[G_MEDIUM_ONE] = {"cli_medium_one", NULL},
+	[G_MEDIUM_MANY] = {"cli_medium_many", "{n}"},
+	[G_WEAK_ONE] = {"cli_weak_one", NULL},
+	[G_WEAK_MANY] = {"cli_weak_many", "{n}"},
+	[G_DIM_DECEPTIVE_RECRUITMENT] = {"cli_dim_deceptive_recruitment", NULL},
+	[G_DIM_COERCIVE_RECRUITMENT] = {"cli_dim_coercive_recruitment", NULL},
+	[G_DIM_RECRUITMENT_VULNERABILITY] = {"cli_dim_recruitment_vulnerability", NULL},
+	[G_DIM_EXPLOITATIVE_CONDITIONS] = {"cli_dim_exploitative_conditions", NULL},
+	[G_DIM_COERCION] = {"cli_dim_coercion", NULL},
+	[G_DIM_VULNERABILITY_AT_DESTINATION] = {"cli_dim_vulnerability_at_destination", NULL},
+	[G_WEIGHT] = {"cli_weight", NULL},
+	[G_WEIGHT_ITEM] = {"cli_weight_item", "{strength}{part}{whom}"},
+	[G_WEIGHT_NONE] = {"cli_weight_none", NULL},
+	[G_STRENGTH_STRONG] = {"cli_strength_strong", NULL},
+	[G_STRENGTH_MEDIUM] = {"cli_strength_medium", NULL},
+	[G_STRENGTH_WEAK] = {"cli_strength_weak", NULL},
+	[G_PROFILE_ADULT] = {"cli_profile_adult", NULL},
+	[G_PROFILE_MINOR] = {"cli_profile_minor", NULL},
+	[G_PROFILE_BOTH] = {"cli_profile_both", NULL},
+	[G_LOW_CONFIDENCE] = {"cli_low_confidence", NULL},
+	[G_ACT] = {"cli_act", NULL},
+	[G_ONLY_FOR_ADULTS] = {"cli_only_for_adults", NULL},
+	[G_ONLY_FOR_MINORS] = {"cli_only_for_minors", NULL},
+	[G_SOURCE] = {"cli_source", NULL},
+	[G_DIRECTORY_HEADING] = {"cli_directory_heading", NULL},
+	[G_BAD_ANSWER] = {"cli_bad_answer", "{max}"},
+	[G_BAD_LIST] = {"cli_bad_list", "{max}"},
+	[G_STOPPED] = {"cli_stopped", NULL},
+	[G_END] = {"cli_end", NULL},
 };
 
-static const char *gtext(enum guide_text id, enum kb_lang lang)
+int wegwijzer_check(const struct texts *texts, char *error, size_t error_size)
 {
-	return guide_texts[id][lang];
+	for (int id = 0; id < G_COUNT; id++) {
+		if (!guide_keys[id].key) {
+			snprintf(error, error_size, "guide text %d has no key in wegwijzer.c", id);
+			return -1;
+		}
+	}
+	return texts_require(texts, guide_keys, G_COUNT, error, error_size);
+}
+
+static const char *gtext(const struct texts *texts, enum guide_text id, enum kb_lang lang)
+{
+	return texts_get(texts, lang, guide_keys[id].key);
+}
+
+/* Prints `text` with `mark` filled in by `value` (the texts are never formats). */
+static void print_filled(FILE *out, const char *text, const char *mark, const char *value)
+{
+	char line[1024];
+	(void)texts_fill(line, sizeof line, text, mark, value, (char *)NULL); /* cut only past 1 KiB: a sentence */
+	fputs(line, out);
+}
+
+static void print_number(FILE *out, const char *text, const char *mark, unsigned number)
+{
+	char value[16];
+	snprintf(value, sizeof value, "%u", number);
+	print_filled(out, text, mark, value);
 }
 
 /* ---- the weighing in words (shared with the command line) ---- */
 
-void wegwijzer_form_title(enum kb_form form, enum kb_lang lang, char *out, size_t size)
+void wegwijzer_form_title(const struct texts *texts, enum kb_form form, enum kb_lang lang, char *out, size_t size)
 {
-	snprintf(out, size, "%s", text_form_name(form, lang));
+	snprintf(out, size, "%s", text_form_name(texts, form, lang));
 	if (out[0] >= 'a' && out[0] <= 'z')
 		out[0] = (char)(out[0] - 'a' + 'A');
 }
 
-static const char *dimension_name(enum kb_dimension dimension, enum kb_lang lang)
+static const char *dimension_name(const struct texts *texts, enum kb_dimension dimension, enum kb_lang lang)
 {
 	static const enum guide_text ids[KB_DIMENSION_COUNT] = {
 		G_DIM_DECEPTIVE_RECRUITMENT,   G_DIM_COERCIVE_RECRUITMENT, G_DIM_RECRUITMENT_VULNERABILITY,
 		G_DIM_EXPLOITATIVE_CONDITIONS, G_DIM_COERCION,		   G_DIM_VULNERABILITY_AT_DESTINATION,
 	};
-	return gtext(ids[dimension], lang);
+	return gtext(texts, ids[dimension], lang);
 }
 
-static const char *level_text(enum assess_level level, const struct wegwijzer_view *view)
+static const char *level_text(const struct texts *texts, enum assess_level level, const struct wegwijzer_view *view)
 {
 	if (view->about_self && level == ASSESS_LEVEL_REPORT)
-		return gtext(G_LEVEL_REPORT_SELF, view->lang);
-	return text_level(level, view->lang);
+		return gtext(texts, G_LEVEL_REPORT_SELF, view->lang);
+	return text_level(texts, level, view->lang);
 }
 
-static const char *basis_text(enum assess_basis basis, enum kb_form form, const struct wegwijzer_view *view)
+static const char *basis_text(const struct texts *texts, enum assess_basis basis, enum kb_form form,
+			      const struct wegwijzer_view *view)
 {
 	if (view->about_self && basis == ASSESS_BASIS_MINOR_ACT)
-		return gtext(G_BASIS_MINOR_ACT_SELF, view->lang);
+		return gtext(texts, G_BASIS_MINOR_ACT_SELF, view->lang);
 	if (view->about_self && basis == ASSESS_BASIS_ADULT_EXPLOITATION)
-		return gtext(G_BASIS_ADULT_EXPLOITATION_SELF, view->lang);
-	return text_basis(basis, form, view->lang);
+		return gtext(texts, G_BASIS_ADULT_EXPLOITATION_SELF, view->lang);
+	return text_basis(texts, basis, form, view->lang);
 }
 
-static const char *next_step_text(enum assess_level level, const struct wegwijzer_view *view)
+static const char *next_step_text(const struct texts *texts, enum assess_level level, const struct wegwijzer_view *view)
 {
 	if (view->about_self && level == ASSESS_LEVEL_REPORT)
-		return gtext(G_NEXT_REPORT_SELF, view->lang);
+		return gtext(texts, G_NEXT_REPORT_SELF, view->lang);
 	if (view->about_self && level == ASSESS_LEVEL_DISCUSS)
-		return gtext(G_NEXT_DISCUSS_SELF, view->lang);
+		return gtext(texts, G_NEXT_DISCUSS_SELF, view->lang);
 	if (view->about_self && level == ASSESS_LEVEL_WATCH)
-		return gtext(G_NEXT_WATCH_SELF, view->lang);
-	return text_next_step(level, view->lang);
+		return gtext(texts, G_NEXT_WATCH_SELF, view->lang);
+	return text_next_step(texts, level, view->lang);
 }
 
 /* What is not known for one part; `form` is KB_FORM_COUNT for an answer
  * that covers several forms. The "you" versions are the guide's own. */
-static const char *unknown_text(enum kb_dimension dimension, enum kb_form form, const struct wegwijzer_view *view)
+static const char *unknown_text(const struct texts *texts, enum kb_dimension dimension, enum kb_form form,
+				const struct wegwijzer_view *view)
 {
 	enum kb_lang lang = view->lang;
 	if (!view->about_self)
-		return text_unknown_dimension(dimension, form, lang);
+		return text_unknown_dimension(texts, dimension, form, lang);
 	if (dimension == KB_DIMENSION_EXPLOITATIVE_CONDITIONS && form == KB_FORM_SEXUAL)
-		return gtext(G_UNKNOWN_SEXUAL_ACT_SELF, lang);
+		return gtext(texts, G_UNKNOWN_SEXUAL_ACT_SELF, lang);
 	if (dimension == KB_DIMENSION_EXPLOITATIVE_CONDITIONS && form == KB_FORM_CRIMINAL)
-		return gtext(G_UNKNOWN_CRIMINAL_ACT_SELF, lang);
+		return gtext(texts, G_UNKNOWN_CRIMINAL_ACT_SELF, lang);
 	static const enum guide_text self[KB_DIMENSION_COUNT] = {
 		G_UNKNOWN_DECEPTIVE_SELF,    G_UNKNOWN_COERCIVE_SELF, G_UNKNOWN_RECRUITMENT_VULNERABILITY_SELF,
 		G_UNKNOWN_EXPLOITATIVE_SELF, G_UNKNOWN_COERCION_SELF, G_UNKNOWN_VULNERABILITY_AT_DESTINATION_SELF,
 	};
-	return gtext(self[dimension], lang);
+	return gtext(texts, self[dimension], lang);
 }
 
 /* One form's answer; `title` NULL: the combined answer for several forms,
  * which is provisional only when every form in it is. */
-static void print_form_block(FILE *out, const struct assess_form *form, enum kb_form f, const char *title,
-			     bool provisional, const struct wegwijzer_view *view)
+static void print_form_block(FILE *out, const struct texts *texts, const struct assess_form *form, enum kb_form f,
+			     const char *title, bool provisional, const struct wegwijzer_view *view)
 {
 	if (title)
-		fprintf(out, "\n%s: %s\n", title, level_text(form->level, view));
+		fprintf(out, "\n%s: %s\n", title, level_text(texts, form->level, view));
 	else
-		fprintf(out, "\n%s\n", level_text(form->level, view));
-	fprintf(out, "  %s\n", basis_text(form->basis, f, view));
+		fprintf(out, "\n%s\n", level_text(texts, form->level, view));
+	fprintf(out, "  %s\n", basis_text(texts, form->basis, f, view));
 	if (provisional && form->level != ASSESS_LEVEL_NONE)
-		fprintf(out, "  %s\n", text_get(T_ASSESS_PROVISIONAL, view->lang));
+		fprintf(out, "  %s\n", text_get(texts, T_ASSESS_PROVISIONAL, view->lang));
 	unsigned unknown = assess_open_questions(form);
 	if (unknown) {
 		fprintf(out, "  %s\n",
-			view->about_self ? gtext(G_UNKNOWN_INTRO_SELF, view->lang)
-					 : text_get(T_ASSESS_UNKNOWN_INTRO, view->lang));
+			view->about_self ? gtext(texts, G_UNKNOWN_INTRO_SELF, view->lang)
+					 : text_get(texts, T_ASSESS_UNKNOWN_INTRO, view->lang));
 		for (int d = 0; d < KB_DIMENSION_COUNT; d++) {
 			if (unknown & (1u << d))
-				fprintf(out, "  - %s\n", unknown_text((enum kb_dimension)d, f, view));
+				fprintf(out, "  - %s\n", unknown_text(texts, (enum kb_dimension)d, f, view));
 		}
 	}
 }
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-static void print_count(FILE *out, unsigned count, enum guide_text one, enum guide_text many, bool *first,
-			enum kb_lang lang)
+static void print_count(FILE *out, const struct texts *texts, unsigned count, enum guide_text one,
+			enum guide_text many, bool *first, enum kb_lang lang)
 {
 	if (count == 0)
 		return;
 	fputs(*first ? "" : ", ", out);
 	*first = false;
 	if (count == 1)
-		fputs(gtext(one, lang), out);
+		fputs(gtext(texts, one, lang), out);
 	else
-		fprintf(out, gtext(many, lang), count);
+		print_number(out, gtext(texts, many, lang), "{n}", count);
 }
 
-static void print_details(FILE *out, const struct assess_form *form, const char *title, enum kb_lang lang)
+static void print_details(FILE *out, const struct texts *texts, const struct assess_form *form, const char *title,
+			  enum kb_lang lang)
 {
 	fputc('\n', out);
-	fprintf(out, gtext(form->profile == KB_PROFILE_MINOR ? G_DETAILS_FORM_MINOR : G_DETAILS_FORM_ADULT, lang),
-		title);
+	print_filled(out, gtext(texts, form->profile == KB_PROFILE_MINOR ? G_DETAILS_FORM_MINOR : G_DETAILS_FORM_ADULT, lang),
+		     "{form}", title);
 	fputc('\n', out);
 	for (int d = 0; d < KB_DIMENSION_COUNT; d++) {
 		const struct assess_dimension *dimension = &form->dimensions[d];
-		fprintf(out, "  - %s: ", dimension_name((enum kb_dimension)d, lang));
+		fprintf(out, "  - %s: ", dimension_name(texts, (enum kb_dimension)d, lang));
 		if (dimension->strong + dimension->medium + dimension->weak == 0) {
-			fprintf(out, "%s.\n", gtext(G_DETAILS_NO_SIGNALS, lang));
+			fprintf(out, "%s.\n", gtext(texts, G_DETAILS_NO_SIGNALS, lang));
 			continue;
 		}
 		bool first = true;
-		print_count(out, dimension->strong, G_STRONG_ONE, G_STRONG_MANY, &first, lang);
-		print_count(out, dimension->medium, G_MEDIUM_ONE, G_MEDIUM_MANY, &first, lang);
-		print_count(out, dimension->weak, G_WEAK_ONE, G_WEAK_MANY, &first, lang);
-		fprintf(out, " (%s).\n", gtext(dimension->positive ? G_DETAILS_ENOUGH : G_DETAILS_NOT_ENOUGH, lang));
+		print_count(out, texts, dimension->strong, G_STRONG_ONE, G_STRONG_MANY, &first, lang);
+		print_count(out, texts, dimension->medium, G_MEDIUM_ONE, G_MEDIUM_MANY, &first, lang);
+		print_count(out, texts, dimension->weak, G_WEAK_ONE, G_WEAK_MANY, &first, lang);
+		fprintf(out, " (%s).\n", gtext(texts, dimension->positive ? G_DETAILS_ENOUGH : G_DETAILS_NOT_ENOUGH, lang));
 	}
-	fprintf(out, "  %s\n", gtext(form->indicated ? G_DETAILS_STRICT_MET : G_DETAILS_STRICT_NOT_MET, lang));
+	fprintf(out, "  %s\n", gtext(texts, form->indicated ? G_DETAILS_STRICT_MET : G_DETAILS_STRICT_NOT_MET, lang));
 }
 
-void wegwijzer_print_assessment(FILE *out, const struct kb *kb, const struct assess_result *result,
-				size_t signal_count, const struct wegwijzer_view *view)
+void wegwijzer_print_assessment(FILE *out, const struct kb *kb, const struct texts *texts,
+				const struct assess_result *result, size_t signal_count, const struct wegwijzer_view *view)
 {
 	(void)kb;
 	enum kb_lang lang = view->lang;
-	fprintf(out, "%s\n", gtext(G_ASSESS_HEADING, lang));
+	fprintf(out, "%s\n", gtext(texts, G_ASSESS_HEADING, lang));
 	if (signal_count == 0) {
-		fprintf(out, "%s\n", gtext(G_ASSESS_NONE, lang));
+		fprintf(out, "%s\n", gtext(texts, G_ASSESS_NONE, lang));
 		return;
 	}
 	if (result->age == KB_AGE_UNKNOWN && !view->about_self)
-		fprintf(out, "%s\n", text_get(T_ASSESS_AGE_UNKNOWN, lang));
+		fprintf(out, "%s\n", text_get(texts, T_ASSESS_AGE_UNKNOWN, lang));
 
 	/* The relevant forms; when none is, one combined answer with the form
 	 * that weighs most (docs/assessment.md section 6). */
@@ -444,8 +433,8 @@ void wegwijzer_print_assessment(FILE *out, const struct kb *kb, const struct ass
 			if (!(shown & (1u << f)))
 				continue;
 			char title[80];
-			wegwijzer_form_title((enum kb_form)f, lang, title, sizeof title);
-			print_form_block(out, &result->forms[f], (enum kb_form)f, title, result->forms[f].provisional,
+			wegwijzer_form_title(texts, (enum kb_form)f, lang, title, sizeof title);
+			print_form_block(out, texts, &result->forms[f], (enum kb_form)f, title, result->forms[f].provisional,
 					 view);
 			if (result->forms[f].level > highest)
 				highest = result->forms[f].level;
@@ -463,10 +452,10 @@ void wegwijzer_print_assessment(FILE *out, const struct kb *kb, const struct ass
 		}
 		highest = result->forms[top].level;
 		if (weighed > 1)
-			fprintf(out, "%s\n", text_get(T_ASSESS_SEVERAL_FORMS, lang));
+			fprintf(out, "%s\n", text_get(texts, T_ASSESS_SEVERAL_FORMS, lang));
 		char title[80];
-		wegwijzer_form_title((enum kb_form)top, lang, title, sizeof title);
-		print_form_block(out, &result->forms[top], weighed > 1 ? KB_FORM_COUNT : (enum kb_form)top,
+		wegwijzer_form_title(texts, (enum kb_form)top, lang, title, sizeof title);
+		print_form_block(out, texts, &result->forms[top], weighed > 1 ? KB_FORM_COUNT : (enum kb_form)top,
 				 weighed > 1 ? NULL : title, weighed > 1 ? all_provisional : result->forms[top].provisional,
 				 view);
 		shown = weighed > 1 ? 0 : 1u << top;
@@ -488,41 +477,38 @@ void wegwijzer_print_assessment(FILE *out, const struct kb *kb, const struct ass
 	if (result->concern && weighed_answer) {
 		fputc('\n', out);
 		if (result->concern == 1)
-			fputs(gtext(G_CONCERN_ONE, lang), out);
+			fputs(gtext(texts, G_CONCERN_ONE, lang), out);
 		else
-			fprintf(out, gtext(G_CONCERN_MANY, lang), result->concern);
+			print_number(out, gtext(texts, G_CONCERN_MANY, lang), "{n}", result->concern);
 		fputc('\n', out);
 	}
-	fprintf(out, "\n%s\n", next_step_text(highest, view));
+	fprintf(out, "\n%s\n", next_step_text(texts, highest, view));
 	if (view->details) {
-		fprintf(out, "\n%s\n%s\n", gtext(G_DETAILS_HEADING, lang), gtext(G_DETAILS_RULE, lang));
+		fprintf(out, "\n%s\n%s\n", gtext(texts, G_DETAILS_HEADING, lang), gtext(texts, G_DETAILS_RULE, lang));
 		for (int f = 0; f < KB_FORM_COUNT; f++) {
 			if (!(shown & (1u << f)))
 				continue;
 			char title[80];
-			wegwijzer_form_title((enum kb_form)f, lang, title, sizeof title);
-			print_details(out, &result->forms[f], title, lang);
+			wegwijzer_form_title(texts, (enum kb_form)f, lang, title, sizeof title);
+			print_details(out, texts, &result->forms[f], title, lang);
 		}
 	}
-	fprintf(out, "\n%s\n", text_get(T_ASSESS_NOT_A_VERDICT, lang));
+	fprintf(out, "\n%s\n", text_get(texts, T_ASSESS_NOT_A_VERDICT, lang));
 }
-#pragma GCC diagnostic pop
 
 /* ---- signals: weights in words and sources ---- */
 
-static const char *strength_word(enum kb_strength strength, enum kb_lang lang)
+static const char *strength_word(const struct texts *texts, enum kb_strength strength, enum kb_lang lang)
 {
 	if (strength == KB_STRENGTH_STRONG)
-		return gtext(G_STRENGTH_STRONG, lang);
-	return gtext(strength == KB_STRENGTH_MEDIUM ? G_STRENGTH_MEDIUM : G_STRENGTH_WEAK, lang);
+		return gtext(texts, G_STRENGTH_STRONG, lang);
+	return gtext(texts, strength == KB_STRENGTH_MEDIUM ? G_STRENGTH_MEDIUM : G_STRENGTH_WEAK, lang);
 }
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-void wegwijzer_print_signal_detail(FILE *out, const struct kb *kb, const struct kb_signal *signal, enum kb_form form,
-				   enum kb_lang lang)
+void wegwijzer_print_signal_detail(FILE *out, const struct kb *kb, const struct texts *texts,
+				   const struct kb_signal *signal, enum kb_form form, enum kb_lang lang)
 {
-	fprintf(out, "    %s ", gtext(G_WEIGHT, lang));
+	fprintf(out, "    %s ", gtext(texts, G_WEIGHT, lang));
 	bool any = false;
 	bool form_provisional = kb->form_provisional[form];
 	for (size_t w = 0; w < signal->weight_count; w++) {
@@ -548,39 +534,42 @@ void wegwijzer_print_signal_detail(FILE *out, const struct kb *kb, const struct 
 		/* a row the source marks uncertain, in a form that is not provisional as a whole */
 		bool uncertain = weight->confidence == KB_CONFIDENCE_LOW && !form_provisional;
 		char profile[120];
-		snprintf(profile, sizeof profile, "%s%s", gtext(whom, lang), uncertain ? gtext(G_LOW_CONFIDENCE, lang) : "");
+		snprintf(profile, sizeof profile, "%s%s", gtext(texts, whom, lang),
+			 uncertain ? gtext(texts, G_LOW_CONFIDENCE, lang) : "");
 		fputs(any ? "; " : "", out);
 		any = true;
-		fprintf(out, gtext(G_WEIGHT_ITEM, lang), strength_word(weight->strength, lang),
-			dimension_name(weight->dimension, lang), profile);
+		char item[600];
+		(void)texts_fill(item, sizeof item, gtext(texts, G_WEIGHT_ITEM, lang), "{strength}",
+				 strength_word(texts, weight->strength, lang), "{part}",
+				 dimension_name(texts, weight->dimension, lang), "{whom}", profile, (char *)NULL);
+		fputs(item, out);
 	}
 	if (!any)
-		fputs(gtext(G_WEIGHT_NONE, lang), out);
+		fputs(gtext(texts, G_WEIGHT_NONE, lang), out);
 	else
 		fputc('.', out);
 	fputc('\n', out);
 	if (signal->acts & (1u << form))
-		fprintf(out, "    %s\n", gtext(G_ACT, lang));
+		fprintf(out, "    %s\n", gtext(texts, G_ACT, lang));
 	unsigned both_profiles = (1u << KB_PROFILE_ADULT) | (1u << KB_PROFILE_MINOR);
 	if ((signal->profiles & both_profiles) == (1u << KB_PROFILE_ADULT))
-		fprintf(out, "    %s\n", gtext(G_ONLY_FOR_ADULTS, lang));
+		fprintf(out, "    %s\n", gtext(texts, G_ONLY_FOR_ADULTS, lang));
 	else if ((signal->profiles & both_profiles) == (1u << KB_PROFILE_MINOR))
-		fprintf(out, "    %s\n", gtext(G_ONLY_FOR_MINORS, lang));
-	fprintf(out, "    %s %s\n", gtext(G_SOURCE, lang), signal->source);
-}
-#pragma GCC diagnostic pop
-
-void wegwijzer_print_result_heading(FILE *out, enum kb_lang lang)
-{
-	fprintf(out, "%s\n", gtext(G_RESULT_HEADING, lang));
+		fprintf(out, "    %s\n", gtext(texts, G_ONLY_FOR_MINORS, lang));
+	fprintf(out, "    %s %s\n", gtext(texts, G_SOURCE, lang), signal->source);
 }
 
-void wegwijzer_print_channel_directory(FILE *out, const struct kb *kb, enum kb_lang lang)
+void wegwijzer_print_result_heading(FILE *out, const struct texts *texts, enum kb_lang lang)
 {
-	fprintf(out, "\n%s\n", gtext(G_DIRECTORY_HEADING, lang));
+	fprintf(out, "%s\n", gtext(texts, G_RESULT_HEADING, lang));
+}
+
+void wegwijzer_print_channel_directory(FILE *out, const struct kb *kb, const struct texts *texts, enum kb_lang lang)
+{
+	fprintf(out, "\n%s\n", gtext(texts, G_DIRECTORY_HEADING, lang));
 	for (size_t i = 0; i < kb->channel_count; i++) {
 		const struct kb_channel *channel = &kb->channels[i];
-		fprintf(out, "  - %s: %s %s", channel->name[lang], gtext(G_CALL, lang), channel->phone_display);
+		fprintf(out, "  - %s: %s %s", channel->name[lang], gtext(texts, G_CALL, lang), channel->phone_display);
 		if (channel->url)
 			fprintf(out, " / %s", channel->url);
 		fputc('\n', out);
@@ -599,6 +588,7 @@ static void on_interrupt(int signal_number)
 
 struct guide {
 	const struct kb *kb;
+	const struct texts *texts;
 	FILE *in, *out;
 	enum kb_lang lang;
 	int64_t now;
@@ -606,7 +596,7 @@ struct guide {
 
 static const char *say(const struct guide *g, enum guide_text id)
 {
-	return guide_texts[id][g->lang];
+	return gtext(g->texts, id, g->lang);
 }
 
 enum read_status { READ_OK, READ_END };
@@ -696,8 +686,6 @@ static void print_options(struct guide *g, const enum guide_text *options, int c
 
 #define MAX_OPTIONS 8
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
 /* Asks one question; `multiple` allows several answers. `examples` (may be
  * NULL) are shown as a list before the answers. Returns READ_END when the
  * user stops; `chosen` gets bit (1 << (answer - 1)) per answer. */
@@ -705,9 +693,12 @@ static enum read_status ask(struct guide *g, int number, enum guide_text questio
 			    int example_count, const enum guide_text *options, int count, bool multiple,
 			    unsigned *chosen)
 {
-	fputc('\n', g->out);
-	fprintf(g->out, say(g, G_QUESTION), number, QUESTION_COUNT);
-	fprintf(g->out, " %s\n", say(g, question));
+	char number_text[16], count_text[16], line[200];
+	snprintf(number_text, sizeof number_text, "%d", number);
+	snprintf(count_text, sizeof count_text, "%d", QUESTION_COUNT);
+	(void)texts_fill(line, sizeof line, say(g, G_QUESTION), "{number}", number_text, "{count}", count_text,
+			 (char *)NULL);
+	fprintf(g->out, "\n%s %s\n", line, say(g, question));
 	if (examples) {
 		fprintf(g->out, "%s\n", say(g, G_DANGER_EXAMPLES));
 		for (int i = 0; i < example_count; i++)
@@ -741,7 +732,7 @@ static enum read_status ask(struct guide *g, int number, enum guide_text questio
 			if (picked_count == 1 || (multiple && picked_count > 1))
 				return READ_OK;
 		}
-		fprintf(g->out, say(g, G_BAD_ANSWER), count);
+		print_number(g->out, say(g, G_BAD_ANSWER), "{max}", (unsigned)count);
 		fputc('\n', g->out);
 	}
 }
@@ -749,19 +740,11 @@ static enum read_status ask(struct guide *g, int number, enum guide_text questio
 /* The state of a recommendation in one sentence, with "closes soon". */
 static void describe_state(struct guide *g, const struct route_recommendation *item, char *out, size_t size)
 {
-	if (item->closes_soon) {
-		char clock[8];
-		text_clock(item->state.closes_at, clock, sizeof clock);
-		int minutes = (int)((item->state.closes_at - g->now + 59) / 60);
-		if (minutes <= 1)
-			snprintf(out, size, text_get(T_STATE_CLOSES_IN_A_MINUTE, g->lang), clock);
-		else
-			snprintf(out, size, text_get(T_STATE_CLOSES_SOON, g->lang), minutes, clock);
-		return;
-	}
-	route_describe_state(item->channel, item->state, g->now, g->lang, out, size);
+	if (item->closes_soon)
+		route_describe_closing(g->texts, item->state, g->now, g->lang, out, size);
+	else
+		route_describe_state(g->texts, item->channel, item->state, g->now, g->lang, out, size);
 }
-#pragma GCC diagnostic pop
 
 static void print_recommendations(struct guide *g, const struct route_result *route)
 {
@@ -815,8 +798,6 @@ static int popcount(unsigned bits)
 	return count;
 }
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
 /* One numbered list in which each signal appears once: first the signals that
  * fit more than one of the chosen forms, then those of each form alone.
  * Numbers or signal ids may be typed. */
@@ -847,8 +828,8 @@ static enum read_status run_checklist(struct guide *g, const struct situation *s
 				if (group < 0)
 					fputs(say(g, G_CHECKLIST_SHARED), g->out);
 				else
-					fprintf(g->out, say(g, G_CHECKLIST_HEADING),
-						text_form_name((enum kb_form)group, g->lang));
+					print_filled(g->out, say(g, G_CHECKLIST_HEADING), "{form}",
+						     text_form_name(g->texts, (enum kb_form)group, g->lang));
 				fputc('\n', g->out);
 				heading = true;
 			}
@@ -866,7 +847,7 @@ static enum read_status run_checklist(struct guide *g, const struct situation *s
 			return READ_END;
 		if (parse_choices(answer, count, chosen, ids))
 			break;
-		fprintf(g->out, say(g, G_BAD_LIST), count);
+		print_number(g->out, say(g, G_BAD_LIST), "{max}", (unsigned)count);
 		fputc('\n', g->out);
 	}
 	for (int i = 0; i < count; i++) {
@@ -875,10 +856,7 @@ static enum read_status run_checklist(struct guide *g, const struct situation *s
 	}
 	return READ_OK;
 }
-#pragma GCC diagnostic pop
 
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
 static enum read_status run_questions(struct guide *g)
 {
 	static const enum guide_text yes_no[] = {G_YES, G_NO};
@@ -935,7 +913,7 @@ static enum read_status run_questions(struct guide *g)
 	situation.region = chosen == 1 ? REGION_ROTTERDAM : REGION_OTHER;
 
 	struct route_result route;
-	route_for_situation(g->kb, &situation, g->now, &route);
+	route_for_situation(g->kb, g->texts, &situation, g->now, &route);
 	print_recommendations(g, &route);
 
 	fprintf(g->out, "\n%s\n", say(g, self ? G_Q_CHECKLIST_SELF : G_Q_CHECKLIST));
@@ -952,7 +930,7 @@ static enum read_status run_questions(struct guide *g)
 			chosen = 2;
 			break;
 		}
-		fprintf(g->out, say(g, G_BAD_ANSWER), 2);
+		print_number(g->out, say(g, G_BAD_ANSWER), "{max}", 2);
 		fputc('\n', g->out);
 	}
 	if (chosen == 1) {
@@ -964,18 +942,17 @@ static enum read_status run_questions(struct guide *g)
 		if (assess_signals(g->kb, signals, signal_count, situation.age, situation.forms, &result) == 0) {
 			struct wegwijzer_view view = {.lang = g->lang, .about_self = self, .details = false};
 			fputc('\n', g->out);
-			wegwijzer_print_assessment(g->out, g->kb, &result, signal_count, &view);
+			wegwijzer_print_assessment(g->out, g->kb, g->texts, &result, signal_count, &view);
 			assess_result_release(&result);
 			print_channels_again(g, &route);
 		}
 	}
 	return READ_OK;
 }
-#pragma GCC diagnostic pop
 
-int wegwijzer_run(const struct kb *kb, FILE *in, FILE *out, enum kb_lang lang, int64_t now)
+int wegwijzer_run(const struct kb *kb, const struct texts *texts, FILE *in, FILE *out, enum kb_lang lang, int64_t now)
 {
-	struct guide g = {kb, in, out, lang, now};
+	struct guide g = {kb, texts, in, out, lang, now};
 	struct sigaction action, previous;
 	memset(&action, 0, sizeof action);
 	action.sa_handler = on_interrupt; /* no SA_RESTART: Ctrl-C must interrupt the read */

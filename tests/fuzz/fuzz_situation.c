@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (situation_from_json(&kb, (const char *)data, size, situation, error) == 0) {
 		struct route_result route;
-		route_for_situation(&kb, situation, 1795863600, &route);
+		route_for_situation(&kb, &texts, situation, 1795863600, &route);
 		if (route.count == 0 || (situation->acute_danger && route.items[0].channel != kb_channel_by_id(&kb, "112")))
 			abort();
 		/* a closed channel is never first (after 112 in acute danger) */

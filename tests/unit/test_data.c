@@ -597,7 +597,7 @@ static void test_every_signal_has_form_weight_and_source(void **state)
 static const char *first_channel(const struct kb *kb, const struct situation *s)
 {
 	static struct route_result r;
-	route_for_situation(kb, s, 0, &r);
+	route_for_situation(kb, test_texts(), s, 0, &r);
 	return r.count ? r.items[0].channel->id : "(none)";
 }
 
@@ -617,7 +617,7 @@ static void test_real_routing_from_the_review(void **state)
 	s.report_victim = true;
 	s.has_time = true;
 	s.at = parse_time("2026-11-27T23:30:00+01:00");
-	route_for_situation(&kb, &s, 0, &r);
+	route_for_situation(&kb, test_texts(), &s, 0, &r);
 	assert_string_equal(r.items[0].channel->id, "politie");
 	assert_string_equal(r.items[1].channel->id, "essm");
 	assert_int_equal(r.items[1].state.state, CHANNEL_STATE_CLOSED);
@@ -641,7 +641,7 @@ static void test_real_routing_from_the_review(void **state)
 			s.age = ages[a];
 			s.has_time = true;
 			s.at = parse_time(moments[m]);
-			route_for_situation(&kb, &s, 0, &r);
+			route_for_situation(&kb, test_texts(), &s, 0, &r);
 			assert_string_equal(r.items[0].channel->id, "veiligthuis");
 			assert_string_equal(r.items[0].channel->phone_display, "0800-2000");
 			assert_int_equal(r.items[0].state.state, CHANNEL_STATE_OPEN);
@@ -654,7 +654,7 @@ static void test_real_routing_from_the_review(void **state)
 	s.age = KB_AGE_MINOR;
 	s.has_time = true;
 	s.at = parse_time("2026-11-24T10:00:00+01:00");
-	route_for_situation(&kb, &s, 0, &r);
+	route_for_situation(&kb, test_texts(), &s, 0, &r);
 	assert_string_equal(r.items[0].channel->id, "essm");
 	assert_string_equal(r.items[1].channel->id, "veiligthuis");
 
@@ -664,14 +664,14 @@ static void test_real_routing_from_the_review(void **state)
 	s.age = KB_AGE_UNKNOWN;
 	s.has_time = true;
 	s.at = parse_time("2026-11-27T23:30:00+01:00");
-	route_for_situation(&kb, &s, 0, &r);
+	route_for_situation(&kb, test_texts(), &s, 0, &r);
 	assert_string_equal(r.items[0].channel->id, "veiligthuis");
 	assert_non_null(strstr(r.items[1].reason, "Bel Veilig Thuis op 0800-2000, dag en nacht."));
 
 	/* an acute danger is 112 first, with its real number */
 	situation_init(&s);
 	s.acute_danger = true;
-	route_for_situation(&kb, &s, parse_time("2026-11-27T23:30:00+01:00"), &r);
+	route_for_situation(&kb, test_texts(), &s, parse_time("2026-11-27T23:30:00+01:00"), &r);
 	assert_string_equal(r.items[0].channel->phone_tel, "tel:112");
 	kb_release(&kb);
 }

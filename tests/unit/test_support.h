@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "kb.h"
+#include "texts.h"
 #include "timefmt.h"
 
 /* Loads the real knowledge base in data/ and fails the test if it does not load. */
@@ -31,6 +32,26 @@ static inline void load_fixture_kb(struct kb *kb)
 	struct kb_error error;
 	if (kb_load(kb, TEST_FIXTURE_KB, &error) != 0)
 		fail_msg("tests/fixtures/kb does not load: %s", error.message);
+}
+
+/* Loads the real texts in web/strings.json (beside data/) and fails the test if they do not load. */
+static inline void load_real_texts(struct texts *texts)
+{
+	char error[TEXTS_ERROR_SIZE];
+	if (texts_load(texts, TEST_DATADIR "/../web/strings.json", error, sizeof error) != 0)
+		fail_msg("web/strings.json does not load: %s", error);
+}
+
+/* The real texts, loaded once for the whole test binary (still reachable at exit, never freed). */
+static inline const struct texts *test_texts(void)
+{
+	static struct texts texts;
+	static int loaded;
+	if (!loaded) {
+		load_real_texts(&texts);
+		loaded = 1;
+	}
+	return &texts;
 }
 
 static inline int64_t parse_time(const char *text)

@@ -365,8 +365,11 @@ static void finish(struct connection *c)
 
 /* The tables the migrations make, dropped again by a handle that made them
  * (an init that failed later). The contract suite checks that nothing is
- * left, so a migration that adds a table must add it here too. */
-static const char drop_schema[] = "DROP TABLE IF EXISTS messages, reports, team, schema_version";
+ * left (tables and functions), so a migration that adds either must add it
+ * here too. */
+static const char drop_schema[] =
+	"DROP TABLE IF EXISTS audit_log, staff_sessions, staff_accounts, messages, reports, team, schema_version;"
+	" DROP FUNCTION IF EXISTS audit_log_append_only()";
 
 static void close_state(struct pg_db *s, bool remove_if_new)
 {
@@ -374,6 +377,10 @@ static void close_state(struct pg_db *s, bool remove_if_new)
 		pthread_mutex_lock(&s->writer.lock);
 		if (ensure_connected(s, &s->writer) == 0) {
 			PGresult *result = PQexec(s->writer.conn, drop_schema);
+			/* an init that failed and cannot clean up must say what it left */
+			if (PQresultStatus(result) != PGRES_COMMAND_OK)
+				fprintf(stderr, "meldwijzer: PostgreSQL: the schema this init made could not be removed: %s",
+					PQerrorMessage(s->writer.conn));
 			PQclear(result);
 		}
 		pthread_mutex_unlock(&s->writer.lock);

@@ -104,12 +104,18 @@ static int make_pg(char *schema, size_t schema_size, char *url, size_t url_size)
 
 static void remove_pg(const char *schema)
 {
-	char tables[32] = "", sql[128];
+	char tables[32] = "", functions[32] = "", sql[128];
 	int counted = pg_admin("SELECT count(*) FROM pg_tables WHERE schemaname = $1", schema, tables, sizeof tables);
+	/* a migration's trigger function is schema too (the audit log's append-only rule) */
+	counted = counted || pg_admin("SELECT count(*) FROM pg_proc JOIN pg_namespace n ON n.oid = pronamespace"
+				      " WHERE n.nspname = $1",
+				      schema, functions, sizeof functions);
 	snprintf(sql, sizeof sql, "DROP SCHEMA %s CASCADE", schema);
 	int dropped = pg_admin(sql, NULL, NULL, 0);
 	if (counted || strcmp(tables, "0") != 0)
 		fail_msg("schema %s: %s tables were left behind", schema, tables);
+	if (strcmp(functions, "0") != 0)
+		fail_msg("schema %s: %s functions were left behind", schema, functions);
 	if (dropped)
 		fail_msg("schema %s cannot be dropped", schema);
 }

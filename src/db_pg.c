@@ -27,7 +27,11 @@
  * finds a connection broken fails with -1 (storage "unreachable"), and the
  * next use of that connection connects again (PQreset). A read, and the BEGIN
  * of a write, that find a connection lost try once more on a new one at once,
- * so a restart between two requests costs none of them. A COMMIT whose answer
+ * so a restart between two requests costs none of them. While the storage is
+ * "unreachable" a thread of the handle's own (the prober) tries a new
+ * connection about once a second and turns the state back when one succeeds,
+ * so /healthz recovers without other traffic while storage_state() itself
+ * only reads an atomic (it runs on the HTTP threads: no lock, no waiting). A COMMIT whose answer
  * is lost is reported as failed: the report may be stored, but no receipt is
  * shown for it, which is the safe side (never a receipt for a lost report).
  *
@@ -37,13 +41,19 @@
 #include "db_backend.h"
 #include "db_pg.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <libpq-fe.h>
+#include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #define PARAMS_MAX 12
 
@@ -82,7 +92,16 @@ struct pg_db {
 	bool committing;
 	atomic_int problem;           /* enum problem */
 	bool queue_lock_made, committed_made;
+	pthread_t prober;             /* reconnects while "unreachable" (probe_while_unreachable) */
+	bool prober_started;
+	int stop_pipe[2];             /* a byte written to [1] stops the prober at once, even mid-connect */
 };
+
+/* How often the prober tries while the database is unreachable, and how long
+ * one try may take (libpq's connect_timeout does not apply to the
+ * asynchronous connect the prober uses, so it keeps its own). */
+#define PROBE_INTERVAL_MS 1000
+#define PROBE_TIMEOUT_MS 5000
 
 static struct pg_db *state_of(struct db *db)
 {
@@ -221,6 +240,115 @@ static int ensure_connected(struct pg_db *s, struct connection *c)
 	c->broken = false;
 	note_reachable(s);
 	return 0;
+}
+
+/* ---------- the prober: back from "unreachable" without blocking anyone ---------- */
+
+static int64_t milliseconds_since(const struct timespec *start)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (int64_t)(now.tv_sec - start->tv_sec) * 1000 + (now.tv_nsec - start->tv_nsec) / 1000000;
+}
+
+/* One new connection, made asynchronously so that close can stop it: 0 when
+ * the server took it (it is ended again at once), -1 when it failed, took
+ * longer than PROBE_TIMEOUT_MS, or a stop was asked for (then *stop). No lock
+ * is held: the handle's connections are not touched, so no request waits for
+ * a probe. */
+static int probe_once(struct pg_db *s, bool *stop)
+{
+	const char *const keywords[] = {"application_name", "dbname", NULL};
+	const char *const values[] = {"meldwijzer", s->url, NULL};
+	struct timespec start;
+	int status = -1;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	PGconn *conn = PQconnectStartParams(keywords, values, 1);
+	PostgresPollingStatusType polling = PGRES_POLLING_WRITING; /* as libpq's documentation starts */
+	if (!conn || PQstatus(conn) == CONNECTION_BAD)
+		goto done;
+	while (polling != PGRES_POLLING_OK) {
+		int64_t left = PROBE_TIMEOUT_MS - milliseconds_since(&start);
+		if (polling == PGRES_POLLING_FAILED || left <= 0)
+			goto done;
+		struct pollfd ready[2] = {
+			{.fd = PQsocket(conn), .events = polling == PGRES_POLLING_READING ? POLLIN : POLLOUT},
+			{.fd = s->stop_pipe[0], .events = POLLIN},
+		};
+		int count = poll(ready, 2, (int)left);
+		if (count < 0 && errno != EINTR)
+			goto done;
+		if (ready[1].revents) {
+			*stop = true;
+			goto done;
+		}
+		if (count > 0)
+			polling = PQconnectPoll(conn);
+	}
+	status = 0;
+done:
+	PQfinish(conn);
+	return status;
+}
+
+/* The prober's thread: sleeps on the stop pipe; while the storage is
+ * "unreachable", tries a connection each PROBE_INTERVAL_MS and turns the state
+ * back when the server takes one (the requests' own connections then connect
+ * again at their next use). Only "unreachable" is cleared: a failed write is
+ * cleared by a write that succeeds. */
+static void *probe_while_unreachable(void *arg)
+{
+	struct pg_db *s = arg;
+	bool stop = false;
+	while (!stop) {
+		struct pollfd wake = {.fd = s->stop_pipe[0], .events = POLLIN};
+		int count = poll(&wake, 1, PROBE_INTERVAL_MS);
+		if (count > 0)
+			break; /* close asked */
+		if (count < 0 && errno != EINTR)
+			nanosleep(&(struct timespec){.tv_sec = PROBE_INTERVAL_MS / 1000}, NULL); /* no busy loop */
+		if (atomic_load(&s->problem) == PROBLEM_UNREACHABLE && probe_once(s, &stop) == 0)
+			note_reachable(s);
+	}
+	return NULL;
+}
+
+/* Starts the prober with every signal blocked in it: the server waits for
+ * SIGINT and SIGTERM in its main thread (sigwait), and this thread exists
+ * before that thread blocks them. */
+static int start_prober(struct pg_db *s)
+{
+	sigset_t all, previous;
+	if (pipe(s->stop_pipe) != 0)
+		return -1;
+	/* a program that a server runs must not inherit the pipe */
+	if (fcntl(s->stop_pipe[0], F_SETFD, FD_CLOEXEC) != 0 || fcntl(s->stop_pipe[1], F_SETFD, FD_CLOEXEC) != 0)
+		return -1;
+	sigfillset(&all);
+	if (pthread_sigmask(SIG_SETMASK, &all, &previous) != 0)
+		return -1;
+	s->prober_started = pthread_create(&s->prober, NULL, probe_while_unreachable, s) == 0;
+	pthread_sigmask(SIG_SETMASK, &previous, NULL);
+	return s->prober_started ? 0 : -1;
+}
+
+static void stop_prober(struct pg_db *s)
+{
+	if (s->prober_started) {
+		ssize_t written;
+		do
+			written = write(s->stop_pipe[1], "x", 1);
+		while (written < 0 && errno == EINTR);
+		/* a pipe that cannot be written to would leave the thread running on
+		 * freed memory: better to stop the program loudly */
+		if (written != 1)
+			abort();
+		pthread_join(s->prober, NULL);
+		s->prober_started = false;
+	}
+	for (int i = 0; i < 2; i++)
+		if (s->stop_pipe[i] >= 0)
+			close(s->stop_pipe[i]);
 }
 
 /* The first line of libpq's message for the connection (no URL in it). */
@@ -373,6 +501,8 @@ static const char drop_schema[] =
 
 static void close_state(struct pg_db *s, bool remove_if_new)
 {
+	/* first: the prober reads s->url and s->problem */
+	stop_prober(s);
 	if (remove_if_new && s->created && s->writer.conn) {
 		pthread_mutex_lock(&s->writer.lock);
 		if (ensure_connected(s, &s->writer) == 0) {
@@ -414,6 +544,7 @@ static int pg_open(struct db *db, const char *location, bool create, char error[
 		return -1;
 	}
 	snprintf(s->url, url_size, "postgresql:%s", location);
+	s->stop_pipe[0] = s->stop_pipe[1] = -1;
 	atomic_init(&s->next_reader, 0);
 	atomic_init(&s->problem, PROBLEM_NONE);
 	if (pthread_mutex_init(&s->writer.lock, NULL) != 0)
@@ -440,6 +571,10 @@ static int pg_open(struct db *db, const char *location, bool create, char error[
 	}
 	if (configure(s->writer.conn, false)) {
 		snprintf(error, DB_ERROR_SIZE, "PostgreSQL: cannot set up the session (synchronous_commit)");
+		goto fail;
+	}
+	if (start_prober(s)) {
+		snprintf(error, DB_ERROR_SIZE, "cannot start the database's reconnection thread");
 		goto fail;
 	}
 	db->state = s;
@@ -1427,31 +1562,14 @@ static int pg_audit_list(struct db *db, int64_t *position, struct db_audit_entry
 
 /* The database's disk is the server's, not this machine's: free_bytes is 0
  * (unknown), and the state comes from the outcome of the last write and
- * whether the database could be reached. When it could not, one reader that
- * is free tries again now (never waiting for a busy one), so /healthz turns
- * healthy again when PostgreSQL is back, even before a request writes. */
+ * whether the database could be reached. This runs on the HTTP threads
+ * (/healthz): it only reads an atomic, never a connection, so it answers at
+ * once while PostgreSQL is away or slow. The prober turns "unreachable" back
+ * when the server takes a connection again. */
 static int pg_storage_state(struct db *db, struct db_storage *out)
 {
 	struct pg_db *s = state_of(db);
 	memset(out, 0, sizeof *out);
-	if (atomic_load(&s->problem) == PROBLEM_UNREACHABLE) {
-		for (unsigned i = 0; i < DB_PG_READERS; i++) {
-			struct connection *r = &s->readers[i];
-			if (pthread_mutex_trylock(&r->lock) != 0)
-				continue;
-			/* a connection that looks fine may be stale: ask the server, and
-			 * on a new connection when that one was lost */
-			for (int attempt = 0; attempt < 2 && ensure_connected(s, r) == 0; attempt++) {
-				PGresult *result = run(r, "SELECT 1", NULL, PGRES_TUPLES_OK, NULL, NULL, 0);
-				PQclear(result);
-				if (result || !r->broken)
-					break;
-				note_problem(s, PROBLEM_UNREACHABLE);
-			}
-			pthread_mutex_unlock(&r->lock);
-			break;
-		}
-	}
 	switch (atomic_load(&s->problem)) {
 	case PROBLEM_NONE:
 		out->ok = true;

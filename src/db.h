@@ -161,9 +161,10 @@ __attribute__((warn_unused_result)) int db_set_status(struct db *db, const char 
  * succeeds again, or when the database's file system has less than 1 MiB
  * free. Cheap (no write, one statvfs), so /healthz may call it often.
  * PostgreSQL: false while the database server cannot be reached
- * ("unreachable"; each call then tries one idle connection again, so the state
- * turns back without other traffic); free_bytes is 0 (the disk is the
- * database server's). */
+ * ("unreachable"; a thread of the backend's own then tries a new connection
+ * about once a second, so the state turns back without other traffic);
+ * free_bytes is 0 (the disk is the database server's). Never waits: no lock,
+ * no I/O that can block (it runs on the HTTP threads for /healthz). */
 struct db_storage {
 	bool ok;
 	const char *problem; /* NULL when ok; "full", "write_failed", "low_space" or "unreachable" */

@@ -27,7 +27,11 @@
  * finds a connection broken fails with -1 (storage "unreachable"), and the
  * next use of that connection connects again (PQreset). A read, and the BEGIN
  * of a write, that find a connection lost try once more on a new one at once,
- * so a restart between two requests costs none of them. A COMMIT whose answer
+ * so a restart between two requests costs none of them. While the storage is
+ * "unreachable" a thread of the handle's own (the prober) tries a new
+ * connection about once a second and turns the state back when one succeeds,
+ * so /healthz recovers without other traffic while storage_state() itself
+ * only reads an atomic (it runs on the HTTP threads: no lock, no waiting). A COMMIT whose answer
  * is lost is reported as failed: the report may be stored, but no receipt is
  * shown for it, which is the safe side (never a receipt for a lost report).
  *
@@ -37,13 +41,19 @@
 #include "db_backend.h"
 #include "db_pg.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <libpq-fe.h>
+#include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #define PARAMS_MAX 12
 
@@ -82,7 +92,16 @@ struct pg_db {
 	bool committing;
 	atomic_int problem;           /* enum problem */
 	bool queue_lock_made, committed_made;
+	pthread_t prober;             /* reconnects while "unreachable" (probe_while_unreachable) */
+	bool prober_started;
+	int stop_pipe[2];             /* a byte written to [1] stops the prober at once, even mid-connect */
 };
+
+/* How often the prober tries while the database is unreachable, and how long
+ * one try may take (libpq's connect_timeout does not apply to the
+ * asynchronous connect the prober uses, so it keeps its own). */
+#define PROBE_INTERVAL_MS 1000
+#define PROBE_TIMEOUT_MS 5000
 
 static struct pg_db *state_of(struct db *db)
 {
@@ -221,6 +240,115 @@ static int ensure_connected(struct pg_db *s, struct connection *c)
 	c->broken = false;
 	note_reachable(s);
 	return 0;
+}
+
+/* ---------- the prober: back from "unreachable" without blocking anyone ---------- */
+
+static int64_t milliseconds_since(const struct timespec *start)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (int64_t)(now.tv_sec - start->tv_sec) * 1000 + (now.tv_nsec - start->tv_nsec) / 1000000;
+}
+
+/* One new connection, made asynchronously so that close can stop it: 0 when
+ * the server took it (it is ended again at once), -1 when it failed, took
+ * longer than PROBE_TIMEOUT_MS, or a stop was asked for (then *stop). No lock
+ * is held: the handle's connections are not touched, so no request waits for
+ * a probe. */
+static int probe_once(struct pg_db *s, bool *stop)
+{
+	const char *const keywords[] = {"application_name", "dbname", NULL};
+	const char *const values[] = {"meldwijzer", s->url, NULL};
+	struct timespec start;
+	int status = -1;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	PGconn *conn = PQconnectStartParams(keywords, values, 1);
+	PostgresPollingStatusType polling = PGRES_POLLING_WRITING; /* as libpq's documentation starts */
+	if (!conn || PQstatus(conn) == CONNECTION_BAD)
+		goto done;
+	while (polling != PGRES_POLLING_OK) {
+		int64_t left = PROBE_TIMEOUT_MS - milliseconds_since(&start);
+		if (polling == PGRES_POLLING_FAILED || left <= 0)
+			goto done;
+		struct pollfd ready[2] = {
+			{.fd = PQsocket(conn), .events = polling == PGRES_POLLING_READING ? POLLIN : POLLOUT},
+			{.fd = s->stop_pipe[0], .events = POLLIN},
+		};
+		int count = poll(ready, 2, (int)left);
+		if (count < 0 && errno != EINTR)
+			goto done;
+		if (ready[1].revents) {
+			*stop = true;
+			goto done;
+		}
+		if (count > 0)
+			polling = PQconnectPoll(conn);
+	}
+	status = 0;
+done:
+	PQfinish(conn);
+	return status;
+}
+
+/* The prober's thread: sleeps on the stop pipe; while the storage is
+ * "unreachable", tries a connection each PROBE_INTERVAL_MS and turns the state
+ * back when the server takes one (the requests' own connections then connect
+ * again at their next use). Only "unreachable" is cleared: a failed write is
+ * cleared by a write that succeeds. */
+static void *probe_while_unreachable(void *arg)
+{
+	struct pg_db *s = arg;
+	bool stop = false;
+	while (!stop) {
+		struct pollfd wake = {.fd = s->stop_pipe[0], .events = POLLIN};
+		int count = poll(&wake, 1, PROBE_INTERVAL_MS);
+		if (count > 0)
+			break; /* close asked */
+		if (count < 0 && errno != EINTR)
+			nanosleep(&(struct timespec){.tv_sec = PROBE_INTERVAL_MS / 1000}, NULL); /* no busy loop */
+		if (atomic_load(&s->problem) == PROBLEM_UNREACHABLE && probe_once(s, &stop) == 0)
+			note_reachable(s);
+	}
+	return NULL;
+}
+
+/* Starts the prober with every signal blocked in it: the server waits for
+ * SIGINT and SIGTERM in its main thread (sigwait), and this thread exists
+ * before that thread blocks them. */
+static int start_prober(struct pg_db *s)
+{
+	sigset_t all, previous;
+	if (pipe(s->stop_pipe) != 0)
+		return -1;
+	/* a program that a server runs must not inherit the pipe */
+	if (fcntl(s->stop_pipe[0], F_SETFD, FD_CLOEXEC) != 0 || fcntl(s->stop_pipe[1], F_SETFD, FD_CLOEXEC) != 0)
+		return -1;
+	sigfillset(&all);
+	if (pthread_sigmask(SIG_SETMASK, &all, &previous) != 0)
+		return -1;
+	s->prober_started = pthread_create(&s->prober, NULL, probe_while_unreachable, s) == 0;
+	pthread_sigmask(SIG_SETMASK, &previous, NULL);
+	return s->prober_started ? 0 : -1;
+}
+
+static void stop_prober(struct pg_db *s)
+{
+	if (s->prober_started) {
+		ssize_t written;
+		do
+			written = write(s->stop_pipe[1], "x", 1);
+		while (written < 0 && errno == EINTR);
+		/* a pipe that cannot be written to would leave the thread running on
+		 * freed memory: better to stop the program loudly */
+		if (written != 1)
+			abort();
+		pthread_join(s->prober, NULL);
+		s->prober_started = false;
+	}
+	for (int i = 0; i < 2; i++)
+		if (s->stop_pipe[i] >= 0)
+			close(s->stop_pipe[i]);
 }
 
 /* The first line of libpq's message for the connection (no URL in it). */
@@ -365,15 +493,24 @@ static void finish(struct connection *c)
 
 /* The tables the migrations make, dropped again by a handle that made them
  * (an init that failed later). The contract suite checks that nothing is
- * left, so a migration that adds a table must add it here too. */
-static const char drop_schema[] = "DROP TABLE IF EXISTS messages, reports, team, schema_version";
+ * left (tables and functions), so a migration that adds either must add it
+ * here too. */
+static const char drop_schema[] =
+	"DROP TABLE IF EXISTS audit_log, staff_sessions, staff_accounts, messages, reports, team, schema_version;"
+	" DROP FUNCTION IF EXISTS audit_log_append_only()";
 
 static void close_state(struct pg_db *s, bool remove_if_new)
 {
+	/* first: the prober reads s->url and s->problem */
+	stop_prober(s);
 	if (remove_if_new && s->created && s->writer.conn) {
 		pthread_mutex_lock(&s->writer.lock);
 		if (ensure_connected(s, &s->writer) == 0) {
 			PGresult *result = PQexec(s->writer.conn, drop_schema);
+			/* an init that failed and cannot clean up must say what it left */
+			if (PQresultStatus(result) != PGRES_COMMAND_OK)
+				fprintf(stderr, "meldwijzer: PostgreSQL: the schema this init made could not be removed: %s",
+					PQerrorMessage(s->writer.conn));
 			PQclear(result);
 		}
 		pthread_mutex_unlock(&s->writer.lock);
@@ -407,6 +544,7 @@ static int pg_open(struct db *db, const char *location, bool create, char error[
 		return -1;
 	}
 	snprintf(s->url, url_size, "postgresql:%s", location);
+	s->stop_pipe[0] = s->stop_pipe[1] = -1;
 	atomic_init(&s->next_reader, 0);
 	atomic_init(&s->problem, PROBLEM_NONE);
 	if (pthread_mutex_init(&s->writer.lock, NULL) != 0)
@@ -433,6 +571,10 @@ static int pg_open(struct db *db, const char *location, bool create, char error[
 	}
 	if (configure(s->writer.conn, false)) {
 		snprintf(error, DB_ERROR_SIZE, "PostgreSQL: cannot set up the session (synchronous_commit)");
+		goto fail;
+	}
+	if (start_prober(s)) {
+		snprintf(error, DB_ERROR_SIZE, "cannot start the database's reconnection thread");
 		goto fail;
 	}
 	db->state = s;
@@ -1017,33 +1159,417 @@ static int pg_set_status(struct db *db, const char *ref, const char *status_text
 	return status;
 }
 
+/* ---------- staff accounts, staff sessions, audit log (issue 14) ---------- */
+
+/* A write of its own on the writer: BEGIN, one statement, COMMIT. Returns 0
+ * with the number of rows the statement changed in *changed and, when `rows`
+ * is not NULL, its result (RETURNING; the caller's to PQclear); -1 when it
+ * could not be written, with the SQLSTATE and the constraint named by the
+ * statement's error ("" when the failure was another: BEGIN, COMMIT, a lost
+ * connection), so that callers can tell "taken" from "failed". */
+static int write_one(struct db *db, const char *sql, const struct params *p, PGresult **rows, int64_t *changed,
+		     char sqlstate[6], char constraint[64])
+{
+	struct pg_db *s = state_of(db);
+	int status = -1;
+	PGresult *result = NULL;
+	*changed = 0;
+	sqlstate[0] = constraint[0] = '\0';
+	if (rows)
+		*rows = NULL;
+	pthread_mutex_lock(&s->writer.lock);
+	if (begin(s))
+		goto unlock;
+	result = run(&s->writer, sql, p, rows ? PGRES_TUPLES_OK : PGRES_COMMAND_OK, sqlstate, constraint, 64);
+	if (!result)
+		goto rollback;
+	*changed = strtoll(PQcmdTuples(result), NULL, 10);
+	if (commit(db, 0) == 0) {
+		status = 0;
+		goto unlock;
+	}
+	/* COMMIT failed: not the statement's own error */
+	sqlstate[0] = constraint[0] = '\0';
+rollback:
+	note_problem(s, sqlstate[0] ? problem_of(sqlstate) : PROBLEM_NONE);
+	if (!s->writer.broken)
+		rollback(s);
+	else
+		note_problem(s, PROBLEM_UNREACHABLE);
+unlock:
+	pthread_mutex_unlock(&s->writer.lock);
+	if (status == 0 && rows)
+		*rows = result;
+	else
+		PQclear(result);
+	return status;
+}
+
+/* An optional bytea: SQL NULL when absent. */
+static int add_optional_bytes(struct params *p, bool present, const void *bytes, size_t len)
+{
+	return add_bytes(p, present ? bytes : NULL, present ? len : 0);
+}
+
+/* An optional bytea column of exactly `size` bytes: -1 when the row is wrong. */
+static int copy_optional_blob(const PGresult *result, int row, int column, bool *present, unsigned char *out,
+			      size_t size)
+{
+	*present = !PQgetisnull(result, row, column);
+	return *present ? copy_blob(result, row, column, out, size) : 0;
+}
+
+/* An integer column that must fit in 0..UINT32_MAX. */
+static int read_unsigned(const PGresult *result, int row, int column, uint32_t *out)
+{
+	int64_t value;
+	if (read_integer(result, row, column, &value) || value < 0 || value > UINT32_MAX)
+		return -1;
+	*out = (uint32_t)value;
+	return 0;
+}
+
+/* Columns 0-13 as read_staff_row() reads them. */
+#define STAFF_COLUMNS                                                                                              \
+	"SELECT id, name, roles, state, revision, created_at, activation_expires, salt, kdf_opslimit, kdf_memlimit," \
+	" verifier, team_secret, totp_secret, totp_last_step FROM staff_accounts "
+
+static int read_staff_row(const PGresult *result, int row, struct db_staff_account *out)
+{
+	uint32_t roles;
+	memset(out, 0, sizeof *out);
+	if (read_integer(result, row, 0, &out->id) || copy_text(result, row, 1, out->name, sizeof out->name) ||
+	    read_unsigned(result, row, 2, &roles) || copy_text(result, row, 3, out->state, sizeof out->state) ||
+	    read_integer(result, row, 4, &out->revision) || read_integer(result, row, 5, &out->created_at) ||
+	    read_integer(result, row, 6, &out->activation_expires) ||
+	    copy_blob(result, row, 7, out->salt, CRYPT_SALT_BYTES) ||
+	    read_unsigned(result, row, 8, &out->kdf_opslimit) || read_unsigned(result, row, 9, &out->kdf_memlimit) ||
+	    copy_blob(result, row, 10, out->verifier, CRYPT_KEY_BYTES) ||
+	    copy_optional_blob(result, row, 11, &out->has_team_secret, out->team_secret, CRYPT_WRAPPED_KEY_BYTES) ||
+	    copy_optional_blob(result, row, 12, &out->has_totp, out->totp, DB_STAFF_TOTP_WRAPPED_BYTES) ||
+	    read_integer(result, row, 13, &out->totp_last_step))
+		return -1;
+	out->roles = roles;
+	return 0;
+}
+
+/* The columns an insert and an update both write, in this order: roles,
+ * state, activation_expires, salt, kdf_opslimit, kdf_memlimit, verifier,
+ * team_secret, totp_secret. */
+static int add_staff_fields(struct params *p, const struct db_staff_account *a)
+{
+	add_number(p, a->roles);
+	add_text(p, a->state);
+	add_number(p, a->activation_expires);
+	if (add_bytes(p, a->salt, CRYPT_SALT_BYTES))
+		return -1;
+	add_number(p, a->kdf_opslimit);
+	add_number(p, a->kdf_memlimit);
+	return add_bytes(p, a->verifier, CRYPT_KEY_BYTES) ||
+	       add_optional_bytes(p, a->has_team_secret, a->team_secret, CRYPT_WRAPPED_KEY_BYTES) ||
+	       add_optional_bytes(p, a->has_totp, a->totp, DB_STAFF_TOTP_WRAPPED_BYTES);
+}
+
+static int pg_staff_insert(struct db *db, struct db_staff_account *account)
+{
+	struct params p = {0};
+	char sqlstate[6], constraint[64];
+	int64_t changed, id, revision;
+	PGresult *result = NULL;
+	add_text(&p, account->name);
+	add_number(&p, account->created_at);
+	if (add_staff_fields(&p, account))
+		return -1;
+	if (write_one(db,
+		      "INSERT INTO staff_accounts (name, created_at, roles, state, activation_expires, salt,"
+		      " kdf_opslimit, kdf_memlimit, verifier, team_secret, totp_secret)"
+		      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id, revision",
+		      &p, &result, &changed, sqlstate, constraint)) {
+		/* the name's UNIQUE constraint (PostgreSQL's name for `name ... UNIQUE`);
+		 * the id is generated and cannot collide */
+		return strcmp(sqlstate, "23505") == 0 && strcmp(constraint, "staff_accounts_name_key") == 0 ? 1 : -1;
+	}
+	/* committed: an id that cannot be read is an error the caller must see,
+	 * though the row is stored (the name is then taken: it is not lost silently) */
+	int status = PQntuples(result) == 1 && read_integer(result, 0, 0, &id) == 0 && id > 0 &&
+				     read_integer(result, 0, 1, &revision) == 0
+			     ? 0
+			     : -1;
+	PQclear(result);
+	if (status == 0) {
+		account->id = id;
+		account->revision = revision;
+	}
+	return status;
+}
+
+static int pg_staff_get(struct db *db, const char *name, int64_t id, struct db_staff_account *out)
+{
+	struct params p = {0};
+	if (name)
+		add_text(&p, name);
+	else
+		add_number(&p, id);
+	PGresult *result =
+		read_rows(state_of(db), name ? STAFF_COLUMNS "WHERE name = $1" : STAFF_COLUMNS "WHERE id = $1", &p);
+	int status = -1;
+	if (result && PQntuples(result) == 0)
+		status = 1;
+	else if (result && PQntuples(result) == 1)
+		status = read_staff_row(result, 0, out);
+	PQclear(result);
+	return status;
+}
+
+/* The revision check and the removal of the sessions of an account that is no
+ * longer active, in one transaction: a disabled account's sessions end with
+ * the change that disables it, on every server. */
+static int pg_staff_update(struct db *db, const struct db_staff_account *account)
+{
+	struct pg_db *s = state_of(db);
+	struct params update = {0}, by_account = {0};
+	char sqlstate[6] = "";
+	int status = -1;
+	if (add_staff_fields(&update, account))
+		return -1;
+	add_number(&update, account->id);
+	add_number(&update, account->revision);
+	add_number(&by_account, account->id);
+	pthread_mutex_lock(&s->writer.lock);
+	if (begin(s))
+		goto unlock;
+	/* the row lock this UPDATE takes orders it after any other server's update
+	 * of the account; READ COMMITTED then checks the revision against the row
+	 * that server committed, so of two writers from one revision one wins */
+	PGresult *result = run(&s->writer,
+			       "UPDATE staff_accounts SET roles = $1, state = $2, activation_expires = $3, salt = $4,"
+			       " kdf_opslimit = $5, kdf_memlimit = $6, verifier = $7, team_secret = $8, totp_secret = $9,"
+			       " revision = revision + 1 WHERE id = $10 AND revision = $11",
+			       &update, PGRES_COMMAND_OK, sqlstate, NULL, 0);
+	if (!result)
+		goto rollback;
+	bool changed = strcmp(PQcmdTuples(result), "1") == 0;
+	PQclear(result);
+	if (!changed) {
+		status = 1; /* changed meanwhile, or gone: nothing written */
+		goto rollback;
+	}
+	if (strcmp(account->state, "active") != 0 &&
+	    command(&s->writer, "DELETE FROM staff_sessions WHERE account_id = $1", &by_account, sqlstate))
+		goto rollback;
+	if (commit(db, 0) == 0) {
+		status = 0;
+		goto unlock;
+	}
+	sqlstate[0] = '\0';
+rollback:
+	note_problem(s, sqlstate[0] ? problem_of(sqlstate) : PROBLEM_NONE);
+	if (!s->writer.broken)
+		rollback(s);
+	else
+		note_problem(s, PROBLEM_UNREACHABLE);
+unlock:
+	pthread_mutex_unlock(&s->writer.lock);
+	return status;
+}
+
+static int pg_staff_use_totp_step(struct db *db, int64_t id, int64_t step)
+{
+	struct params p = {0};
+	char sqlstate[6], constraint[64];
+	int64_t changed;
+	add_number(&p, step);
+	add_number(&p, id);
+	/* compare and set in one statement: a second server's UPDATE of the row
+	 * waits for this one's commit and then finds the step no longer later */
+	if (write_one(db, "UPDATE staff_accounts SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1", &p,
+		      NULL, &changed, sqlstate, constraint))
+		return -1;
+	return changed == 1 ? 0 : 1;
+}
+
+static int pg_staff_list(struct db *db, struct db_staff_account **out, size_t *out_count)
+{
+	struct db_staff_account *rows = NULL;
+	int status = -1;
+	*out = NULL;
+	*out_count = 0;
+	/* byte order, as SQLite's: the same list on both, whatever the database's collation */
+	PGresult *result = read_rows(state_of(db), STAFF_COLUMNS "ORDER BY name COLLATE \"C\"", NULL);
+	if (!result)
+		return -1;
+	int total = PQntuples(result);
+	if (total > 0 && !(rows = calloc((size_t)total, sizeof *rows)))
+		goto done;
+	for (int row = 0; row < total; row++)
+		if (read_staff_row(result, row, &rows[row]))
+			goto done;
+	status = 0;
+done:
+	PQclear(result);
+	if (status) {
+		free(rows);
+		return -1;
+	}
+	*out = rows;
+	*out_count = (size_t)total;
+	return 0;
+}
+
+static int pg_staff_session_insert(struct db *db, const struct db_staff_session *session)
+{
+	struct params p = {0};
+	char sqlstate[6], constraint[64];
+	int64_t changed;
+	if (add_bytes(&p, session->lookup, CRYPT_KEY_BYTES))
+		return -1;
+	add_number(&p, session->account_id);
+	add_number(&p, session->created_at);
+	add_number(&p, session->last_seen);
+	if (add_optional_bytes(&p, session->has_team_secret, session->team_secret, CRYPT_WRAPPED_KEY_BYTES))
+		return -1;
+	return write_one(db,
+			 "INSERT INTO staff_sessions (lookup, account_id, created_at, last_seen, team_secret)"
+			 " VALUES ($1, $2, $3, $4, $5)",
+			 &p, NULL, &changed, sqlstate, constraint);
+}
+
+static int pg_staff_session_get(struct db *db, const unsigned char lookup[CRYPT_KEY_BYTES],
+				struct db_staff_session *out)
+{
+	struct params p = {0};
+	memset(out, 0, sizeof *out);
+	if (add_bytes(&p, lookup, CRYPT_KEY_BYTES))
+		return -1;
+	PGresult *result = read_rows(
+		state_of(db), "SELECT account_id, created_at, last_seen, team_secret FROM staff_sessions WHERE lookup = $1",
+		&p);
+	int status = -1;
+	if (result && PQntuples(result) == 0) {
+		status = 1;
+	} else if (result && PQntuples(result) == 1) {
+		memcpy(out->lookup, lookup, CRYPT_KEY_BYTES);
+		status = read_integer(result, 0, 0, &out->account_id) || read_integer(result, 0, 1, &out->created_at) ||
+					 read_integer(result, 0, 2, &out->last_seen) ||
+					 copy_optional_blob(result, 0, 3, &out->has_team_secret, out->team_secret,
+							    CRYPT_WRAPPED_KEY_BYTES)
+				 ? -1
+				 : 0;
+	}
+	PQclear(result);
+	return status;
+}
+
+static int pg_staff_session_touch(struct db *db, const unsigned char lookup[CRYPT_KEY_BYTES], int64_t last_seen)
+{
+	struct params p = {0};
+	char sqlstate[6], constraint[64];
+	int64_t changed;
+	add_number(&p, last_seen);
+	if (add_bytes(&p, lookup, CRYPT_KEY_BYTES))
+		return -1;
+	/* never backwards: two servers touching one session in either order */
+	if (write_one(db, "UPDATE staff_sessions SET last_seen = GREATEST(last_seen, $1) WHERE lookup = $2", &p, NULL,
+		      &changed, sqlstate, constraint))
+		return -1;
+	return changed == 1 ? 0 : 1;
+}
+
+static int pg_staff_session_delete(struct db *db, const unsigned char lookup[CRYPT_KEY_BYTES])
+{
+	struct params p = {0};
+	char sqlstate[6], constraint[64];
+	int64_t changed;
+	if (add_bytes(&p, lookup, CRYPT_KEY_BYTES))
+		return -1;
+	return write_one(db, "DELETE FROM staff_sessions WHERE lookup = $1", &p, NULL, &changed, sqlstate, constraint);
+}
+
+static int pg_audit_append(struct db *db, const struct db_audit_entry *entry)
+{
+	struct params p = {0};
+	char sqlstate[6], constraint[64];
+	int64_t changed;
+	add_number(&p, entry->seq);
+	add_number(&p, entry->at);
+	add_text(&p, entry->account);
+	add_text(&p, entry->action);
+	add_text(&p, entry->object);
+	if (add_bytes(&p, entry->previous, CRYPT_HASH_BYTES) || add_bytes(&p, entry->hash, CRYPT_HASH_BYTES))
+		return -1;
+	if (write_one(db,
+		      "INSERT INTO audit_log (seq, at, account, action, object, previous, hash)"
+		      " VALUES ($1, $2, $3, $4, $5, $6, $7)",
+		      &p, NULL, &changed, sqlstate, constraint) == 0)
+		return 0;
+	/* another writer (maybe another server) took this number: the caller
+	 * reads the last entry and chains again. The insert that lost waited for
+	 * the winner's commit, so that entry is readable now. */
+	return strcmp(sqlstate, "23505") == 0 && strcmp(constraint, "audit_log_pkey") == 0 ? 1 : -1;
+}
+
+/* Columns 0-6 as read_audit_row() reads them. */
+#define AUDIT_COLUMNS "SELECT seq, at, account, action, object, previous, hash FROM audit_log "
+
+static int read_audit_row(const PGresult *result, int row, struct db_audit_entry *out)
+{
+	memset(out, 0, sizeof *out);
+	if (read_integer(result, row, 0, &out->seq) || read_integer(result, row, 1, &out->at) ||
+	    copy_text(result, row, 2, out->account, sizeof out->account) ||
+	    copy_text(result, row, 3, out->action, sizeof out->action) ||
+	    copy_text(result, row, 4, out->object, sizeof out->object))
+		return -1;
+	/* a hash of the wrong length is kept as zeros (as in the SQLite backend):
+	 * the chain check then names this entry instead of the list failing */
+	if (copy_blob(result, row, 5, out->previous, CRYPT_HASH_BYTES))
+		memset(out->previous, 0, CRYPT_HASH_BYTES);
+	if (copy_blob(result, row, 6, out->hash, CRYPT_HASH_BYTES))
+		memset(out->hash, 0, CRYPT_HASH_BYTES);
+	return 0;
+}
+
+static int pg_audit_last(struct db *db, struct db_audit_entry *out)
+{
+	PGresult *result = read_rows(state_of(db), AUDIT_COLUMNS "ORDER BY seq DESC LIMIT 1", NULL);
+	int status = -1;
+	if (result && PQntuples(result) == 0)
+		status = 1;
+	else if (result && PQntuples(result) == 1)
+		status = read_audit_row(result, 0, out);
+	PQclear(result);
+	return status;
+}
+
+static int pg_audit_list(struct db *db, int64_t *position, struct db_audit_entry rows[DB_LIST_PAGE], size_t *count)
+{
+	struct params p = {0};
+	*count = 0;
+	add_number(&p, *position);
+	PGresult *result = read_rows(state_of(db),
+				     AUDIT_COLUMNS "WHERE seq > $1 ORDER BY seq LIMIT " STRINGIFY(DB_LIST_PAGE), &p);
+	int status = result ? 0 : -1;
+	for (int row = 0; result && row < PQntuples(result) && *count < DB_LIST_PAGE; row++) {
+		if (read_audit_row(result, row, &rows[*count])) {
+			status = -1;
+			break;
+		}
+		*position = rows[*count].seq;
+		++*count;
+	}
+	PQclear(result);
+	return status;
+}
+
 /* The database's disk is the server's, not this machine's: free_bytes is 0
  * (unknown), and the state comes from the outcome of the last write and
- * whether the database could be reached. When it could not, one reader that
- * is free tries again now (never waiting for a busy one), so /healthz turns
- * healthy again when PostgreSQL is back, even before a request writes. */
+ * whether the database could be reached. This runs on the HTTP threads
+ * (/healthz): it only reads an atomic, never a connection, so it answers at
+ * once while PostgreSQL is away or slow. The prober turns "unreachable" back
+ * when the server takes a connection again. */
 static int pg_storage_state(struct db *db, struct db_storage *out)
 {
 	struct pg_db *s = state_of(db);
 	memset(out, 0, sizeof *out);
-	if (atomic_load(&s->problem) == PROBLEM_UNREACHABLE) {
-		for (unsigned i = 0; i < DB_PG_READERS; i++) {
-			struct connection *r = &s->readers[i];
-			if (pthread_mutex_trylock(&r->lock) != 0)
-				continue;
-			/* a connection that looks fine may be stale: ask the server, and
-			 * on a new connection when that one was lost */
-			for (int attempt = 0; attempt < 2 && ensure_connected(s, r) == 0; attempt++) {
-				PGresult *result = run(r, "SELECT 1", NULL, PGRES_TUPLES_OK, NULL, NULL, 0);
-				PQclear(result);
-				if (result || !r->broken)
-					break;
-				note_problem(s, PROBLEM_UNREACHABLE);
-			}
-			pthread_mutex_unlock(&r->lock);
-			break;
-		}
-	}
 	switch (atomic_load(&s->problem)) {
 	case PROBLEM_NONE:
 		out->ok = true;
@@ -1080,4 +1606,16 @@ const struct db_backend db_pg_backend = {
 	.list_messages = pg_list_messages,
 	.set_status = pg_set_status,
 	.storage_state = pg_storage_state,
+	.staff_insert = pg_staff_insert,
+	.staff_get = pg_staff_get,
+	.staff_update = pg_staff_update,
+	.staff_use_totp_step = pg_staff_use_totp_step,
+	.staff_list = pg_staff_list,
+	.staff_session_insert = pg_staff_session_insert,
+	.staff_session_get = pg_staff_session_get,
+	.staff_session_touch = pg_staff_session_touch,
+	.staff_session_delete = pg_staff_session_delete,
+	.audit_append = pg_audit_append,
+	.audit_last = pg_audit_last,
+	.audit_list = pg_audit_list,
 };

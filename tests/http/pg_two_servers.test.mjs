@@ -7,7 +7,10 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { startServer, binary, onPostgres, testDatabase } from "../support.mjs";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
@@ -48,6 +51,40 @@ async function view(server, auth) {
 
 function cluster(action) {
   execFileSync(path.join(root, "scripts", "pg-test-cluster"), [action, testDatabase]);
+}
+
+// The unix socket the test cluster listens on (pg-test-cluster: host=DIR, the default port).
+function clusterSocket() {
+  const host = /[?&]host=([^&]*)/.exec(testDatabase);
+  assert.ok(host, "the test cluster's URL names its socket folder");
+  return path.join(decodeURIComponent(host[1]), ".s.PGSQL.5432");
+}
+
+// A "database" that takes connections and never answers (a hung server, a half-cut network): a client
+// that connects to it waits until its own timeout.
+async function silentDatabase(socketPath) {
+  const held = new Set();
+  const server = net.createServer((socket) => {
+    held.add(socket);
+    socket.on("close", () => held.delete(socket));
+  });
+  let connections = 0;
+  server.on("connection", () => connections++);
+  await new Promise((resolve, reject) => server.once("error", reject).listen(socketPath, resolve));
+  return {
+    connections: () => connections,
+    close: async () => {
+      for (const socket of held) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+      fs.rmSync(socketPath, { force: true });
+    },
+  };
+}
+
+async function healthOf(server) {
+  const started = performance.now();
+  const response = await fetch(server.url + "/healthz");
+  return { status: response.status, body: await response.json(), ms: performance.now() - started };
 }
 
 test("a report submitted through server A is followed up through server B, and back", async () => {
@@ -105,17 +142,53 @@ test("while PostgreSQL is away nothing is acknowledged, /healthz says so, and bo
       assert.notEqual(refused.status, 201, "no receipt for a report that is not stored");
       assert.ok(refused.status >= 500);
       assert.match(refused.body.error, /could not be stored/);
-      const health = await fetch(a.url + "/healthz");
+      const health = await healthOf(a);
       assert.equal(health.status, 503);
-      assert.deepEqual(await health.json(), { status: "unavailable", storage: "unreachable" });
+      assert.deepEqual(health.body, { status: "unavailable", storage: "unreachable" });
     } finally {
       cluster("up");
     }
-    // back without a restart of ours: /healthz tries the database again, and so does the next request
-    const health = await fetch(a.url + "/healthz");
-    assert.equal(health.status, 200);
+    // back without a restart of ours or a request: the server tries the database again by itself
+    let health;
+    for (const started = Date.now(); Date.now() - started < 15000; await sleep(100)) {
+      health = await healthOf(a);
+      if (health.status === 200) break;
+    }
+    assert.equal(health.status, 200, "/healthz is healthy again once PostgreSQL is back");
     for (const server of [a, b]) {
       const stored = await submit(server, `terug op ${server.port}`);
       assert.equal(stored.status, 201);
     }
+  });
+
+// /healthz runs on the HTTP threads so that it answers while every worker waits on the database: it
+// must never wait itself. Before, each /healthz while "unreachable" tried a connection on the HTTP
+// thread, and a database that takes connections without answering held it for the connect timeout (5 s).
+test("while PostgreSQL takes connections and never answers, /healthz still answers at once",
+  { skip: !onPostgres && "PostgreSQL only" }, async () => {
+    cluster("down");
+    let silent;
+    try {
+      const refused = await submit(a, "terwijl de database weg is");
+      assert.ok(refused.status >= 500, "the database is away: nothing stored");
+      silent = await silentDatabase(clusterSocket());
+      for (let i = 0; i < 6; i++) {
+        const health = await healthOf(a);
+        assert.equal(health.status, 503);
+        assert.deepEqual(health.body, { status: "unavailable", storage: "unreachable" });
+        assert.ok(health.ms < 1000, `/healthz took ${Math.round(health.ms)} ms while the database hangs`);
+        await sleep(300);
+      }
+      assert.ok(silent.connections() > 0, "the server tried the (hanging) database again by itself");
+    } finally {
+      if (silent) await silent.close();
+      cluster("up");
+    }
+    let health;
+    for (const started = Date.now(); Date.now() - started < 15000; await sleep(100)) {
+      health = await healthOf(a);
+      if (health.status === 200) break;
+    }
+    assert.equal(health.status, 200, "healthy again once PostgreSQL is back");
+    assert.equal((await submit(a, "weer terug")).status, 201);
   });

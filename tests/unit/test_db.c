@@ -17,6 +17,7 @@
 
 #include <libpq-fe.h>
 #include <pthread.h>
+#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -38,6 +39,9 @@ struct backend {
 	/* ends every connection the backend has (as a database restart does);
 	 * NULL where a backend has none to lose */
 	void (*break_connections)(void);
+	/* runs `sql` on the database behind the test's URL, past db.h (as another
+	 * program could): 0 when the database did it, -1 when it refused */
+	int (*raw_sql)(const char *url, const char *sql);
 };
 
 static int make_sqlite(char *dir, size_t dir_size, char *url, size_t url_size)
@@ -53,6 +57,17 @@ static void remove_sqlite(const char *dir)
 {
 	if (rmdir(dir) != 0)
 		fail_msg("%s: files were left behind", dir);
+}
+
+static int raw_sql_sqlite(const char *url, const char *sql)
+{
+	sqlite3 *connection = NULL;
+	int status = -1;
+	if (sqlite3_open_v2(url + strlen("sqlite:"), &connection, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK &&
+	    sqlite3_exec(connection, sql, NULL, NULL, NULL) == SQLITE_OK)
+		status = 0;
+	sqlite3_close(connection);
+	return status;
 }
 
 /* ---------- PostgreSQL: a schema per test in MELDWIJZER_TEST_PG's database ---------- */
@@ -104,12 +119,18 @@ static int make_pg(char *schema, size_t schema_size, char *url, size_t url_size)
 
 static void remove_pg(const char *schema)
 {
-	char tables[32] = "", sql[128];
+	char tables[32] = "", functions[32] = "", sql[128];
 	int counted = pg_admin("SELECT count(*) FROM pg_tables WHERE schemaname = $1", schema, tables, sizeof tables);
+	/* a migration's trigger function is schema too (the audit log's append-only rule) */
+	counted = counted || pg_admin("SELECT count(*) FROM pg_proc JOIN pg_namespace n ON n.oid = pronamespace"
+				      " WHERE n.nspname = $1",
+				      schema, functions, sizeof functions);
 	snprintf(sql, sizeof sql, "DROP SCHEMA %s CASCADE", schema);
 	int dropped = pg_admin(sql, NULL, NULL, 0);
 	if (counted || strcmp(tables, "0") != 0)
 		fail_msg("schema %s: %s tables were left behind", schema, tables);
+	if (strcmp(functions, "0") != 0)
+		fail_msg("schema %s: %s functions were left behind", schema, functions);
 	if (dropped)
 		fail_msg("schema %s cannot be dropped", schema);
 }
@@ -126,9 +147,23 @@ static void break_pg_connections(void)
 		fail_msg("no connection of the backend was there to end (%s)", ended);
 }
 
+/* The test's URL holds the schema (search_path), so its own connection works there. */
+static int raw_sql_pg(const char *url, const char *sql)
+{
+	PGconn *conn = PQconnectdb(url);
+	int status = -1;
+	if (PQstatus(conn) == CONNECTION_OK) {
+		PGresult *result = PQexec(conn, sql);
+		status = PQresultStatus(result) == PGRES_COMMAND_OK ? 0 : -1;
+		PQclear(result);
+	}
+	PQfinish(conn);
+	return status;
+}
+
 static const struct backend backends[] = {
-	{"sqlite", make_sqlite, remove_sqlite, NULL},
-	{"postgresql", make_pg, remove_pg, break_pg_connections},
+	{"sqlite", make_sqlite, remove_sqlite, NULL, raw_sql_sqlite},
+	{"postgresql", make_pg, remove_pg, break_pg_connections, raw_sql_pg},
 };
 
 struct fixture {
@@ -769,6 +804,484 @@ static void test_lost_connections_come_back(void **state)
 	assert_true(storage.ok);
 }
 
+/* ---------- staff accounts, staff sessions, audit log (issue 14) ---------- */
+
+static void make_account(struct db_staff_account *a, const char *name, const char *state, unsigned char fill)
+{
+	memset(a, 0, sizeof *a);
+	snprintf(a->name, sizeof a->name, "%s", name);
+	snprintf(a->state, sizeof a->state, "%s", state);
+	a->roles = 3;
+	a->created_at = 1800000000;
+	a->activation_expires = 1800259200;
+	memset(a->salt, fill, sizeof a->salt);
+	a->kdf_opslimit = 3;
+	a->kdf_memlimit = 67108864;
+	memset(a->verifier, fill + 1, sizeof a->verifier);
+	a->has_team_secret = true;
+	memset(a->team_secret, fill + 2, sizeof a->team_secret);
+}
+
+static void assert_same_account(const struct db_staff_account *read, const struct db_staff_account *written)
+{
+	assert_int_equal(read->id, written->id);
+	assert_string_equal(read->name, written->name);
+	assert_int_equal(read->roles, written->roles);
+	assert_string_equal(read->state, written->state);
+	assert_int_equal(read->created_at, written->created_at);
+	assert_int_equal(read->activation_expires, written->activation_expires);
+	assert_memory_equal(read->salt, written->salt, CRYPT_SALT_BYTES);
+	assert_int_equal(read->kdf_opslimit, written->kdf_opslimit);
+	assert_int_equal(read->kdf_memlimit, written->kdf_memlimit);
+	assert_memory_equal(read->verifier, written->verifier, CRYPT_KEY_BYTES);
+	assert_int_equal(read->has_team_secret, written->has_team_secret);
+	if (written->has_team_secret)
+		assert_memory_equal(read->team_secret, written->team_secret, CRYPT_WRAPPED_KEY_BYTES);
+	assert_int_equal(read->has_totp, written->has_totp);
+	if (written->has_totp)
+		assert_memory_equal(read->totp, written->totp, DB_STAFF_TOTP_WRAPPED_BYTES);
+}
+
+struct account_list {
+	struct db *db;
+	char names[4][DB_STAFF_NAME_SIZE];
+	unsigned count;
+	bool inner_calls_ok;
+};
+
+static void collect_account(void *ctx, const struct db_staff_account *account)
+{
+	struct account_list *list = ctx;
+	struct db_staff_account again;
+	if (list->count < 4)
+		snprintf(list->names[list->count], sizeof list->names[0], "%s", account->name);
+	list->count++;
+	/* the callback may use the db (no lock held) */
+	list->inner_calls_ok = list->inner_calls_ok && db_staff_get_by_id(list->db, account->id, &again) == 0;
+}
+
+/* Insert, get and update; an update from a revision that is no longer the
+ * account's is refused and changes nothing. */
+static void test_staff_accounts(void **state)
+{
+	struct fixture *f = *state;
+	struct db_staff_account bea, ali, taken, read;
+	make_account(&bea, "bea", "pending", 0x10);
+	make_account(&ali, "ali", "pending", 0x20);
+	ali.has_team_secret = false; /* an analyst: no team secret */
+	assert_int_equal(db_staff_insert(f->db, &bea), 0);
+	assert_true(bea.id > 0);
+	assert_int_equal(bea.revision, 1);
+	assert_int_equal(db_staff_insert(f->db, &ali), 0);
+	assert_true(ali.id != bea.id);
+	make_account(&taken, "bea", "pending", 0x30);
+	assert_int_equal(db_staff_insert(f->db, &taken), 1); /* the name is taken */
+
+	assert_int_equal(db_staff_get(f->db, "bea", &read), 0);
+	assert_same_account(&read, &bea);
+	assert_int_equal(read.revision, 1);
+	assert_int_equal(read.totp_last_step, 0);
+	assert_int_equal(db_staff_get_by_id(f->db, ali.id, &read), 0);
+	assert_same_account(&read, &ali);
+	assert_int_equal(db_staff_get(f->db, "nobody", &read), 1);
+	assert_int_equal(db_staff_get_by_id(f->db, bea.id + ali.id + 100, &read), 1);
+
+	/* activation: rewrapped under the password, a TOTP secret, "active" */
+	struct db_staff_account activated = bea;
+	snprintf(activated.state, sizeof activated.state, "active");
+	memset(activated.salt, 0x41, sizeof activated.salt);
+	memset(activated.verifier, 0x42, sizeof activated.verifier);
+	memset(activated.team_secret, 0x43, sizeof activated.team_secret);
+	activated.has_totp = true;
+	memset(activated.totp, 0x44, sizeof activated.totp);
+	activated.roles = 5;
+	activated.activation_expires = 0;
+	activated.kdf_opslimit = 4;
+	assert_int_equal(db_staff_use_totp_step(f->db, bea.id, 77), 0);
+	assert_int_equal(db_staff_update(f->db, &activated), 0);
+	assert_int_equal(db_staff_get(f->db, "bea", &read), 0);
+	assert_same_account(&read, &activated);
+	assert_int_equal(read.revision, 2);
+	assert_int_equal(read.totp_last_step, 77); /* not the update's to change */
+
+	/* a second writer from the revision read before: refused, nothing written */
+	struct db_staff_account stale = bea;
+	snprintf(stale.state, sizeof stale.state, "disabled");
+	stale.has_team_secret = false;
+	assert_int_equal(db_staff_update(f->db, &stale), 1);
+	assert_int_equal(db_staff_get(f->db, "bea", &read), 0);
+	assert_same_account(&read, &activated);
+	assert_int_equal(read.revision, 2);
+	/* from the revision now stored it goes through, and optional fields become empty */
+	stale.revision = 2;
+	stale.has_totp = false;
+	assert_int_equal(db_staff_update(f->db, &stale), 0);
+	assert_int_equal(db_staff_get(f->db, "bea", &read), 0);
+	assert_same_account(&read, &stale);
+	assert_int_equal(read.revision, 3);
+	/* an account that is not there */
+	struct db_staff_account gone = ali;
+	gone.id = bea.id + ali.id + 100;
+	assert_int_equal(db_staff_update(f->db, &gone), 1);
+
+	/* the list is by name, and its callback may use the db */
+	struct account_list list = {.db = f->db, .inner_calls_ok = true};
+	assert_int_equal(db_staff_list(f->db, collect_account, &list), 0);
+	assert_int_equal(list.count, 2);
+	assert_string_equal(list.names[0], "ali");
+	assert_string_equal(list.names[1], "bea");
+	assert_true(list.inner_calls_ok);
+}
+
+static void make_session(struct db_staff_session *session, int64_t account_id, unsigned char fill, bool with_secret)
+{
+	memset(session, 0, sizeof *session);
+	memset(session->lookup, fill, sizeof session->lookup);
+	session->account_id = account_id;
+	session->created_at = 1800000000;
+	session->last_seen = 1800000100;
+	session->has_team_secret = with_secret;
+	if (with_secret)
+		memset(session->team_secret, fill + 1, sizeof session->team_secret);
+}
+
+static void test_staff_sessions(void **state)
+{
+	struct fixture *f = *state;
+	struct db_staff_account account;
+	struct db_staff_session with_secret, without, read;
+	make_account(&account, "cas", "active", 0x50);
+	assert_int_equal(db_staff_insert(f->db, &account), 0);
+	make_session(&with_secret, account.id, 0x61, true);
+	make_session(&without, account.id, 0x71, false);
+	assert_int_equal(db_staff_session_insert(f->db, &with_secret), 0);
+	assert_int_equal(db_staff_session_insert(f->db, &without), 0);
+	assert_int_equal(db_staff_session_insert(f->db, &with_secret), -1); /* a lookup already used */
+
+	assert_int_equal(db_staff_session_get(f->db, with_secret.lookup, &read), 0);
+	assert_memory_equal(read.lookup, with_secret.lookup, CRYPT_KEY_BYTES);
+	assert_int_equal(read.account_id, account.id);
+	assert_int_equal(read.created_at, 1800000000);
+	assert_int_equal(read.last_seen, 1800000100);
+	assert_true(read.has_team_secret);
+	assert_memory_equal(read.team_secret, with_secret.team_secret, CRYPT_WRAPPED_KEY_BYTES);
+	assert_int_equal(db_staff_session_get(f->db, without.lookup, &read), 0);
+	assert_false(read.has_team_secret);
+
+	/* touch: later moves last_seen on, earlier never moves it back */
+	assert_int_equal(db_staff_session_touch(f->db, with_secret.lookup, 1800000500), 0);
+	assert_int_equal(db_staff_session_get(f->db, with_secret.lookup, &read), 0);
+	assert_int_equal(read.last_seen, 1800000500);
+	assert_int_equal(db_staff_session_touch(f->db, with_secret.lookup, 1800000200), 0);
+	assert_int_equal(db_staff_session_get(f->db, with_secret.lookup, &read), 0);
+	assert_int_equal(read.last_seen, 1800000500);
+	unsigned char unknown[CRYPT_KEY_BYTES];
+	memset(unknown, 0x99, sizeof unknown);
+	assert_int_equal(db_staff_session_touch(f->db, unknown, 1800000600), 1);
+	assert_int_equal(db_staff_session_get(f->db, unknown, &read), 1);
+
+	/* delete (logout): gone; deleting again is no error; the other stays */
+	assert_int_equal(db_staff_session_delete(f->db, with_secret.lookup), 0);
+	assert_int_equal(db_staff_session_get(f->db, with_secret.lookup, &read), 1);
+	assert_int_equal(db_staff_session_delete(f->db, with_secret.lookup), 0);
+	assert_int_equal(db_staff_session_get(f->db, without.lookup, &read), 0);
+}
+
+/* Disabling (or any state but "active") removes the account's sessions in the
+ * same transaction as the change, on every handle at once; a refused update
+ * removes nothing; other accounts' sessions stay. */
+static void test_disabling_removes_sessions(void **state)
+{
+	struct fixture *f = *state;
+	char error[DB_ERROR_SIZE];
+	struct db *other = NULL;
+	struct db_staff_account dee, eva, read;
+	struct db_staff_session d1, d2, e1, session;
+	make_account(&dee, "dee", "active", 0x11);
+	make_account(&eva, "eva", "active", 0x21);
+	assert_int_equal(db_staff_insert(f->db, &dee), 0);
+	assert_int_equal(db_staff_insert(f->db, &eva), 0);
+	make_session(&d1, dee.id, 0x31, true);
+	make_session(&d2, dee.id, 0x41, false);
+	make_session(&e1, eva.id, 0x51, true);
+	assert_int_equal(db_staff_session_insert(f->db, &d1), 0);
+	assert_int_equal(db_staff_session_insert(f->db, &d2), 0);
+	assert_int_equal(db_staff_session_insert(f->db, &e1), 0);
+
+	/* an update that stays "active" (a role change) keeps the sessions */
+	struct db_staff_account changed = dee;
+	changed.roles = 1;
+	assert_int_equal(db_staff_update(f->db, &changed), 0);
+	assert_int_equal(db_staff_session_get(f->db, d1.lookup, &session), 0);
+
+	/* a stale disable is refused whole: the sessions stay too */
+	struct db_staff_account disabled = dee; /* revision 1: stale now */
+	snprintf(disabled.state, sizeof disabled.state, "disabled");
+	assert_int_equal(db_staff_update(f->db, &disabled), 1);
+	assert_int_equal(db_staff_session_get(f->db, d1.lookup, &session), 0);
+	assert_int_equal(db_staff_session_get(f->db, d2.lookup, &session), 0);
+
+	/* disabled on a second server: this one finds no session at its next request */
+	assert_int_equal(db_open(&other, f->url, false, error), 0);
+	assert_int_equal(db_staff_get(other, "dee", &read), 0);
+	snprintf(read.state, sizeof read.state, "disabled");
+	assert_int_equal(db_staff_update(other, &read), 0);
+	assert_int_equal(db_staff_session_get(f->db, d1.lookup, &session), 1);
+	assert_int_equal(db_staff_session_get(f->db, d2.lookup, &session), 1);
+	assert_int_equal(db_staff_session_get(f->db, e1.lookup, &session), 0);
+
+	/* a reset to "pending" (reset-2fa) ends sessions as well */
+	struct db_staff_session e2;
+	make_session(&e2, eva.id, 0x61, true);
+	assert_int_equal(db_staff_session_insert(other, &e2), 0);
+	assert_int_equal(db_staff_get(f->db, "eva", &read), 0);
+	snprintf(read.state, sizeof read.state, "pending");
+	assert_int_equal(db_staff_update(f->db, &read), 0);
+	assert_int_equal(db_staff_session_get(other, e1.lookup, &session), 1);
+	assert_int_equal(db_staff_session_get(other, e2.lookup, &session), 1);
+	db_close(other);
+}
+
+struct totp_racer {
+	struct db *db;
+	int64_t id, step;
+	pthread_mutex_t *start_lock;
+	pthread_cond_t *start;
+	bool *go;
+	int status;
+};
+
+static void *use_step_in_thread(void *arg)
+{
+	struct totp_racer *racer = arg;
+	pthread_mutex_lock(racer->start_lock);
+	while (!*racer->go)
+		pthread_cond_wait(racer->start, racer->start_lock);
+	pthread_mutex_unlock(racer->start_lock);
+	racer->status = db_staff_use_totp_step(racer->db, racer->id, racer->step);
+	return NULL;
+}
+
+/* The replay guard: a TOTP step is accepted once, also when the second use
+ * comes through another handle (another server), also when many try it at
+ * the same moment. */
+static void test_totp_step_is_used_once(void **state)
+{
+	struct fixture *f = *state;
+	char error[DB_ERROR_SIZE];
+	struct db *other = NULL;
+	struct db_staff_account account, read;
+	make_account(&account, "fay", "active", 0x13);
+	assert_int_equal(db_staff_insert(f->db, &account), 0);
+	assert_int_equal(db_open(&other, f->url, false, error), 0);
+
+	assert_int_equal(db_staff_use_totp_step(f->db, account.id, 100), 0);
+	assert_int_equal(db_staff_use_totp_step(f->db, account.id, 100), 1); /* a replay */
+	assert_int_equal(db_staff_use_totp_step(other, account.id, 100), 1); /* also on another server */
+	assert_int_equal(db_staff_use_totp_step(other, account.id, 99), 1);  /* not later */
+	assert_int_equal(db_staff_use_totp_step(other, account.id, 101), 0);
+	assert_int_equal(db_staff_use_totp_step(f->db, account.id, 101), 1);
+	assert_int_equal(db_staff_get_by_id(f->db, account.id, &read), 0);
+	assert_int_equal(read.totp_last_step, 101);
+	assert_int_equal(db_staff_use_totp_step(f->db, account.id + 1000, 500), 1); /* no such account */
+
+	/* eight logins with the same code at once, half through each handle: one wins */
+	enum { RACERS = 8 };
+	pthread_mutex_t start_lock = PTHREAD_MUTEX_INITIALIZER;
+	pthread_cond_t start = PTHREAD_COND_INITIALIZER;
+	bool go = false;
+	struct totp_racer racers[RACERS];
+	pthread_t threads[RACERS];
+	for (unsigned i = 0; i < RACERS; i++) {
+		racers[i] = (struct totp_racer){.db = i % 2 ? other : f->db, .id = account.id, .step = 200,
+						.start_lock = &start_lock, .start = &start, .go = &go, .status = -2};
+		assert_int_equal(pthread_create(&threads[i], NULL, use_step_in_thread, &racers[i]), 0);
+	}
+	pthread_mutex_lock(&start_lock);
+	go = true;
+	pthread_cond_broadcast(&start);
+	pthread_mutex_unlock(&start_lock);
+	unsigned accepted = 0;
+	for (unsigned i = 0; i < RACERS; i++) {
+		pthread_join(threads[i], NULL);
+		assert_true(racers[i].status == 0 || racers[i].status == 1);
+		accepted += racers[i].status == 0;
+	}
+	assert_int_equal(accepted, 1);
+	assert_int_equal(db_staff_get_by_id(other, account.id, &read), 0);
+	assert_int_equal(read.totp_last_step, 200);
+	db_close(other);
+}
+
+static void make_entry(struct db_audit_entry *entry, int64_t seq, const unsigned char previous[CRYPT_HASH_BYTES],
+		       const char *account, unsigned number)
+{
+	memset(entry, 0, sizeof *entry);
+	entry->seq = seq;
+	entry->at = 1800000000 + seq;
+	snprintf(entry->account, sizeof entry->account, "%s", account);
+	snprintf(entry->action, sizeof entry->action, "login");
+	snprintf(entry->object, sizeof entry->object, "number %u", number);
+	if (previous)
+		memcpy(entry->previous, previous, CRYPT_HASH_BYTES);
+	crypt_random(entry->hash, sizeof entry->hash);
+}
+
+struct audit_reading {
+	struct db *db;
+	int64_t count, expected_seq;
+	bool in_order, chained, inner_calls_ok;
+	unsigned char last_hash[CRYPT_HASH_BYTES];
+	int64_t stop_after; /* 0: read all */
+	unsigned per_writer[4];
+};
+
+static int read_entry(void *ctx, const struct db_audit_entry *entry)
+{
+	struct audit_reading *reading = ctx;
+	struct db_audit_entry last;
+	reading->in_order = reading->in_order && entry->seq == reading->expected_seq;
+	reading->chained = reading->chained && memcmp(entry->previous, reading->last_hash, CRYPT_HASH_BYTES) == 0;
+	memcpy(reading->last_hash, entry->hash, CRYPT_HASH_BYTES);
+	reading->expected_seq++;
+	reading->count++;
+	if (strncmp(entry->account, "writer-", 7) == 0 && entry->account[7] >= '0' && entry->account[7] <= '3')
+		reading->per_writer[entry->account[7] - '0']++;
+	if (reading->count % 100 == 1) /* the callback may use the db */
+		reading->inner_calls_ok = reading->inner_calls_ok && db_audit_last(reading->db, &last) == 0;
+	return reading->stop_after && reading->count >= reading->stop_after;
+}
+
+/* Append, last, list (in pages, stoppable); a number taken is 1; the log
+ * refuses UPDATE, DELETE (and TRUNCATE where there is one) from any program. */
+static void test_audit_log(void **state)
+{
+	struct fixture *f = *state;
+	enum { ENTRIES = 133 }; /* more than one page: backends read 128 at a time (db_backend.h) */
+	struct db_audit_entry entry, last;
+	struct audit_reading reading = {.db = f->db, .expected_seq = 1, .in_order = true, .chained = true,
+					.inner_calls_ok = true};
+	assert_int_equal(db_audit_last(f->db, &last), 1); /* empty */
+	assert_int_equal(db_audit_list(f->db, read_entry, &reading), 0);
+	assert_int_equal(reading.count, 0);
+
+	unsigned char previous[CRYPT_HASH_BYTES] = {0};
+	for (unsigned i = 1; i <= ENTRIES; i++) {
+		make_entry(&entry, i, previous, "gus", i);
+		assert_int_equal(db_audit_append(f->db, &entry), 0);
+		memcpy(previous, entry.hash, CRYPT_HASH_BYTES);
+	}
+	struct db_audit_entry again;
+	make_entry(&again, ENTRIES, previous, "gus", 0);
+	assert_int_equal(db_audit_append(f->db, &again), 1); /* taken: chain again */
+	make_entry(&again, 3, previous, "gus", 0);
+	assert_int_equal(db_audit_append(f->db, &again), 1);
+
+	assert_int_equal(db_audit_last(f->db, &last), 0);
+	assert_int_equal(last.seq, ENTRIES);
+	assert_int_equal(last.at, 1800000000 + ENTRIES);
+	assert_string_equal(last.account, "gus");
+	assert_string_equal(last.action, "login");
+	assert_string_equal(last.object, "number 133");
+	assert_memory_equal(last.hash, entry.hash, CRYPT_HASH_BYTES);
+	assert_memory_equal(last.previous, entry.previous, CRYPT_HASH_BYTES);
+
+	assert_int_equal(db_audit_list(f->db, read_entry, &reading), 0);
+	assert_int_equal(reading.count, ENTRIES);
+	assert_true(reading.in_order);
+	assert_true(reading.chained);
+	assert_true(reading.inner_calls_ok);
+	struct audit_reading stopped = {.db = f->db, .expected_seq = 1, .in_order = true, .chained = true,
+					.inner_calls_ok = true, .stop_after = 10};
+	assert_int_equal(db_audit_list(f->db, read_entry, &stopped), 0);
+	assert_int_equal(stopped.count, 10);
+
+	/* append-only, past db.h too */
+	assert_int_equal(f->backend->raw_sql(f->url, "UPDATE audit_log SET action = 'nothing' WHERE seq = 2"), -1);
+	assert_int_equal(f->backend->raw_sql(f->url, "DELETE FROM audit_log WHERE seq = 2"), -1);
+	assert_int_equal(f->backend->raw_sql(f->url, "DELETE FROM audit_log"), -1);
+	if (strcmp(f->backend->name, "postgresql") == 0)
+		assert_int_equal(f->backend->raw_sql(f->url, "TRUNCATE audit_log"), -1);
+	/* (the same path writes where nothing forbids it: the refusals above are the rule's) */
+	assert_int_equal(f->backend->raw_sql(f->url, "UPDATE staff_accounts SET roles = 0 WHERE id = -1"), 0);
+	struct audit_reading after = {.db = f->db, .expected_seq = 1, .in_order = true, .chained = true,
+				      .inner_calls_ok = true};
+	assert_int_equal(db_audit_list(f->db, read_entry, &after), 0);
+	assert_int_equal(after.count, ENTRIES);
+	assert_true(after.chained);
+}
+
+enum { AUDIT_WRITERS = 4, AUDIT_APPENDS = 25 };
+
+struct audit_writer {
+	struct db *db;
+	unsigned number;
+	unsigned retries;
+	int status;
+};
+
+/* What audit.c does: read the last entry, chain onto it, and when another
+ * writer took the number, read again. */
+static void *append_in_thread(void *arg)
+{
+	struct audit_writer *writer = arg;
+	char account[16];
+	snprintf(account, sizeof account, "writer-%u", writer->number);
+	writer->status = 0;
+	for (unsigned i = 0; i < AUDIT_APPENDS && writer->status == 0; i++) {
+		for (;;) {
+			struct db_audit_entry last, entry;
+			int found = db_audit_last(writer->db, &last);
+			if (found < 0) {
+				writer->status = -1;
+				break;
+			}
+			make_entry(&entry, found == 0 ? last.seq + 1 : 1, found == 0 ? last.hash : NULL, account, i);
+			int appended = db_audit_append(writer->db, &entry);
+			if (appended == 0)
+				break;
+			if (appended != 1) {
+				writer->status = -1;
+				break;
+			}
+			writer->retries++;
+		}
+	}
+	return NULL;
+}
+
+/* Two servers (two handles), two writers on each, appending at once: one
+ * chain, numbers 1..N without gaps or doubles, every entry there. */
+static void test_two_handles_append_one_chain(void **state)
+{
+	struct fixture *f = *state;
+	char error[DB_ERROR_SIZE];
+	struct db *other = NULL;
+	assert_int_equal(db_open(&other, f->url, false, error), 0);
+	struct audit_writer writers[AUDIT_WRITERS];
+	pthread_t threads[AUDIT_WRITERS];
+	for (unsigned i = 0; i < AUDIT_WRITERS; i++) {
+		writers[i] = (struct audit_writer){.db = i % 2 ? other : f->db, .number = i, .status = -2};
+		assert_int_equal(pthread_create(&threads[i], NULL, append_in_thread, &writers[i]), 0);
+	}
+	unsigned retries = 0;
+	for (unsigned i = 0; i < AUDIT_WRITERS; i++) {
+		pthread_join(threads[i], NULL);
+		assert_int_equal(writers[i].status, 0);
+		retries += writers[i].retries;
+	}
+	struct audit_reading reading = {.db = other, .expected_seq = 1, .in_order = true, .chained = true,
+					.inner_calls_ok = true};
+	assert_int_equal(db_audit_list(other, read_entry, &reading), 0);
+	assert_int_equal(reading.count, AUDIT_WRITERS * AUDIT_APPENDS);
+	assert_true(reading.in_order); /* 1, 2, 3 ... : no gap, no double */
+	assert_true(reading.chained);
+	for (unsigned i = 0; i < AUDIT_WRITERS; i++)
+		assert_int_equal(reading.per_writer[i], AUDIT_APPENDS);
+	print_message("audit: %u appends chained again after losing a race\n", retries);
+	db_close(other);
+}
+
 int main(void)
 {
 	int failed = 0;
@@ -803,6 +1316,12 @@ int main(void)
 			CONTRACT(test_remove_only_what_was_made),
 			CONTRACT(test_two_handles_share_one_database),
 			CONTRACT(test_lost_connections_come_back),
+			CONTRACT(test_staff_accounts),
+			CONTRACT(test_staff_sessions),
+			CONTRACT(test_disabling_removes_sessions),
+			CONTRACT(test_totp_step_is_used_once),
+			CONTRACT(test_audit_log),
+			CONTRACT(test_two_handles_append_one_chain),
 		};
 #undef CONTRACT
 		failed += cmocka_run_group_tests_name(backends[b].name, contract, NULL, NULL);

@@ -24,7 +24,7 @@ CREATE TABLE IF NOT EXISTS cases (
 	created_day TEXT NOT NULL,
 	form_bits INTEGER NOT NULL,            -- 1 sexual, 2 labour, 4 criminal, 8 unknown
 	source TEXT NOT NULL DEFAULT 'online' CHECK (source IN ('online', 'phone')),
-	assigned_to INTEGER,                   -- a staff account's id; NULL: nobody
+	assigned_to INTEGER,                   -- a staff account's id; NULL: unassigned
 	first_answer_day TEXT,
 	reporter_waiting INTEGER NOT NULL DEFAULT 0, -- the reporter wrote after the last answer
 	due_day TEXT NOT NULL,

@@ -4,12 +4,15 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "crypt.h"
 
 /* How often an append chains again when other writers keep taking the next
  * number; more than a handful means something else is wrong. */
-#define APPEND_TRIES 16
+/* Writers that race for the next number retry; under heavy contention one writer can lose many times
+ * in a row, so it backs off a little (random, growing) rather than giving up after a few tries. */
+#define APPEND_TRIES 200
 
 /* The bytes an entry's hash covers (after the previous hash): a version,
  * then every field, text fields with their length first so that no two
@@ -66,7 +69,11 @@ int audit_append(struct db *db, int64_t now, const char *account, const char *ac
 		int status = db_audit_append(db, &entry);
 		if (status != 1)
 			return status; /* 0 stored, -1 failed */
-		/* 1: another writer took this number first; chain onto theirs */
+		/* 1: another writer took this number first; chain onto theirs, after a short random wait */
+		unsigned char jitter;
+		crypt_random(&jitter, 1);
+		struct timespec pause = {0, (long)(attempt < 10 ? attempt + 1 : 10) * 100000L + (long)jitter * 1000L};
+		nanosleep(&pause, NULL);
 	}
 	return -1;
 }

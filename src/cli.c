@@ -17,6 +17,7 @@
 
 #include "assess.h"
 #include "audit.h"
+#include "case.h"
 #include "config.h"
 #include "crypt.h"
 #include "db.h"
@@ -766,6 +767,49 @@ static int run_audit(const struct kb *kb, const struct texts *texts, const struc
 	return code;
 }
 
+/* ---------- retention (issue 15) ---------- */
+
+/* Destroys the closed cases whose retention period has ended (case_purge):
+ * what the daily job in `serve` does, for cron or by hand. Needs no key of
+ * the team: destroying reads nothing. */
+static int run_purge(const struct kb *kb, const struct texts *texts, const struct options *options)
+{
+	(void)texts;
+	const char *db_url = options->db_url ? options->db_url : DEFAULT_DB;
+	char key_path[KEY_PATH_SIZE], report_error[REPORT_ERROR_SIZE];
+	struct reporting reporting;
+	struct db *db = NULL;
+	int code = open_team_db("purge", options, &db);
+	if (code != EXIT_OK)
+		return code;
+	if (key_path_for("purge", options, NULL, db_url, key_path)) {
+		db_close(db);
+		return EXIT_BAD_INPUT;
+	}
+	if (reporting_open(&reporting, kb, db, key_path, report_error)) {
+		fprintf(stderr, "meldwijzer purge: %s\n", report_error);
+		db_close(db);
+		return EXIT_BAD_INPUT;
+	}
+	unsigned destroyed = 0;
+	int status = case_purge(&reporting, "cli", now_or(options), &destroyed);
+	if (status == 0 || status == CASE_NOT_AUDITED) {
+		printf("Destroyed %u closed case%s whose retention period had ended.\n", destroyed, destroyed == 1 ? "" : "s");
+		code = finish_output();
+		if (status == CASE_NOT_AUDITED) {
+			fprintf(stderr, "meldwijzer purge: not every destruction could be written to the audit log\n");
+			code = EXIT_FAILURE_RUN;
+		}
+	} else {
+		fprintf(stderr, "meldwijzer purge: database: %u case%s destroyed, then it failed; run it again\n", destroyed,
+			destroyed == 1 ? "" : "s");
+		code = EXIT_FAILURE_RUN;
+	}
+	reporting_close(&reporting);
+	db_close(db);
+	return code;
+}
+
 static const struct command commands[] = {
 	{"wegwijzer", "meldwijzer wegwijzer [--lang nl|en] [--at TIME]\n"
 		      "  The guide: asks six questions one at a time (one answer per line on stdin): acute danger,\n"
@@ -826,6 +870,11 @@ static const struct command commands[] = {
 		  "  was changed, removed or moved. With HEAD (an earlier 'audit head'), entries removed from the\n"
 		  "  end are found too. 'head' prints the newest entry's hash: write it down elsewhere.",
 	 "db args", run_audit},
+	{"purge", "meldwijzer purge [--db sqlite:PATH] [--key FILE] [--at TIME]\n"
+		  "  Destroys the closed cases whose retention period has ended (12 months after closing unless a\n"
+		  "  coordinator extended it): their keys, texts and messages; only counts stay. Each one is\n"
+		  "  written to the audit log. Run it daily (serve will do so by itself).",
+	 "db key at", run_purge},
 };
 
 static void print_main_help(FILE *out)

@@ -375,3 +375,108 @@ int db_audit_list(struct db *db, int (*each)(void *ctx, const struct db_audit_en
 	free(rows);
 	return status;
 }
+
+/* ---------- case work (issue 15) ---------- */
+
+int db_case_queue(struct db *db, const struct db_case_filter *filter, enum db_case_order order,
+		  const struct db_case_cursor *after, struct db_case rows[DB_CASE_PAGE], size_t *count, bool *more)
+{
+	thread_role_forbid_blocking("db_case_queue");
+	*count = 0;
+	*more = false;
+	return !db->backend->case_queue ? -1 : db->backend->case_queue(db, filter, order, after, rows, count, more);
+}
+
+int db_case_counts(struct db *db, struct db_case_counts *out)
+{
+	thread_role_forbid_blocking("db_case_counts");
+	return !db->backend->case_counts ? -1 : db->backend->case_counts(db, out);
+}
+
+int db_case_get(struct db *db, const char *ref, struct db_case *out)
+{
+	thread_role_forbid_blocking("db_case_get");
+	return !db->backend->case_get ? -1 : db->backend->case_get(db, ref, out);
+}
+
+int db_case_change(struct db *db, const struct db_case_change *change)
+{
+	thread_role_forbid_blocking("db_case_change");
+	if (!change->ref || (change->note && (change->note->seq == 0 || !change->note->box)))
+		return -1; /* a note's number binds its box: 0 is a bug in the caller */
+	return !db->backend->case_change ? -1 : db->backend->case_change(db, change);
+}
+
+long db_case_count_notes(struct db *db, const char *ref)
+{
+	thread_role_forbid_blocking("db_case_count_notes");
+	return !db->backend->case_count_notes ? -1 : db->backend->case_count_notes(db, ref);
+}
+
+int db_case_list_notes(struct db *db, const char *ref, void (*each)(void *ctx, const struct db_case_note *), void *ctx)
+{
+	thread_role_forbid_blocking("db_case_list_notes");
+	struct db_case_note *rows = NULL;
+	size_t count = 0;
+	if (!db->backend->case_list_notes || db->backend->case_list_notes(db, ref, &rows, &count))
+		return -1;
+	for (size_t i = 0; i < count; i++)
+		each(ctx, &rows[i]); /* no lock held: `each` may use the db */
+	for (size_t i = 0; i < count; i++)
+		free((void *)rows[i].box);
+	free(rows);
+	return 0;
+}
+
+int db_case_list_referrals(struct db *db, const char *ref, void (*each)(void *ctx, const struct db_referral *),
+			   void *ctx)
+{
+	thread_role_forbid_blocking("db_case_list_referrals");
+	struct db_referral *rows = NULL;
+	size_t count = 0;
+	if (!db->backend->case_list_referrals || db->backend->case_list_referrals(db, ref, &rows, &count))
+		return -1;
+	for (size_t i = 0; i < count; i++)
+		each(ctx, &rows[i]); /* no lock held */
+	free(rows);
+	return 0;
+}
+
+int db_case_due_for_destruction(struct db *db, const char *day, char *out, size_t max, size_t *count)
+{
+	thread_role_forbid_blocking("db_case_due_for_destruction");
+	*count = 0;
+	if (!day || strlen(day) != DB_DAY_SIZE - 1)
+		return -1;
+	return !db->backend->case_due_for_destruction ? -1
+						      : db->backend->case_due_for_destruction(db, day, out, max, count);
+}
+
+int db_case_destroy(struct db *db, const char *ref, const char *outcome, const char *expected_status)
+{
+	thread_role_forbid_blocking("db_case_destroy");
+	if (!outcome || (strcmp(outcome, "destroyed") != 0 && strcmp(outcome, "withdrawn") != 0))
+		return -1;
+	return !db->backend->case_destroy ? -1 : db->backend->case_destroy(db, ref, outcome, expected_status);
+}
+
+int db_case_checkpoint(struct db *db)
+{
+	thread_role_forbid_blocking("db_case_checkpoint");
+	return !db->backend->case_checkpoint ? -1 : db->backend->case_checkpoint(db);
+}
+
+int64_t db_case_statistics(struct db *db, const char *outcome)
+{
+	thread_role_forbid_blocking("db_case_statistics");
+	return !db->backend->case_statistics ? -1 : db->backend->case_statistics(db, outcome);
+}
+
+int db_case_set_deadlines(struct db *db, unsigned answer_days, unsigned feedback_months)
+{
+	thread_role_forbid_blocking("db_case_set_deadlines");
+	if (answer_days == 0 || feedback_months == 0)
+		return -1;
+	return !db->backend->case_set_deadlines ? -1
+						: db->backend->case_set_deadlines(db, answer_days, feedback_months);
+}

@@ -294,4 +294,139 @@ __attribute__((warn_unused_result)) int db_audit_last(struct db *db, struct db_a
 __attribute__((warn_unused_result)) int db_audit_list(struct db *db,
 						       int (*each)(void *ctx, const struct db_audit_entry *), void *ctx);
 
+/* ---- case work (issue 15) ----
+ * The queue's rows (table `cases`, one per report, kept in step with reports
+ * and messages by the schema itself: a new report, an answer, the reporter
+ * writing again), internal notes, referrals, and destruction. The rules (who
+ * may do what, deadlines, consent) are case.c's; here are rows. Days are
+ * YYYY-MM-DD (UTC). A backend that does not have these yet returns -1. */
+
+#define DB_CASE_PAGE 50
+#define DB_CASE_NO_DAY "9999-12-31" /* due_day when nothing is due */
+#define DB_CASE_REASON_SIZE 32
+
+/* A case as the queue and the case page see it: metadata only. */
+struct db_case {
+	int64_t id;                          /* the order of storing: newest first is highest first */
+	char ref[DB_REF_SIZE];
+	char kind[16];                       /* "report" | "consultation" */
+	char status[16];                     /* "new" | "in_progress" | "referred" | "closed" */
+	char created_day[DB_DAY_SIZE];
+	unsigned form_bits;                  /* 1 sexual, 2 labour, 4 criminal, 8 unknown */
+	char source[8];                      /* "online" | "phone" */
+	int64_t assigned_to;                 /* a staff account's id; 0: nobody */
+	char first_answer_day[DB_DAY_SIZE];  /* "" before the first answer */
+	bool reporter_waiting;               /* the reporter wrote after the last answer */
+	char due_day[DB_DAY_SIZE];           /* the next deadline; DB_CASE_NO_DAY: none */
+	char closed_day[DB_DAY_SIZE];        /* "" unless closed */
+	char closing_reason[DB_CASE_REASON_SIZE];
+	char destroy_day[DB_DAY_SIZE];       /* "" unless closed */
+};
+
+/* Queue filters; zero / NULL members do not filter. */
+struct db_case_filter {
+	const char *status;
+	const char *kind;
+	unsigned form_bits;                  /* cases with any of these forms */
+	const char *source;
+	bool assigned_to_account;            /* assigned to `account` */
+	int64_t account;
+	bool unassigned;
+	const char *due_before;              /* due_day < this day: overdue on that day */
+	bool reporter_waiting;
+};
+enum db_case_order {
+	DB_CASE_NEWEST,                      /* highest id first */
+	DB_CASE_URGENT,                      /* earliest due_day first, then lowest id */
+};
+/* Where a page ends (keyset pagination): the last row's id and due_day;
+ * `set` false for the first page. */
+struct db_case_cursor {
+	bool set;
+	int64_t id;
+	char due_day[DB_DAY_SIZE];
+};
+/* One page (up to DB_CASE_PAGE rows) after `after`, in `order`; *more tells
+ * whether another page follows. 0, or -1. */
+__attribute__((warn_unused_result)) int db_case_queue(struct db *db, const struct db_case_filter *filter,
+						      enum db_case_order order, const struct db_case_cursor *after,
+						      struct db_case rows[DB_CASE_PAGE], size_t *count, bool *more);
+/* The number of cases in each status (the whole queue, not a filter). */
+struct db_case_counts {
+	int64_t new_count, in_progress, referred, closed;
+};
+__attribute__((warn_unused_result)) int db_case_counts(struct db *db, struct db_case_counts *out);
+/* 0 found, 1 not found, -1. */
+__attribute__((warn_unused_result)) int db_case_get(struct db *db, const char *ref, struct db_case *out);
+
+/* An internal note (or the written reason of a retention extension or an
+ * override): its box binds `seq`, so the caller takes db_case_count_notes() + 1. */
+struct db_case_note {
+	unsigned seq;
+	char kind[16];                       /* "note" | "retention" | "override" */
+	char author[DB_STAFF_NAME_SIZE];
+	int64_t at;                          /* UTC seconds */
+	const unsigned char *box;            /* read notes: owned by the db module, valid during the callback */
+	size_t box_len;
+};
+/* A referral: a record of what was handed over to whom. */
+struct db_referral {
+	char partner[24];
+	char day[DB_DAY_SIZE];
+	unsigned categories;                 /* case.h's CASE_INFO_* bits */
+	char consent[16];                    /* "given" | "refused" | "not_asked" | "not_possible" */
+	char override[16];                   /* "" | "acute_danger" | "minor" */
+	char author[DB_STAFF_NAME_SIZE];
+	int64_t at;
+};
+/* One change to a case, in one transaction: when `expected_status` is not
+ * NULL the change is made only if the case still has that status (two staff
+ * acting at once: one wins); `row` (else NULL) writes its status (also in
+ * reports), source, assigned_to, due_day, closed_day, closing_reason and
+ * destroy_day; `note` and `referral` (else NULL) are added. 0 done; 1 the
+ * case is gone or its status changed meanwhile; 2 the note's number is taken
+ * (encrypt again with the next one); -1. */
+struct db_case_change {
+	const char *ref;
+	const char *expected_status;
+	const struct db_case *row;
+	const struct db_case_note *note;
+	const struct db_referral *referral;
+};
+__attribute__((warn_unused_result)) int db_case_change(struct db *db, const struct db_case_change *change);
+/* The number of notes the case has (its next is count + 1), -1 on error. */
+__attribute__((warn_unused_result)) long db_case_count_notes(struct db *db, const char *ref);
+/* Calls `each` for the case's notes by number, and for its referrals in the
+ * order made; `each` runs with no lock held. 0, or -1. */
+__attribute__((warn_unused_result)) int db_case_list_notes(struct db *db, const char *ref,
+							    void (*each)(void *ctx, const struct db_case_note *),
+							    void *ctx);
+__attribute__((warn_unused_result)) int db_case_list_referrals(struct db *db, const char *ref,
+								void (*each)(void *ctx, const struct db_referral *),
+								void *ctx);
+/* Up to `max` refs of closed cases whose destroy_day is on or before `day`
+ * (out holds max * DB_REF_SIZE bytes); *count set. 0, or -1. */
+__attribute__((warn_unused_result)) int db_case_due_for_destruction(struct db *db, const char *day, char *out,
+								     size_t max, size_t *count);
+/* Destroys a report whole, in one transaction: its messages, notes,
+ * referrals, case row and the report row with its wrapped keys; adds one to
+ * the count of `outcome` ("destroyed" | "withdrawn") for the month it came in
+ * and its kind, which is all that stays. With `expected_status` (else NULL)
+ * only a report still in that status. 0; 1 no such report (or another
+ * status); -1. SQLite overwrites what it deletes (secure_delete); call
+ * db_case_checkpoint() afterwards so that the write-ahead log keeps no older
+ * copy either. */
+__attribute__((warn_unused_result)) int db_case_destroy(struct db *db, const char *ref, const char *outcome,
+							 const char *expected_status);
+/* Moves everything in the write-ahead log into the database file and empties
+ * the log (SQLite: checkpoint TRUNCATE), so no page from before a
+ * destruction stays there. 0; 1 when a reader kept it from finishing (try
+ * again); -1. */
+__attribute__((warn_unused_result)) int db_case_checkpoint(struct db *db);
+/* The sum of a count that survives destruction, for one outcome. -1 on error. */
+__attribute__((warn_unused_result)) int64_t db_case_statistics(struct db *db, const char *outcome);
+/* The deadlines new rows get (the schema computes them): 0, or -1. */
+__attribute__((warn_unused_result)) int db_case_set_deadlines(struct db *db, unsigned answer_days,
+							       unsigned feedback_months);
+
 #endif

@@ -75,6 +75,21 @@ struct db_backend {
 	/* One page of entries with numbers above *position, in order; sets *count
 	 * (0 at the end) and moves *position on. */
 	int (*audit_list)(struct db *db, int64_t *position, struct db_audit_entry rows[DB_LIST_PAGE], size_t *count);
+	/* issue 15: as db.h; lists return malloc'ed rows that db.c frees (each
+	 * note's box is malloc'ed too: db.c frees it) */
+	int (*case_queue)(struct db *db, const struct db_case_filter *filter, enum db_case_order order,
+			  const struct db_case_cursor *after, struct db_case rows[DB_CASE_PAGE], size_t *count, bool *more);
+	int (*case_counts)(struct db *db, struct db_case_counts *out);
+	int (*case_get)(struct db *db, const char *ref, struct db_case *out);
+	int (*case_change)(struct db *db, const struct db_case_change *change);
+	long (*case_count_notes)(struct db *db, const char *ref);
+	int (*case_list_notes)(struct db *db, const char *ref, struct db_case_note **rows, size_t *count);
+	int (*case_list_referrals)(struct db *db, const char *ref, struct db_referral **rows, size_t *count);
+	int (*case_due_for_destruction)(struct db *db, const char *day, char *out, size_t max, size_t *count);
+	int (*case_destroy)(struct db *db, const char *ref, const char *outcome, const char *expected_status);
+	int (*case_checkpoint)(struct db *db);
+	int64_t (*case_statistics)(struct db *db, const char *outcome);
+	int (*case_set_deadlines)(struct db *db, unsigned answer_days, unsigned feedback_months);
 };
 
 /* The handle: what db.c keeps for every backend, and the backend's own state. */

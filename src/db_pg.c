@@ -496,8 +496,10 @@ static void finish(struct connection *c)
  * left (tables and functions), so a migration that adds either must add it
  * here too. */
 static const char drop_schema[] =
-	"DROP TABLE IF EXISTS audit_log, staff_sessions, staff_accounts, messages, reports, team, schema_version;"
-	" DROP FUNCTION IF EXISTS audit_log_append_only()";
+	"DROP TABLE IF EXISTS case_statistics, referrals, case_notes, cases, case_settings, audit_log, staff_sessions,"
+	" staff_accounts, messages, reports, team, schema_version;"
+	" DROP FUNCTION IF EXISTS audit_log_append_only(), case_form_bits(text), cases_on_report(), cases_on_status(),"
+	" cases_on_message()";
 
 static void close_state(struct pg_db *s, bool remove_if_new)
 {

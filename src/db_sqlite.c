@@ -1305,6 +1305,527 @@ done:
 	return status;
 }
 
+/* ---------- case work (issue 15) ---------- */
+
+/* Text columns that may be NULL read as "". */
+static int copy_optional_text(sqlite3_stmt *statement, int column, char *out, size_t size)
+{
+	if (sqlite3_column_type(statement, column) == SQLITE_NULL) {
+		out[0] = '\0';
+		return 0;
+	}
+	return copy_text(statement, column, out, size);
+}
+
+static const char case_columns[] =
+	"SELECT id, ref, kind, status, created_day, form_bits, source, assigned_to, first_answer_day,"
+	" reporter_waiting, due_day, closed_day, closing_reason, destroy_day FROM cases ";
+
+static int read_case_row(sqlite3_stmt *statement, struct db_case *out)
+{
+	memset(out, 0, sizeof *out);
+	out->id = sqlite3_column_int64(statement, 0);
+	sqlite3_int64 bits = sqlite3_column_int64(statement, 5);
+	if (bits < 0 || bits > 15)
+		return -1;
+	out->form_bits = (unsigned)bits;
+	out->assigned_to = sqlite3_column_int64(statement, 7); /* NULL reads as 0: nobody */
+	out->reporter_waiting = sqlite3_column_int(statement, 9) != 0;
+	return copy_text(statement, 1, out->ref, sizeof out->ref) || copy_text(statement, 2, out->kind, sizeof out->kind) ||
+			       copy_text(statement, 3, out->status, sizeof out->status) ||
+			       copy_text(statement, 4, out->created_day, sizeof out->created_day) ||
+			       copy_text(statement, 6, out->source, sizeof out->source) ||
+			       copy_optional_text(statement, 8, out->first_answer_day, sizeof out->first_answer_day) ||
+			       copy_text(statement, 10, out->due_day, sizeof out->due_day) ||
+			       copy_optional_text(statement, 11, out->closed_day, sizeof out->closed_day) ||
+			       copy_optional_text(statement, 12, out->closing_reason, sizeof out->closing_reason) ||
+			       copy_optional_text(statement, 13, out->destroy_day, sizeof out->destroy_day)
+		       ? -1
+		       : 0;
+}
+
+/* The queue's statement: the filters that are set, in a fixed order, each a
+ * bound parameter (never text pasted into SQL), then the keyset and the
+ * order. One row more than a page tells whether another page follows. */
+static int sqlite_case_queue(struct db *db, const struct db_case_filter *filter, enum db_case_order order,
+			     const struct db_case_cursor *after, struct db_case rows[DB_CASE_PAGE], size_t *count,
+			     bool *more)
+{
+	struct sqlite_db *s = state_of(db);
+	char sql[1200];
+	size_t used = (size_t)snprintf(sql, sizeof sql, "%sWHERE 1", case_columns);
+#define ADD_SQL(text) used += (size_t)snprintf(sql + used, used < sizeof sql ? sizeof sql - used : 0, "%s", text)
+	if (filter->status)
+		ADD_SQL(" AND status = :status");
+	if (filter->kind)
+		ADD_SQL(" AND kind = :kind");
+	if (filter->form_bits)
+		ADD_SQL(" AND (form_bits & :forms) != 0");
+	if (filter->source)
+		ADD_SQL(" AND source = :source");
+	if (filter->assigned_to_account)
+		ADD_SQL(" AND assigned_to = :account");
+	if (filter->unassigned)
+		ADD_SQL(" AND assigned_to IS NULL");
+	if (filter->due_before)
+		ADD_SQL(" AND due_day < :due_before");
+	if (filter->reporter_waiting)
+		ADD_SQL(" AND reporter_waiting = 1");
+	if (after && after->set)
+		ADD_SQL(order == DB_CASE_NEWEST ? " AND id < :after_id" : " AND (due_day, id) > (:after_due, :after_id)");
+	ADD_SQL(order == DB_CASE_NEWEST ? " ORDER BY id DESC" : " ORDER BY due_day, id");
+	char limit[32];
+	snprintf(limit, sizeof limit, " LIMIT %d", DB_CASE_PAGE + 1);
+	ADD_SQL(limit);
+#undef ADD_SQL
+	if (used >= sizeof sql)
+		return -1;
+	sqlite3_stmt *statement = NULL;
+	int status = -1;
+	struct reader *r = take_reader(s);
+	if (sqlite3_prepare_v2(r->connection, sql, -1, &statement, NULL) != SQLITE_OK)
+		goto done;
+	/* sqlite3_bind_parameter_index is 0 for a name the statement lacks; binding 0 is an error we skip */
+	struct {
+		const char *name;
+		const char *text;
+		bool is_integer;
+		int64_t integer;
+	} parameters[] = {
+		{":status", filter->status, false, 0},
+		{":kind", filter->kind, false, 0},
+		{":forms", NULL, true, filter->form_bits},
+		{":source", filter->source, false, 0},
+		{":account", NULL, true, filter->account},
+		{":due_before", filter->due_before, false, 0},
+		{":after_id", NULL, true, after ? after->id : 0},
+		{":after_due", after ? after->due_day : NULL, false, 0},
+	};
+	for (size_t i = 0; i < sizeof parameters / sizeof *parameters; i++) {
+		int index = sqlite3_bind_parameter_index(statement, parameters[i].name);
+		if (index == 0)
+			continue;
+		int bound = parameters[i].is_integer ? sqlite3_bind_int64(statement, index, parameters[i].integer)
+						     : sqlite3_bind_text(statement, index, parameters[i].text, -1, SQLITE_STATIC);
+		if (bound != SQLITE_OK)
+			goto done;
+	}
+	int step;
+	while ((step = sqlite3_step(statement)) == SQLITE_ROW) {
+		if (*count == DB_CASE_PAGE) {
+			*more = true;
+			break;
+		}
+		if (read_case_row(statement, &rows[*count]))
+			goto done;
+		++*count;
+	}
+	if (step == SQLITE_ROW || step == SQLITE_DONE)
+		status = 0;
+done:
+	sqlite3_finalize(statement);
+	give_reader(r);
+	if (status) {
+		*count = 0;
+		*more = false;
+	}
+	return status;
+}
+
+static int sqlite_case_counts(struct db *db, struct db_case_counts *out)
+{
+	struct sqlite_db *s = state_of(db);
+	sqlite3_stmt *statement = NULL;
+	int status = -1;
+	memset(out, 0, sizeof *out);
+	struct reader *r = take_reader(s);
+	/* one count per status, each over its own part of cases_by_status */
+	if (sqlite3_prepare_v2(r->connection,
+			       "SELECT (SELECT count(*) FROM cases WHERE status = 'new'),"
+			       " (SELECT count(*) FROM cases WHERE status = 'in_progress'),"
+			       " (SELECT count(*) FROM cases WHERE status = 'referred'),"
+			       " (SELECT count(*) FROM cases WHERE status = 'closed')",
+			       -1, &statement, NULL) == SQLITE_OK &&
+	    sqlite3_step(statement) == SQLITE_ROW) {
+		out->new_count = sqlite3_column_int64(statement, 0);
+		out->in_progress = sqlite3_column_int64(statement, 1);
+		out->referred = sqlite3_column_int64(statement, 2);
+		out->closed = sqlite3_column_int64(statement, 3);
+		status = 0;
+	}
+	sqlite3_finalize(statement);
+	give_reader(r);
+	return status;
+}
+
+static int sqlite_case_get(struct db *db, const char *ref, struct db_case *out)
+{
+	struct sqlite_db *s = state_of(db);
+	char sql[600];
+	sqlite3_stmt *statement = NULL;
+	int status = -1;
+	snprintf(sql, sizeof sql, "%sWHERE ref = ?", case_columns);
+	struct reader *r = take_reader(s);
+	if (sqlite3_prepare_v2(r->connection, sql, -1, &statement, NULL) == SQLITE_OK &&
+	    sqlite3_bind_text(statement, 1, ref, -1, SQLITE_STATIC) == SQLITE_OK) {
+		int step = sqlite3_step(statement);
+		status = step == SQLITE_ROW ? read_case_row(statement, out) : step == SQLITE_DONE ? 1 : -1;
+	}
+	sqlite3_finalize(statement);
+	give_reader(r);
+	return status;
+}
+
+/* Runs a prepared write on the writer and finalizes it: true when it ran. */
+static bool run_write(sqlite3_stmt *statement, bool bound)
+{
+	bool ok = statement && bound && sqlite3_step(statement) == SQLITE_DONE;
+	sqlite3_finalize(statement);
+	return ok;
+}
+
+static sqlite3_stmt *prepare_write(struct sqlite_db *s, const char *sql)
+{
+	sqlite3_stmt *statement = NULL;
+	if (sqlite3_prepare_v2(s->writer, sql, -1, &statement, NULL) != SQLITE_OK) {
+		sqlite3_finalize(statement);
+		return NULL;
+	}
+	return statement;
+}
+
+/* "" as NULL, for the optional day and reason columns. */
+static int bind_optional_text(sqlite3_stmt *statement, int column, const char *text)
+{
+	return text && text[0] ? sqlite3_bind_text(statement, column, text, -1, SQLITE_STATIC)
+			       : sqlite3_bind_null(statement, column);
+}
+
+static int sqlite_case_change(struct db *db, const struct db_case_change *change)
+{
+	struct sqlite_db *s = state_of(db);
+	int status = -1;
+	bool ok = true;
+	pthread_mutex_lock(&s->write_lock);
+	if (begin_write(s))
+		goto unlock;
+	/* the status the caller decided from must still be the case's */
+	sqlite3_stmt *check = prepare_write(s, "SELECT status FROM cases WHERE ref = ?");
+	int step = check && sqlite3_bind_text(check, 1, change->ref, -1, SQLITE_STATIC) == SQLITE_OK ? sqlite3_step(check)
+												       : SQLITE_ERROR;
+	bool found = step == SQLITE_ROW;
+	bool same = found && (!change->expected_status ||
+			      strcmp((const char *)sqlite3_column_text(check, 0), change->expected_status) == 0);
+	sqlite3_finalize(check);
+	if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		end_write(db, false);
+		goto unlock;
+	}
+	if (!found || !same) {
+		rollback(s);
+		status = 1;
+		goto unlock;
+	}
+	const struct db_case *row = change->row;
+	if (row) {
+		sqlite3_stmt *update = prepare_write(s, "UPDATE cases SET status = ?, source = ?, assigned_to = ?, due_day = ?,"
+							" closed_day = ?, closing_reason = ?, destroy_day = ? WHERE ref = ?");
+		ok = run_write(update, update && sqlite3_bind_text(update, 1, row->status, -1, SQLITE_STATIC) == SQLITE_OK &&
+					       sqlite3_bind_text(update, 2, row->source, -1, SQLITE_STATIC) == SQLITE_OK &&
+					       (row->assigned_to ? sqlite3_bind_int64(update, 3, row->assigned_to)
+								 : sqlite3_bind_null(update, 3)) == SQLITE_OK &&
+					       sqlite3_bind_text(update, 4, row->due_day, -1, SQLITE_STATIC) == SQLITE_OK &&
+					       bind_optional_text(update, 5, row->closed_day) == SQLITE_OK &&
+					       bind_optional_text(update, 6, row->closing_reason) == SQLITE_OK &&
+					       bind_optional_text(update, 7, row->destroy_day) == SQLITE_OK &&
+					       sqlite3_bind_text(update, 8, change->ref, -1, SQLITE_STATIC) == SQLITE_OK);
+		/* reports.status too (its trigger writes the same status into cases again) */
+		if (ok)
+			ok = set_status_in_transaction(s, change->ref, row->status) == 0;
+	}
+	if (ok && change->note) {
+		const struct db_case_note *note = change->note;
+		sqlite3_stmt *insert = prepare_write(
+			s, "INSERT INTO case_notes (report_ref, seq, kind, author, at, body) VALUES (?, ?, ?, ?, ?, ?)");
+		bool bound = insert && note->box_len <= INT32_MAX &&
+			     sqlite3_bind_text(insert, 1, change->ref, -1, SQLITE_STATIC) == SQLITE_OK &&
+			     sqlite3_bind_int64(insert, 2, note->seq) == SQLITE_OK &&
+			     sqlite3_bind_text(insert, 3, note->kind, -1, SQLITE_STATIC) == SQLITE_OK &&
+			     sqlite3_bind_text(insert, 4, note->author, -1, SQLITE_STATIC) == SQLITE_OK &&
+			     sqlite3_bind_int64(insert, 5, note->at) == SQLITE_OK &&
+			     sqlite3_bind_blob(insert, 6, note->box, (int)note->box_len, SQLITE_STATIC) == SQLITE_OK;
+		int inserted = bound ? sqlite3_step(insert) : SQLITE_ERROR;
+		bool taken = inserted == SQLITE_CONSTRAINT &&
+			     sqlite3_extended_errcode(s->writer) == SQLITE_CONSTRAINT_UNIQUE;
+		sqlite3_finalize(insert);
+		if (taken) {
+			rollback(s);
+			status = 2; /* another note took this number first */
+			goto unlock;
+		}
+		ok = inserted == SQLITE_DONE;
+	}
+	if (ok && change->referral) {
+		const struct db_referral *referral = change->referral;
+		sqlite3_stmt *insert = prepare_write(s, "INSERT INTO referrals (report_ref, partner, day, categories, consent,"
+							" override, author, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+		ok = run_write(insert, insert && sqlite3_bind_text(insert, 1, change->ref, -1, SQLITE_STATIC) == SQLITE_OK &&
+					       sqlite3_bind_text(insert, 2, referral->partner, -1, SQLITE_STATIC) == SQLITE_OK &&
+					       sqlite3_bind_text(insert, 3, referral->day, -1, SQLITE_STATIC) == SQLITE_OK &&
+					       sqlite3_bind_int64(insert, 4, referral->categories) == SQLITE_OK &&
+					       sqlite3_bind_text(insert, 5, referral->consent, -1, SQLITE_STATIC) == SQLITE_OK &&
+					       bind_optional_text(insert, 6, referral->override) == SQLITE_OK &&
+					       sqlite3_bind_text(insert, 7, referral->author, -1, SQLITE_STATIC) == SQLITE_OK &&
+					       sqlite3_bind_int64(insert, 8, referral->at) == SQLITE_OK);
+	}
+	status = end_write(db, ok);
+unlock:
+	pthread_mutex_unlock(&s->write_lock);
+	return status;
+}
+
+static long sqlite_case_count_notes(struct db *db, const char *ref)
+{
+	struct sqlite_db *s = state_of(db);
+	sqlite3_stmt *statement = NULL;
+	long count = -1;
+	struct reader *r = take_reader(s);
+	if (sqlite3_prepare_v2(r->connection, "SELECT count(*) FROM case_notes WHERE report_ref = ?", -1, &statement,
+			       NULL) == SQLITE_OK &&
+	    sqlite3_bind_text(statement, 1, ref, -1, SQLITE_STATIC) == SQLITE_OK && sqlite3_step(statement) == SQLITE_ROW)
+		count = (long)sqlite3_column_int64(statement, 0);
+	sqlite3_finalize(statement);
+	give_reader(r);
+	return count;
+}
+
+/* Grows a malloc'ed array by one element of `size` bytes: the new element, or NULL. */
+static void *grow_rows(void **rows, size_t *capacity, size_t count, size_t size)
+{
+	if (count == *capacity) {
+		size_t grown_capacity = *capacity ? 2 * *capacity : 16;
+		void *grown = realloc(*rows, grown_capacity * size);
+		if (!grown)
+			return NULL;
+		*rows = grown;
+		*capacity = grown_capacity;
+	}
+	return (char *)*rows + count * size;
+}
+
+static int sqlite_case_list_notes(struct db *db, const char *ref, struct db_case_note **out, size_t *out_count)
+{
+	struct sqlite_db *s = state_of(db);
+	sqlite3_stmt *statement = NULL;
+	void *rows = NULL;
+	size_t count = 0, capacity = 0;
+	int status = -1;
+	*out = NULL;
+	*out_count = 0;
+	struct reader *r = take_reader(s);
+	if (sqlite3_prepare_v2(r->connection,
+			       "SELECT seq, kind, author, at, body FROM case_notes WHERE report_ref = ? ORDER BY seq", -1,
+			       &statement, NULL) != SQLITE_OK ||
+	    sqlite3_bind_text(statement, 1, ref, -1, SQLITE_STATIC) != SQLITE_OK)
+		goto done;
+	int step;
+	while ((step = sqlite3_step(statement)) == SQLITE_ROW) {
+		struct db_case_note *note = grow_rows(&rows, &capacity, count, sizeof *note);
+		if (!note)
+			goto done;
+		memset(note, 0, sizeof *note);
+		size_t len = (size_t)sqlite3_column_bytes(statement, 4);
+		unsigned char *box = malloc(len ? len : 1);
+		if (!box)
+			goto done;
+		if (len)
+			memcpy(box, sqlite3_column_blob(statement, 4), len);
+		note->box = box;
+		note->box_len = len;
+		count++; /* from here on its box is freed with the list */
+		sqlite3_int64 seq = sqlite3_column_int64(statement, 0);
+		if (seq < 1 || seq > (sqlite3_int64)UINT32_MAX || copy_text(statement, 1, note->kind, sizeof note->kind) ||
+		    copy_text(statement, 2, note->author, sizeof note->author))
+			goto done;
+		note->seq = (unsigned)seq;
+		note->at = sqlite3_column_int64(statement, 3);
+	}
+	status = step == SQLITE_DONE ? 0 : -1;
+done:
+	sqlite3_finalize(statement);
+	give_reader(r);
+	struct db_case_note *notes = rows;
+	if (status) {
+		for (size_t i = 0; i < count; i++)
+			free((void *)notes[i].box);
+		free(rows);
+		return -1;
+	}
+	*out = notes;
+	*out_count = count;
+	return 0;
+}
+
+static int sqlite_case_list_referrals(struct db *db, const char *ref, struct db_referral **out, size_t *out_count)
+{
+	struct sqlite_db *s = state_of(db);
+	sqlite3_stmt *statement = NULL;
+	void *rows = NULL;
+	size_t count = 0, capacity = 0;
+	int status = -1;
+	*out = NULL;
+	*out_count = 0;
+	struct reader *r = take_reader(s);
+	if (sqlite3_prepare_v2(r->connection,
+			       "SELECT partner, day, categories, consent, override, author, at FROM referrals"
+			       " WHERE report_ref = ? ORDER BY id",
+			       -1, &statement, NULL) != SQLITE_OK ||
+	    sqlite3_bind_text(statement, 1, ref, -1, SQLITE_STATIC) != SQLITE_OK)
+		goto done;
+	int step;
+	while ((step = sqlite3_step(statement)) == SQLITE_ROW) {
+		struct db_referral *referral = grow_rows(&rows, &capacity, count, sizeof *referral);
+		if (!referral)
+			goto done;
+		memset(referral, 0, sizeof *referral);
+		sqlite3_int64 categories = sqlite3_column_int64(statement, 2);
+		if (categories < 0 || categories > UINT32_MAX ||
+		    copy_text(statement, 0, referral->partner, sizeof referral->partner) ||
+		    copy_text(statement, 1, referral->day, sizeof referral->day) ||
+		    copy_text(statement, 3, referral->consent, sizeof referral->consent) ||
+		    copy_optional_text(statement, 4, referral->override, sizeof referral->override) ||
+		    copy_text(statement, 5, referral->author, sizeof referral->author))
+			goto done;
+		referral->categories = (unsigned)categories;
+		referral->at = sqlite3_column_int64(statement, 6);
+		count++;
+	}
+	status = step == SQLITE_DONE ? 0 : -1;
+done:
+	sqlite3_finalize(statement);
+	give_reader(r);
+	if (status) {
+		free(rows);
+		return -1;
+	}
+	*out = rows;
+	*out_count = count;
+	return 0;
+}
+
+static int sqlite_case_due_for_destruction(struct db *db, const char *day, char *out, size_t max, size_t *count)
+{
+	struct sqlite_db *s = state_of(db);
+	sqlite3_stmt *statement = NULL;
+	int status = -1;
+	struct reader *r = take_reader(s);
+	if (sqlite3_prepare_v2(r->connection,
+			       "SELECT ref FROM cases WHERE destroy_day IS NOT NULL AND destroy_day <= ? AND status = 'closed'"
+			       " ORDER BY destroy_day LIMIT ?",
+			       -1, &statement, NULL) != SQLITE_OK ||
+	    sqlite3_bind_text(statement, 1, day, -1, SQLITE_STATIC) != SQLITE_OK ||
+	    sqlite3_bind_int64(statement, 2, (sqlite3_int64)max) != SQLITE_OK)
+		goto done;
+	int step;
+	while ((step = sqlite3_step(statement)) == SQLITE_ROW && *count < max) {
+		if (copy_text(statement, 0, out + *count * DB_REF_SIZE, DB_REF_SIZE))
+			goto done;
+		++*count;
+	}
+	status = step == SQLITE_DONE || step == SQLITE_ROW ? 0 : -1;
+done:
+	sqlite3_finalize(statement);
+	give_reader(r);
+	return status;
+}
+
+/* One statement on the writer with the ref as its only parameter. */
+static bool write_for_ref(struct sqlite_db *s, const char *sql, const char *ref)
+{
+	sqlite3_stmt *statement = prepare_write(s, sql);
+	return run_write(statement, statement && sqlite3_bind_text(statement, 1, ref, -1, SQLITE_STATIC) == SQLITE_OK);
+}
+
+static int sqlite_case_destroy(struct db *db, const char *ref, const char *outcome, const char *expected_status)
+{
+	struct sqlite_db *s = state_of(db);
+	int status = -1;
+	pthread_mutex_lock(&s->write_lock);
+	if (begin_write(s))
+		goto unlock;
+	sqlite3_stmt *check = prepare_write(s, "SELECT kind, substr(created_day, 1, 7), status FROM reports WHERE ref = ?");
+	char kind[16] = "", month[8] = "", current[16] = "";
+	int step = check && sqlite3_bind_text(check, 1, ref, -1, SQLITE_STATIC) == SQLITE_OK ? sqlite3_step(check)
+												  : SQLITE_ERROR;
+	bool read = step == SQLITE_ROW && copy_text(check, 0, kind, sizeof kind) == 0 &&
+		    copy_text(check, 1, month, sizeof month) == 0 && copy_text(check, 2, current, sizeof current) == 0;
+	sqlite3_finalize(check);
+	if (step == SQLITE_DONE || (read && expected_status && strcmp(current, expected_status) != 0)) {
+		rollback(s);
+		status = 1;
+		goto unlock;
+	}
+	/* children first (foreign keys); secure_delete overwrites each deleted
+	 * cell and freed page with zeros, so the file keeps nothing of them */
+	bool ok = read && write_for_ref(s, "DELETE FROM messages WHERE report_ref = ?", ref) &&
+		  write_for_ref(s, "DELETE FROM case_notes WHERE report_ref = ?", ref) &&
+		  write_for_ref(s, "DELETE FROM referrals WHERE report_ref = ?", ref) &&
+		  write_for_ref(s, "DELETE FROM cases WHERE ref = ?", ref) &&
+		  write_for_ref(s, "DELETE FROM reports WHERE ref = ?", ref);
+	if (ok) {
+		sqlite3_stmt *count = prepare_write(
+			s, "INSERT INTO case_statistics (month, kind, outcome, count) VALUES (?, ?, ?, 1)"
+			   " ON CONFLICT (month, kind, outcome) DO UPDATE SET count = count + 1");
+		ok = run_write(count, count && sqlite3_bind_text(count, 1, month, -1, SQLITE_STATIC) == SQLITE_OK &&
+					      sqlite3_bind_text(count, 2, kind, -1, SQLITE_STATIC) == SQLITE_OK &&
+					      sqlite3_bind_text(count, 3, outcome, -1, SQLITE_STATIC) == SQLITE_OK);
+	}
+	status = end_write(db, ok);
+unlock:
+	pthread_mutex_unlock(&s->write_lock);
+	return status;
+}
+
+static int sqlite_case_checkpoint(struct db *db)
+{
+	struct sqlite_db *s = state_of(db);
+	int log_frames = -1, checkpointed = -1;
+	pthread_mutex_lock(&s->write_lock);
+	/* TRUNCATE waits (busy timeout) for readers, copies every frame into the
+	 * file and cuts the log to nothing: old page images go with it */
+	int code = sqlite3_wal_checkpoint_v2(s->writer, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log_frames, &checkpointed);
+	pthread_mutex_unlock(&s->write_lock);
+	if (code == SQLITE_BUSY)
+		return 1;
+	return code == SQLITE_OK ? 0 : -1;
+}
+
+static int64_t sqlite_case_statistics(struct db *db, const char *outcome)
+{
+	struct sqlite_db *s = state_of(db);
+	sqlite3_stmt *statement = NULL;
+	int64_t total = -1;
+	struct reader *r = take_reader(s);
+	if (sqlite3_prepare_v2(r->connection, "SELECT coalesce(sum(count), 0) FROM case_statistics WHERE outcome = ?", -1,
+			       &statement, NULL) == SQLITE_OK &&
+	    sqlite3_bind_text(statement, 1, outcome, -1, SQLITE_STATIC) == SQLITE_OK &&
+	    sqlite3_step(statement) == SQLITE_ROW)
+		total = sqlite3_column_int64(statement, 0);
+	sqlite3_finalize(statement);
+	give_reader(r);
+	return total;
+}
+
+static int sqlite_case_set_deadlines(struct db *db, unsigned answer_days, unsigned feedback_months)
+{
+	const struct write_parameter parameters[] = {{.integer = answer_days}, {.integer = feedback_months}};
+	int changes = 0;
+	if (write_statement(db, "UPDATE case_settings SET answer_days = ?1, feedback_months = ?2 WHERE id = 1",
+			    parameters, 2, &changes))
+		return -1;
+	return changes == 1 ? 0 : -1;
+}
+
 const struct db_backend db_sqlite_backend = {
 	.scheme = "sqlite:",
 	.open = sqlite_open,
@@ -1336,4 +1857,16 @@ const struct db_backend db_sqlite_backend = {
 	.audit_append = sqlite_audit_append,
 	.audit_last = sqlite_audit_last,
 	.audit_list = sqlite_audit_list,
+	.case_queue = sqlite_case_queue,
+	.case_counts = sqlite_case_counts,
+	.case_get = sqlite_case_get,
+	.case_change = sqlite_case_change,
+	.case_count_notes = sqlite_case_count_notes,
+	.case_list_notes = sqlite_case_list_notes,
+	.case_list_referrals = sqlite_case_list_referrals,
+	.case_due_for_destruction = sqlite_case_due_for_destruction,
+	.case_destroy = sqlite_case_destroy,
+	.case_checkpoint = sqlite_case_checkpoint,
+	.case_statistics = sqlite_case_statistics,
+	.case_set_deadlines = sqlite_case_set_deadlines,
 };

@@ -768,3 +768,14 @@ void report_json_wipes_on_free(void)
 {
 	json_set_alloc_funcs(malloc, wiping_free);
 }
+
+int report_answer_as_team_with_status(struct reporting *reporting, const unsigned char team_secret[CRYPT_KEY_BYTES],
+				      const char *ref, const char *body, const char *new_status, int64_t now)
+{
+	unsigned char key[CRYPT_KEY_BYTES];
+	if (!new_status || open_as_team(reporting, team_secret, ref, key))
+		return -1;
+	int status = add_message(reporting, ref, key, "advice_point", body, new_status, now);
+	crypt_wipe(key, sizeof key);
+	return status;
+}

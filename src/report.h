@@ -168,4 +168,11 @@ __attribute__((warn_unused_result)) int report_answer_as_team(struct reporting *
 							      const unsigned char team_secret[CRYPT_KEY_BYTES],
 							      const char *ref, const char *body, int64_t now);
 
+/* As report_answer_as_team(), but the report gets `new_status` (case.c keeps
+ * a referred case referred when it answers): 0, 2, 3 or -1 as there. */
+__attribute__((warn_unused_result)) int report_answer_as_team_with_status(struct reporting *reporting,
+									  const unsigned char team_secret[CRYPT_KEY_BYTES],
+									  const char *ref, const char *body,
+									  const char *new_status, int64_t now);
+
 #endif

@@ -584,6 +584,20 @@ void crypt_set_slow_key_cost_for_tests(uint32_t opslimit, uint32_t memlimit)
 	slow_memlimit = memlimit ? memlimit : CRYPT_SLOW_MEMLIMIT;
 }
 
+/* How many argon2id derivations run at once in this process: one core fewer than the machine has (at
+ * least one). argon2id takes a whole core and 64 MiB for a tenth of a second; with every worker in it the
+ * threads that serve pages would wait for a core, and a burst of logins would claim memory per worker. A
+ * login beyond the limit waits here, in its worker, for its turn. */
+static pthread_mutex_t slow_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t slow_turn = PTHREAD_COND_INITIALIZER;
+static long slow_running;
+
+static long slow_limit(void)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	return cores > 1 ? cores - 1 : 1;
+}
+
 int crypt_slow_key(const char *secret, size_t len, const unsigned char salt[CRYPT_SALT_BYTES], uint32_t opslimit,
 		   uint32_t memlimit, unsigned char out[CRYPT_KEY_BYTES])
 {
@@ -591,7 +605,20 @@ int crypt_slow_key(const char *secret, size_t len, const unsigned char salt[CRYP
 	_Static_assert(CRYPT_SALT_BYTES == crypto_pwhash_SALTBYTES, "argon2id salt size");
 	if (opslimit < crypto_pwhash_OPSLIMIT_MIN || memlimit < crypto_pwhash_MEMLIMIT_MIN)
 		return -1;
-	return crypto_pwhash(out, CRYPT_KEY_BYTES, secret, len, salt, opslimit, memlimit, crypto_pwhash_ALG_ARGON2ID13);
+	long limit = slow_limit();
+	if (pthread_mutex_lock(&slow_lock) != 0)
+		return -1;
+	while (slow_running >= limit)
+		pthread_cond_wait(&slow_turn, &slow_lock);
+	slow_running++;
+	pthread_mutex_unlock(&slow_lock);
+	int status = crypto_pwhash(out, CRYPT_KEY_BYTES, secret, len, salt, opslimit, memlimit,
+				   crypto_pwhash_ALG_ARGON2ID13);
+	pthread_mutex_lock(&slow_lock);
+	slow_running--;
+	pthread_cond_signal(&slow_turn);
+	pthread_mutex_unlock(&slow_lock);
+	return status;
 }
 
 void crypt_key_verifier(const unsigned char key[CRYPT_KEY_BYTES], unsigned char out[CRYPT_KEY_BYTES])

@@ -42,8 +42,6 @@ static void test_every_combination_keeps_the_rules(void **state)
 	(void)state;
 	struct kb kb;
 	load_fixture_kb(&kb);
-	struct texts texts;
-	load_real_texts(&texts);
 	assert_int_equal(saturday_noon, parse_time("2026-11-28T12:00:00+01:00"));
 	/* 4 flags x 3 ages x 4 form bits (3 forms + unknown) x 2 regions x works with children x about self */
 	for (unsigned combination = 0; combination < (1u << 13); combination++) {
@@ -63,7 +61,7 @@ static void test_every_combination_keeps_the_rules(void **state)
 		s.works_with_children = combination & 2048u;
 		s.about_self = combination & 4096u;
 		struct route_result r;
-		route_for_situation(&kb, &texts, &s, saturday_noon, &r);
+		route_for_situation(&kb, test_texts(), &s, saturday_noon, &r);
 
 		assert_int_equal(r.urgent, s.acute_danger);
 		size_t main_need = 0;
@@ -102,7 +100,6 @@ static void test_every_combination_keeps_the_rules(void **state)
 			assert_string_equal(channel_at(&r, r.count - 1), "112");
 	}
 	kb_release(&kb);
-	texts_release(&texts);
 }
 
 static void test_outside_the_region_says_so(void **state)
@@ -110,19 +107,16 @@ static void test_outside_the_region_says_so(void **state)
 	(void)state;
 	struct kb kb;
 	load_fixture_kb(&kb);
-	struct texts texts;
-	load_real_texts(&texts);
 	struct situation s;
 	situation_init(&s);
 	s.wants_advice = true;
 	s.region = REGION_OTHER;
 	s.lang = KB_LANG_EN;
 	struct route_result r;
-	route_for_situation(&kb, &texts, &s, saturday_noon, &r);
+	route_for_situation(&kb, test_texts(), &s, saturday_noon, &r);
 	assert_string_equal(channel_at(&r, 0), "politie");
 	assert_non_null(strstr(r.items[0].reason, "only serves the Rotterdam region"));
 	kb_release(&kb);
-	texts_release(&texts);
 }
 
 struct essm_case {
@@ -137,8 +131,6 @@ static void test_essm_state_and_reason_at_the_boundaries(void **state)
 	(void)state;
 	struct kb kb;
 	load_fixture_kb(&kb);
-	struct texts texts;
-	load_real_texts(&texts);
 	static const struct essm_case cases[] = {
 		{"2026-11-28T09:59:00+01:00", CHANNEL_STATE_CLOSED, false, "Nu gesloten. Weer bereikbaar vandaag om 10:00 uur."},
 		{"2026-11-28T10:00:00+01:00", CHANNEL_STATE_OPEN, false, "Nu bereikbaar, tot 20:00 uur."},
@@ -163,7 +155,7 @@ static void test_essm_state_and_reason_at_the_boundaries(void **state)
 		s.has_time = true;
 		s.at = parse_time(cases[i].at);
 		struct route_result r;
-		route_for_situation(&kb, &texts, &s, 0, &r);
+		route_for_situation(&kb, test_texts(), &s, 0, &r);
 		const struct route_recommendation *essm = find(&r, "essm");
 		assert_non_null(essm);
 		if (essm->state.state != cases[i].state)
@@ -190,7 +182,6 @@ static void test_essm_state_and_reason_at_the_boundaries(void **state)
 		assert_false(find(&r, "112")->closes_soon);
 	}
 	kb_release(&kb);
-	texts_release(&texts);
 }
 
 /* A possible minor at night: Veilig Thuis (day and night) comes first and is
@@ -200,8 +191,6 @@ static void test_closed_essm_for_a_possible_minor(void **state)
 	(void)state;
 	struct kb kb;
 	load_fixture_kb(&kb);
-	struct texts texts;
-	load_real_texts(&texts);
 	static const enum kb_age ages[] = {KB_AGE_MINOR, KB_AGE_UNKNOWN};
 	for (size_t a = 0; a < 2; a++) {
 		for (int professional = 0; professional < 2; professional++) {
@@ -213,7 +202,7 @@ static void test_closed_essm_for_a_possible_minor(void **state)
 			s.has_time = true;
 			s.at = parse_time("2026-11-27T23:30:00+01:00");
 			struct route_result r;
-			route_for_situation(&kb, &texts, &s, 0, &r);
+			route_for_situation(&kb, test_texts(), &s, 0, &r);
 			assert_string_equal(channel_at(&r, 0), "veiligthuis");
 			assert_int_equal(r.items[0].state.state, CHANNEL_STATE_OPEN);
 			const struct route_recommendation *essm = find(&r, "essm");
@@ -234,7 +223,7 @@ static void test_closed_essm_for_a_possible_minor(void **state)
 	s.has_time = true;
 	s.at = parse_time("2026-11-27T19:45:00+01:00");
 	struct route_result r;
-	route_for_situation(&kb, &texts, &s, 0, &r);
+	route_for_situation(&kb, test_texts(), &s, 0, &r);
 	assert_string_equal(channel_at(&r, 0), "essm");
 	assert_true(r.items[0].closes_soon);
 	assert_non_null(strstr(r.items[0].reason, "Nog 15 minuten bereikbaar"));
@@ -356,22 +345,19 @@ static void test_about_self_speaks_to_the_person(void **state)
 	(void)state;
 	struct kb kb;
 	load_fixture_kb(&kb);
-	struct texts texts;
-	load_real_texts(&texts);
 	struct situation s;
 	situation_init(&s);
 	s.about_self = true;
 	s.forms = 1u << KB_FORM_LABOUR;
 	s.lang = KB_LANG_EN;
 	struct route_result r;
-	route_for_situation(&kb, &texts, &s, saturday_noon, &r);
+	route_for_situation(&kb, test_texts(), &s, saturday_noon, &r);
 	assert_string_equal(channel_at(&r, 0), "essm");
 	assert_non_null(strstr(r.items[0].reason, "You can call ESSM yourself"));
 	assert_non_null(strstr(r.items[0].reason, "shelter"));
 	assert_non_null(strstr(find(&r, "nla")->reason, "Do you work"));
 	assert_non_null(strstr(find(&r, "112")->reason, "Are you in danger?"));
 	kb_release(&kb);
-	texts_release(&texts);
 }
 
 static void test_reasons_follow_the_language(void **state)
@@ -379,23 +365,20 @@ static void test_reasons_follow_the_language(void **state)
 	(void)state;
 	struct kb kb;
 	load_fixture_kb(&kb);
-	struct texts texts;
-	load_real_texts(&texts);
 	struct situation s;
 	situation_init(&s);
 	s.acute_danger = true;
 	s.lang = KB_LANG_EN;
 	struct route_result r;
-	route_for_situation(&kb, &texts, &s, saturday_noon, &r);
+	route_for_situation(&kb, test_texts(), &s, saturday_noon, &r);
 	assert_string_equal(r.items[0].reason, "There is acute danger. Call 112 straight away. Available day and night.");
 	s.lang = KB_LANG_NL;
-	route_for_situation(&kb, &texts, &s, saturday_noon, &r);
+	route_for_situation(&kb, test_texts(), &s, saturday_noon, &r);
 	assert_string_equal(r.items[0].reason, "Er is acuut gevaar. Bel meteen 112. Dag en nacht bereikbaar.");
 	const struct route_recommendation *police = find(&r, "politie");
 	assert_int_equal(police->state.state, CHANNEL_STATE_UNKNOWN);
 	assert_non_null(strstr(police->reason, "De openingstijden zijn niet bekend."));
 	kb_release(&kb);
-	texts_release(&texts);
 }
 
 int main(void)

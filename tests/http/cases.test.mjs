@@ -104,7 +104,7 @@ async function followUp(receipt) {
 
 before(async () => {
   activator = buildActivator();
-  server = await startServer();
+  server = await startServer("[limits]\nsubmissions_per_hour = 1000\n");
 });
 
 after(async () => {
@@ -235,4 +235,50 @@ test("roles: an analyst gets 403 from the router; a caseworker cannot close; a c
   assert.ok(!entries.includes("daan case_closed"), "the refused close is not on the log as done");
   const verified = execFileSync(binary, ["audit", "verify", "--db", server.database]).toString();
   assert.match(verified, /The audit log is intact/);
+});
+
+test("the queue: 50 a page with a page token, overdue and 'wrote again' said in words", async () => {
+  const receipts = [];
+  for (let i = 0; i < 50; i++) receipts.push(await submitReport({ kind: "report", what: `Melding nummer ${i}` }));
+  const coordinator = await signIn("gijs", ["coordinator"]);
+  const first = await (await get("/team/zaken", coordinator)).text();
+  const firstRefs = [...first.matchAll(/class="queue-item-title"><a href="\/team\/zaak\?ref=([0-9a-f]{32})"/g)]
+    .map((m) => m[1]);
+  assert.equal(firstRefs.length, 50);
+  const next = first.match(/href="(\/team\/zaken\?after=[^"]+)"/);
+  assert.ok(next, "a link to the next page");
+  const second = await (await get(next[1].replaceAll("&amp;", "&"), coordinator)).text();
+  const secondRefs = [...second.matchAll(/class="queue-item-title"><a href="\/team\/zaak\?ref=([0-9a-f]{32})"/g)]
+    .map((m) => m[1]);
+  assert.equal(secondRefs.length, 2, "52 reports in this file: 50 and 2");
+  assert.equal(new Set([...firstRefs, ...secondRefs]).size, 52, "no case on both pages");
+  assert.doesNotMatch(second, /after=/, "no page after the last");
+  const bad = await get("/team/zaken?after=n.0", coordinator);
+  assert.equal(bad.status, 400, "a token that is not one");
+
+  // a case that came in 30 days ago and was never answered is overdue: the queue says so in words
+  const [late] = firstRefs;
+  const day = new Date(Date.now() - 30 * 86400e3).toISOString().slice(0, 10);
+  const due = new Date(Date.now() - 23 * 86400e3).toISOString().slice(0, 10);
+  const sql = `UPDATE cases SET created_day = '${day}', due_day = '${due}' WHERE ref = '${late}'`;
+  if (onPostgres) execFileSync("psql", ["-qAtX", "-c", sql, server.database]);
+  else execFileSync("sqlite3", [server.database.replace(/^sqlite:/, ""), sql]);
+  const overdue = await (await get("/team/zaken?overdue=1", coordinator)).text();
+  assert.match(overdue, new RegExp(`ref=${late}"[\\s\\S]*?<strong>Te laat</strong> Het eerste antwoord moet uiterlijk`));
+  assert.equal([...overdue.matchAll(/class="queue-item"/g)].length, 1, "only the overdue case");
+
+  // the reporter writes after an answer: marked, and found with its filter
+  const newest = firstRefs[0];
+  assert.equal((await postCaseForm(coordinator, newest, "/team/zaak/antwoord", { body: "Wil je meer vertellen?" }))
+    .status, 303);
+  const login = await fetch(`${server.url}/api/v1/followup`, { method: "POST",
+    headers: { "Content-Type": "application/json" }, body: JSON.stringify({ receipt: receipts.at(-1) }) });
+  const { token } = await login.json();
+  const wrote = await fetch(`${server.url}/api/v1/followup/messages`, { method: "POST",
+    headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+    body: JSON.stringify({ body: "Ja, er wonen daar ook kinderen." }) });
+  assert.equal(wrote.status, 201);
+  const waiting = await (await get("/team/zaken?waiting=1", coordinator)).text();
+  assert.match(waiting, new RegExp(`ref=${newest}"[\\s\\S]*?<strong>De melder schreef opnieuw</strong>`));
+  assert.equal([...waiting.matchAll(/class="queue-item"/g)].length, 1);
 });

@@ -671,7 +671,9 @@ static bool add_actions(struct web *web, enum kb_lang lang, const struct staff_s
 					 "selected", typed_to && strcmp(typed_to, targets[i]) == 0);
 		built = step && json_array_append_new(steps, step) == 0;
 	}
-	built = built && put(page, "has_steps", json_boolean(json_array_size(steps) > 0)) && put(page, "steps", steps);
+	bool has_steps = json_array_size(steps) > 0;
+	bool stored = put(page, "steps", steps); /* taken over either way */
+	built = built && stored && put(page, "has_steps", json_boolean(has_steps));
 	if (built && closing)
 		built = put(page, "reasons", options(web, lang, "case_reason_choose", "case_reason_", closing_reasons, NULL)) &&
 			put(page, "has_reasons", json_true());

@@ -80,6 +80,12 @@ static const struct web_route routes[] = {
 	{HTTP_GET,  "/team/",                    WEB_PAGE, true,  true,  false, NULL, WEB_STAFF_OPEN, NULL, web_staff_home},
 	{HTTP_POST, "/team/inloggen",            WEB_PAGE, true,  true,  false, NULL, WEB_STAFF_OPEN, "/team/sign-in", web_staff_login},
 	{HTTP_POST, "/team/uitloggen",           WEB_PAGE, true,  true,  false, NULL, WEB_STAFF_ANY,  "/team/sign-out", web_staff_logout},
+	{HTTP_GET,  "/team/zaken",               WEB_PAGE, true,  true,  false, NULL, STAFF_CONTENT_ROLES, "/team/cases", web_cases_queue},
+	{HTTP_GET,  "/team/zaak",                WEB_PAGE, true,  true,  false, NULL, STAFF_CONTENT_ROLES, "/team/case", web_cases_case},
+	{HTTP_POST, "/team/zaak/antwoord",       WEB_PAGE, true,  true,  false, NULL, STAFF_CONTENT_ROLES, "/team/case/answer", web_cases_answer},
+	{HTTP_POST, "/team/zaak/notitie",        WEB_PAGE, true,  true,  false, NULL, STAFF_CONTENT_ROLES, "/team/case/note", web_cases_note},
+	{HTTP_POST, "/team/zaak/toewijzen",      WEB_PAGE, true,  true,  false, NULL, STAFF_CONTENT_ROLES, "/team/case/assign", web_cases_assign},
+	{HTTP_POST, "/team/zaak/status",         WEB_PAGE, true,  true,  false, NULL, STAFF_CONTENT_ROLES, "/team/case/status", web_cases_status},
 };
 /* clang-format on */
 #define ROUTE_COUNT (sizeof routes / sizeof *routes)

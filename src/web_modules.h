@@ -78,4 +78,19 @@ void web_staff_login(struct web *web, enum kb_lang lang, const struct http_reque
 void web_staff_logout(struct web *web, enum kb_lang lang, const struct http_request *request,
 		      const struct staff_session *session, struct http_reply *reply);
 
+/* web_cases.c: case work for the content roles (issue 15): the queue, the case page and its forms
+ * (answer, internal note, assignment, status), each form answered by 303 back to the case page. */
+void web_cases_queue(struct web *web, enum kb_lang lang, const struct http_request *request,
+		     const struct staff_session *session, struct http_reply *reply);
+void web_cases_case(struct web *web, enum kb_lang lang, const struct http_request *request,
+		    const struct staff_session *session, struct http_reply *reply);
+void web_cases_answer(struct web *web, enum kb_lang lang, const struct http_request *request,
+		      const struct staff_session *session, struct http_reply *reply);
+void web_cases_note(struct web *web, enum kb_lang lang, const struct http_request *request,
+		    const struct staff_session *session, struct http_reply *reply);
+void web_cases_assign(struct web *web, enum kb_lang lang, const struct http_request *request,
+		      const struct staff_session *session, struct http_reply *reply);
+void web_cases_status(struct web *web, enum kb_lang lang, const struct http_request *request,
+		      const struct staff_session *session, struct http_reply *reply);
+
 #endif

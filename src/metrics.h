@@ -21,7 +21,9 @@
  * database. The count of reports per status (db_case_counts) runs in a thread
  * of this module: every METRICS_REFRESH_SECONDS, and after a scrape that found
  * the count older than a second (so the database sees at most one count query
- * a second, whatever the scrapers do). Its failure also tells a backend that
+ * a second, whatever the scrapers do). A backend without the case queue yet
+ * (db_case_counts returns -1 there; PostgreSQL today) is counted from
+ * db_list_reports instead, page by page, in the same thread. Its failure also tells a backend that
  * the database is away while the public site is idle, so /ready turns.
  */
 #ifndef MELDWIJZER_METRICS_H

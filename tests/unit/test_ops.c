@@ -15,6 +15,7 @@
 
 #include "config.h"
 #include "db.h"
+#include "metrics.h"
 #include "report.h"
 #include "web.h"
 
@@ -177,9 +178,35 @@ static void test_html_form_while_the_disk_fails_is_503_with_what_was_typed(void 
 	release(&reply);
 }
 
+/* [server] metrics_listen: off by default, ADDR:PORT or "off", and never the public address. */
+static void test_metrics_listen_setting(void **state)
+{
+	(void)state;
+	struct server_config config;
+	char error[CONFIG_ERROR_SIZE];
+	config_defaults(&config, "web");
+	assert_int_equal(config.metrics_port, 0); /* off unless asked for */
+	assert_int_equal(config_set_metrics_listen(&config, "127.0.0.1:9180", error), 0);
+	assert_string_equal(config.metrics_host, "127.0.0.1");
+	assert_int_equal(config.metrics_port, 9180);
+	assert_int_equal(config_set_metrics_listen(&config, "[::1]:9181", error), 0);
+	assert_string_equal(config.metrics_host, "::1");
+	assert_int_equal(config_set_metrics_listen(&config, "off", error), 0);
+	assert_int_equal(config.metrics_port, 0);
+	assert_int_not_equal(config_set_metrics_listen(&config, "9180", error), 0);
+	assert_non_null(strstr(error, "metrics_listen"));
+	/* the public address itself is refused before anything starts */
+	assert_int_equal(config_set_listen(&config, "127.0.0.1:19899", error), 0);
+	assert_int_equal(config_set_metrics_listen(&config, "127.0.0.1:19899", error), 0);
+	char start_error[300];
+	assert_null(metrics_start(&config, NULL, NULL, start_error, sizeof start_error));
+	assert_non_null(strstr(start_error, "public address"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_metrics_listen_setting),
 		cmocka_unit_test_setup_teardown(test_json_submission_while_the_disk_fails_is_503_then_201, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_html_form_while_the_disk_fails_is_503_with_what_was_typed, setup,
 						teardown),

@@ -23,6 +23,7 @@
 #include "db.h"
 #include "report.h"
 #include "http.h"
+#include "metrics.h"
 #include "web.h"
 #include "contract.h"
 #include "kb.h"
@@ -392,12 +393,29 @@ static int run_serve(const struct kb *kb, const struct texts *texts, const struc
 		db_close(db);
 		return EXIT_FAILURE_RUN;
 	}
+	/* the metrics listener, when [server] metrics_listen asks for one: never the public port */
+	struct metrics *metrics = NULL;
+	if (config.metrics_port) {
+		metrics = metrics_start(&config, server, db, web_error, sizeof web_error);
+		if (!metrics) {
+			fprintf(stderr, "meldwijzer serve: %s\n", web_error);
+			http_server_stop(server);
+			web_release(&web);
+			reporting_close(&reporting);
+			db_close(db);
+			return EXIT_FAILURE_RUN;
+		}
+		bool metrics_ipv6 = strchr(config.metrics_host, ':') != NULL;
+		printf("meldwijzer: metrics on http://%s%s%s:%u/metrics\n", metrics_ipv6 ? "[" : "", config.metrics_host,
+		       metrics_ipv6 ? "]" : "", config.metrics_port);
+	}
 	bool ipv6 = strchr(config.listen_host, ':') != NULL;
 	printf("meldwijzer: serving on http://%s%s%s:%u/ (Ctrl-C stops)\n", ipv6 ? "[" : "", config.listen_host,
 	       ipv6 ? "]" : "", config.port);
 	fflush(stdout);
 	int received = 0;
 	sigwait(&stop_signals, &received);
+	metrics_stop(metrics); /* before the server and the database it reads */
 	http_server_stop(server);
 	web_release(&web);
 	reporting_close(&reporting);

@@ -46,7 +46,9 @@ static int parse_number(const char *value, unsigned long min, unsigned long max,
 	return 0;
 }
 
-int config_set_listen(struct server_config *config, const char *value, char error[CONFIG_ERROR_SIZE])
+/* "ADDR:PORT" ("[::1]:8080" for IPv6) into `host` (CONFIG_TEXT_SIZE) and `port`. */
+static int parse_host_port(const char *name, const char *value, char host_out[CONFIG_TEXT_SIZE], unsigned *port_out,
+			   char error[CONFIG_ERROR_SIZE])
 {
 	const char *colon = strrchr(value, ':');
 	const char *host = value;
@@ -56,15 +58,29 @@ int config_set_listen(struct server_config *config, const char *value, char erro
 		host_len -= 2;
 	}
 	unsigned long port;
-	if (!colon || host_len == 0 || host_len >= sizeof config->listen_host ||
-	    parse_number(colon + 1, 1, 65535, &port)) {
-		snprintf(error, CONFIG_ERROR_SIZE, "listen: '%.200s' is not ADDRESS:PORT (like 127.0.0.1:8080)", value);
+	if (!colon || host_len == 0 || host_len >= CONFIG_TEXT_SIZE || parse_number(colon + 1, 1, 65535, &port)) {
+		snprintf(error, CONFIG_ERROR_SIZE, "%s: '%.200s' is not ADDRESS:PORT (like 127.0.0.1:8080)", name, value);
 		return -1;
 	}
-	memcpy(config->listen_host, host, host_len);
-	config->listen_host[host_len] = '\0';
-	config->port = (unsigned)port;
+	memcpy(host_out, host, host_len);
+	host_out[host_len] = '\0';
+	*port_out = (unsigned)port;
 	return 0;
+}
+
+int config_set_listen(struct server_config *config, const char *value, char error[CONFIG_ERROR_SIZE])
+{
+	return parse_host_port("listen", value, config->listen_host, &config->port, error);
+}
+
+int config_set_metrics_listen(struct server_config *config, const char *value, char error[CONFIG_ERROR_SIZE])
+{
+	if (strcmp(value, "off") == 0) {
+		config->metrics_port = 0;
+		config->metrics_host[0] = '\0';
+		return 0;
+	}
+	return parse_host_port("metrics_listen", value, config->metrics_host, &config->metrics_port, error);
 }
 
 /* The settings against slow clients, floods and proxies, kept apart from the
@@ -231,6 +247,8 @@ static int on_setting(void *user, const char *section, const char *key, const ch
 	if (strcmp(section, "server") == 0) {
 		if (strcmp(key, "listen") == 0) {
 			bad = config_set_listen(config, value, listen_error);
+		} else if (strcmp(key, "metrics_listen") == 0) {
+			bad = config_set_metrics_listen(config, value, listen_error);
 		} else if (strcmp(key, "public_base_url") == 0) {
 			bad = (strncmp(value, "http://", 7) != 0 && strncmp(value, "https://", 8) != 0) ||
 			      copy_text(config->public_base_url, sizeof config->public_base_url, value);

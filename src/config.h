@@ -16,6 +16,10 @@
  *                                        comma-separated, whose X-Forwarded-For is believed
  *           key_file = PATH              the server key file (--key wins); unset: PATH.key
  *                                        beside a sqlite:PATH database, as before this setting
+ *           metrics_listen = off         ADDR:PORT of the Prometheus metrics and readiness
+ *                                        (src/metrics.c): a listener of its own, never the public
+ *                                        one; keep it on loopback (127.0.0.1:9180) or a network only
+ *                                        the monitoring reaches; "off" (the default): none
  * [limits]  connections = 2048           total open connections
  *           connections_per_address = 16  (trusted proxies have no cap)
  *           connections_reserved = 0     kept for addresses with no connection open;
@@ -62,6 +66,8 @@ struct server_config {
 	char web_dir[CONFIG_TEXT_SIZE];
 	char exit_url[CONFIG_TEXT_SIZE];
 	char key_file[CONFIG_TEXT_SIZE];    /* empty: db_default_key_path() */
+	char metrics_host[CONFIG_TEXT_SIZE]; /* [server] metrics_listen; only when metrics_port */
+	unsigned metrics_port;              /* 0: no metrics listener (the default) */
 	bool has_fixed_time;
 	int64_t fixed_time;                 /* UTC seconds; only when has_fixed_time */
 	unsigned threads;
@@ -95,6 +101,10 @@ __attribute__((warn_unused_result)) int config_load_file(struct server_config *c
 /* Sets "listen" from "ADDR:PORT" ("[::1]:8080" for IPv6). */
 __attribute__((warn_unused_result)) int config_set_listen(struct server_config *config, const char *value,
 							  char error[CONFIG_ERROR_SIZE]);
+
+/* Sets "metrics_listen" from "ADDR:PORT", or "off". */
+__attribute__((warn_unused_result)) int config_set_metrics_listen(struct server_config *config, const char *value,
+								  char error[CONFIG_ERROR_SIZE]);
 
 /* Reads an IPv4 or IPv6 address (IPv6 may be in brackets, IPv4 may carry a
  * ":port") of `len` bytes into its 16-byte form (IPv4 mapped into IPv6). */

@@ -67,8 +67,25 @@ struct connection_tracker {
 	bool reaper_running, stopping;
 };
 
+/* A latency histogram kept with atomics (upper bounds: http_latency_bounds; the last bucket is +Inf). */
+struct atomic_histogram {
+	_Atomic uint64_t buckets[HTTP_LATENCY_BUCKETS + 1];
+	_Atomic uint64_t sum_us;
+};
+
+/* What the server has done, for http_server_counters(): atomics only, so that
+ * counting takes no lock on the request path and reading takes none either. */
+struct server_counters {
+	_Atomic uint64_t requests[HTTP_ROUTE_CLASSES][HTTP_STATUS_CLASSES];
+	struct atomic_histogram latency[HTTP_ROUTE_CLASSES];
+	struct atomic_histogram jobs[HTTP_ROUTE_CLASSES];
+	_Atomic uint64_t queue_full;
+	atomic_uint queued, busy;
+};
+
 struct http_server {
 	struct MHD_Daemon *daemon;
+	struct server_counters counters;
 	atomic_uint open_connections;
 	/* requests from their request line until their answer is sent (or the
 	 * connection ends): what a graceful stop waits for */
@@ -106,6 +123,10 @@ struct request_state {
 	struct http_reply reply;
 	atomic_bool done;
 	bool deferred;
+	/* for the counters: when the request line came, its route class, the status it got (0: none) */
+	int64_t started_us;
+	enum http_route_class route_class;
+	unsigned answered;
 };
 
 struct deferred_job {
@@ -114,6 +135,70 @@ struct deferred_job {
 	struct request_state *state;
 	http_job job;
 };
+
+const double http_latency_bounds[HTTP_LATENCY_BUCKETS] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+							  0.1,	 0.25,	 0.5,	1,    2.5,   10};
+
+static int64_t monotonic_us(void)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (int64_t)now.tv_sec * 1000000 + now.tv_nsec / 1000;
+}
+
+static void observe(struct atomic_histogram *histogram, int64_t micros)
+{
+	if (micros < 0)
+		micros = 0;
+	double seconds = (double)micros / 1e6;
+	size_t bucket = 0;
+	while (bucket < HTTP_LATENCY_BUCKETS && seconds > http_latency_bounds[bucket])
+		bucket++;
+	atomic_fetch_add_explicit(&histogram->buckets[bucket], 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&histogram->sum_us, (uint64_t)micros, memory_order_relaxed);
+}
+
+enum http_route_class http_route_class_of(const char *path)
+{
+	if (!path)
+		return HTTP_ROUTE_PAGE;
+	if (strncmp(path, "/static/", 8) == 0)
+		return HTTP_ROUTE_STATIC;
+	if (strncmp(path, "/api/", 5) == 0 || strcmp(path, "/healthz") == 0)
+		return HTTP_ROUTE_JSON;
+	const char *rest = strncmp(path, "/en/", 4) == 0 ? path + 3 : path;
+	if (strncmp(rest, "/team/", 6) == 0 || strcmp(rest, "/team") == 0)
+		return HTTP_ROUTE_STAFF;
+	return HTTP_ROUTE_PAGE;
+}
+
+static void read_histogram(struct atomic_histogram *from, struct http_histogram *to)
+{
+	to->count = 0;
+	for (size_t i = 0; i <= HTTP_LATENCY_BUCKETS; i++) {
+		to->buckets[i] = atomic_load_explicit(&from->buckets[i], memory_order_relaxed);
+		to->count += to->buckets[i];
+	}
+	to->sum_us = atomic_load_explicit(&from->sum_us, memory_order_relaxed);
+}
+
+void http_server_counters(struct http_server *server, struct http_counters *out)
+{
+	struct server_counters *c = &server->counters;
+	memset(out, 0, sizeof *out);
+	for (size_t r = 0; r < HTTP_ROUTE_CLASSES; r++) {
+		for (size_t s = 0; s < HTTP_STATUS_CLASSES; s++)
+			out->requests[r][s] = atomic_load_explicit(&c->requests[r][s], memory_order_relaxed);
+		read_histogram(&c->latency[r], &out->latency[r]);
+		read_histogram(&c->jobs[r], &out->jobs[r]);
+	}
+	out->queue_full = atomic_load_explicit(&c->queue_full, memory_order_relaxed);
+	out->queue_depth = atomic_load(&c->queued);
+	out->queue_capacity = server->pool.capacity;
+	out->workers = server->pool.thread_count;
+	out->workers_busy = atomic_load(&c->busy);
+	out->open_connections = atomic_load(&server->open_connections);
+}
 
 static void add_security_headers(struct MHD_Response *response, bool cacheable)
 {
@@ -294,14 +379,21 @@ static enum http_method method_of(const char *method)
 	return HTTP_OTHER;
 }
 
-static enum MHD_Result answer_error(struct http_server *server, struct MHD_Connection *connection,
-				    struct http_request *request, unsigned status)
+/* The status a request is answered with, for the counters (on_completed counts it). */
+static void note_answer(struct request_state *state, const struct http_reply *reply)
+{
+	state->answered = reply->cached ? reply->cached->status : reply->status;
+}
+
+static enum MHD_Result answer_error(struct http_server *server, struct request_state *state,
+				    struct MHD_Connection *connection, struct http_request *request, unsigned status)
 {
 	struct http_reply reply = {.status = status};
 	strbuf_init(&reply.body, 1u << 20);
 	server->error_page(server->app, request, status, &reply);
 	if (status == MHD_HTTP_SERVICE_UNAVAILABLE && !reply.retry_after)
 		reply.retry_after = BUSY_RETRY_SECONDS;
+	note_answer(state, &reply);
 	return send_reply(connection, &reply);
 }
 
@@ -320,8 +412,13 @@ static void *worker_main(void *arg)
 		struct deferred_job *job = pool->queue[pool->head];
 		pool->head = (pool->head + 1) % pool->capacity;
 		pool->count--;
+		atomic_store(&server->counters.queued, pool->count);
 		pthread_mutex_unlock(&pool->lock);
+		atomic_fetch_add(&server->counters.busy, 1);
+		int64_t started = monotonic_us();
 		job->job(server->app, &job->state->request, &job->state->reply);
+		observe(&server->counters.jobs[job->state->route_class], monotonic_us() - started);
+		atomic_fetch_sub(&server->counters.busy, 1);
 		atomic_store(&job->state->done, true);
 		MHD_resume_connection(job->connection);
 		free(job);
@@ -336,6 +433,7 @@ static bool enqueue(struct http_server *server, struct deferred_job *job)
 	if (!pool->stopping && pool->count < pool->capacity) {
 		pool->queue[(pool->head + pool->count) % pool->capacity] = job;
 		pool->count++;
+		atomic_store(&server->counters.queued, pool->count);
 		queued = true;
 		pthread_cond_signal(&pool->wake);
 	}
@@ -716,8 +814,10 @@ static void raise_file_limit(unsigned connections)
 static struct request_state *new_request_state(struct http_server *server)
 {
 	struct request_state *state = calloc(1, sizeof(struct request_state));
-	if (state)
+	if (state) {
 		atomic_fetch_add(&server->requests_in_progress, 1); /* until on_completed() */
+		state->started_us = monotonic_us();
+	}
 	return state;
 }
 
@@ -839,6 +939,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 		/* resumed after the worker finished */
 		if (!atomic_load(&state->done))
 			return MHD_YES;
+		note_answer(state, &state->reply);
 		return send_reply(connection, &state->reply);
 	}
 
@@ -850,15 +951,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 	}
 	if (!state->started) {
 		state->started = true;
+		state->route_class = http_route_class_of(url);
 		struct tracked_connection *tracked = tracked_of(connection);
 		if (tracked)
 			atomic_store(&tracked->header_deadline, 0); /* the headers are in */
 		strbuf_init(&state->body, server->config.body_bytes);
 		if (state->url_status)
-			return answer_error(server, connection, &request, state->url_status);
+			return answer_error(server, state, connection, &request, state->url_status);
 		unsigned refused = check_headers(connection, request.method, request.content_type);
 		if (refused)
-			return answer_error(server, connection, &request, refused);
+			return answer_error(server, state, connection, &request, refused);
 		const char *type = request.content_type;
 		if (type && strncmp(type, "application/x-www-form-urlencoded", 33) == 0) {
 			if (http_form_init(&state->form, server->config.fields, server->config.body_bytes))
@@ -871,7 +973,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 		const char *length = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Content-Length");
 		if (length && strtoull(length, NULL, 10) > server->config.body_bytes) {
 			state->too_large = true;
-			return answer_error(server, connection, &request, MHD_HTTP_CONTENT_TOO_LARGE);
+			return answer_error(server, state, connection, &request, MHD_HTTP_CONTENT_TOO_LARGE);
 		}
 		return MHD_YES;
 	}
@@ -889,7 +991,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 			atomic_store(&tracked->request_deadline, 0); /* the body is in: now it is our turn */
 	}
 	if (state->too_large)
-		return answer_error(server, connection, &request, MHD_HTTP_CONTENT_TOO_LARGE);
+		return answer_error(server, state, connection, &request, MHD_HTTP_CONTENT_TOO_LARGE);
 
 	struct field_collector collector = {.cap = server->config.fields};
 	collector.fields = calloc(collector.cap, sizeof *collector.fields);
@@ -898,9 +1000,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 	MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, collect_field, &collector);
 	enum MHD_Result result;
 	if (strlen(url) + collector.bytes > server->config.url_bytes) {
-		result = answer_error(server, connection, &request, MHD_HTTP_URI_TOO_LONG);
+		result = answer_error(server, state, connection, &request, MHD_HTTP_URI_TOO_LONG);
 	} else if (collector.overflow) {
-		result = answer_error(server, connection, &request, MHD_HTTP_BAD_REQUEST);
+		result = answer_error(server, state, connection, &request, MHD_HTTP_BAD_REQUEST);
 	} else {
 		request.fields = collector.fields;
 		request.field_count = collector.count;
@@ -936,8 +1038,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 			}
 			state->deferred = false;
 			strbuf_release(&state->reply.body);
-			return answer_error(server, connection, &request, MHD_HTTP_SERVICE_UNAVAILABLE);
+			atomic_fetch_add_explicit(&server->counters.queue_full, 1, memory_order_relaxed);
+			return answer_error(server, state, connection, &request, MHD_HTTP_SERVICE_UNAVAILABLE);
 		}
+		note_answer(state, &reply);
 		result = send_reply(connection, &reply);
 	}
 	free(collector.fields);
@@ -957,6 +1061,12 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **co
 	}
 	struct request_state *state = *con_cls;
 	if (state) {
+		if (state->answered >= 100 && state->answered < 600) {
+			struct server_counters *c = &server->counters;
+			atomic_fetch_add_explicit(&c->requests[state->route_class][state->answered / 100 - 1], 1,
+						  memory_order_relaxed);
+			observe(&c->latency[state->route_class], monotonic_us() - state->started_us);
+		}
 		strbuf_release(&state->body);
 		strbuf_release(&state->reply.body);
 		crypt_buffer_free(state->reply.secret_body); /* a deferred reply that was never sent */

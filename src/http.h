@@ -126,6 +126,37 @@ struct http_server *http_server_start(const struct server_config *config, http_h
  * threads end. */
 void http_server_stop(struct http_server *server);
 
+/* What the server has done, for the metrics (src/metrics.c). Counted with
+ * atomics on the request path, read without a lock. Nothing about a client or
+ * an address: a request counts only in the class of its route and the class
+ * of its status. */
+enum http_route_class {
+	HTTP_ROUTE_PAGE,   /* the site's pages */
+	HTTP_ROUTE_JSON,   /* /api/... and /healthz */
+	HTTP_ROUTE_STATIC, /* /static/... */
+	HTTP_ROUTE_STAFF,  /* the back office, /team/... (and /en/team/...) */
+	HTTP_ROUTE_CLASSES
+};
+/* The class by the path's first segment (the router's table has the same prefixes). */
+enum http_route_class http_route_class_of(const char *path);
+#define HTTP_STATUS_CLASSES 5 /* 1xx .. 5xx: index status / 100 - 1 */
+#define HTTP_LATENCY_BUCKETS 12
+extern const double http_latency_bounds[HTTP_LATENCY_BUCKETS]; /* seconds, ascending; then +Inf */
+struct http_histogram {
+	uint64_t buckets[HTTP_LATENCY_BUCKETS + 1]; /* per bucket (not cumulative); the last is +Inf */
+	uint64_t count;
+	uint64_t sum_us;
+};
+struct http_counters {
+	uint64_t requests[HTTP_ROUTE_CLASSES][HTTP_STATUS_CLASSES]; /* answered, by route and status class */
+	struct http_histogram latency[HTTP_ROUTE_CLASSES];          /* request line in to response sent */
+	struct http_histogram jobs[HTTP_ROUTE_CLASSES];             /* blocking jobs, run time in a worker */
+	uint64_t queue_full;                                        /* 503s because the worker queue was full */
+	unsigned queue_depth, queue_capacity, workers, workers_busy, open_connections;
+};
+/* A snapshot; safe from any thread while the server runs (never waits). */
+void http_server_counters(struct http_server *server, struct http_counters *out);
+
 /* The first value of a query field, or NULL. */
 const char *http_field(const struct http_request *request, const char *key);
 /* The first value of a form field, or NULL. */

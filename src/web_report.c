@@ -281,6 +281,55 @@ static bool read_report_form(struct web *web, const struct http_request *request
 	return valid && problems->count == 0;
 }
 
+/* Retry-After when reports cannot be stored now: a PostgreSQL server that is
+ * back is found within about a second (the backend's prober), a full or
+ * failing disk needs someone; a minute is a fair first wait either way. */
+#define STORAGE_RETRY_SECONDS 60
+
+/* Whether the storage says now, without waiting (db_storage_state reads an
+ * atomic and a statvfs), that a report would not be kept: the database is
+ * unreachable or its disk nearly full. These states turn back by themselves
+ * (the prober, free space), so refusing before trying costs nothing. "full"
+ * and "write_failed" are not refused here: they turn back only when a write
+ * succeeds, so a server that refused every report before trying would stay
+ * at 503 for good; those reports are tried, and a failure is answered by
+ * storage_failed() below. */
+static bool storage_refuses_now(struct web *web)
+{
+	struct db_storage storage;
+	db_storage_state(web->reporting->db, &storage); /* -1: free space unknown; the rest still counts */
+	return !storage.ok && storage.problem &&
+	       (strcmp(storage.problem, "unreachable") == 0 || strcmp(storage.problem, "low_space") == 0);
+}
+
+/* After a store failed: whether the storage was the cause (any problem
+ * db_storage_state reports now), so that the answer is a 503 to try again
+ * later rather than a 500. */
+static bool storage_failed(struct web *web)
+{
+	struct db_storage storage;
+	db_storage_state(web->reporting->db, &storage);
+	return !storage.ok;
+}
+
+/* The API's answer when a report cannot be stored (never a 201): whom to call instead. */
+static void reply_not_stored(struct web *web, unsigned status, struct http_reply *reply)
+{
+	char message[200]; /* kb_load() guarantees the essm channel */
+	const struct kb_channel *essm = kb_channel_by_id(web->kb, "essm");
+	if (status == 503)
+		snprintf(message, sizeof message,
+			 "the report could not be stored: reports cannot be stored right now; please try again later "
+			 "or call %s at %s",
+			 essm->name[KB_LANG_EN], essm->phone_display);
+	else
+		snprintf(message, sizeof message, "the report could not be stored; please try again or call %s at %s",
+			 essm->name[KB_LANG_EN], essm->phone_display);
+	web_reply_json_error(reply, status, message);
+	if (status == 503)
+		reply->retry_after = STORAGE_RETRY_SECONDS;
+}
+
 /* "XXXXX-XXXXX-XXXXX-XXXXX" from a receipt as typed or posted back; false when it cannot be one. */
 static bool receipt_display(const char *posted, char out[CRYPT_RECEIPT_TEXT_SIZE])
 {
@@ -421,6 +470,13 @@ void web_report_submit(struct web *web, enum kb_lang lang, const struct http_req
 		render_form_again(web, lang, request, NULL, "report_error_limit", 429, reply);
 		return;
 	}
+	if (storage_refuses_now(web)) {
+		/* nothing is tried: the form again with what was typed, and whom to call */
+		report_input_release(&input);
+		render_form_again(web, lang, request, NULL, "report_error_storage", 503, reply);
+		reply->retry_after = STORAGE_RETRY_SECONDS;
+		return;
+	}
 	char receipt[CRYPT_RECEIPT_TEXT_SIZE];
 	const char *key = http_form_field(request, "submission");
 	int status = is_submission_key(key) ? report_submit_once_at(web->reporting, &input, key, request->now, receipt)
@@ -437,7 +493,10 @@ void web_report_submit(struct web *web, enum kb_lang lang, const struct http_req
 		}
 		web_render(web, "report_sent", context, 409, reply);
 	} else if (status) {
-		render_form_again(web, lang, request, NULL, "report_error_storage", 500, reply);
+		unsigned code = storage_failed(web) ? 503 : 500;
+		render_form_again(web, lang, request, NULL, "report_error_storage", code, reply);
+		if (code == 503)
+			reply->retry_after = STORAGE_RETRY_SECONDS;
 	} else {
 		json_t *context = receipt_context(web, lang, receipt, has_form_value(request, "danger", "1"),
 						  contact_wanted(request), NULL);
@@ -597,8 +656,11 @@ void web_followup_open(struct web *web, enum kb_lang lang, const struct http_req
 		render_followup_view(web, lang, request, token, NULL, NULL, reply);
 		crypt_wipe(token, sizeof token);
 	} else {
+		unsigned code = status == 1 ? 401 : storage_failed(web) ? 503 : 500;
 		render_followup_login(web, lang, request, status == 1 ? "followup_wrong_receipt" : "report_error_generic",
-				      status == 1 ? 401 : 500, reply);
+				      code, reply);
+		if (code == 503)
+			reply->retry_after = STORAGE_RETRY_SECONDS;
 	}
 }
 
@@ -656,16 +718,31 @@ void web_api_report_submit(struct web *web, enum kb_lang page_lang, const struct
 		return;
 	}
 	char receipt[CRYPT_RECEIPT_TEXT_SIZE];
-	if (report_submit_at(web->reporting, &input, request->now, receipt)) {
-		char message[160]; /* kb_load() guarantees the essm channel */
-		snprintf(message, sizeof message, "the report could not be stored; please try again or call %s",
-			 kb_channel_by_id(web->kb, "essm")->phone_display);
-		web_reply_json_error(reply, 500, message);
+	if (storage_refuses_now(web)) {
+		reply_not_stored(web, 503, reply);
+	} else if (report_submit_at(web->reporting, &input, request->now, receipt)) {
+		reply_not_stored(web, storage_failed(web) ? 503 : 500, reply);
 	} else {
 		web_reply_secret_json(reply, 201, json_pack("{s:s}", "receipt", receipt));
 		crypt_wipe(receipt, sizeof receipt);
 	}
 	report_input_release(&input);
+}
+
+/* The API's answer when a follow-up read or write failed: 503 (try again later,
+ * whom to call) when the storage is the cause, else 500. */
+static void reply_followup_failed(struct web *web, const struct http_request *request, struct http_reply *reply)
+{
+	if (!storage_failed(web)) {
+		web_error_page(web, request, 500, reply);
+		return;
+	}
+	char message[200]; /* kb_load() guarantees the essm channel */
+	const struct kb_channel *essm = kb_channel_by_id(web->kb, "essm");
+	snprintf(message, sizeof message, "reports cannot be reached right now; please try again later or call %s at %s",
+		 essm->name[KB_LANG_EN], essm->phone_display);
+	web_reply_json_error(reply, 503, message);
+	reply->retry_after = STORAGE_RETRY_SECONDS;
 }
 
 /* POST /api/v1/followup (blocking): the receipt login; the token goes out in a wiped buffer. */
@@ -692,8 +769,10 @@ void web_api_followup_login(struct web *web, enum kb_lang page_lang, const struc
 	if (status == 0) {
 		web_reply_secret_json(reply, 200, json_pack("{s:s}", "token", token));
 		crypt_wipe(token, sizeof token);
+	} else if (status == 1) {
+		web_error_page(web, request, 401, reply);
 	} else {
-		web_error_page(web, request, status == 1 ? 401 : 500, reply);
+		reply_followup_failed(web, request, reply);
 	}
 }
 
@@ -707,8 +786,10 @@ void web_api_followup_read(struct web *web, enum kb_lang page_lang, const struct
 	int status = token ? report_followup_at(web->reporting, token, request->now, &report) : 1;
 	if (status == 0)
 		web_reply_secret_json(reply, 200, report);
+	else if (status == 1)
+		web_error_page(web, request, 401, reply);
 	else
-		web_error_page(web, request, status == 1 ? 401 : 500, reply);
+		reply_followup_failed(web, request, reply);
 }
 
 /* POST /api/v1/followup/messages (blocking): the reporter writes again. */
@@ -739,7 +820,7 @@ void web_api_followup_message(struct web *web, enum kb_lang page_lang, const str
 		else if (status == 3)
 			web_reply_json_error(reply, 400, "field \"body\": must be UTF-8 text");
 		else
-			web_error_page(web, request, 500, reply);
+			reply_followup_failed(web, request, reply);
 	}
 	json_decref(root);
 }

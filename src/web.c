@@ -80,6 +80,14 @@ static const struct web_route routes[] = {
 	{HTTP_GET,  "/team/",                    WEB_PAGE, true,  true,  false, NULL, WEB_STAFF_OPEN, NULL, web_staff_home},
 	{HTTP_POST, "/team/inloggen",            WEB_PAGE, true,  true,  false, NULL, WEB_STAFF_OPEN, "/team/sign-in", web_staff_login},
 	{HTTP_POST, "/team/uitloggen",           WEB_PAGE, true,  true,  false, NULL, WEB_STAFF_ANY,  "/team/sign-out", web_staff_logout},
+	{HTTP_GET,  "/team/activeren",           WEB_PAGE, true,  true,  false, NULL, WEB_STAFF_OPEN, "/team/activate", web_staff_activate_form},
+	{HTTP_POST, "/team/activeren",           WEB_PAGE, true,  true,  false, NULL, WEB_STAFF_OPEN, "/team/activate", web_staff_activate},
+	{HTTP_GET,  "/team/accounts",            WEB_PAGE, true,  true,  false, NULL, STAFF_ROLE_ADMIN, NULL, web_staff_accounts},
+	{HTTP_GET,  "/team/accounts/nieuw",      WEB_PAGE, true,  true,  false, NULL, STAFF_ROLE_ADMIN, "/team/accounts/new", web_staff_account_form},
+	{HTTP_POST, "/team/accounts/nieuw",      WEB_PAGE, true,  true,  false, NULL, STAFF_ROLE_ADMIN, "/team/accounts/new", web_staff_account_create},
+	{HTTP_POST, "/team/accounts/uitzetten",  WEB_PAGE, true,  true,  false, NULL, STAFF_ROLE_ADMIN, "/team/accounts/disable", web_staff_account_disable},
+	{HTTP_POST, "/team/accounts/2fa-opnieuw", WEB_PAGE, true, true,  false, NULL, STAFF_ROLE_ADMIN, "/team/accounts/reset-2fa", web_staff_account_reset},
+	{HTTP_GET,  "/team/logboek",             WEB_PAGE, true,  true,  false, NULL, STAFF_ROLE_ADMIN, "/team/audit-log", web_staff_audit},
 };
 /* clang-format on */
 #define ROUTE_COUNT (sizeof routes / sizeof *routes)

@@ -353,6 +353,7 @@ test("audit page: paged newest first, filters by account, action and day, bad fi
   const second = await numbersOn("?account=casus.werker&action=denied&page=2");
   assert.ok(second.numbers.length >= 5);
   assert.ok(Math.min(...first.numbers) > Math.max(...second.numbers), "page 2 holds older entries");
+  for (const { numbers } of [first, second]) assert.deepEqual(numbers, [...numbers].sort((a, b) => b - a), "newest first");
   const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Amsterdam" }).format(new Date());
   const byDay = await numbersOn(`?action=account_activated&from=${today}&to=${today}`);
   assert.ok(byDay.numbers.length >= 4);

@@ -420,14 +420,18 @@ test("admin: accounts list, a new account with its one-time code (usable), disab
     { cookie: admin.cookie });
   assert.equal(self.status, 400);
 
-  // reset 2FA of an analyst: a new code, the old password and app no longer sign in
-  const resetAsk = await post(server, "/team/accounts/2fa-opnieuw", { csrf: admin.csrf, name: "koekje" }, { cookie: admin.cookie });
+  // reset 2FA of an analyst: a new code; the old password and app no longer sign in, the session ends
+  const resetMe = await signedIn(server, "herstel.me", ["analyst"]);
+  const resetAsk = await post(server, "/team/accounts/2fa-opnieuw", { csrf: admin.csrf, name: "herstel.me" }, { cookie: admin.cookie });
   assert.equal(resetAsk.status, 200);
-  const reset = await post(server, "/team/accounts/2fa-opnieuw", { csrf: admin.csrf, name: "koekje", confirm: "yes" },
+  const reset = await post(server, "/team/accounts/2fa-opnieuw", { csrf: admin.csrf, name: "herstel.me", confirm: "yes" },
     { cookie: admin.cookie });
   assert.equal(reset.status, 200);
   assert.match(await reset.text(), /id="activation-code">[0-9A-Z]{4}(-[0-9A-Z]{4}){5}</);
-  assert.match(userCli(server, ["list"]), /^koekje\s+analyst\s+pending /m);
+  assert.match(userCli(server, ["list"]), /^herstel\.me\s+analyst\s+pending /m);
+  assert.match(await (await get(server, "/team/", resetMe.cookie)).text(), /name="password"/, "signed out at once");
+  const oldLogin = await login(server, resetMe.name, resetMe.secret, { steps: 0 });
+  assert.equal(oldLogin.status, 401);
   // a content-role account needs the team secret: refused for the admin without one
   const resetCaseworker = await post(server, "/team/accounts/2fa-opnieuw",
     { csrf: admin.csrf, name: "casus.werker", confirm: "yes" }, { cookie: admin.cookie });
@@ -438,7 +442,7 @@ test("admin: accounts list, a new account with its one-time code (usable), disab
   assert.equal(verified.status, 0);
   const log = await (await get(server, "/team/logboek?account=beheer", admin.cookie)).text();
   assert.match(log, /account uitgezet<\/td><td[^>]*>nieuw\.lid/);
-  assert.match(log, /nieuwe activeringscode<\/td><td[^>]*>koekje/);
+  assert.match(log, /nieuwe activeringscode<\/td><td[^>]*>herstel\.me/);
 });
 
 test("every team page: Cache-Control no-store and noindex", async () => {

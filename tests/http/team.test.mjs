@@ -5,6 +5,9 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { startServer, binary } from "../support.mjs";
 
 let server;
@@ -456,6 +459,41 @@ test("every team page: Cache-Control no-store and noindex", async () => {
       assert.match(await response.text(), /<meta name="robots" content="noindex, nofollow, noarchive">/, path);
     }
   }
+});
+
+test("every team page is valid HTML (Nu Html Checker), also with problems and secrets on it", async () => {
+  const admin = who.admin;
+  const pages = {};
+  for (const address of ["/team/", "/en/team/activate", "/team/accounts", "/en/team/accounts/new", "/team/logboek",
+    "/team/logboek?from=2026-02-30", "/en/team/audit-log?account=casus.werker&page=1"]) {
+    pages[address] = await (await get(server, address, admin.cookie)).text();
+  }
+  pages.signIn = await (await get(server, "/team/")).text();
+  const step1 = await activationStep1(server, "html.check", addUser(server, "html.check", ["analyst"]));
+  pages.enrol = await step1.text();
+  pages.enrolProblem = await (await post(server, "/team/activeren",
+    enrolFields(pages.enrol, { password: "kort", password_again: "anders", code: "" }))).text();
+  pages.activationProblem = await (await post(server, "/team/activeren",
+    { csrf: await formToken(server), step: "code", name: "", activation: "" })).text();
+  pages.newProblem = await (await post(server, "/team/accounts/nieuw", { csrf: admin.csrf, name: "", role: "caseworker" },
+    { cookie: admin.cookie })).text();
+  pages.code = await (await post(server, "/team/accounts/nieuw", { csrf: admin.csrf, name: "html.code", role: "admin" },
+    { cookie: admin.cookie })).text();
+  pages.confirm = await (await post(server, "/en/team/accounts/reset-2fa", { csrf: admin.csrf, name: "html.check" },
+    { cookie: admin.cookie })).text();
+  const dir = mkdtempSync(path.join(tmpdir(), "meldwijzer-team-html-"));
+  const files = Object.entries(pages).map(([name, body], i) => {
+    const file = path.join(dir, `${i}-${name.replace(/[^a-z0-9]+/gi, "_")}.html`);
+    writeFileSync(file, body);
+    return file;
+  });
+  const jar = path.join(path.dirname(new URL(import.meta.url).pathname), "..", "..", "node_modules", "vnu-jar",
+    "build", "dist", "vnu.jar");
+  const checked = spawnSync("java", ["-jar", jar, "--errors-only", "--format", "text", ...files]);
+  const output = `${checked.stdout}${checked.stderr}`;
+  assert.equal(checked.status, 0, output);
+  assert.doesNotMatch(output, /^Error/m, output);
+  assert.match(output, /No errors found/);
 });
 
 // ---------- lockout (last: failures count per client too) ----------

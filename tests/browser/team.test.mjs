@@ -6,7 +6,8 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { startServer, binary } from "../support.mjs";
-import { launch, axeClean } from "./helpers.mjs";
+import path from "node:path";
+import { launch, axeClean, screenshots } from "./helpers.mjs";
 
 let server;
 let browser;
@@ -63,70 +64,77 @@ async function checkPage(page, where, axe = true) {
 }
 
 for (const js of [true, false]) {
-test(`activate, enrol TOTP, sign in and out with the keyboard only, at 320 px, JavaScript ${js ? "on (axe on every step)" : "off"}`, async () => {
-  const name = js ? "toetsen.bord" : "zonder.js";
-  const code = addUser(name, ["caseworker"]);
-  const context = await browser.newContext({ viewport: { width: 320, height: 640 }, javaScriptEnabled: js });
-  const page = await context.newPage();
-  const checkStep = (p, where) => checkPage(p, where, js);
-  await page.goto(server.url + "/team/activeren");
-  await checkStep(page, "activation, step 1");
+  test(`activate, enrol TOTP, sign in and out with the keyboard only, at 320 px, JavaScript ${js ? "on (axe on every step)" : "off"}`, async () => {
+    const name = js ? "toetsen.bord" : "zonder.js";
+    const code = addUser(name, ["caseworker"]);
+    const context = await browser.newContext({ viewport: { width: 320, height: 640 }, javaScriptEnabled: js });
+    const page = await context.newPage();
+    const checkStep = (p, where) => checkPage(p, where, js);
+    await page.goto(server.url + "/team/activeren");
+    await checkStep(page, "activation, step 1");
 
-  // a code that cannot be one: the error summary first, its link leads to the field
-  await typeInto(page, "#name", name);
-  await typeInto(page, "#activation", "ABC");
-  await pressAndWait(page, "Enter");
-  assert.equal(await page.locator("main > .error-summary").count(), 1);
-  await checkStep(page, "activation, step 1 with a problem");
-  assert.equal(await page.inputValue("#name"), name, "the typed name is kept");
-  await page.fill("#activation", "");
-  await typeInto(page, "#activation", code.toLowerCase());
-  await pressAndWait(page, "Enter");
+    // a code that cannot be one: the error summary first, its link leads to the field
+    await typeInto(page, "#name", name);
+    await typeInto(page, "#activation", "ABC");
+    await pressAndWait(page, "Enter");
+    assert.equal(await page.locator("main > .error-summary").count(), 1);
+    await checkStep(page, "activation, step 1 with a problem");
+    assert.equal(await page.inputValue("#name"), name, "the typed name is kept");
+    await page.fill("#activation", "");
+    await typeInto(page, "#activation", code.toLowerCase());
+    await pressAndWait(page, "Enter");
 
-  assert.match(await page.title(), /Wachtwoord kiezen/);
-  await checkStep(page, "enrolment");
-  assert.equal(await page.locator("svg.qr[role=img]").count(), 1);
-  const secret = (await page.locator("#secret-shown").textContent()).replace(/\s+/g, "");
-  assert.match(secret, /^[A-Z2-7]{32}$/);
-  await typeInto(page, "#password", "kort");
-  await typeInto(page, "#password_again", "kort");
-  await typeInto(page, "#code", totp(secret));
-  await pressAndWait(page, "Enter");
-  assert.equal(await page.locator("main > .error-summary").count(), 1, "a weak password is refused");
-  await checkStep(page, "enrolment with a weak password");
-  assert.equal((await page.locator("#secret-shown").textContent()).replace(/\s+/g, ""), secret, "the same key");
-  await typeInto(page, "#password", password);
-  await typeInto(page, "#password_again", password);
-  await page.fill("#code", "");
-  await typeInto(page, "#code", totp(secret));
-  await pressAndWait(page, "Enter");
+    assert.match(await page.title(), /Wachtwoord kiezen/);
+    await checkStep(page, "enrolment");
+    assert.equal(await page.locator("svg.qr[role=img]").count(), 1);
+    const secret = (await page.locator("#secret-shown").textContent()).replace(/\s+/g, "");
+    assert.match(secret, /^[A-Z2-7]{32}$/);
+    if (js) {
+      // the QR code holds the same key, as an otpauth URI an app takes
+      const file = path.join(screenshots, "team-enrol-qr.png");
+      await page.locator("svg.qr").screenshot({ path: file });
+      const uri = execFileSync("zbarimg", ["--quiet", "--raw", file]).toString().trim();
+      assert.match(uri, new RegExp(`^otpauth://totp/meldwijzer:${name.replace(".", "\\.")}\\?secret=${secret}&`));
+    }
+    await typeInto(page, "#password", "kort");
+    await typeInto(page, "#password_again", "kort");
+    await typeInto(page, "#code", totp(secret));
+    await pressAndWait(page, "Enter");
+    assert.equal(await page.locator("main > .error-summary").count(), 1, "a weak password is refused");
+    await checkStep(page, "enrolment with a weak password");
+    assert.equal((await page.locator("#secret-shown").textContent()).replace(/\s+/g, ""), secret, "the same key");
+    await typeInto(page, "#password", password);
+    await typeInto(page, "#password_again", password);
+    await page.fill("#code", "");
+    await typeInto(page, "#code", totp(secret));
+    await pressAndWait(page, "Enter");
 
-  assert.match(await page.title(), /Je account is klaar/);
-  await checkStep(page, "activated");
-  await tabTo(page, "main a.button");
-  await pressAndWait(page, "Enter");
+    assert.match(await page.title(), /Je account is klaar/);
+    await checkStep(page, "activated");
+    await tabTo(page, "main a.button");
+    await pressAndWait(page, "Enter");
 
-  await checkStep(page, "sign-in form");
-  await typeInto(page, "#name", name);
-  await typeInto(page, "#password", password);
-  await typeInto(page, "#code", totp(secret, 1));
-  await pressAndWait(page, "Enter");
-  assert.equal(new URL(page.url()).pathname, "/team/");
-  assert.match(await page.locator("main").textContent(), new RegExp(`Ingelogd als\\s+${name.replace(".", "\\.")}`));
-  await checkStep(page, "start page, signed in");
-  const cookies = await context.cookies();
-  assert.equal(cookies.length, 1);
-  assert.equal(cookies[0].name, "__Host-team");
-  assert.equal(cookies[0].httpOnly, true);
-  assert.equal(cookies[0].sameSite, "Strict");
+    await checkStep(page, "sign-in form");
+    await typeInto(page, "#name", name);
+    await typeInto(page, "#password", password);
+    await typeInto(page, "#code", totp(secret, 1));
+    await pressAndWait(page, "Enter");
+    assert.equal(new URL(page.url()).pathname, "/team/");
+    assert.match(await page.locator("main").textContent(), new RegExp(`Ingelogd als\\s+${name.replace(".", "\\.")}`));
+    await checkStep(page, "start page, signed in");
+    const cookies = await context.cookies();
+    assert.equal(cookies.length, 1);
+    assert.equal(cookies[0].name, "__Host-team");
+    assert.equal(cookies[0].httpOnly, true);
+    assert.equal(cookies[0].sameSite, "Strict");
 
-  await tabTo(page, "form.team-logout button");
-  await pressAndWait(page, "Enter");
-  assert.equal(await page.locator("#password").count(), 1, "signed out: the sign-in form again");
-  await checkStep(page, "signed out");
-  assert.equal((await context.cookies()).length, 0);
-  await context.close();
-});
+    await tabTo(page, "form.team-logout button");
+    await pressAndWait(page, "Enter");
+    assert.equal(await page.locator("#password").count(), 1, "signed out: the sign-in form again");
+    await checkStep(page, "signed out");
+    assert.equal((await context.cookies()).length, 0);
+    await context.close();
+  });
 }
 
 test("the admin's pages pass axe and fit 320 px (with JavaScript)", async () => {

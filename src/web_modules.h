@@ -77,6 +77,24 @@ void web_staff_login(struct web *web, enum kb_lang lang, const struct http_reque
 		     const struct staff_session *session, struct http_reply *reply);
 void web_staff_logout(struct web *web, enum kb_lang lang, const struct http_request *request,
 		      const struct staff_session *session, struct http_reply *reply);
+/* Activating an account: name and activation code, then password and authenticator app (open to all). */
+void web_staff_activate_form(struct web *web, enum kb_lang lang, const struct http_request *request,
+			     const struct staff_session *session, struct http_reply *reply);
+void web_staff_activate(struct web *web, enum kb_lang lang, const struct http_request *request,
+			const struct staff_session *session, struct http_reply *reply);
+/* Admin: the accounts, a new account, disable, reset 2FA; the audit log. */
+void web_staff_accounts(struct web *web, enum kb_lang lang, const struct http_request *request,
+			const struct staff_session *session, struct http_reply *reply);
+void web_staff_account_form(struct web *web, enum kb_lang lang, const struct http_request *request,
+			    const struct staff_session *session, struct http_reply *reply);
+void web_staff_account_create(struct web *web, enum kb_lang lang, const struct http_request *request,
+			      const struct staff_session *session, struct http_reply *reply);
+void web_staff_account_disable(struct web *web, enum kb_lang lang, const struct http_request *request,
+			       const struct staff_session *session, struct http_reply *reply);
+void web_staff_account_reset(struct web *web, enum kb_lang lang, const struct http_request *request,
+			     const struct staff_session *session, struct http_reply *reply);
+void web_staff_audit(struct web *web, enum kb_lang lang, const struct http_request *request,
+		     const struct staff_session *session, struct http_reply *reply);
 
 /* web_cases.c: case work for the content roles (issue 15): the queue, the case page and its forms
  * (answer, internal note, assignment, status), each form answered by 303 back to the case page. */

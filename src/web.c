@@ -86,7 +86,7 @@ static const struct web_route routes[] = {
 	{HTTP_GET,  "/team/accounts/nieuw",      WEB_PAGE, true,  true,  false, NULL, STAFF_ROLE_ADMIN, "/team/accounts/new", web_staff_account_form},
 	{HTTP_POST, "/team/accounts/nieuw",      WEB_PAGE, true,  true,  false, NULL, STAFF_ROLE_ADMIN, "/team/accounts/new", web_staff_account_create},
 	{HTTP_POST, "/team/accounts/uitzetten",  WEB_PAGE, true,  true,  false, NULL, STAFF_ROLE_ADMIN, "/team/accounts/disable", web_staff_account_disable},
-	{HTTP_POST, "/team/accounts/2fa-opnieuw", WEB_PAGE, true, true,  false, NULL, STAFF_ROLE_ADMIN, "/team/accounts/reset-2fa", web_staff_account_reset},
+	{HTTP_POST, "/team/accounts/2fa-opnieuw", WEB_PAGE, true,  true,  false, NULL, STAFF_ROLE_ADMIN, "/team/accounts/reset-2fa", web_staff_account_reset},
 	{HTTP_GET,  "/team/logboek",             WEB_PAGE, true,  true,  false, NULL, STAFF_ROLE_ADMIN, "/team/audit-log", web_staff_audit},
 	{HTTP_GET,  "/team/zaken",               WEB_PAGE, true,  true,  false, NULL, STAFF_CONTENT_ROLES, "/team/cases", web_cases_queue},
 	{HTTP_GET,  "/team/zaak",                WEB_PAGE, true,  true,  false, NULL, STAFF_CONTENT_ROLES, "/team/case", web_cases_case},

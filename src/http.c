@@ -955,7 +955,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 		struct tracked_connection *tracked = tracked_of(connection);
 		if (tracked)
 			atomic_store(&tracked->header_deadline, 0); /* the headers are in */
-		strbuf_init(&state->body, server->config.body_bytes);
+		strbuf_init_wiped(&state->body, server->config.body_bytes); /* JSON bodies carry receipts and messages */
 		if (state->url_status)
 			return answer_error(server, state, connection, &request, state->url_status);
 		unsigned refused = check_headers(connection, request.method, request.content_type);

@@ -1,10 +1,20 @@
 /* http_form: see http_form.h. */
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE /* explicit_bzero */
 #include "http_form.h"
 #include "utf8.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+/* Form values can be passwords, activation codes, TOTP secrets, report text: every copy is wiped before
+ * it is freed, and values grow without realloc, which could leave the old bytes behind. */
+static void free_wiped(char *text, size_t len)
+{
+	if (text) {
+		explicit_bzero(text, len);
+		free(text);
+	}
+}
 
 int http_form_init(struct http_form *form, size_t field_cap, size_t byte_cap)
 {
@@ -49,11 +59,13 @@ bool http_form_collect(struct http_form *form, const char *key, const char *data
 		index = form->count - 1;
 	}
 	size_t old = form->lengths[index];
-	char *grown = realloc((char *)form->fields[index].value, old + size + 1);
+	char *grown = malloc(old + size + 1);
 	if (!grown) {
 		form->overflow = true;
 		return false;
 	}
+	memcpy(grown, form->fields[index].value, old);
+	free_wiped((char *)form->fields[index].value, old + 1);
 	if (size)
 		memcpy(grown + old, data, size);
 	grown[old + size] = '\0';
@@ -80,15 +92,15 @@ void http_form_finish(struct http_form *form)
 		char *value = utf8_repaired(field->value, form->lengths[i], &replaced);
 		char *key = utf8_repaired(field->key, strlen(field->key), &replaced);
 		if (!value || !key) {
-			free(value);
-			free(key);
+			free_wiped(value, value ? strlen(value) : 0);
+			free_wiped(key, key ? strlen(key) : 0);
 			form->overflow = true; /* out of memory: refused like an oversized form */
 			return;
 		}
 		if (replaced)
 			form->invalid = true;
-		free((char *)field->value);
-		free((char *)field->key);
+		free_wiped((char *)field->value, form->lengths[i] + 1);
+		free_wiped((char *)field->key, strlen(field->key));
 		field->value = value;
 		field->key = key;
 		form->lengths[i] = strlen(value);
@@ -98,8 +110,10 @@ void http_form_finish(struct http_form *form)
 void http_form_release(struct http_form *form)
 {
 	for (size_t i = 0; form->fields && i < form->count; i++) {
-		free((char *)form->fields[i].key);
-		free((char *)form->fields[i].value);
+		if (form->fields[i].key)
+			free_wiped((char *)form->fields[i].key, strlen(form->fields[i].key));
+		if (form->fields[i].value)
+			free_wiped((char *)form->fields[i].value, form->lengths[i] + 1);
 	}
 	free(form->fields);
 	free(form->lengths);

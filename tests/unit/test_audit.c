@@ -5,6 +5,7 @@
  * dropped first. */
 #define _POSIX_C_SOURCE 200809L
 #include "test_support.h"
+#include "test_run.h"
 
 #include <pthread.h>
 #include <sqlite3.h>
@@ -223,40 +224,6 @@ static void test_empty_log(void **state)
 
 /* The command line: `meldwijzer audit verify` exits 0 on an intact log and 1
  * naming the first entry that was changed; `audit head` prints the hash. */
-/* Runs argv[0] (found on PATH) without a shell, its output (stdout and
- * stderr) into `out`; returns its exit status, or -1 when it did not run. */
-static int run_captured(const char *const argv[], char *out, size_t size)
-{
-	int fds[2];
-	if (pipe(fds) != 0)
-		return -1;
-	pid_t child = fork();
-	if (child < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return -1;
-	}
-	if (child == 0) {
-		dup2(fds[1], 1);
-		dup2(fds[1], 2);
-		close(fds[0]);
-		close(fds[1]);
-		execvp(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	close(fds[1]);
-	size_t got = 0;
-	ssize_t n;
-	while (got + 1 < size && (n = read(fds[0], out + got, size - 1 - got)) > 0)
-		got += (size_t)n;
-	out[got] = '\0';
-	close(fds[0]);
-	int status = 0;
-	if (waitpid(child, &status, 0) != child)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
 static void test_cli_verify_and_head(void **state)
 {
 	struct fixture *f = *state;

@@ -3,6 +3,7 @@
  * window with an injected clock, and the replay guard. */
 #define _POSIX_C_SOURCE 200809L
 #include "test_support.h"
+#include "test_run.h"
 
 #include <string.h>
 #include <sys/wait.h>
@@ -34,40 +35,6 @@ static void test_rfc6238_vectors(void **state)
 	assert_string_equal(code, "287082");
 	assert_int_equal(totp_code_at(rfc_key, 20, 59, 5, code), -1);
 	assert_int_equal(totp_code_at(rfc_key, 20, -1, 6, code), -1);
-}
-
-/* Runs argv[0] (found on PATH) without a shell, its output (stdout and
- * stderr) into `out`; returns its exit status, or -1 when it did not run. */
-static int run_captured(const char *const argv[], char *out, size_t size)
-{
-	int fds[2];
-	if (pipe(fds) != 0)
-		return -1;
-	pid_t child = fork();
-	if (child < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return -1;
-	}
-	if (child == 0) {
-		dup2(fds[1], 1);
-		dup2(fds[1], 2);
-		close(fds[0]);
-		close(fds[1]);
-		execvp(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	close(fds[1]);
-	size_t got = 0;
-	ssize_t n;
-	while (got + 1 < size && (n = read(fds[0], out + got, size - 1 - got)) > 0)
-		got += (size_t)n;
-	out[got] = '\0';
-	close(fds[0]);
-	int status = 0;
-	if (waitpid(child, &status, 0) != child)
-		return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 /* The code oathtool computes for `base32` at `time`, into `out`. */

@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdatomic.h>
@@ -487,6 +488,23 @@ static int insert_one(sqlite3_stmt *statement, const struct db_report *report)
 	return ok ? 0 : code ? code : SQLITE_ERROR;
 }
 
+/* A call the team took: the case row (made by the schema's trigger, 'online') says so, in the
+ * report's own savepoint. 0, or SQLite's error code. */
+static int mark_source(sqlite3 *writer, const struct db_report *report)
+{
+	if (!report->source[0] || strcmp(report->source, "online") == 0)
+		return 0;
+	sqlite3_stmt *statement = NULL;
+	bool ok = sqlite3_prepare_v2(writer, "UPDATE cases SET source = ? WHERE ref = ?", -1, &statement, NULL) ==
+			  SQLITE_OK &&
+		  sqlite3_bind_text(statement, 1, report->source, -1, SQLITE_STATIC) == SQLITE_OK &&
+		  sqlite3_bind_text(statement, 2, report->ref, -1, SQLITE_STATIC) == SQLITE_OK &&
+		  sqlite3_step(statement) == SQLITE_DONE && sqlite3_changes(writer) == 1;
+	int code = ok ? 0 : sqlite3_extended_errcode(writer);
+	sqlite3_finalize(statement);
+	return ok ? 0 : code ? code : SQLITE_ERROR;
+}
+
 /* One transaction for the whole batch. A report that cannot be inserted is
  * rolled back to its savepoint alone; if a savepoint itself fails, or the
  * commit does, all of the batch fails (nothing of it is stored). */
@@ -508,6 +526,8 @@ static void commit_batch(struct db *db, struct pending_insert *batch)
 			break;
 		}
 		int code = insert_one(statement, p->report);
+		if (!code)
+			code = mark_source(s->writer, p->report);
 		if (code && is_storage_error(code) && !storage_error)
 			storage_error = code;
 		/* a form sent again: its submission key is taken (the 128-bit random
@@ -1279,17 +1299,23 @@ static int sqlite_audit_last(struct db *db, struct db_audit_entry *out)
 	return status;
 }
 
-static int sqlite_audit_list(struct db *db, int64_t *position, struct db_audit_entry rows[DB_LIST_PAGE], size_t *count)
+/* One page of the log after *position: every entry, or (object not NULL) one object's entries,
+ * which audit_log_by_object (006) holds as one index range. */
+static int list_audit_page(struct db *db, const char *object, int64_t *position,
+			   struct db_audit_entry rows[DB_LIST_PAGE], size_t *count)
 {
 	struct sqlite_db *s = state_of(db);
 	char sql[300];
 	sqlite3_stmt *statement = NULL;
 	int status = -1;
 	*count = 0;
-	snprintf(sql, sizeof sql, "%sWHERE seq > ? ORDER BY seq LIMIT %d", audit_columns, DB_LIST_PAGE);
+	snprintf(sql, sizeof sql, "%sWHERE %sseq > ? ORDER BY seq LIMIT %d", audit_columns,
+		 object ? "object = ? AND " : "", DB_LIST_PAGE);
 	struct reader *r = take_reader(s);
+	int column = 1;
 	if (sqlite3_prepare_v2(r->connection, sql, -1, &statement, NULL) != SQLITE_OK ||
-	    sqlite3_bind_int64(statement, 1, *position) != SQLITE_OK)
+	    (object && sqlite3_bind_text(statement, column++, object, -1, SQLITE_STATIC) != SQLITE_OK) ||
+	    sqlite3_bind_int64(statement, column, *position) != SQLITE_OK)
 		goto done;
 	int step;
 	while (*count < DB_LIST_PAGE && (step = sqlite3_step(statement)) == SQLITE_ROW) {
@@ -1303,6 +1329,17 @@ done:
 	sqlite3_finalize(statement);
 	give_reader(r);
 	return status;
+}
+
+static int sqlite_audit_list(struct db *db, int64_t *position, struct db_audit_entry rows[DB_LIST_PAGE], size_t *count)
+{
+	return list_audit_page(db, NULL, position, rows, count);
+}
+
+static int sqlite_audit_list_object(struct db *db, const char *object, int64_t *position,
+				    struct db_audit_entry rows[DB_LIST_PAGE], size_t *count)
+{
+	return list_audit_page(db, object, position, rows, count);
 }
 
 /* ---------- case work (issue 15) ---------- */
@@ -1826,6 +1863,51 @@ static int sqlite_case_set_deadlines(struct db *db, unsigned answer_days, unsign
 	return changes == 1 ? 0 : -1;
 }
 
+static int sqlite_case_reporter_seen(struct db *db, const char *ref, unsigned shown_seq, unsigned *previous_seq)
+{
+	struct sqlite_db *s = state_of(db);
+	sqlite3_stmt *statement = NULL;
+	int status = -1;
+	/* read first: a visit that shows nothing new (the usual one) writes nothing */
+	struct reader *r = take_reader(s);
+	if (sqlite3_prepare_v2(r->connection,
+			       "SELECT coalesce(case_reads.seen_seq, 0) FROM cases"
+			       " LEFT JOIN case_reads ON case_reads.ref = cases.ref WHERE cases.ref = ?",
+			       -1, &statement, NULL) == SQLITE_OK &&
+	    sqlite3_bind_text(statement, 1, ref, -1, SQLITE_STATIC) == SQLITE_OK) {
+		int step = sqlite3_step(statement);
+		if (step == SQLITE_ROW) {
+			sqlite3_int64 seen = sqlite3_column_int64(statement, 0);
+			*previous_seq = seen > 0 && seen <= UINT_MAX ? (unsigned)seen : 0;
+			status = 0;
+		} else if (step == SQLITE_DONE) {
+			status = 1;
+		}
+	}
+	sqlite3_finalize(statement);
+	give_reader(r);
+	if (status != 0 || shown_seq <= *previous_seq)
+		return status;
+	/* two visits at once both see the same earlier number; the stored one only grows */
+	statement = NULL;
+	pthread_mutex_lock(&s->write_lock);
+	if (begin_write(s)) {
+		pthread_mutex_unlock(&s->write_lock);
+		return -1;
+	}
+	bool ok = sqlite3_prepare_v2(s->writer,
+				     "INSERT INTO case_reads (ref, seen_seq) VALUES (?2, ?1) ON CONFLICT (ref)"
+				     " DO UPDATE SET seen_seq = excluded.seen_seq WHERE case_reads.seen_seq < excluded.seen_seq",
+				     -1, &statement, NULL) == SQLITE_OK &&
+		  sqlite3_bind_int64(statement, 1, shown_seq) == SQLITE_OK &&
+		  sqlite3_bind_text(statement, 2, ref, -1, SQLITE_STATIC) == SQLITE_OK &&
+		  sqlite3_step(statement) == SQLITE_DONE;
+	status = end_write(db, ok);
+	sqlite3_finalize(statement);
+	pthread_mutex_unlock(&s->write_lock);
+	return status ? -1 : 0;
+}
+
 const struct db_backend db_sqlite_backend = {
 	.scheme = "sqlite:",
 	.open = sqlite_open,
@@ -1857,6 +1939,7 @@ const struct db_backend db_sqlite_backend = {
 	.audit_append = sqlite_audit_append,
 	.audit_last = sqlite_audit_last,
 	.audit_list = sqlite_audit_list,
+	.audit_list_object = sqlite_audit_list_object,
 	.case_queue = sqlite_case_queue,
 	.case_counts = sqlite_case_counts,
 	.case_get = sqlite_case_get,
@@ -1869,4 +1952,5 @@ const struct db_backend db_sqlite_backend = {
 	.case_checkpoint = sqlite_case_checkpoint,
 	.case_statistics = sqlite_case_statistics,
 	.case_set_deadlines = sqlite_case_set_deadlines,
+	.case_reporter_seen = sqlite_case_reporter_seen,
 };

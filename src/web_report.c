@@ -585,8 +585,17 @@ static void render_followup_view(struct web *web, enum kb_lang lang, const struc
 	json_t *context = web_page_context(web, lang, "/opvolgen", NULL, "followup_title", "followup");
 	char form_token[CRYPT_FORM_TOKEN_SIZE];
 	crypt_keys_form_token(reporting_keys(web->reporting), request->now, form_token);
-	char status_key[40];
-	snprintf(status_key, sizeof status_key, "status_%s", json_string_value(json_object_get(report, "status")));
+	/* the status in words, and what it means for the reporter */
+	static const char *const statuses[] = {"new", "in_progress", "referred", "closed"};
+	const char *status = json_string_value(json_object_get(report, "status"));
+	const char *known = "new"; /* a status this page does not know: say the least */
+	for (size_t i = 0; status && i < sizeof statuses / sizeof *statuses; i++) {
+		if (strcmp(status, statuses[i]) == 0)
+			known = statuses[i];
+	}
+	char status_key[48], means_key[48];
+	snprintf(status_key, sizeof status_key, "followup_status_label_%s", known);
+	snprintf(means_key, sizeof means_key, "followup_status_means_%s", known);
 	json_t *messages = json_object_get(report, "messages");
 	size_t index;
 	json_t *message;
@@ -607,8 +616,9 @@ static void render_followup_view(struct web *web, enum kb_lang lang, const struc
 				 words, sizeof words);
 		json_object_set_new(report, "day", json_string(words));
 	}
-	json_t *page = json_pack("{s:s, s:s, s:s, s:O, s:s}", "token", token, "csrf", form_token, "status",
-				 web_text(web, lang, status_key), "report", report, "kind",
+	json_t *page = json_pack("{s:s, s:s, s:s, s:s, s:O, s:s}", "token", token, "csrf", form_token, "status",
+				 web_text(web, lang, status_key), "status_means", web_text(web, lang, means_key), "report",
+				 report, "kind",
 				 web_text(web, lang, strcmp(json_string_value(json_object_get(report, "kind")), "consultation") == 0
 							     ? "kind_consultation" : "kind_report"));
 	json_decref(report);

@@ -3,6 +3,9 @@
 // "case_destroyed" by "-" (the job); the server's log gives a count and never the ref; the receipt
 // no longer opens anything. And the server stops at once although the job's next run is a day away.
 //
+// Also: the [cases] settings reach both the database (the due day the schema gives a new report) and
+// the team's queue (its "due soon" mark), which before used the defaults whatever was configured.
+//
 // The case is closed in the past by tests/http/purge_job_close.c (compiled here against the library):
 // the coordinator's own case_set_status() call with a moment 13 months ago, so that its destroy day
 // (closing + 12 months) has passed.
@@ -10,6 +13,7 @@ import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
+import { randomInt } from "node:crypto";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { startServer, binary, onPostgres } from "../support.mjs";
@@ -98,4 +102,54 @@ test("a closed case past its destroy day is destroyed by the job at start, audit
   const stopping = Date.now();
   assert.equal(await second.stop(), 0);
   assert.ok(Date.now() - stopping < 5000, "the server stops without waiting for the job");
+});
+
+// A signed-in coordinator, as tests/http/cases.test.mjs makes one: `user add`, activation by
+// tests/http/cases_account.c (the library's staff_activate), the site's own login form with oathtool.
+async function signInCoordinator(server, name) {
+  const out = path.join(mkdtempSync(path.join(tmpdir(), "meldwijzer-purge-")), "cases_account");
+  const libs = ["jansson", "libmicrohttpd", "libqrencode", "inih", "libsodium", "sqlite3", "libpq", "liboath",
+    "pwquality"];
+  const flags = execFileSync("pkg-config", ["--cflags", "--libs", ...libs]).toString().trim().split(/\s+/);
+  const sanitize = /sanitize/.test(binary) ? ["-fsanitize=address,undefined"] : [];
+  execFileSync("cc", ["-std=c11", ...sanitize, "-I", path.join(root, "src"), path.join(root, "tests/http/cases_account.c"),
+    path.join(path.dirname(binary), "libmeldwijzer.a"), ...flags, "-lpthread", "-o", out]);
+  const made = execFileSync(binary, ["user", "add", name, "--role", "coordinator", ...server.dbArgs],
+    { input: `${server.recoveryKey}\n` }).toString();
+  const code = made.match(/^ {4}(\S+)$/m)[1];
+  const secret = Array.from({ length: 32 }, () => "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"[randomInt(32)]).join("");
+  const password = "Regen valt zacht op Katendrecht";
+  execFileSync(out, [server.database, name, code, password, secret]);
+  const loginPage = await (await fetch(`${server.url}/team/`)).text();
+  const csrf = loginPage.match(/name="csrf" value="([^"]+)"/)[1];
+  const totp = execFileSync("oathtool", ["--totp", "-b", secret]).toString().trim();
+  const response = await fetch(`${server.url}/team/inloggen`, {
+    method: "POST", redirect: "manual",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin" },
+    body: new URLSearchParams({ csrf, name, password, code: totp }),
+  });
+  assert.equal(response.status, 303, "the coordinator signs in");
+  return response.headers.get("set-cookie").split(";")[0];
+}
+
+test("[cases] answer_days reaches the database's due day and the queue's \"due soon\" mark", caseWork, async () => {
+  // one day to answer: a report from today is due tomorrow, within the 2 days of "due soon"
+  // (with the default 7 days it would carry no mark)
+  const server = await startServer("[cases]\nanswer_days = 1\n");
+  servers.push(server);
+  const response = await fetch(`${server.url}/api/v1/reports`, {
+    method: "POST", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ kind: "report", what: "Een melding met een krappe termijn.", forms: ["labour"] }),
+  });
+  assert.equal(response.status, 201);
+  const [row] = sql(server, "SELECT created_day || ' ' || due_day FROM cases");
+  const [created, due] = row.split(" ");
+  const tomorrow = new Date(Date.parse(`${created}T00:00:00Z`) + 86400000).toISOString().slice(0, 10);
+  assert.equal(due, tomorrow, "the schema dates the first answer one day after receipt");
+
+  const cookie = await signInCoordinator(server, "coco");
+  const queue = await fetch(`${server.url}/team/zaken`, { headers: { Cookie: cookie } });
+  assert.equal(queue.status, 200);
+  const html = await queue.text();
+  assert.match(html, /<p class="case-mark case-mark-due-soon"><strong>Bijna te laat<\/strong> Het eerste antwoord moet uiterlijk /);
 });

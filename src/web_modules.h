@@ -63,6 +63,12 @@ void web_api_followup_read(struct web *web, enum kb_lang lang, const struct http
 			   struct http_reply *reply);
 void web_api_followup_message(struct web *web, enum kb_lang lang, const struct http_request *request,
 			      struct http_reply *reply);
+void web_withdraw_form(struct web *web, enum kb_lang lang, const struct http_request *request,
+		       struct http_reply *reply);
+void web_withdraw_submit(struct web *web, enum kb_lang lang, const struct http_request *request,
+			 struct http_reply *reply);
+void web_api_withdraw(struct web *web, enum kb_lang lang, const struct http_request *request,
+		      struct http_reply *reply);
 
 /* web_staff.c: the back office (/team/); staff handlers get the session (web_page.h). */
 const char *web_staff_cookie_name(const struct web *web);

@@ -722,6 +722,73 @@ int case_list_referrals(struct reporting *reporting, const struct case_actor *ac
 	return CASE_OK;
 }
 
+/* Copies `key` from the decrypted report into the hand-over, when the report has it. */
+static bool copy_field(json_t *to, json_t *report, const char *key)
+{
+	json_t *value = json_object_get(report, key);
+	return !value || json_object_set(to, key, value) == 0;
+}
+
+int case_handover(struct reporting *reporting, const struct case_actor *actor,
+		  const unsigned char team_secret[CRYPT_KEY_BYTES], const char *ref, unsigned number, int64_t now,
+		  json_t **out)
+{
+	json_t *referrals = NULL, *report = NULL, *shown = NULL;
+	*out = NULL;
+	int status = case_list_referrals(reporting, actor, ref, &referrals);
+	if (status != CASE_OK)
+		return status;
+	json_t *referral = number >= 1 ? json_array_get(referrals, number - 1) : NULL;
+	if (!referral) {
+		json_decref(referrals);
+		return CASE_NOT_FOUND;
+	}
+	unsigned categories = 0;
+	size_t index;
+	json_t *name;
+	json_array_foreach(json_object_get(referral, "categories"), index, name) {
+		for (size_t i = 0; i < sizeof information_names / sizeof *information_names; i++) {
+			if (strcmp(json_string_value(name), information_names[i]) == 0)
+				categories |= 1u << i;
+		}
+	}
+	/* on record before anything is decrypted: who opened which hand-over */
+	if (record(reporting, actor->name, "case_handover_opened", ref, now) != CASE_OK) {
+		json_decref(referrals);
+		return CASE_NOT_AUDITED;
+	}
+	status = -1;
+	if (report_read_as_team(reporting, team_secret, ref, &report) != 0)
+		goto done;
+	shown = json_object();
+	bool built = shown && copy_field(shown, report, "kind");
+	if (built && (categories & CASE_INFO_SUMMARY)) {
+		const char *day = json_string_value(json_object_get(report, "day"));
+		built = copy_field(shown, report, "relation") &&
+			(!day || json_object_set_new(shown, "month", json_stringn(day, 7)) == 0);
+	}
+	if (built && (categories & CASE_INFO_SIGNALS))
+		built = copy_field(shown, report, "forms") && copy_field(shown, report, "signals");
+	if (built && (categories & CASE_INFO_NARRATIVE))
+		built = copy_field(shown, report, "what") && copy_field(shown, report, "when") &&
+			copy_field(shown, report, "how");
+	if (built && (categories & CASE_INFO_PERSON))
+		built = copy_field(shown, report, "who") && copy_field(shown, report, "where");
+	if (built && (categories & CASE_INFO_CONTACT))
+		built = copy_field(shown, report, "contact");
+	if (built && (categories & CASE_INFO_MESSAGES))
+		built = copy_field(shown, report, "messages");
+	if (built && json_object_set_new(referral, "number", json_integer((json_int_t)number)) == 0) {
+		*out = json_pack("{s:O, s:O}", "referral", referral, "report", shown);
+		status = *out ? CASE_OK : -1;
+	}
+done:
+	json_decref(shown);
+	json_decref(report);
+	json_decref(referrals);
+	return status;
+}
+
 /* ---------- retention and withdrawal ---------- */
 
 int case_extend_retention(struct reporting *reporting, const struct case_actor *actor,

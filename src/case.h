@@ -231,6 +231,25 @@ __attribute__((warn_unused_result)) int case_refer(struct reporting *reporting, 
 __attribute__((warn_unused_result)) int case_list_referrals(struct reporting *reporting, const struct case_actor *actor,
 							    const char *ref, json_t **out);
 
+/* The hand-over of the case's `number`-th referral (1: the oldest, as case_list_referrals lists them):
+ * what the referral recorded, and of the report only what its categories allow. Opening it is on the
+ * audit log ("case_handover_opened") before anything is decrypted. *out:
+ *   {"referral": {as case_list_referrals, with "number"}, "report": {...}}
+ * where "report" always has "kind" and then, per category:
+ *   summary   "month" (YYYY-MM of receipt) and "relation": metadata that identifies nobody; the
+ *             anonymised summary itself is written by the caseworker on the printed page (free text
+ *             cannot be anonymised by a program, so none of it goes under this category);
+ *   signals   "forms" and "signals" (comma-separated ids), for the weighing;
+ *   narrative "what", "when", "how";
+ *   person    "who", "where";
+ *   contact   "contact" (the reporter's details, when given);
+ *   messages  "messages" (the conversation as stored).
+ * CASE_OK (json_decref *out), CASE_NOT_FOUND (no such case or referral), CASE_FORBIDDEN,
+ * CASE_NOT_AUDITED (nothing shown), or -1. */
+__attribute__((warn_unused_result)) int case_handover(struct reporting *reporting, const struct case_actor *actor,
+						      const unsigned char team_secret[CRYPT_KEY_BYTES], const char *ref,
+						      unsigned number, int64_t now, json_t **out);
+
 /* ---- retention and withdrawal ---- */
 
 /* Moves a closed case's destroy day `months` (1 to 120) later, with a

@@ -97,7 +97,7 @@ void web_staff_audit(struct web *web, enum kb_lang lang, const struct http_reque
 		     const struct staff_session *session, struct http_reply *reply);
 
 /* web_cases.c: case work for the content roles (issue 15): the queue, the case page and its forms
- * (answer, internal note, assignment, status), each form answered by 303 back to the case page. */
+ * (answer, internal note, assignment, status, referral), each form answered by 303 back to the case page. */
 void web_cases_queue(struct web *web, enum kb_lang lang, const struct http_request *request,
 		     const struct staff_session *session, struct http_reply *reply);
 void web_cases_case(struct web *web, enum kb_lang lang, const struct http_request *request,
@@ -110,5 +110,10 @@ void web_cases_assign(struct web *web, enum kb_lang lang, const struct http_requ
 		      const struct staff_session *session, struct http_reply *reply);
 void web_cases_status(struct web *web, enum kb_lang lang, const struct http_request *request,
 		      const struct staff_session *session, struct http_reply *reply);
+/* A referral (partner, categories, consent, override), and its printable hand-over page. */
+void web_cases_refer(struct web *web, enum kb_lang lang, const struct http_request *request,
+		     const struct staff_session *session, struct http_reply *reply);
+void web_cases_handover(struct web *web, enum kb_lang lang, const struct http_request *request,
+			const struct staff_session *session, struct http_reply *reply);
 
 #endif

@@ -764,6 +764,23 @@ static bool add_refer_form(struct web *web, enum kb_lang lang, const struct staf
 	return built;
 }
 
+/* A closed case: the day it is destroyed and, for coordinators, the form that keeps it longer. */
+static bool add_retention(struct web *web, enum kb_lang lang, const struct http_request *request,
+			  const struct staff_session *session, json_t *page, const struct db_case *row,
+			  const struct case_problem *problem)
+{
+	if (strcmp(row->status, "closed") != 0 || !row->destroy_day[0])
+		return true;
+	const struct http_request *typed = problem ? problem->typed : NULL;
+	const char *months = typed ? http_form_field(typed, "months") : NULL;
+	const char *reason = typed ? http_form_field(typed, "reason") : NULL;
+	bool built = put(page, "destroy_day", day_in_words(web, lang, request, row->destroy_day));
+	if (built && session->roles & STAFF_ROLE_COORDINATOR)
+		built = put(page, "can_extend", json_true()) && (!months || put(page, "typed_months", json_string(months))) &&
+			(!reason || put(page, "typed_retention_reason", json_string(reason)));
+	return built;
+}
+
 static void render_case(struct web *web, enum kb_lang lang, const struct http_request *request,
 			const struct staff_session *session, const char *ref, const struct case_problem *problem,
 			struct http_reply *reply)
@@ -821,6 +838,7 @@ static void render_case(struct web *web, enum kb_lang lang, const struct http_re
 		add_notes(web, lang, request, page, notes) && add_referrals(web, lang, request, page, referrals) &&
 		add_actions(web, lang, session, page, &row, &accounts, problem ? problem->to : NULL) &&
 		add_refer_form(web, lang, session, page, &row, problem) &&
+		add_retention(web, lang, request, session, page, &row, problem) &&
 		add_weighing(web, lang, request, context, page, report, row.form_bits);
 	if (built && problem) {
 		built = put(page, "error_field", json_string(problem->field)) &&
@@ -933,6 +951,20 @@ static void finish(struct web *web, enum kb_lang lang, const struct http_request
 }
 
 /* The start of every case form: the case and its address, and a form that can be read. */
+/* A number of 1 to `max` digits as sent in an address: no sign, no leading zero. */
+static bool read_number(const char *text, unsigned max, unsigned *out)
+{
+	*out = 0;
+	if (!text || *text < '1' || *text > '9' || strlen(text) > 6)
+		return false;
+	for (const char *p = text; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return false;
+		*out = *out * 10 + (unsigned)(*p - '0');
+	}
+	return *out <= max;
+}
+
 static const char *begin_with(struct web *web, enum kb_lang lang, const struct http_request *request,
 			      const char *const *repeatable, const char **back, struct http_reply *reply)
 {
@@ -1140,20 +1172,6 @@ void web_cases_refer(struct web *web, enum kb_lang lang, const struct http_reque
 	finish(web, lang, request, session, ref, back, result, &problem, reply);
 }
 
-/* A number of 1 to `max` digits as sent in an address: no sign, no leading zero. */
-static bool read_number(const char *text, unsigned max, unsigned *out)
-{
-	*out = 0;
-	if (!text || *text < '1' || *text > '9' || strlen(text) > 6)
-		return false;
-	for (const char *p = text; *p; p++) {
-		if (*p < '0' || *p > '9')
-			return false;
-		*out = *out * 10 + (unsigned)(*p - '0');
-	}
-	return *out <= max;
-}
-
 /* The form bits of "sexual,labour" as the cases table keeps them (bit 3: unknown). */
 static unsigned form_bits_of(const char *ids)
 {
@@ -1258,4 +1276,35 @@ void web_cases_handover(struct web *web, enum kb_lang lang, const struct http_re
 		context = NULL;
 	}
 	web_render_secret(web, "team_case_handover", context, 200, reply);
+}
+
+/* POST /team/zaak/bewaren: a coordinator keeps a closed case longer (months, with a written reason). */
+void web_cases_retention(struct web *web, enum kb_lang lang, const struct http_request *request,
+			 const struct staff_session *session, struct http_reply *reply)
+{
+	const char *back = NULL, *ref = begin(web, lang, request, &back, reply);
+	if (!ref)
+		return;
+	const char *reason = http_form_field(request, "reason");
+	struct case_problem problem = {.field = "retention-months", .typed = request};
+	unsigned months;
+	int result = CASE_BAD_INPUT;
+	if (!read_number(http_form_field(request, "months"), 120, &months)) {
+		problem.key = "case_error_months";
+	} else if (blank(reason) || strlen(reason) < CASE_REASON_MIN) {
+		problem.key = "case_error_retention_reason";
+		problem.field = "retention-reason";
+	} else if (strlen(reason) > CASE_NOTE_CAP) {
+		problem.key = "case_error_too_long";
+		problem.field = "retention-reason";
+	} else {
+		struct case_actor actor = actor_of(session);
+		result = case_extend_retention(web->reporting, &actor, session->team_secret, ref, months, reason,
+					       request->now);
+		if (result == CASE_FORBIDDEN)
+			problem.key = "case_error_retention_forbidden";
+		else if (result == CASE_REFUSED)
+			problem.key = "case_error_retention_refused";
+	}
+	finish(web, lang, request, session, ref, back, result, &problem, reply);
 }

@@ -115,5 +115,8 @@ void web_cases_refer(struct web *web, enum kb_lang lang, const struct http_reque
 		     const struct staff_session *session, struct http_reply *reply);
 void web_cases_handover(struct web *web, enum kb_lang lang, const struct http_request *request,
 			const struct staff_session *session, struct http_reply *reply);
+/* A closed case kept longer (coordinators; case.c checks the role). */
+void web_cases_retention(struct web *web, enum kb_lang lang, const struct http_request *request,
+			 const struct staff_session *session, struct http_reply *reply);
 
 #endif

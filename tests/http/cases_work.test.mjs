@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startServer, onPostgres } from "../support.mjs";
-import { cases, buildActivator, signIn, get, postCaseForm, auditEntries, submitReport } from "./cases_support.mjs";
+import { cases, buildActivator, signIn, get, postCaseForm, auditEntries, submitReport, sql } from "./cases_support.mjs";
 
 let server;
 // The PostgreSQL backend has no case operations yet (db_pg.c): known gaps there, as in cases.test.mjs.
@@ -115,4 +115,65 @@ test("referrals: without consent only the anonymised parts; an override only by 
   const opened = auditEntries(ref).filter((entry) => entry.endsWith("case_handover_opened"));
   assert.deepEqual(opened, ["hanna case_handover_opened", "ilse case_handover_opened", "hanna case_handover_opened"],
     "every opening of a hand-over is on the audit log");
+});
+
+// A day as YYYY-MM-DD, `days` from today (UTC).
+function dayFromToday(days) {
+  return new Date(Date.now() + days * 86400e3).toISOString().slice(0, 10);
+}
+
+test("retention: a closed case says when it is destroyed, warns when that is near; a coordinator keeps it longer with a reason", caseWork, async () => {
+  await submitReport({ kind: "consultation", what: "Mijn nicht moet schulden afbetalen aan haar baas.", forms: ["sexual"] });
+  const caseworker = await signIn("karin", ["caseworker"]);
+  const coordinator = await signIn("lars", ["coordinator"]);
+  const ref = await onlyRef(coordinator, "form=sexual");
+  assert.equal((await postCaseForm(coordinator, ref, "/team/zaak/status", { to: "closed", reason: "advice_given" })).status, 303);
+  const [destroyDay] = sql(`SELECT destroy_day FROM cases WHERE ref = '${ref}'`);
+  assert.equal(destroyDay.slice(0, 4), String(Number(dayFromToday(0).slice(0, 4)) + 1), "a year after closing");
+  const closedHtml = await (await get(`/team/zaak?ref=${ref}`, coordinator)).text();
+  assert.match(closedHtml, /<dt>Wordt vernietigd op<\/dt><dd>[a-z]+dag \d+ [a-z]+ \d{4}<\/dd>/);
+  assert.match(closedHtml, /<input type="text" inputmode="numeric" class="team-day" id="retention-months"/);
+  assert.doesNotMatch(closedHtml, /Wordt binnenkort vernietigd/, "no warning a year ahead");
+  const caseworkerHtml = await (await get(`/team/zaak?ref=${ref}`, caseworker)).text();
+  assert.doesNotMatch(caseworkerHtml, /id="retention-months"/);
+  assert.match(caseworkerHtml, /Alleen een coördinator kan een zaak langer bewaren/);
+
+  const reason = "De politie onderzoekt deze zaak nog.";
+  const byCaseworker = await postCaseForm(caseworker, ref, "/team/zaak/bewaren", { months: "6", reason });
+  assert.equal(byCaseworker.status, 403);
+  assert.match(await byCaseworker.text(), /class="error-summary"[\s\S]*Alleen een coördinator kan een zaak langer bewaren/);
+  const badMonths = await postCaseForm(coordinator, ref, "/team/zaak/bewaren", { months: "zes", reason });
+  assert.equal(badMonths.status, 400);
+  const badMonthsHtml = await badMonths.text();
+  assert.match(badMonthsHtml, /href="#retention-months"[\s\S]*Vul een aantal maanden in/);
+  assert.ok(badMonthsHtml.includes(`>${reason}</textarea>`), "the reason as typed");
+  assert.match(badMonthsHtml, /id="retention-months" name="months" maxlength="3" autocomplete="off" value="zes"/);
+  assert.equal((await postCaseForm(coordinator, ref, "/team/zaak/bewaren", { months: "121", reason })).status, 400);
+  const shortReason = await postCaseForm(coordinator, ref, "/team/zaak/bewaren", { months: "6", reason: "politie" });
+  assert.equal(shortReason.status, 400);
+  assert.match(await shortReason.text(), /Schrijf op waarom de zaak langer moet blijven/);
+  assert.deepEqual(sql(`SELECT destroy_day FROM cases WHERE ref = '${ref}'`), [destroyDay], "nothing changed yet");
+
+  const kept = await postCaseForm(coordinator, ref, "/team/zaak/bewaren", { months: "6", reason });
+  assert.equal(kept.status, 303);
+  const [later] = sql(`SELECT destroy_day FROM cases WHERE ref = '${ref}'`);
+  const expected = new Date(`${destroyDay}T00:00:00Z`);
+  expected.setUTCMonth(expected.getUTCMonth() + 6);
+  assert.equal(later.slice(0, 7), expected.toISOString().slice(0, 7), "six months later");
+  assert.ok(auditEntries(ref).includes("lars case_retention_extended"));
+  const keptHtml = await (await get(`/team/zaak?ref=${ref}`, caseworker)).text();
+  assert.match(keptHtml, /\(Reden voor langer bewaren\)<\/p><p class="narrative">De politie onderzoekt deze zaak nog\.<\/p>/);
+
+  // near the day: the case page and the queue warn in words
+  sql(`UPDATE cases SET destroy_day = '${dayFromToday(5)}' WHERE ref = '${ref}'`);
+  assert.match(await (await get(`/team/zaak?ref=${ref}`, caseworker)).text(),
+    /<strong>Wordt binnenkort vernietigd<\/strong> Deze zaak wordt op [^<]+ vernietigd\./);
+  assert.match(await (await get("/team/zaken?status=closed", caseworker)).text(),
+    new RegExp(`ref=${ref}"[\\s\\S]*?Wordt binnenkort vernietigd`));
+  // an open case has no day to move
+  await submitReport({ kind: "report", what: "Een open zaak", forms: ["criminal"] });
+  const open = await onlyRef(coordinator, "form=criminal");
+  const notClosed = await postCaseForm(coordinator, open, "/team/zaak/bewaren", { months: "6", reason });
+  assert.equal(notClosed.status, 409);
+  assert.match(await notClosed.text(), /Deze zaak is niet afgesloten/);
 });

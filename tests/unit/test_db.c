@@ -1282,6 +1282,101 @@ static void test_two_handles_append_one_chain(void **state)
 	db_close(other);
 }
 
+/* One object's entries, in order, across more than a page; other objects' entries left out. */
+struct object_reading {
+	int64_t count, last_seq;
+	bool in_order, only_that_object;
+	const char *object;
+};
+
+static int read_object_entry(void *ctx, const struct db_audit_entry *entry)
+{
+	struct object_reading *reading = ctx;
+	reading->in_order = reading->in_order && entry->seq > reading->last_seq;
+	reading->only_that_object = reading->only_that_object && strcmp(entry->object, reading->object) == 0;
+	reading->last_seq = entry->seq;
+	reading->count++;
+	return 0;
+}
+
+static void test_audit_by_object(void **state)
+{
+	struct fixture *f = *state;
+	enum { ENTRIES = 300 }; /* every third is object "number 0": 100 of them, a page and a bit */
+	struct db_audit_entry entry;
+	unsigned char previous[CRYPT_HASH_BYTES] = {0};
+	for (unsigned i = 1; i <= ENTRIES; i++) {
+		make_entry(&entry, i, previous, "gus", i % 3 == 0 ? 0 : i);
+		assert_int_equal(db_audit_append(f->db, &entry), 0);
+		memcpy(previous, entry.hash, CRYPT_HASH_BYTES);
+	}
+	struct object_reading reading = {.in_order = true, .only_that_object = true, .object = "number 0"};
+	assert_int_equal(db_audit_list_object(f->db, "number 0", read_object_entry, &reading), 0);
+	assert_int_equal(reading.count, ENTRIES / 3);
+	assert_true(reading.in_order);
+	assert_true(reading.only_that_object);
+	struct object_reading one = {.in_order = true, .only_that_object = true, .object = "number 7"};
+	assert_int_equal(db_audit_list_object(f->db, "number 7", read_object_entry, &one), 0);
+	assert_int_equal(one.count, 1);
+	struct object_reading none = {.in_order = true, .only_that_object = true, .object = "nobody"};
+	assert_int_equal(db_audit_list_object(f->db, "nobody", read_object_entry, &none), 0);
+	assert_int_equal(none.count, 0);
+}
+
+/* A call the team took is a phone case from the first commit on; the rest stay online. */
+static void test_report_source(void **state)
+{
+	struct fixture *f = *state;
+	struct db_report online, phone;
+	struct db_case row;
+	make_row(&online, 41, "2026-11-28");
+	make_row(&phone, 42, "2026-11-28");
+	snprintf(phone.source, sizeof phone.source, "phone");
+	assert_int_equal(db_insert_report(f->db, &online), 0);
+	assert_int_equal(db_insert_report(f->db, &phone), 0);
+	assert_int_equal(db_case_get(f->db, online.ref, &row), 0);
+	assert_string_equal(row.source, "online");
+	assert_int_equal(db_case_get(f->db, phone.ref, &row), 0);
+	assert_string_equal(row.source, "phone");
+	/* a source the schema does not know fails that report alone */
+	struct db_report odd;
+	make_row(&odd, 43, "2026-11-28");
+	snprintf(odd.source, sizeof odd.source, "fax");
+	assert_int_equal(db_insert_report(f->db, &odd), -1);
+	assert_int_equal(db_case_get(f->db, odd.ref, &row), 1);
+	struct db_report read;
+	assert_int_equal(db_get_report(f->db, odd.ref, &read), 1);
+}
+
+/* What the reporter has been shown only grows, and each visit learns what came before it. */
+static void test_reporter_seen(void **state)
+{
+	struct fixture *f = *state;
+	struct db_report report;
+	unsigned previous = 99;
+	make_row(&report, 51, "2026-11-28");
+	assert_int_equal(db_insert_report(f->db, &report), 0);
+	assert_int_equal(db_case_reporter_seen(f->db, report.ref, 0, &previous), 0);
+	assert_int_equal(previous, 0);
+	assert_int_equal(db_case_reporter_seen(f->db, report.ref, 3, &previous), 0);
+	assert_int_equal(previous, 0);
+	assert_int_equal(db_case_reporter_seen(f->db, report.ref, 3, &previous), 0);
+	assert_int_equal(previous, 3);
+	assert_int_equal(db_case_reporter_seen(f->db, report.ref, 2, &previous), 0); /* never lowered */
+	assert_int_equal(previous, 3);
+	assert_int_equal(db_case_reporter_seen(f->db, report.ref, 5, &previous), 0);
+	assert_int_equal(previous, 3);
+	assert_int_equal(db_case_reporter_seen(f->db, report.ref, 5, &previous), 0);
+	assert_int_equal(previous, 5);
+	assert_int_equal(db_case_reporter_seen(f->db, "00000000000000000000000000000999", 1, &previous), 1);
+	/* it goes with the case: the same ref stored again starts from nothing */
+	assert_int_equal(db_case_destroy(f->db, report.ref, "withdrawn", NULL), 0);
+	assert_int_equal(db_case_reporter_seen(f->db, report.ref, 1, &previous), 1);
+	assert_int_equal(db_insert_report(f->db, &report), 0);
+	assert_int_equal(db_case_reporter_seen(f->db, report.ref, 1, &previous), 0);
+	assert_int_equal(previous, 0);
+}
+
 int main(void)
 {
 	int failed = 0;
@@ -1322,6 +1417,9 @@ int main(void)
 			CONTRACT(test_totp_step_is_used_once),
 			CONTRACT(test_audit_log),
 			CONTRACT(test_two_handles_append_one_chain),
+			CONTRACT(test_audit_by_object),
+			CONTRACT(test_report_source),
+			CONTRACT(test_reporter_seen),
 		};
 #undef CONTRACT
 		failed += cmocka_run_group_tests_name(backends[b].name, contract, NULL, NULL);

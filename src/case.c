@@ -789,6 +789,48 @@ done:
 	return status;
 }
 
+/* ---------- history ---------- */
+
+/* Entries that say the case was read, not changed: left out of the history. */
+static const char *const reading_actions[] = {"case_opened", "case_notes_read"};
+
+struct history_reader {
+	json_t *list;
+	bool failed;
+};
+
+static int read_history(void *ctx, const struct db_audit_entry *entry)
+{
+	struct history_reader *reader = ctx;
+	if (IN_LIST(entry->action, reading_actions))
+		return 0;
+	json_t *item = json_pack("{s:I, s:I, s:s, s:s}", "seq", (json_int_t)entry->seq, "at", (json_int_t)entry->at,
+				 "account", entry->account, "action", entry->action);
+	if (!item || json_array_append_new(reader->list, item) != 0) {
+		reader->failed = true;
+		return 1;
+	}
+	return json_array_size(reader->list) >= CASE_HISTORY_CAP;
+}
+
+int case_history(struct reporting *reporting, const struct case_actor *actor, const char *ref, json_t **out)
+{
+	struct db_case row;
+	*out = NULL;
+	if (!has_content_role(actor))
+		return CASE_FORBIDDEN;
+	int status = load_case(reporting, ref, &row);
+	if (status != CASE_OK)
+		return status;
+	struct history_reader reader = {.list = json_array()};
+	if (!reader.list || db_audit_list_object(reporting->db, row.ref, read_history, &reader) != 0 || reader.failed) {
+		json_decref(reader.list);
+		return -1;
+	}
+	*out = reader.list;
+	return CASE_OK;
+}
+
 /* ---------- retention and withdrawal ---------- */
 
 int case_extend_retention(struct reporting *reporting, const struct case_actor *actor,

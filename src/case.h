@@ -250,6 +250,20 @@ __attribute__((warn_unused_result)) int case_handover(struct reporting *reportin
 						      const unsigned char team_secret[CRYPT_KEY_BYTES], const char *ref,
 						      unsigned number, int64_t now, json_t **out);
 
+/* ---- history ---- */
+
+#define CASE_HISTORY_CAP 1000
+/* The case's history from the audit log (db_audit_list_object), oldest first:
+ * [{"seq", "at", "account", "action"}] for what was done to it (status,
+ * assignment, answers, notes, referrals, hand-overs opened, retention, phone
+ * intake). Readings of the case page and of the notes ("case_opened",
+ * "case_notes_read") are left out: every opening writes them, and the
+ * history would drown in them; they stay on the audit log for the admins.
+ * At most CASE_HISTORY_CAP entries. Content roles only. CASE_OK (json_decref
+ * *out), CASE_NOT_FOUND, CASE_FORBIDDEN, or -1. */
+__attribute__((warn_unused_result)) int case_history(struct reporting *reporting, const struct case_actor *actor,
+						     const char *ref, json_t **out);
+
 /* ---- retention and withdrawal ---- */
 
 /* Moves a closed case's destroy day `months` (1 to 120) later, with a

@@ -23,6 +23,7 @@
 #include "assess.h"
 #include "audit.h"
 #include "case.h"
+#include "hours.h"
 #include "route.h"
 #include "situation.h"
 #include "staff.h"
@@ -764,6 +765,31 @@ static bool add_refer_form(struct web *web, enum kb_lang lang, const struct staf
 	return built;
 }
 
+/* The case's history: when, who, and what in words (case_action_* in strings.json). */
+static bool add_history(struct web *web, enum kb_lang lang, const struct http_request *request, json_t *page,
+			json_t *history)
+{
+	size_t index;
+	json_t *entry;
+	bool built = true;
+	json_array_foreach(history, index, entry) {
+		struct civil_time local;
+		char day[DB_DAY_SIZE + 8], words[96], when[128];
+		amsterdam_civil((int64_t)json_integer_value(json_object_get(entry, "at")), &local);
+		snprintf(day, sizeof day, "%04d-%02d-%02d", local.year, local.month, local.day);
+		web_day_in_words(web, lang, day, true, web_now(web, request), words, sizeof words);
+		snprintf(when, sizeof when, "%s, %02d:%02d", words, local.hour, local.minute);
+		const char *account = json_string_value(json_object_get(entry, "account"));
+		built = built && put(entry, "when", json_string(when)) &&
+			put(entry, "what", json_string(text_for(web, lang, "case_action_",
+								json_string_value(json_object_get(entry, "action"))))) &&
+			(!account || strcmp(account, "-") != 0 ||
+			 put(entry, "account", json_string(web_text(web, lang, "case_history_nobody"))));
+	}
+	return built && put(page, "has_history", json_boolean(json_array_size(history) > 0)) &&
+	       put(page, "history", json_incref(history));
+}
+
 /* A closed case: the day it is destroyed and, for coordinators, the form that keeps it longer. */
 static bool add_retention(struct web *web, enum kb_lang lang, const struct http_request *request,
 			  const struct staff_session *session, json_t *page, const struct db_case *row,
@@ -800,12 +826,14 @@ static void render_case(struct web *web, enum kb_lang lang, const struct http_re
 	struct case_settings settings;
 	case_settings_default(&settings);
 	struct case_deadlines deadlines;
-	json_t *report = NULL, *notes = NULL, *referrals = NULL;
+	json_t *report = NULL, *notes = NULL, *referrals = NULL, *history = NULL;
 	struct account_list accounts = {0};
 	if (!session->team_secret || case_deadlines(&settings, &row, request->now, &deadlines) ||
 	    report_read_as_team(web->reporting, session->team_secret, row.ref, &report) ||
 	    case_list_notes(web->reporting, &actor, session->team_secret, row.ref, request->now, &notes) != CASE_OK ||
-	    case_list_referrals(web->reporting, &actor, row.ref, &referrals) != CASE_OK || load_accounts(web, &accounts)) {
+	    case_list_referrals(web->reporting, &actor, row.ref, &referrals) != CASE_OK ||
+	    case_history(web->reporting, &actor, row.ref, &history) != CASE_OK || load_accounts(web, &accounts)) {
+		json_decref(history);
 		json_decref(report);
 		json_decref(notes);
 		json_decref(referrals);
@@ -839,6 +867,7 @@ static void render_case(struct web *web, enum kb_lang lang, const struct http_re
 		add_actions(web, lang, session, page, &row, &accounts, problem ? problem->to : NULL) &&
 		add_refer_form(web, lang, session, page, &row, problem) &&
 		add_retention(web, lang, request, session, page, &row, problem) &&
+		add_history(web, lang, request, page, history) &&
 		add_weighing(web, lang, request, context, page, report, row.form_bits);
 	if (built && problem) {
 		built = put(page, "error_field", json_string(problem->field)) &&
@@ -858,6 +887,7 @@ static void render_case(struct web *web, enum kb_lang lang, const struct http_re
 	json_decref(report);
 	json_decref(notes);
 	json_decref(referrals);
+	json_decref(history);
 	free(accounts.items);
 	if (!built || !context || json_object_set_new(context, "page", page)) {
 		if (!built || !context)

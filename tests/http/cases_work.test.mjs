@@ -164,6 +164,13 @@ test("retention: a closed case says when it is destroyed, warns when that is nea
   const keptHtml = await (await get(`/team/zaak?ref=${ref}`, caseworker)).text();
   assert.match(keptHtml, /\(Reden voor langer bewaren\)<\/p><p class="narrative">De politie onderzoekt deze zaak nog\.<\/p>/);
 
+  // the history: what was done, by whom, in words, oldest first; readings of the page are not in it
+  const history = keptHtml.slice(keptHtml.indexOf('id="history-title"'));
+  const rows = [...history.matchAll(/<tr><td data-label="Wanneer">[^<]+<\/td><td data-label="Wie">([^<]+)<\/td><td data-label="Wat">([^<]+)<\/td><\/tr>/g)]
+    .map((m) => `${m[1]}: ${m[2]}`);
+  assert.deepEqual(rows, ["lars: Afgesloten", "lars: Langer bewaard (met reden)"]);
+  assert.doesNotMatch(history.slice(0, history.indexOf("</table>")), /Zaak geopend/);
+
   // near the day: the case page and the queue warn in words
   sql(`UPDATE cases SET destroy_day = '${dayFromToday(5)}' WHERE ref = '${ref}'`);
   assert.match(await (await get(`/team/zaak?ref=${ref}`, caseworker)).text(),

@@ -571,6 +571,48 @@ static void test_handover_carries_recorded_categories(void **state)
 	assert_null(out);
 }
 
+/* The history is the audit log's changes of this case, oldest first, without the readings. */
+static void test_history_from_the_audit_log(void **state)
+{
+	struct fixture *f = *state;
+	char ref[DB_REF_SIZE], other[DB_REF_SIZE];
+	submit(f, "{\"what\": \"een zaak met een geschiedenis\"}", NOW, ref, NULL);
+	submit(f, "{\"what\": \"een andere zaak\"}", NOW, other, NULL);
+	json_t *history = NULL, *notes = NULL;
+	assert_int_equal(case_history(&f->reporting, &caseworker, ref, &history), CASE_OK);
+	assert_int_equal(json_array_size(history), 0);
+	json_decref(history);
+
+	assert_int_equal(case_set_status(&f->reporting, &f->settings, &caseworker, ref, "in_progress", NULL, NOW), CASE_OK);
+	assert_int_equal(case_set_status(&f->reporting, &f->settings, &caseworker, other, "in_progress", NULL, NOW), CASE_OK);
+	assert_int_equal(case_add_note(&f->reporting, &caseworker, f->secret, ref, "eerst bellen", NOW + 60), CASE_OK);
+	assert_int_equal(case_list_notes(&f->reporting, &coordinator, f->secret, ref, NOW + 120, &notes), CASE_OK);
+	json_decref(notes);
+	struct case_referral summary = {.partner = "municipality", .categories = CASE_INFO_SUMMARY, .consent = "not_asked"};
+	assert_int_equal(case_refer(&f->reporting, &coordinator, f->secret, ref, &summary, NOW + 180), CASE_OK);
+	assert_int_equal(case_set_status(&f->reporting, &f->settings, &coordinator, ref, "closed", "referred", NOW + 240),
+			 CASE_OK);
+
+	assert_int_equal(case_history(&f->reporting, &caseworker, ref, &history), CASE_OK);
+	const char *expected[][2] = {{"carla", "case_in_progress"}, {"carla", "case_note_added"},
+				     {"cees", "case_referred"}, {"cees", "case_closed"}};
+	const int64_t at[] = {NOW, NOW + 60, NOW + 180, NOW + 240};
+	assert_int_equal(json_array_size(history), 4); /* not "case_notes_read", nothing of the other case */
+	for (size_t i = 0; i < 4; i++) {
+		json_t *entry = json_array_get(history, i);
+		assert_string_equal(json_string_value(json_object_get(entry, "account")), expected[i][0]);
+		assert_string_equal(json_string_value(json_object_get(entry, "action")), expected[i][1]);
+		assert_int_equal(json_integer_value(json_object_get(entry, "at")), at[i]);
+	}
+	assert_true(json_integer_value(json_object_get(json_array_get(history, 0), "seq")) <
+		    json_integer_value(json_object_get(json_array_get(history, 3), "seq")));
+	json_decref(history);
+	assert_int_equal(case_history(&f->reporting, &analyst, ref, &history), CASE_FORBIDDEN);
+	assert_null(history);
+	assert_int_equal(case_history(&f->reporting, &caseworker, "0123456789abcdef0123456789abcdef", &history),
+			 CASE_NOT_FOUND);
+}
+
 /* ---------- retention, withdrawal, and what the files keep ---------- */
 
 /* Whether any of the database's files holds `needle`. */
@@ -750,6 +792,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_queue_filters_and_pages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_referrals_and_consent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_handover_carries_recorded_categories, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_history_from_the_audit_log, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_retention_and_purge, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_withdrawal, setup, teardown),
 	};

@@ -789,6 +789,46 @@ done:
 	return status;
 }
 
+/* ---------- phone intake ---------- */
+
+/* The ref of the report a receipt opens (the receipt's keyed lookup): 0, or -1. */
+static int ref_of_receipt(struct reporting *reporting, const char *receipt, char ref[DB_REF_SIZE])
+{
+	char canonical[CRYPT_RECEIPT_CHARS + 1];
+	unsigned char lookup[CRYPT_KEY_BYTES];
+	struct db_report row;
+	if (!crypt_normalize_receipt(receipt, canonical))
+		return -1;
+	crypt_keys_receipt_lookup(reporting_keys(reporting), canonical, lookup);
+	crypt_wipe(canonical, sizeof canonical);
+	int found = db_find_report(reporting->db, lookup, &row);
+	crypt_wipe(lookup, sizeof lookup);
+	if (found != 0)
+		return -1;
+	snprintf(ref, DB_REF_SIZE, "%s", row.ref);
+	db_report_release(&row);
+	return 0;
+}
+
+int case_intake_phone(struct reporting *reporting, const struct case_actor *actor, struct report_input *input,
+		      const char *submission_key, int64_t now, char receipt[CRYPT_RECEIPT_TEXT_SIZE], char ref[DB_REF_SIZE])
+{
+	ref[0] = '\0';
+	if (!has_content_role(actor))
+		return CASE_FORBIDDEN;
+	snprintf(input->source, sizeof input->source, "phone");
+	int stored = submission_key ? report_submit_once_at(reporting, input, submission_key, now, receipt)
+				    : report_submit_at(reporting, input, now, receipt);
+	if (stored == 1)
+		return CASE_REFUSED;
+	if (stored != 0)
+		return -1;
+	/* stored: the receipt is the caller's only way back, so it is given even when what follows fails */
+	if (ref_of_receipt(reporting, receipt, ref) != 0)
+		return CASE_NOT_AUDITED;
+	return record(reporting, actor->name, "case_intake_phone", ref, now);
+}
+
 /* ---------- history ---------- */
 
 /* Entries that say the case was read, not changed: left out of the history. */

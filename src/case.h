@@ -250,6 +250,22 @@ __attribute__((warn_unused_result)) int case_handover(struct reporting *reportin
 						      const unsigned char team_secret[CRYPT_KEY_BYTES], const char *ref,
 						      unsigned number, int64_t now, json_t **out);
 
+/* ---- phone intake ---- */
+
+/* A caseworker or coordinator records a call as a report or consultation:
+ * `input` as the report form reads it (report_input_check), stored with
+ * source "phone" (its `source` is set here) and the form's single-use
+ * `submission_key` (NULL: none), then "case_intake_phone" with the new ref on
+ * the audit log. The receipt is written for the caller (shown once, never
+ * stored: wipe it), and the ref for the case page. CASE_OK; CASE_NOT_AUDITED
+ * (stored and receipt written all the same: show both and say so);
+ * CASE_FORBIDDEN; CASE_REFUSED (this form was sent before: nothing new, no
+ * receipt); -1 (nothing stored). */
+__attribute__((warn_unused_result)) int case_intake_phone(struct reporting *reporting, const struct case_actor *actor,
+							  struct report_input *input, const char *submission_key,
+							  int64_t now, char receipt[CRYPT_RECEIPT_TEXT_SIZE],
+							  char ref[DB_REF_SIZE]);
+
 /* ---- history ---- */
 
 #define CASE_HISTORY_CAP 1000

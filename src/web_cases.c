@@ -1338,3 +1338,134 @@ void web_cases_retention(struct web *web, enum kb_lang lang, const struct http_r
 	}
 	finish(web, lang, request, session, ref, back, result, &problem, reply);
 }
+
+/* ---- phone intake ---- */
+
+/* The report form's page (web_report.c makes it, with the same fields and checks) as a team page: the
+ * other language's own address, the session's CSRF token (the router checks it), the intake's words. */
+static json_t *intake_page(struct web *web, enum kb_lang lang, const struct staff_session *session, json_t *context)
+{
+	enum kb_lang other = lang == KB_LANG_NL ? KB_LANG_EN : KB_LANG_NL;
+	char alt[200];
+	snprintf(alt, sizeof alt, "%s/team/%s", web_lang_prefix(other), web_text(web, other, "intake_path"));
+	json_t *page = json_object_get(context, "page");
+	if (!page || !put(context, "team", json_true()) || !put(context, "alt_url", json_string(alt)) ||
+	    !put(page, "csrf", json_string(session->csrf)) || !put(page, "intake", json_true())) {
+		json_decref(context);
+		return NULL;
+	}
+	return context;
+}
+
+/* GET /team/telefoon: the report form for a call, empty. */
+void web_cases_intake_form(struct web *web, enum kb_lang lang, const struct http_request *request,
+			   const struct staff_session *session, struct http_reply *reply)
+{
+	json_t *context = web_report_form_page(web, lang, request, "/team/", "intake_title");
+	web_render(web, "team_intake", intake_page(web, lang, session, context), 200, reply);
+}
+
+/* The receipt in groups of five, each spelled out sign by sign, for reading it out slowly. */
+static json_t *receipt_groups(const char *receipt)
+{
+	json_t *groups = json_array();
+	for (int g = 0; groups && g < 4; g++) {
+		char spelled[16];
+		const char *group = receipt + 6 * g;
+		snprintf(spelled, sizeof spelled, "%c %c %c %c %c", group[0], group[1], group[2], group[3], group[4]);
+		json_t *item = json_pack("{s:i, s:s%, s:s}", "n", g + 1, "group", group, (size_t)5, "spelled", spelled);
+		crypt_wipe(spelled, sizeof spelled);
+		if (!item || json_array_append_new(groups, item)) {
+			json_decref(groups);
+			return NULL;
+		}
+	}
+	return groups;
+}
+
+/* The page after a call was recorded: the receipt to read out, and how the caller follows up. */
+static void render_intake_receipt(struct web *web, enum kb_lang lang, const struct http_request *request,
+				  const char *receipt, const char *ref, bool not_audited, struct http_reply *reply)
+{
+	json_t *context = team_page(web, lang, "intake_path", NULL, "intake_receipt_title");
+	json_t *page = json_object();
+	const struct kb_channel *essm = kb_channel_by_id(web->kb, "essm"); /* kb_load() guarantees it */
+	char call[300], case_url[200];
+	web_fill_in(web_text(web, lang, "intake_receipt_phone"), "{phone}", essm->phone_display, call, sizeof call);
+	snprintf(case_url, sizeof case_url, "%s/team/%s?ref=%s", web_lang_prefix(lang), web_text(web, lang, "case_path"), ref);
+	bool built = context && page && put(page, "receipt", json_string(receipt)) &&
+		     put(page, "groups", receipt_groups(receipt)) && put(page, "call", json_string(call)) &&
+		     (!ref[0] || put(page, "case_url", json_string(case_url)));
+	if (built && web_poster_url_is_public(web->config)) {
+		char url[CONFIG_TEXT_SIZE + 32];
+		snprintf(url, sizeof url, "%s%s/opvolgen", web->config->public_base_url, web_lang_prefix(lang));
+		built = put(page, "followup_address", json_string(url));
+	}
+	if (built && not_audited)
+		built = web_add_error(web, lang, context, NULL, web_text(web, lang, "intake_error_not_audited")) != NULL;
+	if (!built || !context || json_object_set_new(context, "page", page)) {
+		if (!built || !context)
+			json_decref(page);
+		json_decref(context);
+		context = NULL;
+	}
+	(void)request;
+	web_render_secret(web, "team_intake_receipt", context, 201, reply);
+}
+
+/* A form's single-use submission key as the report form makes it: 32 lower-case hex characters. */
+static bool submission_key_shape(const char *key)
+{
+	return key && strlen(key) == CRYPT_SUBMISSION_KEY_SIZE - 1 &&
+	       strspn(key, "0123456789abcdef") == CRYPT_SUBMISSION_KEY_SIZE - 1;
+}
+
+/* POST /team/telefoon: the call as a report or consultation, source "phone"; then its receipt. */
+void web_cases_intake(struct web *web, enum kb_lang lang, const struct http_request *request,
+		      const struct staff_session *session, struct http_reply *reply)
+{
+	static const char *const repeatable[] = {"form", "signal", NULL};
+	if (request->form_invalid || http_form_repeated(request, repeatable)) {
+		json_t *context = web_report_form_page(web, lang, request, "/team/", "intake_title");
+		if (context && !web_add_error(web, lang, context, NULL, web_text(web, lang, "intake_error_generic"))) {
+			json_decref(context);
+			context = NULL;
+		}
+		web_render_secret(web, "team_intake", intake_page(web, lang, session, context), 400, reply);
+		return;
+	}
+	struct report_input input;
+	json_t *again = NULL;
+	if (web_report_form_read(web, lang, request, "/team/", "intake_title", &input, &again) != 0) {
+		/* what the caller said stays in the form, each problem on its field */
+		web_render_secret(web, "team_intake", intake_page(web, lang, session, again), 400, reply);
+		return;
+	}
+	char receipt[CRYPT_RECEIPT_TEXT_SIZE], ref[DB_REF_SIZE];
+	const char *key = http_form_field(request, "submission");
+	struct case_actor actor = actor_of(session);
+	int result = case_intake_phone(web->reporting, &actor, &input, submission_key_shape(key) ? key : NULL,
+				       request->now, receipt, ref);
+	report_input_release(&input);
+	if (result == CASE_OK || result == CASE_NOT_AUDITED) {
+		render_intake_receipt(web, lang, request, receipt, ref, result == CASE_NOT_AUDITED, reply);
+		crypt_wipe(receipt, sizeof receipt);
+	} else if (result == CASE_REFUSED) {
+		/* sent before (Back or reload after the receipt): stored once, and its receipt is not shown again */
+		json_t *context = team_page(web, lang, "intake_path", NULL, "intake_sent_title");
+		if (context && !put(context, "page", json_pack("{s:b}", "sent_before", 1))) {
+			json_decref(context);
+			context = NULL;
+		}
+		web_render(web, "team_intake_receipt", context, 409, reply);
+	} else if (result == CASE_FORBIDDEN) {
+		web_error_page(web, request, 403, reply);
+	} else {
+		json_t *context = web_report_form_page(web, lang, request, "/team/", "intake_title");
+		if (context && !web_add_error(web, lang, context, NULL, web_text(web, lang, "intake_error_storage"))) {
+			json_decref(context);
+			context = NULL;
+		}
+		web_render_secret(web, "team_intake", intake_page(web, lang, session, context), 500, reply);
+	}
+}

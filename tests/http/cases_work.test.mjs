@@ -4,7 +4,8 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startServer, onPostgres } from "../support.mjs";
-import { cases, buildActivator, signIn, get, postCaseForm, auditEntries, submitReport, sql } from "./cases_support.mjs";
+import { cases, buildActivator, signIn, get, postCaseForm, auditEntries, submitReport, sql, followUp }
+  from "./cases_support.mjs";
 
 let server;
 // The PostgreSQL backend has no case operations yet (db_pg.c): known gaps there, as in cases.test.mjs.
@@ -183,4 +184,70 @@ test("retention: a closed case says when it is destroyed, warns when that is nea
   const notClosed = await postCaseForm(coordinator, open, "/team/zaak/bewaren", { months: "6", reason });
   assert.equal(notClosed.status, 409);
   assert.match(await notClosed.text(), /Deze zaak is niet afgesloten/);
+});
+
+test("phone intake: the report form for a call, with the same checks; stored as 'phone', a receipt to read out that opens the follow-up", caseWork, async () => {
+  const caseworker = await signIn("mila", ["caseworker"]);
+  const analyst = await signIn("noor", ["analyst"]);
+  const empty = await get("/team/telefoon", caseworker);
+  assert.equal(empty.status, 200);
+  const emptyHtml = await empty.text();
+  assert.match(emptyHtml, /<form class="report" method="post" action="\/team\/telefoon"/);
+  assert.match(emptyHtml, /<textarea id="what" name="what"/, "the report form's fields");
+  assert.match(emptyHtml, /name="contact_wanted"/);
+  assert.doesNotMatch(emptyHtml, /name="danger"/, "no 112 stop: the caseworker is on the line");
+  assert.match(await (await get("/en/team/phone", caseworker)).text(), /<h1>Record a phone call<\/h1>/);
+  assert.equal((await get("/team/telefoon", analyst)).status, 403);
+  assert.equal((await get("/team/telefoon")).status, 401);
+
+  const csrf = emptyHtml.match(/name="csrf" value="([^"]+)"/)[1];
+  const submission = emptyHtml.match(/name="submission" value="([0-9a-f]{32})"/)[1];
+  const post = (fields) => fetch(`${server.url}/team/telefoon`, { method: "POST", redirect: "manual",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin", Cookie: caseworker },
+    body: new URLSearchParams(fields) });
+  // the public form's checks: no "what" is refused with the problem on its field, the rest kept
+  const missing = await post([["csrf", csrf], ["submission", submission], ["kind", "report"], ["who", "Een jongen van 15"],
+    ["form", "criminal"]]);
+  assert.equal(missing.status, 400);
+  const missingHtml = await missing.text();
+  assert.match(missingHtml, /class="error-summary"[\s\S]*href="#what"/);
+  assert.ok(missingHtml.includes(">Een jongen van 15</textarea>"), "what was typed stays");
+  assert.match(missingHtml, /id="form-criminal" name="form" value="criminal" checked/);
+  assert.match(missingHtml, new RegExp(`name="csrf" value="${csrf}"`), "the session's token again");
+  // a form from elsewhere: the router's CSRF check
+  const forged = await post([["csrf", "0".repeat(64)], ["what", "x"]]);
+  assert.equal(forged.status, 403);
+
+  const what = "Een jongen van 15 moet elke dag pakketjes rondbrengen voor een man op een scooter.";
+  const fields = [["csrf", csrf], ["submission", submission], ["kind", "report"], ["what", what], ["form", "criminal"],
+    ["signal", "lange-dagen"], ["contact_wanted", "1"], ["phone", "06-98765432"]];
+  const stored = await post(fields);
+  assert.equal(stored.status, 201);
+  assert.match(stored.headers.get("cache-control") || "", /no-store/);
+  const receiptHtml = await stored.text();
+  const receipt = receiptHtml.match(/<p class="receipt" id="receipt">([0-9A-Z]{5}(?:-[0-9A-Z]{5}){3})<\/p>/)[1];
+  const spelled = [...receiptHtml.matchAll(/class="receipt-group intake-spelled">([^<]+)</g)].map((m) => m[1]);
+  assert.equal(spelled.length, 4);
+  assert.equal(spelled.map((g) => g.replaceAll(" ", "")).join("-"), receipt, "the groups spell the code");
+  assert.match(receiptHtml, /https:\/\/meldwijzer\.example\/opvolgen/, "where the caller follows up online");
+  assert.match(receiptHtml, /Lees langzaam, één groepje tegelijk/);
+
+  // the caller follows up with it; the queue lists it as a phone call; the audit log has its ref
+  const followup = await followUp(receipt);
+  assert.equal(followup.what, what);
+  const ref = await onlyRef(caseworker, "source=phone");
+  assert.match(receiptHtml, new RegExp(`href="/team/zaak\\?ref=${ref}"`));
+  const caseHtml = await (await get(`/team/zaak?ref=${ref}`, caseworker)).text();
+  assert.match(caseHtml, /<dt>Binnengekomen via<\/dt><dd>Telefoon<\/dd>/);
+  assert.ok(caseHtml.includes("06-98765432"), "the caller's number for a call back");
+  assert.match(caseHtml, /<td data-label="Wie">mila<\/td><td data-label="Wat">Telefonisch aangenomen<\/td>/, "in the history");
+  assert.ok(auditEntries(ref).includes("mila case_intake_phone"));
+  assert.equal(sql(`SELECT source FROM cases WHERE ref = '${ref}'`)[0], "phone");
+  // the same form again (Back, reload): nothing new, and the code is not shown again
+  const again = await post(fields);
+  assert.equal(again.status, 409);
+  assert.ok(!(await again.text()).includes(receipt));
+  assert.equal(sql("SELECT count(*) FROM cases WHERE source = 'phone'")[0], "1");
+  // the reports of the tests before came in online, and stay so
+  assert.equal(sql("SELECT count(*) FROM cases WHERE source = 'online'")[0], "3");
 });

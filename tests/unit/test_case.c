@@ -604,6 +604,100 @@ static void test_referrals_and_consent(void **state)
 	assert_int_equal(case_refer(&f->reporting, &coordinator, f->secret, ref, &given, NOW), CASE_REFUSED);
 }
 
+/* The hand-over of a referral carries only the categories it recorded, and its opening is audited. */
+static void test_handover_carries_recorded_categories(void **state)
+{
+	struct fixture *f = *state;
+	char ref[DB_REF_SIZE];
+	submit(f, "{\"what\": \"acht mannen in een kamer aan de Kleiweg\", \"who\": \"Tomasz\", \"where\": \"Kleiweg 12\","
+		  " \"relation\": \"neighbour\", \"forms\": [\"labour\"], \"signals\": [\"lange-dagen\"],"
+		  " \"contact\": {\"email\": \"sanne@example.org\"}}",
+	       NOW, ref, NULL);
+	struct case_referral anonymised = {.partner = "comensha", .categories = CASE_INFO_ANONYMISED, .consent = "refused"};
+	struct case_referral given = {.partner = "police", .categories = CASE_INFO_PERSON | CASE_INFO_CONTACT,
+				      .consent = "given"};
+	assert_int_equal(case_refer(&f->reporting, &caseworker, f->secret, ref, &anonymised, NOW), CASE_OK);
+	assert_int_equal(case_refer(&f->reporting, &caseworker, f->secret, ref, &given, NOW), CASE_OK);
+
+	json_t *out = NULL;
+	assert_int_equal(case_handover(&f->reporting, &caseworker, f->secret, ref, 1, NOW, &out), CASE_OK);
+	expect_last_audit(f, "case_handover_opened", ref);
+	json_t *report = json_object_get(out, "report");
+	assert_string_equal(json_string_value(json_object_get(report, "kind")), "report");
+	assert_string_equal(json_string_value(json_object_get(report, "month")), "2026-11");
+	assert_string_equal(json_string_value(json_object_get(report, "relation")), "neighbour");
+	assert_string_equal(json_string_value(json_object_get(report, "signals")), "lange-dagen");
+	assert_string_equal(json_string_value(json_object_get(report, "forms")), "labour");
+	const char *absent[] = {"what", "who", "where", "when", "how", "contact", "messages"};
+	for (size_t i = 0; i < sizeof absent / sizeof *absent; i++)
+		assert_null(json_object_get(report, absent[i]));
+	char *text = json_dumps(out, 0);
+	assert_null(strstr(text, "Kleiweg"));
+	assert_null(strstr(text, "Tomasz"));
+	assert_null(strstr(text, "sanne@"));
+	free(text);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(out, "referral"), "number")), 1);
+	json_decref(out);
+
+	assert_int_equal(case_handover(&f->reporting, &caseworker, f->secret, ref, 2, NOW, &out), CASE_OK);
+	report = json_object_get(out, "report");
+	assert_string_equal(json_string_value(json_object_get(report, "who")), "Tomasz");
+	assert_string_equal(json_string_value(json_object_get(report, "where")), "Kleiweg 12");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(report, "contact"), "email")),
+			    "sanne@example.org");
+	assert_null(json_object_get(report, "what"));
+	assert_null(json_object_get(report, "signals"));
+	assert_null(json_object_get(report, "month"));
+	json_decref(out);
+
+	assert_int_equal(case_handover(&f->reporting, &caseworker, f->secret, ref, 3, NOW, &out), CASE_NOT_FOUND);
+	assert_int_equal(case_handover(&f->reporting, &caseworker, f->secret, ref, 0, NOW, &out), CASE_NOT_FOUND);
+	assert_int_equal(case_handover(&f->reporting, &analyst, f->secret, ref, 1, NOW, &out), CASE_FORBIDDEN);
+	assert_null(out);
+}
+
+/* The history is the audit log's changes of this case, oldest first, without the readings. */
+static void test_history_from_the_audit_log(void **state)
+{
+	struct fixture *f = *state;
+	char ref[DB_REF_SIZE], other[DB_REF_SIZE];
+	submit(f, "{\"what\": \"een zaak met een geschiedenis\"}", NOW, ref, NULL);
+	submit(f, "{\"what\": \"een andere zaak\"}", NOW, other, NULL);
+	json_t *history = NULL, *notes = NULL;
+	assert_int_equal(case_history(&f->reporting, &caseworker, ref, &history), CASE_OK);
+	assert_int_equal(json_array_size(history), 0);
+	json_decref(history);
+
+	assert_int_equal(case_set_status(&f->reporting, &f->settings, &caseworker, ref, "in_progress", NULL, NOW), CASE_OK);
+	assert_int_equal(case_set_status(&f->reporting, &f->settings, &caseworker, other, "in_progress", NULL, NOW), CASE_OK);
+	assert_int_equal(case_add_note(&f->reporting, &caseworker, f->secret, ref, "eerst bellen", NOW + 60), CASE_OK);
+	assert_int_equal(case_list_notes(&f->reporting, &coordinator, f->secret, ref, NOW + 120, &notes), CASE_OK);
+	json_decref(notes);
+	struct case_referral summary = {.partner = "municipality", .categories = CASE_INFO_SUMMARY, .consent = "not_asked"};
+	assert_int_equal(case_refer(&f->reporting, &coordinator, f->secret, ref, &summary, NOW + 180), CASE_OK);
+	assert_int_equal(case_set_status(&f->reporting, &f->settings, &coordinator, ref, "closed", "referred", NOW + 240),
+			 CASE_OK);
+
+	assert_int_equal(case_history(&f->reporting, &caseworker, ref, &history), CASE_OK);
+	const char *expected[][2] = {{"carla", "case_in_progress"}, {"carla", "case_note_added"},
+				     {"cees", "case_referred"}, {"cees", "case_closed"}};
+	const int64_t at[] = {NOW, NOW + 60, NOW + 180, NOW + 240};
+	assert_int_equal(json_array_size(history), 4); /* not "case_notes_read", nothing of the other case */
+	for (size_t i = 0; i < 4; i++) {
+		json_t *entry = json_array_get(history, i);
+		assert_string_equal(json_string_value(json_object_get(entry, "account")), expected[i][0]);
+		assert_string_equal(json_string_value(json_object_get(entry, "action")), expected[i][1]);
+		assert_int_equal(json_integer_value(json_object_get(entry, "at")), at[i]);
+	}
+	assert_true(json_integer_value(json_object_get(json_array_get(history, 0), "seq")) <
+		    json_integer_value(json_object_get(json_array_get(history, 3), "seq")));
+	json_decref(history);
+	assert_int_equal(case_history(&f->reporting, &analyst, ref, &history), CASE_FORBIDDEN);
+	assert_null(history);
+	assert_int_equal(case_history(&f->reporting, &caseworker, "0123456789abcdef0123456789abcdef", &history),
+			 CASE_NOT_FOUND);
+}
+
 /* ---------- retention, withdrawal, and what the files keep ---------- */
 
 /* Whether the database holds `needle`: on SQLite any of its files, byte for
@@ -817,6 +911,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_notes_are_for_the_team_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queue_filters_and_pages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_referrals_and_consent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_handover_carries_recorded_categories, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_history_from_the_audit_log, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_retention_and_purge, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_withdrawal, setup, teardown),
 	};

@@ -137,6 +137,29 @@ async function twinOf(page) {
   return twin;
 }
 
+// A radio button, with the keyboard: Tab into its group, then the arrow keys (which move and choose)
+// until `id` is chosen.
+export async function chooseRadio(page, name, id) {
+  await tabTo(page, `input[type=radio][name="${name}"]`);
+  const count = await page.locator(`input[type=radio][name="${name}"]`).count();
+  for (let i = 0; i <= count; i++) {
+    if (await page.evaluate((x) => document.activeElement.id === x, id)) {
+      if (!(await page.locator(`#${id}`).isChecked())) await page.keyboard.press("Space");
+      assert.equal(await page.locator(`#${id}`).isChecked(), true, `#${id} chosen with the keyboard`);
+      return;
+    }
+    await page.keyboard.press("ArrowDown");
+  }
+  assert.fail(`the arrow keys never reached #${id}`);
+}
+
+// A checkbox, with the keyboard: Tab to it, Space.
+export async function tick(page, selector) {
+  await tabTo(page, selector);
+  await page.keyboard.press("Space");
+  assert.equal(await page.locator(selector).isChecked(), true, `${selector} ticked with Space`);
+}
+
 // The page as it is now: axe (WCAG 2.1 A and AA) at 375 and 1280 px, nothing wider than a 320 px
 // screen, full-page screenshots cases-NAME-375.png / -1280.png. The viewport is put back after.
 export async function checkPage(page, name, { axe = true } = {}) {

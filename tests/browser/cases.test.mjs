@@ -4,9 +4,10 @@
 // internal note, refers the case (with consent) and opens the printable hand-over page (print media:
 // no navigation), then records a phone call and gets its receipt; the reporter, in a browser of their
 // own, types the receipt on the follow-up page and reads the answer, marked new (not on a second
-// visit), never the note, and withdraws the report; the caller follows up with the code read out. axe (WCAG 2.1 A/AA) at 375 and 1280 px on every page visited, the
-// focus visible on every element reached, nothing sideways at 320 px; screenshots in
-// build/screenshots/cases-*.png. Once with JavaScript, once without (the team pages must work
+// visit), never the note, and withdraws the report; the caller follows up with the code read out.
+// A coordinator closes a case and keeps it longer. axe (WCAG 2.1 A/AA) at 375 and 1280 px on every
+// page visited, the focus visible on every element reached, nothing sideways at 320 px; screenshots in
+// build/screenshots/cases-*.png. Each once with JavaScript, once without (the team pages must work
 // without it).
 //
 // The only addresses typed are the first page of each person (/melden, /team/) and the follow-up
@@ -265,5 +266,68 @@ for (const js of [true, false]) {
     const phoneReceipt = await caseWork(t, js, label, name, secret, narrative, answer, note, phoneText);
     await followUp(js, label, receipt, answer, note);
     await callerFollowsUp(js, label, phoneReceipt, phoneText);
+  });
+}
+
+// A coordinator closes the phone call's case with a reason, and keeps it longer with a reason (the
+// first try without the number of months: the problem first, its link leads to the field).
+for (const js of [true, false]) {
+  const label = js ? "js" : "nojs";
+  test(`a coordinator closes a case and keeps it longer, keyboard only, JavaScript ${js ? "on" : "off"}`, async () => {
+    const name = js ? "eva" : "femke";
+    const secret = await activeAccount(browser, server, name, ["coordinator"], password);
+    const page = await openPage(browser, { js, width: 1280 });
+    await page.goto(server.url + "/team/");
+    await typeInto(page, "#name", name);
+    await typeInto(page, "#password", password);
+    await typeInto(page, "#code", totp(secret, 1));
+    await pressAndWait(page);
+    await tabTo(page, 'main a[href="/team/zaken"]');
+    await pressAndWait(page);
+    await chooseOption(page, "#queue-status", "Nieuw");
+    await chooseOption(page, "#queue-source", "Telefoon");
+    await tabTo(page, "form.queue-filters button[type=submit]");
+    await pressAndWait(page);
+    assert.ok(await page.locator("li.queue-item").count() >= 1, "the phone calls are in the queue");
+    assert.match(await page.locator("li.queue-item").first().innerText(), /Binnengekomen via: Telefoon/);
+    await checkPage(page, `${label}-coordinator-queue-phone`);
+    await tabTo(page, "li.queue-item .queue-item-title a");
+    await pressAndWait(page);
+    const status = page.locator(".case-facts dt:text-is('Status') + dd");
+    assert.equal(await status.innerText(), "Nieuw");
+
+    await chooseOption(page, "#status-to", "Afsluiten");
+    await chooseOption(page, "#status-reason", "Advies gegeven");
+    await tabTo(page, 'form[action="/team/zaak/status"] button[type=submit]');
+    await pressAndWait(page);
+    assert.equal(await status.innerText(), "Afgesloten");
+    assert.equal(await page.locator(".case-facts dt:text-is('Reden van afsluiten') + dd").innerText(), "Advies gegeven");
+    const before = await page.locator("h2:text-is('Bewaren') + p strong").innerText();
+    assert.ok(before.length > 0, "a closed case says when it is destroyed");
+    await checkPage(page, `${label}-case-closed`);
+
+    // without the months: the problem first, and its link leads to the field
+    const reason = `De politie onderzoekt deze zaak nog (${label}); wachten op hun bericht.`;
+    await typeInto(page, "#retention-reason", reason);
+    await tabTo(page, 'form[action="/team/zaak/bewaren"] button[type=submit]');
+    await pressAndWait(page);
+    assert.equal(await page.locator("main .error-summary").count(), 1, "the problem is said at the top");
+    assert.equal(await page.locator("#retention-reason").inputValue(), reason, "the typed reason is kept");
+    await checkPage(page, `${label}-case-keep-problem`);
+    if (js) assert.equal(await page.evaluate(() => document.activeElement.id), "error-summary", "the focus on the problem");
+    await tabTo(page, '.error-summary a[href="#retention-months"]');
+    await page.keyboard.press("Enter");
+    await page.waitForTimeout(200);
+    assert.equal(await page.evaluate(() => document.activeElement.id), "retention-months", "the link leads to the field");
+    await page.keyboard.type("6");
+    await tabTo(page, 'form[action="/team/zaak/bewaren"] button[type=submit]');
+    await pressAndWait(page);
+    assert.equal(await page.locator("main .error-summary").count(), 0);
+    const after = await page.locator("h2:text-is('Bewaren') + p strong").innerText();
+    assert.notEqual(after, before, `kept longer: ${before} → ${after}`);
+    assert.ok((await page.locator(".case-note").last().innerText()).includes(reason), "the reason among the notes");
+    assert.match(await page.locator("table.team-log tbody").innerText(), new RegExp(name));
+    await checkPage(page, `${label}-case-kept`);
+    await page.context().close();
   });
 }

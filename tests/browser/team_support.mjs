@@ -44,24 +44,22 @@ export async function activeAccount(browser, server, name, roles, password) {
   return secret;
 }
 
-// Whether the focused element shows where the focus is: an outline, or a box-shadow ring.
-async function focusShown(page) {
-  return page.evaluate(() => {
-    const style = getComputedStyle(document.activeElement);
-    const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
-    return outline || (style.boxShadow && style.boxShadow !== "none");
-  });
-}
-
-// Presses Tab (or Shift+Tab) until `selector` has the focus, as a keyboard user would, then checks
-// that the focus can be seen there.
+// Presses Tab (or Shift+Tab) until `selector` has the focus, as a keyboard user would. Every element
+// the focus passes on the way must show where the focus is (WCAG 2.4.7): the site's outline or ring.
 export async function tabTo(page, selector, { back = false, limit = 300 } = {}) {
   for (let i = 0; i < limit; i++) {
     await page.keyboard.press(back ? "Shift+Tab" : "Tab");
-    if (await page.evaluate((s) => document.activeElement && document.activeElement.matches(s), selector)) {
-      assert.ok(await focusShown(page), `${selector} shows where the focus is`);
-      return;
-    }
+    const at = await page.evaluate((s) => {
+      const element = document.activeElement;
+      if (!element || element === document.body) return { match: false, shown: true };
+      const style = getComputedStyle(element);
+      const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
+      const ring = style.boxShadow && style.boxShadow !== "none";
+      const name = `${element.tagName.toLowerCase()}${element.id ? `#${element.id}` : ""} "${(element.textContent || "").trim().slice(0, 40)}"`;
+      return { match: element.matches(s), shown: Boolean(outline || ring), name };
+    }, selector);
+    assert.ok(at.shown, `${at.name} shows where the focus is (on the way to ${selector})`);
+    if (at.match) return;
   }
   assert.fail(`${back ? "Shift+Tab" : "Tab"} never reached ${selector}`);
 }
@@ -122,7 +120,7 @@ async function axeViolations(page) {
 // axe sees what the person without JavaScript sees (the server's own stylesheet included).
 async function twinOf(page) {
   const html = await page.content();
-  const url = page.url();
+  const url = page.url().split("#")[0];
   const context = await page.context().browser().newContext({ viewport: page.viewportSize() });
   const twin = await context.newPage();
   await twin.route("**/*", (route) => {

@@ -1262,7 +1262,11 @@ void web_cases_handover(struct web *web, enum kb_lang lang, const struct http_re
 		     put(page, "kind", json_string(text_for(web, lang, "case_kind_",
 							   json_string_value(json_object_get(report, "kind")))));
 	json_t *shown = json_array_get(json_object_get(page, "referrals"), 0);
-	built = built && shown && put(page, "referral", json_incref(shown));
+	char recorded[80];
+	/* on paper the year counts: the page may be read long after */
+	web_day_in_words(web, lang, json_string_value(json_object_get(referral, "day")), true, web_now(web, request),
+			 recorded, sizeof recorded);
+	built = built && shown && put(shown, "day_words", json_string(recorded)) && put(page, "referral", json_incref(shown));
 	const char *month = json_string_value(json_object_get(report, "month"));
 	if (built && month) {
 		/* "november 2026": the month of receipt, no day */

@@ -1,6 +1,10 @@
 /* web_cases: the advice point's case work under /team/ (issue 15): the queue (/team/zaken, English
  * /en/team/cases) and the case page (/team/zaak?ref=REF, English /en/team/case?ref=REF) with the
- * forms that answer the reporter, add an internal note, assign the case and change its status.
+ * forms that answer the reporter, add an internal note, assign the case, change its status, refer it
+ * (partner, categories, consent, a coordinator's override) and keep a closed case longer; its history
+ * from the audit log; the printable hand-over page of a referral (/team/zaak/overdracht?ref=REF&n=N);
+ * and the phone intake (/team/telefoon), which records a call with the public report form's fields
+ * and checks (web_report.c) and shows the receipt to read out.
  *
  * Every route here is a staff route for the content roles in web.c's table: the router has found
  * the session, checked the role, the origin and the CSRF token before a handler runs; the rules
@@ -11,7 +15,8 @@
  *
  * The case page shows decrypted text (the report, the messages, the notes): it is built in wiped
  * memory (web_render_secret), and each opening is on the audit log ("case_opened", the ref) before
- * anything is read. No JavaScript; every mark (overdue, due soon, the reporter wrote again) is said
+ * anything is read; so are the hand-over page ("case_handover_opened", by case.c) and the intake's
+ * receipt. No JavaScript; every mark (overdue, due soon, the reporter wrote again) is said
  * in words. */
 #define _POSIX_C_SOURCE 200809L
 #include "web_modules.h"

@@ -1114,11 +1114,14 @@ unlock:
 	return status;
 }
 
-/* One write statement with up to two integer or blob parameters, in a
- * transaction of its own; *changes is the number of rows it changed. */
+/* One write statement in a transaction of its own; *changes is the number of rows it changed.
+ * A parameter is a blob when `blob` is set, text when `text` is, NULL when `null`, else `integer`.
+ * 0; 1 when a unique key or primary key refused the row (nothing written); -1. */
 struct write_parameter {
-	const void *blob; /* NULL: the integer */
+	const void *blob;
 	int len;
+	const char *text;
+	bool null;
 	int64_t integer;
 };
 
@@ -1133,14 +1136,23 @@ static int write_statement(struct db *db, const char *sql, const struct write_pa
 	if (begin_write(s))
 		goto unlock;
 	bool ok = sqlite3_prepare_v2(s->writer, sql, -1, &statement, NULL) == SQLITE_OK;
-	for (int i = 0; ok && i < count; i++)
-		ok = (parameters[i].blob
-			      ? sqlite3_bind_blob(statement, i + 1, parameters[i].blob, parameters[i].len, SQLITE_STATIC)
-			      : sqlite3_bind_int64(statement, i + 1, parameters[i].integer)) == SQLITE_OK;
-	ok = ok && sqlite3_step(statement) == SQLITE_DONE;
-	if (ok)
+	for (int i = 0; ok && i < count; i++) {
+		const struct write_parameter *p = &parameters[i];
+		ok = (p->blob   ? sqlite3_bind_blob(statement, i + 1, p->blob, p->len, SQLITE_STATIC)
+		      : p->text ? sqlite3_bind_text(statement, i + 1, p->text, -1, SQLITE_STATIC)
+		      : p->null ? sqlite3_bind_null(statement, i + 1)
+				: sqlite3_bind_int64(statement, i + 1, p->integer)) == SQLITE_OK;
+	}
+	int step = ok ? sqlite3_step(statement) : SQLITE_ERROR;
+	int code = step == SQLITE_CONSTRAINT ? sqlite3_extended_errcode(s->writer) : 0;
+	if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY) {
+		rollback(s);
+		status = 1;
+		goto unlock;
+	}
+	if (step == SQLITE_DONE)
 		*changes = sqlite3_changes(s->writer);
-	status = end_write(db, ok);
+	status = end_write(db, step == SQLITE_DONE);
 unlock:
 	sqlite3_finalize(statement);
 	pthread_mutex_unlock(&s->write_lock);
@@ -1177,28 +1189,21 @@ static int sqlite_staff_list(struct db *db, struct db_staff_account **out, size_
 
 static int sqlite_staff_session_insert(struct db *db, const struct db_staff_session *session)
 {
-	struct sqlite_db *s = state_of(db);
-	sqlite3_stmt *statement = NULL;
-	int status = -1;
-	pthread_mutex_lock(&s->write_lock);
-	if (begin_write(s))
-		goto unlock;
-	bool ok = sqlite3_prepare_v2(s->writer,
-				     "INSERT INTO staff_sessions (lookup, account_id, created_at, last_seen, team_secret)"
-				     " VALUES (?, ?, ?, ?, ?)",
-				     -1, &statement, NULL) == SQLITE_OK &&
-		  sqlite3_bind_blob(statement, 1, session->lookup, CRYPT_KEY_BYTES, SQLITE_STATIC) == SQLITE_OK &&
-		  sqlite3_bind_int64(statement, 2, session->account_id) == SQLITE_OK &&
-		  sqlite3_bind_int64(statement, 3, session->created_at) == SQLITE_OK &&
-		  sqlite3_bind_int64(statement, 4, session->last_seen) == SQLITE_OK &&
-		  bind_optional_blob(statement, 5, session->has_team_secret, session->team_secret,
-				     CRYPT_WRAPPED_KEY_BYTES) == SQLITE_OK &&
-		  sqlite3_step(statement) == SQLITE_DONE;
-	status = end_write(db, ok);
-unlock:
-	sqlite3_finalize(statement);
-	pthread_mutex_unlock(&s->write_lock);
-	return status;
+	const struct write_parameter parameters[] = {
+		{.blob = session->lookup, .len = CRYPT_KEY_BYTES},
+		{.integer = session->account_id},
+		{.integer = session->created_at},
+		{.integer = session->last_seen},
+		{.blob = session->has_team_secret ? session->team_secret : NULL, .len = CRYPT_WRAPPED_KEY_BYTES,
+		 .null = !session->has_team_secret},
+	};
+	int changes = 0;
+	return write_statement(db,
+			       "INSERT INTO staff_sessions (lookup, account_id, created_at, last_seen, team_secret)"
+			       " VALUES (?, ?, ?, ?, ?)",
+			       parameters, 5, &changes)
+		       ? -1
+		       : 0;
 }
 
 static int sqlite_staff_session_get(struct db *db, const unsigned char lookup[CRYPT_KEY_BYTES],
@@ -1251,34 +1256,21 @@ static int sqlite_staff_session_delete(struct db *db, const unsigned char lookup
 
 static int sqlite_audit_append(struct db *db, const struct db_audit_entry *entry)
 {
-	struct sqlite_db *s = state_of(db);
-	sqlite3_stmt *statement = NULL;
-	int status = -1;
-	pthread_mutex_lock(&s->write_lock);
-	if (begin_write(s))
-		goto unlock;
-	bool ok = sqlite3_prepare_v2(s->writer,
-				     "INSERT INTO audit_log (seq, at, account, action, object, previous, hash)"
-				     " VALUES (?, ?, ?, ?, ?, ?, ?)",
-				     -1, &statement, NULL) == SQLITE_OK &&
-		  sqlite3_bind_int64(statement, 1, entry->seq) == SQLITE_OK &&
-		  sqlite3_bind_int64(statement, 2, entry->at) == SQLITE_OK &&
-		  sqlite3_bind_text(statement, 3, entry->account, -1, SQLITE_STATIC) == SQLITE_OK &&
-		  sqlite3_bind_text(statement, 4, entry->action, -1, SQLITE_STATIC) == SQLITE_OK &&
-		  sqlite3_bind_text(statement, 5, entry->object, -1, SQLITE_STATIC) == SQLITE_OK &&
-		  sqlite3_bind_blob(statement, 6, entry->previous, CRYPT_HASH_BYTES, SQLITE_STATIC) == SQLITE_OK &&
-		  sqlite3_bind_blob(statement, 7, entry->hash, CRYPT_HASH_BYTES, SQLITE_STATIC) == SQLITE_OK;
-	int step = ok ? sqlite3_step(statement) : SQLITE_ERROR;
-	if (step == SQLITE_CONSTRAINT && sqlite3_extended_errcode(s->writer) == SQLITE_CONSTRAINT_PRIMARYKEY) {
-		rollback(s);
-		status = 1; /* another writer took this number */
-		goto unlock;
-	}
-	status = end_write(db, step == SQLITE_DONE);
-unlock:
-	sqlite3_finalize(statement);
-	pthread_mutex_unlock(&s->write_lock);
-	return status;
+	const struct write_parameter parameters[] = {
+		{.integer = entry->seq},
+		{.integer = entry->at},
+		{.text = entry->account},
+		{.text = entry->action},
+		{.text = entry->object},
+		{.blob = entry->previous, .len = CRYPT_HASH_BYTES},
+		{.blob = entry->hash, .len = CRYPT_HASH_BYTES},
+	};
+	int changes = 0;
+	/* 1: another writer took this number */
+	return write_statement(db,
+			       "INSERT INTO audit_log (seq, at, account, action, object, previous, hash)"
+			       " VALUES (?, ?, ?, ?, ?, ?, ?)",
+			       parameters, 7, &changes);
 }
 
 static const char audit_columns[] = "SELECT seq, at, account, action, object, previous, hash FROM audit_log ";
@@ -1854,24 +1846,17 @@ static int sqlite_case_reporter_seen(struct db *db, const char *ref, unsigned sh
 	give_reader(r);
 	if (status != 0 || shown_seq <= *previous_seq)
 		return status;
-	/* two visits at once both see the same earlier number; the stored one only grows */
-	statement = NULL;
-	pthread_mutex_lock(&s->write_lock);
-	if (begin_write(s)) {
-		pthread_mutex_unlock(&s->write_lock);
-		return -1;
-	}
-	bool ok = sqlite3_prepare_v2(s->writer,
-				     "INSERT INTO case_reads (ref, seen_seq) VALUES (?2, ?1) ON CONFLICT (ref)"
-				     " DO UPDATE SET seen_seq = excluded.seen_seq WHERE case_reads.seen_seq < excluded.seen_seq",
-				     -1, &statement, NULL) == SQLITE_OK &&
-		  sqlite3_bind_int64(statement, 1, shown_seq) == SQLITE_OK &&
-		  sqlite3_bind_text(statement, 2, ref, -1, SQLITE_STATIC) == SQLITE_OK &&
-		  sqlite3_step(statement) == SQLITE_DONE;
-	status = end_write(db, ok);
-	sqlite3_finalize(statement);
-	pthread_mutex_unlock(&s->write_lock);
-	return status ? -1 : 0;
+	/* two visits at once both see the same earlier number; the stored one only grows, and a case
+	 * destroyed meanwhile leaves no row behind */
+	const struct write_parameter parameters[] = {{.integer = shown_seq}, {.text = ref}};
+	int changes = 0;
+	return write_statement(db,
+			       "INSERT INTO case_reads (ref, seen_seq) SELECT ?2, ?1 WHERE EXISTS (SELECT 1 FROM cases"
+			       " WHERE ref = ?2) ON CONFLICT (ref) DO UPDATE SET seen_seq = excluded.seen_seq"
+			       " WHERE case_reads.seen_seq < excluded.seen_seq",
+			       parameters, 2, &changes)
+		       ? -1
+		       : 0;
 }
 
 const struct db_backend db_sqlite_backend = {

@@ -338,8 +338,7 @@ void web_cases_queue(struct web *web, enum kb_lang lang, const struct http_reque
 	bool good = read_filters(request, &filters);
 	if (!good)
 		memset(&filters, 0, sizeof filters); /* the whole queue, with the problem said first */
-	struct case_settings settings;
-	case_settings_default(&settings);
+	struct case_settings settings = web->config->cases; /* [cases] */
 	struct case_queue_query query = {
 		.order = filters.order && strcmp(filters.order, "urgent") == 0 ? DB_CASE_URGENT : DB_CASE_NEWEST,
 		.status = filters.status,
@@ -828,8 +827,7 @@ static void render_case(struct web *web, enum kb_lang lang, const struct http_re
 		return;
 	}
 	struct case_actor actor = actor_of(session);
-	struct case_settings settings;
-	case_settings_default(&settings);
+	struct case_settings settings = web->config->cases; /* [cases] */
 	struct case_deadlines deadlines;
 	json_t *report = NULL, *notes = NULL, *referrals = NULL, *history = NULL;
 	struct account_list accounts = {0};
@@ -1125,8 +1123,7 @@ void web_cases_status(struct web *web, enum kb_lang lang, const struct http_requ
 		problem.field = "status-reason";
 		result = CASE_BAD_INPUT;
 	} else {
-		struct case_settings settings;
-		case_settings_default(&settings);
+		struct case_settings settings = web->config->cases; /* [cases] */
 		struct case_actor actor = actor_of(session);
 		result = case_set_status(web->reporting, &settings, &actor, ref, to, closing ? reason : NULL, request->now);
 		if (result == CASE_FORBIDDEN)

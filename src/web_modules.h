@@ -63,6 +63,12 @@ void web_api_followup_read(struct web *web, enum kb_lang lang, const struct http
 			   struct http_reply *reply);
 void web_api_followup_message(struct web *web, enum kb_lang lang, const struct http_request *request,
 			      struct http_reply *reply);
+void web_withdraw_form(struct web *web, enum kb_lang lang, const struct http_request *request,
+		       struct http_reply *reply);
+void web_withdraw_submit(struct web *web, enum kb_lang lang, const struct http_request *request,
+			 struct http_reply *reply);
+void web_api_withdraw(struct web *web, enum kb_lang lang, const struct http_request *request,
+		      struct http_reply *reply);
 /* The report form's fields, values and checks, shared with the phone intake (web_cases.c; template
  * partial "report_fields"): the page context of the form as typed so far (or empty) on `page_path`
  * with `title_key`; and the reading of a sent form: 0 with `input` filled (release it), or 1 with

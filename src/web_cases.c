@@ -769,10 +769,13 @@ static bool add_refer_form(struct web *web, enum kb_lang lang, const struct staf
 	return built;
 }
 
-/* The case's history: when, who, and what in words (case_action_* in strings.json). */
+/* The case's history: when, who, and what in words (case_action_* in strings.json); or that it could
+ * not be read (`status` not CASE_OK). */
 static bool add_history(struct web *web, enum kb_lang lang, const struct http_request *request, json_t *page,
-			json_t *history)
+			json_t *history, int status)
 {
+	if (status != CASE_OK)
+		return put(page, "history_failed", json_true());
 	size_t index;
 	json_t *entry;
 	bool built = true;
@@ -830,12 +833,13 @@ static void render_case(struct web *web, enum kb_lang lang, const struct http_re
 	struct case_settings settings = web->config->cases; /* [cases] */
 	struct case_deadlines deadlines;
 	json_t *report = NULL, *notes = NULL, *referrals = NULL, *history = NULL;
+	/* the case can be worked on without its history: when that cannot be read, the page says so */
+	int history_status = case_history(web->reporting, &actor, row.ref, &history);
 	struct account_list accounts = {0};
 	if (!session->team_secret || case_deadlines(&settings, &row, request->now, &deadlines) ||
 	    report_read_as_team(web->reporting, session->team_secret, row.ref, &report) ||
 	    case_list_notes(web->reporting, &actor, session->team_secret, row.ref, request->now, &notes) != CASE_OK ||
-	    case_list_referrals(web->reporting, &actor, row.ref, &referrals) != CASE_OK ||
-	    case_history(web->reporting, &actor, row.ref, &history) != CASE_OK || load_accounts(web, &accounts)) {
+	    case_list_referrals(web->reporting, &actor, row.ref, &referrals) != CASE_OK || load_accounts(web, &accounts)) {
 		json_decref(history);
 		json_decref(report);
 		json_decref(notes);
@@ -870,7 +874,7 @@ static void render_case(struct web *web, enum kb_lang lang, const struct http_re
 		add_actions(web, lang, session, page, &row, &accounts, problem ? problem->to : NULL) &&
 		add_refer_form(web, lang, session, page, &row, problem) &&
 		add_retention(web, lang, request, session, page, &row, problem) &&
-		add_history(web, lang, request, page, history) &&
+		add_history(web, lang, request, page, history, history_status) &&
 		add_weighing(web, lang, request, context, page, report, row.form_bits);
 	if (built && problem) {
 		built = put(page, "error_field", json_string(problem->field)) &&

@@ -1274,7 +1274,7 @@ void web_cases_handover(struct web *web, enum kb_lang lang, const struct http_re
 			 recorded, sizeof recorded);
 	built = built && shown && put(shown, "day_words", json_string(recorded)) && put(page, "referral", json_incref(shown));
 	const char *month = json_string_value(json_object_get(report, "month"));
-	if (built && month) {
+	if (built && month && strlen(month) == 7) {
 		/* "november 2026": the month of receipt, no day */
 		unsigned m = (unsigned)((month[5] - '0') * 10 + (month[6] - '0'));
 		char key[16], words[80];

@@ -43,7 +43,13 @@ function totp(secret, steps = 0) {
   return execFileSync("oathtool", ["--totp", "-b", "-N", `@${at}`, secret]).toString().trim();
 }
 
+// A blocking child process (the CLI, the HTML checker) stops node's event loop; a kept-alive socket
+// that the server closed meanwhile (idle longer than header_seconds) is only seen as closed once the
+// loop has read its end. One turn of the loop before each request, so fetch never reuses such a socket.
+const settle = () => new Promise((resolve) => setImmediate(resolve));
+
 async function get(srv, path, cookie) {
+  await settle();
   return fetch(srv.url + path, { redirect: "manual", headers: cookie ? { Cookie: cookie } : {} });
 }
 
@@ -55,6 +61,7 @@ async function post(srv, path, fields, { cookie, site = "same-origin" } = {}) {
   for (const [key, value] of Object.entries(fields)) {
     for (const one of [].concat(value)) body.append(key, one);
   }
+  await settle();
   return fetch(srv.url + path, { method: "POST", redirect: "manual", headers, body });
 }
 

@@ -95,7 +95,7 @@ test("the follow-up page links to withdrawal, which says in plain words what it 
   assert.match(html, /<h1>Melding intrekken<\/h1>/);
   assert.match(html, /We wissen alles van je melding/);
   assert.match(html, /Dit kun je niet ongedaan maken/);
-  assert.match(html, /Het adviespunt ziet daarna alleen dat er een melding is ingetrokken/);
+  assert.match(html, /Daarna staat er bij het adviespunt alleen nog dat er een melding is ingetrokken/);
   assert.match(html, /Bel dan meteen 112/);
   assert.match(html, /<input type="checkbox" id="confirm" name="confirm" value="1">/);
   assert.match(html, /<label for="receipt">/);

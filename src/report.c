@@ -404,6 +404,7 @@ static int submit(struct reporting *reporting, const struct report_input *input,
 	}
 	crypt_random_id(row.ref, (DB_REF_SIZE - 1) / 2);
 	snprintf(row.kind, sizeof row.kind, "%s", json_string_value(json_object_get(input->fields, "kind")));
+	snprintf(row.source, sizeof row.source, "%s", input->source);
 	join_ids(input, reporting->kb, row.forms, sizeof row.forms, row.signals, sizeof row.signals);
 	day_of(now, row.created_day);
 	crypt_new_receipt(receipt);

@@ -45,6 +45,7 @@ struct report_input {
 	unsigned forms;      /* kb_form bits, bit 3: unknown */
 	size_t signals[SITUATION_MAX_SIGNALS];
 	size_t signal_count;
+	char source[8];      /* "" (online: the readers leave it so) or "phone": a call the team took (case.c) */
 };
 
 struct reporting {

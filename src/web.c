@@ -97,6 +97,11 @@ static const struct web_route routes[] = {
 	{HTTP_POST, "/team/zaak/notitie",        WEB_PAGE, true,  true,  false, NULL, STAFF_CONTENT_ROLES, "/team/case/note", web_cases_note},
 	{HTTP_POST, "/team/zaak/toewijzen",      WEB_PAGE, true,  true,  false, NULL, STAFF_CONTENT_ROLES, "/team/case/assign", web_cases_assign},
 	{HTTP_POST, "/team/zaak/status",         WEB_PAGE, true,  true,  false, NULL, STAFF_CONTENT_ROLES, "/team/case/status", web_cases_status},
+	{HTTP_POST, "/team/zaak/doorverwijzen",  WEB_PAGE, true,  true,  false, NULL, STAFF_CONTENT_ROLES, "/team/case/refer", web_cases_refer},
+	{HTTP_GET,  "/team/zaak/overdracht",     WEB_PAGE, true,  true,  false, NULL, STAFF_CONTENT_ROLES, "/team/case/handover", web_cases_handover},
+	{HTTP_POST, "/team/zaak/bewaren",        WEB_PAGE, true,  true,  false, NULL, STAFF_CONTENT_ROLES, "/team/case/keep", web_cases_retention},
+	{HTTP_GET,  "/team/telefoon",            WEB_PAGE, true,  true,  false, NULL, STAFF_CONTENT_ROLES, "/team/phone", web_cases_intake_form},
+	{HTTP_POST, "/team/telefoon",            WEB_PAGE, true,  true,  false, NULL, STAFF_CONTENT_ROLES, "/team/phone", web_cases_intake},
 };
 /* clang-format on */
 #define ROUTE_COUNT (sizeof routes / sizeof *routes)

@@ -57,11 +57,13 @@ static bool contact_wanted(const struct http_request *request)
 	return has_form_value(request, "contact_wanted", "1") || has_form_value(request, "contact_answer", "yes");
 }
 
-/* `general_key`: a problem that belongs to no field (expired page, storage, limit), or NULL. */
-static json_t *report_form_context(struct web *web, enum kb_lang lang, const struct http_request *request,
-				   const struct form_problems *problems, const char *general_key)
+/* `general_key`: a problem that belongs to no field (expired page, storage, limit), or NULL. The page's
+ * path, title and menu item: the public form's, or the phone intake's (web_report_form_page). */
+static json_t *report_form_context_for(struct web *web, enum kb_lang lang, const struct http_request *request,
+				       const struct form_problems *problems, const char *general_key,
+				       const char *page_path, const char *title_key, const char *nav_key)
 {
-	json_t *context = web_page_context(web, lang, "/melden", NULL, "report_title", "report");
+	json_t *context = web_page_context(web, lang, page_path, NULL, title_key, nav_key);
 	json_t *page = json_object();
 	char token[CRYPT_FORM_TOKEN_SIZE];
 	crypt_keys_form_token(reporting_keys(web->reporting), request->now, token);
@@ -150,6 +152,12 @@ static json_t *report_form_context(struct web *web, enum kb_lang lang, const str
 	json_object_set_new(context, "page", page);
 	json_object_set_new(context, "site", web_site_context(web, lang));
 	return context;
+}
+
+static json_t *report_form_context(struct web *web, enum kb_lang lang, const struct http_request *request,
+				   const struct form_problems *problems, const char *general_key)
+{
+	return report_form_context_for(web, lang, request, problems, general_key, "/melden", "report_title", "report");
 }
 
 /* The HTML form as the API's report JSON; contact details only if contact is wanted. */
@@ -281,6 +289,24 @@ static bool read_report_form(struct web *web, const struct http_request *request
 		}
 	}
 	return valid && problems->count == 0;
+}
+
+/* The report form for the phone intake (web_cases.c): the same fields, values and checks. */
+json_t *web_report_form_page(struct web *web, enum kb_lang lang, const struct http_request *request,
+			     const char *page_path, const char *title_key)
+{
+	return report_form_context_for(web, lang, request, NULL, NULL, page_path, title_key, NULL);
+}
+
+int web_report_form_read(struct web *web, enum kb_lang lang, const struct http_request *request, const char *page_path,
+			 const char *title_key, struct report_input *input, json_t **again)
+{
+	struct form_problems problems;
+	*again = NULL;
+	if (read_report_form(web, request, input, &problems))
+		return 0;
+	*again = report_form_context_for(web, lang, request, &problems, NULL, page_path, title_key, NULL);
+	return 1;
 }
 
 /* Retry-After when reports cannot be stored now: a PostgreSQL server that is

@@ -155,6 +155,22 @@ test("withdrawing on the page: without the box the form comes back; a wrong rece
   assert.ok(!server.output().includes(ref), "the log does not name the report");
 });
 
+test("a withdrawal sent from another site, or without the page's form token, withdraws nothing", async () => {
+  const receipt = await submit(server, "Een melding die blijft staan.");
+  const { csrf } = await withdrawPage(server);
+  const crossSite = await fetch(`${server.url}/opvolgen/intrekken`, {
+    method: "POST", headers: { ...form, "Sec-Fetch-Site": "cross-site" },
+    body: new URLSearchParams({ csrf, receipt, confirm: "1" }),
+  });
+  assert.equal(crossSite.status, 403);
+  const noToken = await fetch(`${server.url}/opvolgen/intrekken`, {
+    method: "POST", headers: form, body: new URLSearchParams({ receipt, confirm: "1" }),
+  });
+  assert.equal(noToken.status, 403);
+  assert.match(await noToken.text(), /Deze pagina is verlopen/);
+  assert.equal((await login(server, receipt)).status, 200, "the report is still there");
+});
+
 test("withdrawing through the API: {\"receipt\"} → 200, then 401; a malformed body is 400", caseWork, async () => {
   const receipt = await submit(server, "Een melding die via de API wordt ingetrokken.");
   const { token, ref } = await session(server, receipt, "Nog een bericht.");

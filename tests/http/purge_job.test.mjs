@@ -24,7 +24,7 @@ const caseWork = { todo: onPostgres ? "the PostgreSQL backend has no case operat
 const servers = [];
 
 after(async () => {
-  for (const server of servers) await server.stop();
+  for (const server of servers) assert.equal(await server.stop(), 0, server.output().slice(-2000));
 });
 
 function buildCloser() {

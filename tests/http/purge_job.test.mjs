@@ -82,7 +82,7 @@ test("a closed case past its destroy day is destroyed by the job at start, audit
   const second = await startServer("", first);
   servers.push(second);
   let destroyed = [];
-  for (let i = 0; i < 100 && destroyed.length === 0; i++) {
+  for (let i = 0; i < 600 && destroyed.length === 0; i++) { // up to a minute (valgrind is slow)
     destroyed = sql(second, `SELECT account FROM audit_log WHERE object = '${old.ref}' AND action = 'case_destroyed'`);
     if (destroyed.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -99,7 +99,9 @@ test("a closed case past its destroy day is destroyed by the job at start, audit
   // the next run is a day away: stopping does not wait for it
   const stopping = Date.now();
   assert.equal(await second.stop(), 0);
-  assert.ok(Date.now() - stopping < 5000, "the server stops without waiting for the job");
+  // (valgrind's leak check at exit takes its own time)
+  const allowed = process.env.MELDWIJZER_WRAPPER ? 60000 : 5000;
+  assert.ok(Date.now() - stopping < allowed, "the server stops without waiting for the job");
 });
 
 // A signed-in coordinator, as tests/http/cases.test.mjs makes one: `user add`, activation by

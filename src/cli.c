@@ -888,8 +888,8 @@ static const struct command commands[] = {
 	 "db key args", run_reports},
 	{"serve", "meldwijzer serve [--listen ADDR:PORT] [--config FILE] [--web DIR] [--db sqlite:PATH] [--key FILE]\n"
 		  "  Serves the website and the JSON API (default 127.0.0.1:8080) until SIGINT or SIGTERM.\n"
+		  "  At start and then daily it destroys closed cases whose retention period has ended (as purge).\n"
 		  "  --config FILE  an INI file with [server], [limits], [site] and [cases] settings (see README.md)\n"
-		  "  Destroys closed cases whose retention period has ended at start and then daily (as purge).\n"
 		  "  --web DIR      templates, texts and static files (default " MELDWIJZER_WEBDIR ")\n"
 		  "  --key FILE     the server key file (default: [server] key_file, else PATH.key beside the database)",
 	 "listen config web db key", run_serve},

@@ -45,11 +45,9 @@ export async function signIn(name, roles) {
   const code = made.match(/^ {4}(\S+)$/m)[1];
   const secret = base32Secret();
   execFileSync(activator, [server.database, name, code, password, secret]);
-  await settle();
-  const loginPage = await (await fetch(`${server.url}/team/`)).text();
+  const loginPage = await (await fetchOnLiveSocket(`${server.url}/team/`)).text();
   const csrf = loginPage.match(/name="csrf" value="([^"]+)"/)[1];
   const totp = execFileSync("oathtool", ["--totp", "-b", secret]).toString().trim();
-  await settle();
   const response = await fetch(`${server.url}/team/inloggen`, {
     method: "POST", headers: form, redirect: "manual",
     body: new URLSearchParams({ csrf, name, password, code: totp }),
@@ -60,14 +58,20 @@ export async function signIn(name, roles) {
   return cookie;
 }
 
-// A blocking child process (the CLI, the activator, sqlite3) stops node's event loop; a kept-alive
-// socket that the server closed meanwhile (idle longer than header_seconds) is only seen as closed once
-// the loop has read its end. One turn of the loop before each request, so fetch never reuses one.
-export const settle = () => new Promise((resolve) => setImmediate(resolve));
+// A kept-alive socket that the server closed after idling (header_seconds) can be picked by fetch just
+// as it closes, more so when a child process (the CLI, the activator) kept node's event loop from seeing
+// the close. Browsers send an idempotent request again on a new connection then; so does get().
+async function fetchOnLiveSocket(url, options) {
+  try {
+    return await fetch(url, options);
+  } catch (error) {
+    if (error.cause?.code !== "UND_ERR_SOCKET") throw error;
+    return fetch(url, options);
+  }
+}
 
 export async function get(pathname, cookie) {
-  await settle();
-  return fetch(cases.server.url + pathname, { headers: cookie ? { Cookie: cookie } : {}, redirect: "manual" });
+  return fetchOnLiveSocket(cases.server.url + pathname, { headers: cookie ? { Cookie: cookie } : {}, redirect: "manual" });
 }
 
 // A case form as the case page makes it: its hidden fields (csrf, ref, back) from the page itself.
@@ -78,7 +82,6 @@ export async function postCaseForm(cookie, ref, action, fields, pagePrefix = "")
   const back = page.match(/name="back" value="([^"]+)"/)[1].replaceAll("&amp;", "&");
   const body = new URLSearchParams({ csrf, ref, back });
   for (const [key, value] of Array.isArray(fields) ? fields : Object.entries(fields)) body.append(key, value);
-  await settle();
   return fetch(cases.server.url + action, {
     method: "POST", headers: { ...form, Cookie: cookie }, redirect: "manual", body,
   });
@@ -98,7 +101,6 @@ export function auditEntries(ref) {
 }
 
 export async function submitReport(body) {
-  await settle();
   const response = await fetch(`${cases.server.url}/api/v1/reports`, {
     method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
   });
@@ -108,7 +110,6 @@ export async function submitReport(body) {
 
 export async function followUp(receipt) {
   const { server } = cases;
-  await settle();
   const login = await fetch(`${server.url}/api/v1/followup`, {
     method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ receipt }),
   });

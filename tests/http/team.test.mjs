@@ -43,14 +43,20 @@ function totp(secret, steps = 0) {
   return execFileSync("oathtool", ["--totp", "-b", "-N", `@${at}`, secret]).toString().trim();
 }
 
-// A blocking child process (the CLI, the HTML checker) stops node's event loop; a kept-alive socket
-// that the server closed meanwhile (idle longer than header_seconds) is only seen as closed once the
-// loop has read its end. One turn of the loop before each request, so fetch never reuses such a socket.
-const settle = () => new Promise((resolve) => setImmediate(resolve));
+// A kept-alive socket that the server closed after idling (header_seconds) can be picked by fetch just
+// as it closes, more so when a child process (the CLI, the HTML checker) kept node's event loop from
+// seeing the close. Browsers send an idempotent request again on a new connection then; so does get().
+async function fetchOnLiveSocket(url, options) {
+  try {
+    return await fetch(url, options);
+  } catch (error) {
+    if (error.cause?.code !== "UND_ERR_SOCKET") throw error;
+    return fetch(url, options);
+  }
+}
 
 async function get(srv, path, cookie) {
-  await settle();
-  return fetch(srv.url + path, { redirect: "manual", headers: cookie ? { Cookie: cookie } : {} });
+  return fetchOnLiveSocket(srv.url + path, { redirect: "manual", headers: cookie ? { Cookie: cookie } : {} });
 }
 
 async function post(srv, path, fields, { cookie, site = "same-origin" } = {}) {
@@ -61,7 +67,6 @@ async function post(srv, path, fields, { cookie, site = "same-origin" } = {}) {
   for (const [key, value] of Object.entries(fields)) {
     for (const one of [].concat(value)) body.append(key, one);
   }
-  await settle();
   return fetch(srv.url + path, { method: "POST", redirect: "manual", headers, body });
 }
 

@@ -3,5 +3,6 @@
 -- index-only scan of cases_by_status, and a counter row written by every
 -- report's transaction would make the commits of several servers on one
 -- database wait for each other on that row. (The file is here because both
--- backends number their migrations alike.)
-SELECT 1;
+-- backends number their migrations alike; a command, not a query, is what the
+-- migration runner expects.)
+DO $$ BEGIN END $$;

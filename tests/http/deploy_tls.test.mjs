@@ -43,14 +43,17 @@ let httpPort;
 const receipts = [];
 let requestsSent = 0; // each must leave one line in the access log
 
-// The tools must be there: a missing nginx or openssl fails the test, it never skips it.
-function requireTool(command, args, packageName) {
-  const result = spawnSync(command, args, { encoding: "utf8" });
-  if (result.error) {
-    throw new Error(`${command} is not installed (Debian package ${packageName}; scripts/install-deps installs it): ` +
-      result.error.message);
+// The tools must be there: a missing nginx or openssl fails the test, it never skips it. nginx is in
+// /usr/sbin, which is not in an ordinary user's PATH on Debian.
+function findTool(candidates, args, packageName) {
+  for (const command of candidates) {
+    const result = spawnSync(command, args, { encoding: "utf8" });
+    if (!result.error) return command;
   }
+  throw new Error(`${candidates[0]} is not installed (not found as ${candidates.join(" or ")}; Debian package ` +
+    `${packageName}, which scripts/install-deps installs)`);
 }
+let nginxCommand;
 
 // A shipped line that the test replaces must be there, or the test would check some other file.
 function substitute(text, pattern, replacement, what) {
@@ -131,7 +134,7 @@ async function startNginx(upstreamPort) {
     const configPath = path.join(dir, "nginx.conf");
     writeFileSync(configPath, mainConfig(siteConfig(upstreamPort)));
     ownedByNginx(configPath);
-    const child = spawn("nginx", ["-p", `${dir}/`, "-c", configPath, "-e", path.join(dir, "startup.log")],
+    const child = spawn(nginxCommand, ["-p", `${dir}/`, "-c", configPath, "-e", path.join(dir, "startup.log")],
       { cwd: dir, stdio: ["ignore", "pipe", "pipe"], ...(nobody || {}) });
     let output = "";
     child.stdout.on("data", (chunk) => { output += chunk; });
@@ -152,8 +155,8 @@ async function startNginx(upstreamPort) {
 }
 
 before(async () => {
-  requireTool("nginx", ["-v"], "nginx-light");
-  requireTool("openssl", ["version"], "openssl");
+  nginxCommand = findTool(["nginx", "/usr/sbin/nginx"], ["-v"], "nginx-light");
+  findTool(["openssl"], ["version"], "openssl");
   dir = mkdtempSync(path.join(tmpdir(), "meldwijzer-nginx-"));
   mkdirSync(path.join(dir, "temp"));
   execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",

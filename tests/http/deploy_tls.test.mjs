@@ -11,7 +11,7 @@
 // shown to speak them); a body one byte over the server's cap refused by nginx and one at the cap taken
 // by the server; no client address, user agent, referrer, query, receipt or report text in nginx's logs;
 // the server takes each client from the proxy's X-Forwarded-For (its own rate-limit count), and a
-// forged header changes nothing.
+// forged header changes nothing; nginx keeps the server's cap of 16 connections per address.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync, execFileSync } from "node:child_process";
@@ -359,6 +359,31 @@ test("the server counts each client behind the proxy on its own, and a forged X-
   assert.ok(Number(forged.headers["retry-after"]) > 0);
   // another address behind the same proxy is another client (without trusted_proxies, all would be one)
   assert.equal((await submit("127.0.0.4")).status, 201);
+});
+
+test("more than 16 requests at once from one address get 429 from nginx (the server's cap per address); another address is served", async () => {
+  // 16 requests whose bodies never come: nginx holds each, counted against the address
+  const held = await Promise.all(Array.from({ length: 16 }, () => new Promise((resolve, reject) => {
+    const socket = tls.connect({ host: "127.0.0.1", port: tlsPort, servername: host, ca: cert, localAddress: "127.0.0.6",
+      ALPNProtocols: ["http/1.1"] }, () => {
+      socket.write(`POST /api/v1/reports HTTP/1.1\r\nHost: ${host}\r\nUser-Agent: ${agent}\r\n` +
+        "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n");
+      resolve(socket);
+    });
+    socket.on("error", reject);
+  })));
+  requestsSent += held.length;
+  try {
+    await sleep(300);
+    const refused = await request("/", { from: "127.0.0.6" });
+    assert.equal(refused.status, 429);
+    assert.equal(refused.headers["strict-transport-security"], hsts);
+    assert.equal((await request("/", { from: "127.0.0.7" })).status, 200);
+  } finally {
+    for (const socket of held) socket.destroy();
+  }
+  await sleep(300);
+  assert.equal((await request("/", { from: "127.0.0.6" })).status, 200, "the address is served again once its requests end");
 });
 
 test("nginx's logs hold the requests but no client address, user agent, referrer, query, receipt or report text", async () => {

@@ -214,7 +214,7 @@ test("every system call the server makes is one the unit's filter allows; no fil
   // installed, they are in PREFIX/share)
   // glibc's malloc reads /proc/sys/vm/overcommit_memory now and then, when it shrinks a thread's heap;
   // hidden by ProcSubset=pid, the read fails and malloc keeps its default (it only decides whether a
-  // shrunk heap is unmapped or given back with MADV_DONTNEED)
+  // shrunk heap is remapped without access or given back with MADV_DONTNEED)
   const harmless = new Set(["/proc/sys/vm/overcommit_memory"]);
   const hidden = [...opened].filter((file) => !file.startsWith(`${root}/`) && !harmless.has(file)).filter((file) =>
     /^\/(home|root|run\/user)(\/|$)/.test(file) ||

@@ -11,7 +11,8 @@
 // shown to speak them); a body one byte over the server's cap refused by nginx and one at the cap taken
 // by the server; no client address, user agent, referrer, query, receipt or report text in nginx's logs;
 // the server takes each client from the proxy's X-Forwarded-For (its own rate-limit count), and a
-// forged header changes nothing; nginx keeps the server's cap of 16 connections per address.
+// forged header changes nothing; nginx keeps the server's cap of 16 connections per address and its
+// 10 s for a request's header.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync, execFileSync } from "node:child_process";
@@ -384,6 +385,20 @@ test("more than 16 requests at once from one address get 429 from nginx (the ser
   }
   await sleep(300);
   assert.equal((await request("/", { from: "127.0.0.6" })).status, 200, "the address is served again once its requests end");
+});
+
+test("a request whose header is not whole within the server's 10 s is cut off by nginx", async () => {
+  const started = Date.now();
+  const socket = tls.connect({ host: "127.0.0.1", port: tlsPort, servername: host, ca: cert, localAddress: "127.0.0.8",
+    ALPNProtocols: ["http/1.1"] });
+  await once(socket, "secureConnect");
+  socket.write(`GET / HTTP/1.1\r\nHost: ${host}\r\n`); // and the rest never comes
+  socket.resume();
+  socket.on("error", () => {});
+  await once(socket, "close");
+  const seconds = (Date.now() - started) / 1000;
+  assert.ok(seconds >= 9.5 && seconds < 14, `closed after ${seconds} s`);
+  requestsSent++; // nginx logs it (408)
 });
 
 test("nginx's logs hold the requests but no client address, user agent, referrer, query, receipt or report text", async () => {

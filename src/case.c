@@ -765,7 +765,8 @@ int case_handover(struct reporting *reporting, const struct case_actor *actor,
 	if (built && (categories & CASE_INFO_SUMMARY)) {
 		const char *day = json_string_value(json_object_get(report, "day"));
 		built = copy_field(shown, report, "relation") &&
-			(!day || json_object_set_new(shown, "month", json_stringn(day, 7)) == 0);
+			(!day || strlen(day) != DB_DAY_SIZE - 1 ||
+			 json_object_set_new(shown, "month", json_stringn(day, 7)) == 0);
 	}
 	if (built && (categories & CASE_INFO_SIGNALS))
 		built = copy_field(shown, report, "forms") && copy_field(shown, report, "signals");

@@ -1,6 +1,10 @@
 /* web_cases: the advice point's case work under /team/ (issue 15): the queue (/team/zaken, English
  * /en/team/cases) and the case page (/team/zaak?ref=REF, English /en/team/case?ref=REF) with the
- * forms that answer the reporter, add an internal note, assign the case and change its status.
+ * forms that answer the reporter, add an internal note, assign the case, change its status, refer it
+ * (partner, categories, consent, a coordinator's override) and keep a closed case longer; its history
+ * from the audit log; the printable hand-over page of a referral (/team/zaak/overdracht?ref=REF&n=N);
+ * and the phone intake (/team/telefoon), which records a call with the public report form's fields
+ * and checks (web_report.c) and shows the receipt to read out.
  *
  * Every route here is a staff route for the content roles in web.c's table: the router has found
  * the session, checked the role, the origin and the CSRF token before a handler runs; the rules
@@ -11,7 +15,8 @@
  *
  * The case page shows decrypted text (the report, the messages, the notes): it is built in wiped
  * memory (web_render_secret), and each opening is on the audit log ("case_opened", the ref) before
- * anything is read. No JavaScript; every mark (overdue, due soon, the reporter wrote again) is said
+ * anything is read; so are the hand-over page ("case_handover_opened", by case.c) and the intake's
+ * receipt. No JavaScript; every mark (overdue, due soon, the reporter wrote again) is said
  * in words. */
 #define _POSIX_C_SOURCE 200809L
 #include "web_modules.h"
@@ -71,15 +76,15 @@ static bool put(json_t *object, const char *key, json_t *value)
 
 /* The parts of a team page: the language switch goes to the other language's own path (these
  * addresses differ per language), with the query that makes the page (`query`, already safe). */
-static json_t *team_page(struct web *web, enum kb_lang lang, const char *path_key, const char *query,
-			 const char *title_key)
+static json_t *team_page(struct web *web, enum kb_lang lang, const struct staff_session *session,
+			 const char *path_key, const char *query, const char *title_key)
 {
 	enum kb_lang other = lang == KB_LANG_NL ? KB_LANG_EN : KB_LANG_NL;
 	char alt[600];
 	snprintf(alt, sizeof alt, "%s/team/%s%s%s", web_lang_prefix(other), web_text(web, other, path_key),
 		 query && *query ? "?" : "", query ? query : "");
-	json_t *context = web_page_context(web, lang, "/team/", NULL, title_key, NULL);
-	if (context && (!put(context, "team", json_true()) || !put(context, "alt_url", json_string(alt)))) {
+	json_t *context = web_team_context(web_page_context(web, lang, "/team/", NULL, title_key, NULL), session);
+	if (context && !put(context, "alt_url", json_string(alt))) {
 		json_decref(context);
 		return NULL;
 	}
@@ -364,7 +369,7 @@ void web_cases_queue(struct web *web, enum kb_lang lang, const struct http_reque
 	}
 	char query_text[300];
 	filters_query(&filters, query_text, sizeof query_text);
-	json_t *context = team_page(web, lang, "queue_path", query_text, "queue_title");
+	json_t *context = team_page(web, lang, session, "queue_path", query_text, "queue_title");
 	json_t *page = json_object();
 	json_t *items = json_array();
 	bool built = context && page && items;
@@ -764,10 +769,13 @@ static bool add_refer_form(struct web *web, enum kb_lang lang, const struct staf
 	return built;
 }
 
-/* The case's history: when, who, and what in words (case_action_* in strings.json). */
+/* The case's history: when, who, and what in words (case_action_* in strings.json); or that it could
+ * not be read (`status` not CASE_OK). */
 static bool add_history(struct web *web, enum kb_lang lang, const struct http_request *request, json_t *page,
-			json_t *history)
+			json_t *history, int status)
 {
+	if (status != CASE_OK)
+		return put(page, "history_failed", json_true());
 	size_t index;
 	json_t *entry;
 	bool built = true;
@@ -825,12 +833,13 @@ static void render_case(struct web *web, enum kb_lang lang, const struct http_re
 	struct case_settings settings = web->config->cases; /* [cases] */
 	struct case_deadlines deadlines;
 	json_t *report = NULL, *notes = NULL, *referrals = NULL, *history = NULL;
+	/* the case can be worked on without its history: when that cannot be read, the page says so */
+	int history_status = case_history(web->reporting, &actor, row.ref, &history);
 	struct account_list accounts = {0};
 	if (!session->team_secret || case_deadlines(&settings, &row, request->now, &deadlines) ||
 	    report_read_as_team(web->reporting, session->team_secret, row.ref, &report) ||
 	    case_list_notes(web->reporting, &actor, session->team_secret, row.ref, request->now, &notes) != CASE_OK ||
-	    case_list_referrals(web->reporting, &actor, row.ref, &referrals) != CASE_OK ||
-	    case_history(web->reporting, &actor, row.ref, &history) != CASE_OK || load_accounts(web, &accounts)) {
+	    case_list_referrals(web->reporting, &actor, row.ref, &referrals) != CASE_OK || load_accounts(web, &accounts)) {
 		json_decref(history);
 		json_decref(report);
 		json_decref(notes);
@@ -840,7 +849,7 @@ static void render_case(struct web *web, enum kb_lang lang, const struct http_re
 	}
 	char query[DB_REF_SIZE + 8];
 	snprintf(query, sizeof query, "ref=%s", row.ref);
-	json_t *context = team_page(web, lang, "case_path", query, "case_title");
+	json_t *context = team_page(web, lang, session, "case_path", query, "case_title");
 	json_t *page = json_object();
 	const char *assigned = row.assigned_to ? account_name(&accounts, row.assigned_to) : NULL;
 	char back[200];
@@ -865,7 +874,7 @@ static void render_case(struct web *web, enum kb_lang lang, const struct http_re
 		add_actions(web, lang, session, page, &row, &accounts, problem ? problem->to : NULL) &&
 		add_refer_form(web, lang, session, page, &row, problem) &&
 		add_retention(web, lang, request, session, page, &row, problem) &&
-		add_history(web, lang, request, page, history) &&
+		add_history(web, lang, request, page, history, history_status) &&
 		add_weighing(web, lang, request, context, page, report, row.form_bits);
 	if (built && problem) {
 		built = put(page, "error_field", json_string(problem->field)) &&
@@ -1242,7 +1251,7 @@ void web_cases_handover(struct web *web, enum kb_lang lang, const struct http_re
 	char query[DB_REF_SIZE + 24], back[200];
 	snprintf(query, sizeof query, "ref=%s&n=%u", ref, number);
 	snprintf(back, sizeof back, "%s/team/%s?ref=%s", web_lang_prefix(lang), web_text(web, lang, "case_path"), ref);
-	json_t *context = team_page(web, lang, "case_path_handover", query, "case_handover_title");
+	json_t *context = team_page(web, lang, session, "case_path_handover", query, "case_handover_title");
 	json_t *page = json_object();
 	const char *partner = json_string_value(json_object_get(referral, "partner"));
 	const char *consent = json_string_value(json_object_get(referral, "consent"));
@@ -1259,9 +1268,13 @@ void web_cases_handover(struct web *web, enum kb_lang lang, const struct http_re
 		     put(page, "kind", json_string(text_for(web, lang, "case_kind_",
 							   json_string_value(json_object_get(report, "kind")))));
 	json_t *shown = json_array_get(json_object_get(page, "referrals"), 0);
-	built = built && shown && put(page, "referral", json_incref(shown));
+	char recorded[80];
+	/* on paper the year counts: the page may be read long after */
+	web_day_in_words(web, lang, json_string_value(json_object_get(referral, "day")), true, web_now(web, request),
+			 recorded, sizeof recorded);
+	built = built && shown && put(shown, "day_words", json_string(recorded)) && put(page, "referral", json_incref(shown));
 	const char *month = json_string_value(json_object_get(report, "month"));
-	if (built && month) {
+	if (built && month && strlen(month) == 7) {
 		/* "november 2026": the month of receipt, no day */
 		unsigned m = (unsigned)((month[5] - '0') * 10 + (month[6] - '0'));
 		char key[16], words[80];
@@ -1346,7 +1359,8 @@ static json_t *intake_page(struct web *web, enum kb_lang lang, const struct staf
 	char alt[200];
 	snprintf(alt, sizeof alt, "%s/team/%s", web_lang_prefix(other), web_text(web, other, "intake_path"));
 	json_t *page = json_object_get(context, "page");
-	if (!page || !put(context, "team", json_true()) || !put(context, "alt_url", json_string(alt)) ||
+	context = web_team_context(context, session);
+	if (!context || !page || !put(context, "alt_url", json_string(alt)) ||
 	    !put(page, "csrf", json_string(session->csrf)) || !put(page, "intake", json_true())) {
 		json_decref(context);
 		return NULL;
@@ -1382,9 +1396,10 @@ static json_t *receipt_groups(const char *receipt)
 
 /* The page after a call was recorded: the receipt to read out, and how the caller follows up. */
 static void render_intake_receipt(struct web *web, enum kb_lang lang, const struct http_request *request,
+				  const struct staff_session *session,
 				  const char *receipt, const char *ref, bool not_audited, struct http_reply *reply)
 {
-	json_t *context = team_page(web, lang, "intake_path", NULL, "intake_receipt_title");
+	json_t *context = team_page(web, lang, session, "intake_path", NULL, "intake_receipt_title");
 	json_t *page = json_object();
 	const struct kb_channel *essm = kb_channel_by_id(web->kb, "essm"); /* kb_load() guarantees it */
 	char call[300], case_url[200];
@@ -1445,11 +1460,11 @@ void web_cases_intake(struct web *web, enum kb_lang lang, const struct http_requ
 				       request->now, receipt, ref);
 	report_input_release(&input);
 	if (result == CASE_OK || result == CASE_NOT_AUDITED) {
-		render_intake_receipt(web, lang, request, receipt, ref, result == CASE_NOT_AUDITED, reply);
+		render_intake_receipt(web, lang, request, session, receipt, ref, result == CASE_NOT_AUDITED, reply);
 		crypt_wipe(receipt, sizeof receipt);
 	} else if (result == CASE_REFUSED) {
 		/* sent before (Back or reload after the receipt): stored once, and its receipt is not shown again */
-		json_t *context = team_page(web, lang, "intake_path", NULL, "intake_sent_title");
+		json_t *context = team_page(web, lang, session, "intake_path", NULL, "intake_sent_title");
 		if (context && !put(context, "page", json_pack("{s:b}", "sent_before", 1))) {
 			json_decref(context);
 			context = NULL;

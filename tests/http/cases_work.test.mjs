@@ -3,12 +3,18 @@
 // Accounts, logins and case forms: cases_support.mjs.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { startServer, onPostgres } from "../support.mjs";
 import { cases, buildActivator, signIn, get, postCaseForm, auditEntries, submitReport, sql, followUp }
   from "./cases_support.mjs";
 
 let server;
-// The PostgreSQL backend has no case operations yet (db_pg.c): known gaps there, as in cases.test.mjs.
+// The new db API (db_audit_list_object for the history, a report's source on insert) has only its
+// SQLite side so far: on PostgreSQL these tests are known gaps until db_pg.c has them.
+const sqliteOnly = { todo: onPostgres ? "db_pg.c: no db_audit_list_object and no source on insert yet" : false };
 
 before(async () => {
   cases.activator = buildActivator();
@@ -249,4 +255,52 @@ test("phone intake: the report form for a call, with the same checks; stored as 
   assert.equal(sql("SELECT count(*) FROM cases WHERE source = 'phone'")[0], "1");
   // the reports of the tests before came in online, and stay so
   assert.equal(sql("SELECT count(*) FROM cases WHERE source = 'online'")[0], "3");
+});
+
+test("every case-work page is valid HTML (Nu Html Checker), also with problems on it", async () => {
+  await submitReport({ kind: "report", what: "Controle van de pagina's", who: "Iemand", forms: ["sexual"],
+    signals: ["lange-dagen"], contact: { phone: "010-1234567" } });
+  const coordinator = await signIn("olga", ["coordinator"]);
+  const caseworker = await signIn("piet", ["caseworker"]);
+  const ref = sql("SELECT ref FROM cases WHERE source = 'online' ORDER BY id DESC LIMIT 1")[0];
+  const pages = {};
+  pages.caseCoordinator = await (await get(`/team/zaak?ref=${ref}`, coordinator)).text();
+  pages.noConsent = await (await postCaseForm(caseworker, ref, "/team/zaak/doorverwijzen",
+    [["partner", "police"], ["category", "narrative"], ["consent", "not_asked"]])).text();
+  pages.overrideProblem = await (await postCaseForm(coordinator, ref, "/en/team/case/refer",
+    [["partner", "police"], ["category", "person"], ["consent", "refused"], ["override", "minor"], ["reason", "kort"]], "/en")).text();
+  pages.consentProblem = await (await postCaseForm(coordinator, ref, "/team/zaak/doorverwijzen",
+    [["partner", "police"], ["category", "summary"]])).text();
+  assert.equal((await postCaseForm(coordinator, ref, "/team/zaak/doorverwijzen",
+    [["partner", "veilig_thuis"], ["category", "summary"], ["category", "signals"], ["category", "narrative"],
+      ["category", "person"], ["category", "contact"], ["category", "messages"], ["consent", "given"]])).status, 303);
+  pages.handover = await (await get(`/team/zaak/overdracht?ref=${ref}&n=1`, caseworker)).text();
+  pages.handoverEnglish = await (await get(`/en/team/case/handover?ref=${ref}&n=1`, caseworker)).text();
+  assert.equal((await postCaseForm(coordinator, ref, "/team/zaak/status", { to: "closed", reason: "referred" })).status, 303);
+  pages.closed = await (await get(`/team/zaak?ref=${ref}`, coordinator)).text();
+  pages.retentionProblem = await (await postCaseForm(coordinator, ref, "/team/zaak/bewaren", { months: "0", reason: "" })).text();
+  pages.intake = await (await get("/team/telefoon", caseworker)).text();
+  const csrf = pages.intake.match(/name="csrf" value="([^"]+)"/)[1];
+  const send = (fields) => fetch(`${server.url}/en/team/phone`, { method: "POST", redirect: "manual",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin", Cookie: caseworker },
+    body: new URLSearchParams(fields) });
+  pages.intakeProblem = await (await send([["csrf", csrf], ["what", ""], ["phone", "geen nummer"], ["contact_wanted", "1"]])).text();
+  const fields = [["csrf", csrf], ["submission", "a".repeat(32)], ["what", "Een beller over een massagesalon."]];
+  pages.receipt = await (await send(fields)).text();
+  pages.sentBefore = await (await send(fields)).text();
+  pages.queue = await (await get("/team/zaken?source=phone", caseworker)).text();
+
+  const dir = mkdtempSync(path.join(tmpdir(), "meldwijzer-cases-html-"));
+  const files = Object.entries(pages).map(([name, body]) => {
+    assert.match(body, /^<!DOCTYPE html>/, name);
+    const file = path.join(dir, `${name}.html`);
+    writeFileSync(file, body);
+    return file;
+  });
+  const jar = path.join(path.dirname(new URL(import.meta.url).pathname), "..", "..", "node_modules", "vnu-jar",
+    "build", "dist", "vnu.jar");
+  const checked = spawnSync("java", ["-jar", jar, "--errors-only", "--format", "text", ...files]);
+  const output = `${checked.stdout}${checked.stderr}`;
+  assert.equal(checked.status, 0, output);
+  assert.match(output, /No errors found/);
 });

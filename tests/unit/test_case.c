@@ -698,6 +698,42 @@ static void test_history_from_the_audit_log(void **state)
 			 CASE_NOT_FOUND);
 }
 
+/* A call recorded by the team: stored as "phone", audited with its ref, its receipt opens it. */
+static void test_phone_intake(void **state)
+{
+	struct fixture *f = *state;
+	const char *json = "{\"kind\": \"consultation\", \"what\": \"beller over een nagelsalon\", \"forms\": [\"labour\"]}";
+	struct report_input input;
+	char error[REPORT_ERROR_SIZE], receipt[CRYPT_RECEIPT_TEXT_SIZE], ref[DB_REF_SIZE], token[REPORT_TOKEN_SIZE];
+	const char *key = "0123456789abcdef0123456789abcdef";
+	assert_int_equal(report_input_from_json(&f->kb, json, strlen(json), &input, error), 0);
+	assert_int_equal(case_intake_phone(&f->reporting, &analyst, &input, key, NOW, receipt, ref), CASE_FORBIDDEN);
+	assert_string_equal(ref, "");
+	assert_int_equal(case_intake_phone(&f->reporting, &caseworker, &input, key, NOW, receipt, ref), CASE_OK);
+	expect_last_audit(f, "case_intake_phone", ref);
+	struct db_case row;
+	assert_int_equal(db_case_get(f->db, ref, &row), 0);
+	assert_string_equal(row.source, "phone");
+	assert_string_equal(row.kind, "consultation");
+	/* the same form again: nothing new */
+	char again[DB_REF_SIZE], no_receipt[CRYPT_RECEIPT_TEXT_SIZE];
+	assert_int_equal(case_intake_phone(&f->reporting, &caseworker, &input, key, NOW, no_receipt, again), CASE_REFUSED);
+	report_input_release(&input);
+	/* the caller follows up with the receipt */
+	json_t *report = NULL;
+	assert_int_equal(report_login_at(&f->reporting, receipt, NOW, token), 0);
+	assert_int_equal(report_followup_at(&f->reporting, token, NOW, &report), 0);
+	assert_string_equal(json_string_value(json_object_get(report, "ref")), ref);
+	assert_string_equal(json_string_value(json_object_get(report, "what")), "beller over een nagelsalon");
+	json_decref(report);
+	report_logout(&f->reporting, token);
+	/* a report sent online stays online */
+	char online[DB_REF_SIZE];
+	submit(f, "{\"what\": \"online gemeld\"}", NOW, online, NULL);
+	assert_int_equal(db_case_get(f->db, online, &row), 0);
+	assert_string_equal(row.source, "online");
+}
+
 /* ---------- retention, withdrawal, and what the files keep ---------- */
 
 /* Whether the database holds `needle`: on SQLite any of its files, byte for
@@ -913,6 +949,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_referrals_and_consent, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_handover_carries_recorded_categories, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_history_from_the_audit_log, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_phone_intake, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_retention_and_purge, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_withdrawal, setup, teardown),
 	};

@@ -115,26 +115,6 @@ async function axeViolations(page) {
   return results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
 }
 
-// axe cannot run in a page without JavaScript (Chromium closes the page when it is injected there):
-// the same HTML, at the same address, is loaded into a page with scripts on but site.js held back, so
-// axe sees what the person without JavaScript sees (the server's own stylesheet included).
-async function twinOf(page) {
-  const html = await page.content();
-  const url = page.url().split("#")[0];
-  const context = await page.context().browser().newContext({ viewport: page.viewportSize() });
-  const twin = await context.newPage();
-  await twin.route("**/*", (route) => {
-    const request = route.request();
-    if (request.isNavigationRequest() && request.url() === url) {
-      return route.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: html });
-    }
-    if (new URL(request.url()).pathname.endsWith(".js")) return route.abort();
-    return route.continue();
-  });
-  await twin.goto(url);
-  return twin;
-}
-
 // A radio button, with the keyboard: Tab into its group, then the arrow keys (which move and choose)
 // until `id` is chosen.
 export async function chooseRadio(page, name, id) {
@@ -158,6 +138,30 @@ export async function tick(page, selector) {
   assert.equal(await page.locator(selector).isChecked(), true, `${selector} ticked with Space`);
 }
 
+// axe cannot run in a page without JavaScript (Chromium closes the page when it is injected there):
+// the same HTML, at the same address, is loaded into a page with scripts on but site.js held back, so
+// axe sees what the person without JavaScript sees (the server's own stylesheet included). One such
+// context per browser, a page in it per check.
+const twinContexts = new WeakMap();
+
+async function twinOf(page) {
+  const html = await page.content();
+  const url = page.url().split("#")[0];
+  const browser = page.context().browser();
+  if (!twinContexts.has(browser)) twinContexts.set(browser, await browser.newContext());
+  const twin = await twinContexts.get(browser).newPage();
+  await twin.route("**/*", (route) => {
+    const request = route.request();
+    if (request.isNavigationRequest() && request.url() === url) {
+      return route.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: html });
+    }
+    if (new URL(request.url()).pathname.endsWith(".js")) return route.abort();
+    return route.continue();
+  });
+  await twin.goto(url);
+  return twin;
+}
+
 // The page as it is now: axe (WCAG 2.1 A and AA) at 375 and 1280 px, nothing wider than a 320 px
 // screen, full-page screenshots cases-NAME-375.png / -1280.png. The viewport is put back after.
 export async function checkPage(page, name, { axe = true } = {}) {
@@ -179,7 +183,7 @@ export async function checkPage(page, name, { axe = true } = {}) {
       await page.screenshot({ path: path.join(caseScreenshots, `cases-${name}-${width}.png`), fullPage: true });
     }
   } finally {
-    await twin?.context().close();
+    await twin?.close();
     await page.setViewportSize(size);
   }
 }

@@ -318,6 +318,9 @@ static int fill_sqlite(const char *path, unsigned long count, unsigned accounts,
 		if (sqlite3_step(report) != SQLITE_DONE || sqlite3_reset(report) != SQLITE_OK ||
 		    sqlite3_step(plan) != SQLITE_DONE || sqlite3_reset(plan) != SQLITE_OK)
 			return sqlite_fail(db, "insert");
+		/* commit in parts, so that the WAL is checkpointed as it goes instead of growing to the whole database */
+		if ((i + 1) % 50000 == 0 && sqlite3_exec(db, "COMMIT; BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+			return sqlite_fail(db, "commit");
 	}
 	free(g);
 	sqlite3_finalize(report);

@@ -30,7 +30,7 @@ CORE_SOURCES = src/strbuf.c src/jsonkeys.c src/timefmt.c src/hours.c src/kb.c sr
 	       src/http.c src/http_form.c src/web.c src/web_page.c src/web_static.c src/web_public.c src/web_guide.c \
 	       src/web_signals.c src/web_api.c src/crypt.c src/db.c src/db_sqlite.c src/db_pg.c src/report.c \
 	       src/session.c src/ratelimit.c src/web_report.c src/web_staff.c src/thread_role.c src/utf8.c src/texts.c src/totp.c src/staff.c src/audit.c \
-	       src/case.c src/web_cases.c src/metrics.c
+	       src/case.c src/web_cases.c src/metrics.c src/purge_job.c
 # Made at build time: each backend's migrations (db/BACKEND/NNN_*.sql) as a C file, so that the
 # program carries its own schema and needs no SQL files where it runs.
 # The PostgreSQL migrations must have the same numbers and names as SQLite's (checked there), so

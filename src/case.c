@@ -722,6 +722,156 @@ int case_list_referrals(struct reporting *reporting, const struct case_actor *ac
 	return CASE_OK;
 }
 
+/* Copies `key` from the decrypted report into the hand-over, when the report has it. */
+static bool copy_field(json_t *to, json_t *report, const char *key)
+{
+	json_t *value = json_object_get(report, key);
+	return !value || json_object_set(to, key, value) == 0;
+}
+
+int case_handover(struct reporting *reporting, const struct case_actor *actor,
+		  const unsigned char team_secret[CRYPT_KEY_BYTES], const char *ref, unsigned number, int64_t now,
+		  json_t **out)
+{
+	json_t *referrals = NULL, *report = NULL, *shown = NULL;
+	*out = NULL;
+	int status = case_list_referrals(reporting, actor, ref, &referrals);
+	if (status != CASE_OK)
+		return status;
+	json_t *referral = number >= 1 ? json_array_get(referrals, number - 1) : NULL;
+	if (!referral) {
+		json_decref(referrals);
+		return CASE_NOT_FOUND;
+	}
+	unsigned categories = 0;
+	size_t index;
+	json_t *name;
+	json_array_foreach(json_object_get(referral, "categories"), index, name) {
+		for (size_t i = 0; i < sizeof information_names / sizeof *information_names; i++) {
+			if (strcmp(json_string_value(name), information_names[i]) == 0)
+				categories |= 1u << i;
+		}
+	}
+	/* on record before anything is decrypted: who opened which hand-over */
+	if (record(reporting, actor->name, "case_handover_opened", ref, now) != CASE_OK) {
+		json_decref(referrals);
+		return CASE_NOT_AUDITED;
+	}
+	status = -1;
+	if (report_read_as_team(reporting, team_secret, ref, &report) != 0)
+		goto done;
+	shown = json_object();
+	bool built = shown && copy_field(shown, report, "kind");
+	if (built && (categories & CASE_INFO_SUMMARY)) {
+		const char *day = json_string_value(json_object_get(report, "day"));
+		built = copy_field(shown, report, "relation") &&
+			(!day || strlen(day) != DB_DAY_SIZE - 1 ||
+			 json_object_set_new(shown, "month", json_stringn(day, 7)) == 0);
+	}
+	if (built && (categories & CASE_INFO_SIGNALS))
+		built = copy_field(shown, report, "forms") && copy_field(shown, report, "signals");
+	if (built && (categories & CASE_INFO_NARRATIVE))
+		built = copy_field(shown, report, "what") && copy_field(shown, report, "when") &&
+			copy_field(shown, report, "how");
+	if (built && (categories & CASE_INFO_PERSON))
+		built = copy_field(shown, report, "who") && copy_field(shown, report, "where");
+	if (built && (categories & CASE_INFO_CONTACT))
+		built = copy_field(shown, report, "contact");
+	if (built && (categories & CASE_INFO_MESSAGES))
+		built = copy_field(shown, report, "messages");
+	if (built && json_object_set_new(referral, "number", json_integer((json_int_t)number)) == 0) {
+		*out = json_pack("{s:O, s:O}", "referral", referral, "report", shown);
+		status = *out ? CASE_OK : -1;
+	}
+done:
+	json_decref(shown);
+	json_decref(report);
+	json_decref(referrals);
+	return status;
+}
+
+/* ---------- phone intake ---------- */
+
+/* The ref of the report a receipt opens (the receipt's keyed lookup): 0, or -1. */
+static int ref_of_receipt(struct reporting *reporting, const char *receipt, char ref[DB_REF_SIZE])
+{
+	char canonical[CRYPT_RECEIPT_CHARS + 1];
+	unsigned char lookup[CRYPT_KEY_BYTES];
+	struct db_report row;
+	if (!crypt_normalize_receipt(receipt, canonical))
+		return -1;
+	crypt_keys_receipt_lookup(reporting_keys(reporting), canonical, lookup);
+	crypt_wipe(canonical, sizeof canonical);
+	int found = db_find_report(reporting->db, lookup, &row);
+	crypt_wipe(lookup, sizeof lookup);
+	if (found != 0)
+		return -1;
+	snprintf(ref, DB_REF_SIZE, "%s", row.ref);
+	db_report_release(&row);
+	return 0;
+}
+
+int case_intake_phone(struct reporting *reporting, const struct case_actor *actor, struct report_input *input,
+		      const char *submission_key, int64_t now, char receipt[CRYPT_RECEIPT_TEXT_SIZE], char ref[DB_REF_SIZE])
+{
+	ref[0] = '\0';
+	if (!has_content_role(actor))
+		return CASE_FORBIDDEN;
+	snprintf(input->source, sizeof input->source, "phone");
+	int stored = submission_key ? report_submit_once_at(reporting, input, submission_key, now, receipt)
+				    : report_submit_at(reporting, input, now, receipt);
+	if (stored == 1)
+		return CASE_REFUSED;
+	if (stored != 0)
+		return -1;
+	/* stored: the receipt is the caller's only way back, so it is given even when what follows fails */
+	if (ref_of_receipt(reporting, receipt, ref) != 0)
+		return CASE_NOT_AUDITED;
+	return record(reporting, actor->name, "case_intake_phone", ref, now);
+}
+
+/* ---------- history ---------- */
+
+/* Entries that say the case was read, not changed: left out of the history. */
+static const char *const reading_actions[] = {"case_opened", "case_notes_read"};
+
+struct history_reader {
+	json_t *list;
+	bool failed;
+};
+
+static int read_history(void *ctx, const struct db_audit_entry *entry)
+{
+	struct history_reader *reader = ctx;
+	if (IN_LIST(entry->action, reading_actions))
+		return 0;
+	json_t *item = json_pack("{s:I, s:I, s:s, s:s}", "seq", (json_int_t)entry->seq, "at", (json_int_t)entry->at,
+				 "account", entry->account, "action", entry->action);
+	if (!item || json_array_append_new(reader->list, item) != 0) {
+		reader->failed = true;
+		return 1;
+	}
+	return json_array_size(reader->list) >= CASE_HISTORY_CAP;
+}
+
+int case_history(struct reporting *reporting, const struct case_actor *actor, const char *ref, json_t **out)
+{
+	struct db_case row;
+	*out = NULL;
+	if (!has_content_role(actor))
+		return CASE_FORBIDDEN;
+	int status = load_case(reporting, ref, &row);
+	if (status != CASE_OK)
+		return status;
+	struct history_reader reader = {.list = json_array()};
+	if (!reader.list || db_audit_list_object(reporting->db, row.ref, read_history, &reader) != 0 || reader.failed) {
+		json_decref(reader.list);
+		return -1;
+	}
+	*out = reader.list;
+	return CASE_OK;
+}
+
 /* ---------- retention and withdrawal ---------- */
 
 int case_extend_retention(struct reporting *reporting, const struct case_actor *actor,

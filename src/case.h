@@ -231,6 +231,55 @@ __attribute__((warn_unused_result)) int case_refer(struct reporting *reporting, 
 __attribute__((warn_unused_result)) int case_list_referrals(struct reporting *reporting, const struct case_actor *actor,
 							    const char *ref, json_t **out);
 
+/* The hand-over of the case's `number`-th referral (1: the oldest, as case_list_referrals lists them):
+ * what the referral recorded, and of the report only what its categories allow. Opening it is on the
+ * audit log ("case_handover_opened") before anything is decrypted. *out:
+ *   {"referral": {as case_list_referrals, with "number"}, "report": {...}}
+ * where "report" always has "kind" and then, per category:
+ *   summary   "month" (YYYY-MM of receipt) and "relation": metadata that identifies nobody; the
+ *             anonymised summary itself is written by the caseworker on the printed page (free text
+ *             cannot be anonymised by a program, so none of it goes under this category);
+ *   signals   "forms" and "signals" (comma-separated ids), for the weighing;
+ *   narrative "what", "when", "how";
+ *   person    "who", "where";
+ *   contact   "contact" (the reporter's details, when given);
+ *   messages  "messages" (the conversation as stored).
+ * CASE_OK (json_decref *out), CASE_NOT_FOUND (no such case or referral), CASE_FORBIDDEN,
+ * CASE_NOT_AUDITED (nothing shown), or -1. */
+__attribute__((warn_unused_result)) int case_handover(struct reporting *reporting, const struct case_actor *actor,
+						      const unsigned char team_secret[CRYPT_KEY_BYTES], const char *ref,
+						      unsigned number, int64_t now, json_t **out);
+
+/* ---- phone intake ---- */
+
+/* A caseworker or coordinator records a call as a report or consultation:
+ * `input` as the report form reads it (report_input_check), stored with
+ * source "phone" (its `source` is set here) and the form's single-use
+ * `submission_key` (NULL: none), then "case_intake_phone" with the new ref on
+ * the audit log. The receipt is written for the caller (shown once, never
+ * stored: wipe it), and the ref for the case page. CASE_OK; CASE_NOT_AUDITED
+ * (stored and receipt written all the same: show both and say so);
+ * CASE_FORBIDDEN; CASE_REFUSED (this form was sent before: nothing new, no
+ * receipt); -1 (nothing stored). */
+__attribute__((warn_unused_result)) int case_intake_phone(struct reporting *reporting, const struct case_actor *actor,
+							  struct report_input *input, const char *submission_key,
+							  int64_t now, char receipt[CRYPT_RECEIPT_TEXT_SIZE],
+							  char ref[DB_REF_SIZE]);
+
+/* ---- history ---- */
+
+#define CASE_HISTORY_CAP 1000
+/* The case's history from the audit log (db_audit_list_object), oldest first:
+ * [{"seq", "at", "account", "action"}] for what was done to it (status,
+ * assignment, answers, notes, referrals, hand-overs opened, retention, phone
+ * intake). Readings of the case page and of the notes ("case_opened",
+ * "case_notes_read") are left out: every opening writes them, and the
+ * history would drown in them; they stay on the audit log for the admins.
+ * At most CASE_HISTORY_CAP entries. Content roles only. CASE_OK (json_decref
+ * *out), CASE_NOT_FOUND, CASE_FORBIDDEN, or -1. */
+__attribute__((warn_unused_result)) int case_history(struct reporting *reporting, const struct case_actor *actor,
+						     const char *ref, json_t **out);
+
 /* ---- retention and withdrawal ---- */
 
 /* Moves a closed case's destroy day `months` (1 to 120) later, with a

@@ -24,6 +24,7 @@
 #include "report.h"
 #include "http.h"
 #include "metrics.h"
+#include "purge_job.h"
 #include "web.h"
 #include "contract.h"
 #include "kb.h"
@@ -365,6 +366,10 @@ static int run_serve(const struct kb *kb, const struct texts *texts, const struc
 		db_close(db);
 		return EXIT_BAD_INPUT;
 	}
+	/* the [cases] deadlines go into the database, where the schema dates new reports with them */
+	if (case_settings_apply(db, &config.cases) != 0)
+		fprintf(stderr, "meldwijzer serve: warning: the [cases] deadlines could not be stored in the database; "
+				"new reports keep the deadlines it had\n");
 	struct web web;
 	char web_error[400];
 	if (web_init(&web, kb, &config, &reporting, web_error, sizeof web_error)) {
@@ -409,6 +414,17 @@ static int run_serve(const struct kb *kb, const struct texts *texts, const struc
 		printf("meldwijzer: metrics on http://%s%s%s:%u/metrics\n", metrics_ipv6 ? "[" : "", config.metrics_host,
 		       metrics_ipv6 ? "]" : "", config.metrics_port);
 	}
+	/* destroys closed cases whose retention has ended: now, then daily, on a thread of its own */
+	struct purge_job *purge = purge_job_start(&reporting, PURGE_JOB_DAY_SECONDS, NULL, web_error, sizeof web_error);
+	if (!purge) {
+		fprintf(stderr, "meldwijzer serve: %s\n", web_error);
+		metrics_stop(metrics);
+		http_server_stop(server);
+		web_release(&web);
+		reporting_close(&reporting);
+		db_close(db);
+		return EXIT_FAILURE_RUN;
+	}
 	bool ipv6 = strchr(config.listen_host, ':') != NULL;
 	printf("meldwijzer: serving on http://%s%s%s:%u/ (Ctrl-C stops)\n", ipv6 ? "[" : "", config.listen_host,
 	       ipv6 ? "]" : "", config.port);
@@ -417,6 +433,7 @@ static int run_serve(const struct kb *kb, const struct texts *texts, const struc
 	sigwait(&stop_signals, &received);
 	metrics_stop(metrics); /* before the server and the database it reads */
 	http_server_stop(server);
+	purge_job_stop(purge); /* wakes it from its wait; a run in progress finishes first */
 	web_release(&web);
 	reporting_close(&reporting);
 	db_close(db);
@@ -871,7 +888,8 @@ static const struct command commands[] = {
 	 "db key args", run_reports},
 	{"serve", "meldwijzer serve [--listen ADDR:PORT] [--config FILE] [--web DIR] [--db sqlite:PATH] [--key FILE]\n"
 		  "  Serves the website and the JSON API (default 127.0.0.1:8080) until SIGINT or SIGTERM.\n"
-		  "  --config FILE  an INI file with [server], [limits] and [site] settings (see README.md)\n"
+		  "  --config FILE  an INI file with [server], [limits], [site] and [cases] settings (see README.md)\n"
+		  "  Destroys closed cases whose retention period has ended at start and then daily (as purge).\n"
 		  "  --web DIR      templates, texts and static files (default " MELDWIJZER_WEBDIR ")\n"
 		  "  --key FILE     the server key file (default: [server] key_file, else PATH.key beside the database)",
 	 "listen config web db key", run_serve},

@@ -31,6 +31,7 @@ void config_defaults(struct server_config *config, const char *web_dir)
 	config->fields = 200;
 	config->submissions_per_hour = 10;
 	config->receipt_attempts_per_hour = 20;
+	case_settings_default(&config->cases);
 }
 
 static int parse_number(const char *value, unsigned long min, unsigned long max, unsigned long *out)
@@ -219,6 +220,39 @@ static int hardening_setting(struct server_config *config, const char *section, 
 	return 2;
 }
 
+/* One [cases] setting: 0 set, 1 a bad value (`problem` says the range), 2 not
+ * one of these keys. The bounds are what case.c can count with: a deadline
+ * of at least a day or a month, and no more than the EU directive's
+ * standard stretched a long way. */
+static int cases_setting(struct case_settings *cases, const char *key, const char *value, char *problem,
+			 size_t problem_size)
+{
+	static const struct {
+		const char *key;
+		size_t offset;
+		unsigned long min, max;
+	} numbers[] = {
+		{"answer_days", offsetof(struct case_settings, answer_days), 1, 365},
+		{"feedback_months", offsetof(struct case_settings, feedback_months), 1, 24},
+		{"due_soon_days", offsetof(struct case_settings, due_soon_days), 0, 60},
+		{"retention_months", offsetof(struct case_settings, retention_months), 1, 120},
+		{"retention_warning_days", offsetof(struct case_settings, retention_warning_days), 0, 365},
+	};
+	for (size_t i = 0; i < sizeof numbers / sizeof *numbers; i++) {
+		unsigned long number;
+		if (strcmp(key, numbers[i].key) != 0)
+			continue;
+		if (parse_number(value, numbers[i].min, numbers[i].max, &number)) {
+			snprintf(problem, problem_size, "bad value for cases.%s: a whole number from %lu to %lu",
+				 numbers[i].key, numbers[i].min, numbers[i].max);
+			return 1;
+		}
+		*(unsigned *)(void *)((char *)cases + numbers[i].offset) = (unsigned)number;
+		return 0;
+	}
+	return 2;
+}
+
 struct ini_state {
 	struct server_config *config;
 	char problem[120];
@@ -317,6 +351,12 @@ static int on_setting(void *user, const char *section, const char *key, const ch
 			config->answer_days = (unsigned)number;
 		} else {
 			bad = 2;
+		}
+	} else if (strcmp(section, "cases") == 0) {
+		bad = cases_setting(&config->cases, key, value, state->problem, sizeof state->problem);
+		if (bad == 1) {
+			state->failed = 1; /* the problem names the key and its range */
+			return 0;
 		}
 	} else {
 		snprintf(state->problem, sizeof state->problem, "unknown section [%.40s]", section);

@@ -40,6 +40,14 @@
  *           operator_about_en = ...      the same in English (else operator_about is shown)
  *           operator_url = https://...   where to read more about the operator
  *           answer_days = 0              the usual time to an answer, in days; 0: not known
+ *                                        (what the public pages promise; [cases] answer_days
+ *                                        is the team's deadline)
+ * [cases]   answer_days = 7              the first answer is due this many days after receipt (1-365)
+ *           feedback_months = 3          feedback is due this many months after receipt (1-24)
+ *           due_soon_days = 2            the queue marks a deadline this close as due soon (0-60)
+ *           retention_months = 12        a closed case is destroyed this long after closing (1-120)
+ *           retention_warning_days = 14  the queue warns this long before destruction (0-365)
+ *           (case.h's struct case_settings, whose defaults they are; `serve` applies them at start)
  */
 #ifndef MELDWIJZER_CONFIG_H
 #define MELDWIJZER_CONFIG_H
@@ -47,6 +55,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "case.h"
 
 #define CONFIG_ERROR_SIZE 300
 #define CONFIG_TEXT_SIZE 512
@@ -92,6 +102,8 @@ struct server_config {
 	char operator_about[2][CONFIG_TEXT_SIZE]; /* [0] Dutch, [1] English (empty: use [0]) */
 	char operator_url[CONFIG_TEXT_SIZE];
 	unsigned answer_days;               /* 0: not known */
+	/* [cases]: deadlines and retention; case_settings_default() unless set */
+	struct case_settings cases;
 };
 
 void config_defaults(struct server_config *config, const char *web_dir);

@@ -351,9 +351,12 @@ int db_audit_last(struct db *db, struct db_audit_entry *out)
 	return !db->backend->audit_last ? -1 : db->backend->audit_last(db, out);
 }
 
-int db_audit_list(struct db *db, int (*each)(void *ctx, const struct db_audit_entry *), void *ctx)
+/* Pages through the log, all of it (object NULL) or one object's entries. */
+static int list_audit(struct db *db, const char *object, int (*each)(void *ctx, const struct db_audit_entry *),
+		      void *ctx)
 {
-	thread_role_forbid_blocking("db_audit_list");
+	if (object ? !db->backend->audit_list_object : !db->backend->audit_list)
+		return -1;
 	/* a page at a time: the log only grows */
 	struct db_audit_entry *rows = malloc(DB_LIST_PAGE * sizeof *rows);
 	if (!rows)
@@ -363,7 +366,8 @@ int db_audit_list(struct db *db, int (*each)(void *ctx, const struct db_audit_en
 	bool stop = false;
 	while (!stop) {
 		size_t count = 0;
-		if (!db->backend->audit_list || db->backend->audit_list(db, &position, rows, &count)) {
+		if (object ? db->backend->audit_list_object(db, object, &position, rows, &count)
+			   : db->backend->audit_list(db, &position, rows, &count)) {
 			status = -1;
 			break;
 		}
@@ -374,6 +378,21 @@ int db_audit_list(struct db *db, int (*each)(void *ctx, const struct db_audit_en
 	}
 	free(rows);
 	return status;
+}
+
+int db_audit_list(struct db *db, int (*each)(void *ctx, const struct db_audit_entry *), void *ctx)
+{
+	thread_role_forbid_blocking("db_audit_list");
+	return list_audit(db, NULL, each, ctx);
+}
+
+int db_audit_list_object(struct db *db, const char *object, int (*each)(void *ctx, const struct db_audit_entry *),
+			 void *ctx)
+{
+	thread_role_forbid_blocking("db_audit_list_object");
+	if (!object || strlen(object) >= DB_AUDIT_OBJECT_SIZE)
+		return -1;
+	return list_audit(db, object, each, ctx);
 }
 
 /* ---------- case work (issue 15) ---------- */
@@ -479,4 +498,11 @@ int db_case_set_deadlines(struct db *db, unsigned answer_days, unsigned feedback
 		return -1;
 	return !db->backend->case_set_deadlines ? -1
 						: db->backend->case_set_deadlines(db, answer_days, feedback_months);
+}
+
+int db_case_reporter_seen(struct db *db, const char *ref, unsigned shown_seq, unsigned *previous_seq)
+{
+	thread_role_forbid_blocking("db_case_reporter_seen");
+	*previous_seq = 0;
+	return !db->backend->case_reporter_seen ? -1 : db->backend->case_reporter_seen(db, ref, shown_seq, previous_seq);
 }

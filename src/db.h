@@ -61,6 +61,8 @@ struct db_report {
 	bool has_submission_key;        /* inserts only: a form's single-use key (keyed hash), unique */
 	unsigned char submission_key[CRYPT_KEY_BYTES];
 	unsigned message_count;         /* read rows only */
+	char source[8];                 /* inserts only: "online" (or "") | "phone" (a call the team took);
+					 * the case row gets it in the same transaction */
 };
 
 /* A message as read back. `box` belongs to the db module and is valid only
@@ -293,6 +295,11 @@ __attribute__((warn_unused_result)) int db_audit_last(struct db *db, struct db_a
  * stop). 0, or -1 on a read error. */
 __attribute__((warn_unused_result)) int db_audit_list(struct db *db,
 						       int (*each)(void *ctx, const struct db_audit_entry *), void *ctx);
+/* The same for the entries whose object is `object` only (an index on the
+ * object serves it): a case's history is the entries with its ref. */
+__attribute__((warn_unused_result)) int db_audit_list_object(struct db *db, const char *object,
+							      int (*each)(void *ctx, const struct db_audit_entry *),
+							      void *ctx);
 
 /* ---- case work (issue 15) ----
  * The queue's rows (table `cases`, one per report, kept in step with reports
@@ -428,5 +435,12 @@ __attribute__((warn_unused_result)) int64_t db_case_statistics(struct db *db, co
 /* The deadlines new rows get (the schema computes them): 0, or -1. */
 __attribute__((warn_unused_result)) int db_case_set_deadlines(struct db *db, unsigned answer_days,
 							       unsigned feedback_months);
+
+/* The reporter was shown the case's messages up to number `shown_seq` at
+ * follow-up: stores it (never lowering what is stored) and gives the number
+ * stored before in *previous_seq (0: never shown), so the follow-up can mark
+ * the answers that are new to them. 0; 1 no such case; -1. */
+__attribute__((warn_unused_result)) int db_case_reporter_seen(struct db *db, const char *ref, unsigned shown_seq,
+							       unsigned *previous_seq);
 
 #endif

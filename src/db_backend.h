@@ -75,6 +75,9 @@ struct db_backend {
 	/* One page of entries with numbers above *position, in order; sets *count
 	 * (0 at the end) and moves *position on. */
 	int (*audit_list)(struct db *db, int64_t *position, struct db_audit_entry rows[DB_LIST_PAGE], size_t *count);
+	/* The same, only the entries whose object is `object` (an index serves it). */
+	int (*audit_list_object)(struct db *db, const char *object, int64_t *position,
+				 struct db_audit_entry rows[DB_LIST_PAGE], size_t *count);
 	/* issue 15: as db.h; lists return malloc'ed rows that db.c frees (each
 	 * note's box is malloc'ed too: db.c frees it) */
 	int (*case_queue)(struct db *db, const struct db_case_filter *filter, enum db_case_order order,
@@ -90,6 +93,7 @@ struct db_backend {
 	int (*case_checkpoint)(struct db *db);
 	int64_t (*case_statistics)(struct db *db, const char *outcome);
 	int (*case_set_deadlines)(struct db *db, unsigned answer_days, unsigned feedback_months);
+	int (*case_reporter_seen)(struct db *db, const char *ref, unsigned shown_seq, unsigned *previous_seq);
 };
 
 /* The handle: what db.c keeps for every backend, and the backend's own state. */

@@ -1562,6 +1562,536 @@ static int pg_audit_list(struct db *db, int64_t *position, struct db_audit_entry
 	return status;
 }
 
+/* ---------- case work (issue 15), as the SQLite backend's ---------- */
+
+/* Columns 0-13 as read_case_row() reads them. */
+#define CASE_COLUMNS                                                                                             \
+	"SELECT id, ref, kind, status, created_day, form_bits, source, assigned_to, first_answer_day,"            \
+	" reporter_waiting, due_day, closed_day, closing_reason, destroy_day FROM cases "
+
+/* A text column that may be NULL reads as "". */
+static int copy_optional_text(const PGresult *result, int row, int column, char *out, size_t size)
+{
+	if (PQgetisnull(result, row, column)) {
+		out[0] = '\0';
+		return 0;
+	}
+	return copy_text(result, row, column, out, size);
+}
+
+static int read_case_row(const PGresult *result, int row, struct db_case *out)
+{
+	int64_t bits, waiting;
+	memset(out, 0, sizeof *out);
+	if (read_integer(result, row, 0, &out->id) || copy_text(result, row, 1, out->ref, sizeof out->ref) ||
+	    copy_text(result, row, 2, out->kind, sizeof out->kind) ||
+	    copy_text(result, row, 3, out->status, sizeof out->status) ||
+	    copy_text(result, row, 4, out->created_day, sizeof out->created_day) ||
+	    read_integer(result, row, 5, &bits) || bits < 0 || bits > 15 ||
+	    copy_text(result, row, 6, out->source, sizeof out->source) ||
+	    read_integer(result, row, 7, &out->assigned_to) || /* NULL reads as 0: nobody */
+	    copy_optional_text(result, row, 8, out->first_answer_day, sizeof out->first_answer_day) ||
+	    read_integer(result, row, 9, &waiting) || copy_text(result, row, 10, out->due_day, sizeof out->due_day) ||
+	    copy_optional_text(result, row, 11, out->closed_day, sizeof out->closed_day) ||
+	    copy_optional_text(result, row, 12, out->closing_reason, sizeof out->closing_reason) ||
+	    copy_optional_text(result, row, 13, out->destroy_day, sizeof out->destroy_day))
+		return -1;
+	out->form_bits = (unsigned)bits;
+	out->reporter_waiting = waiting != 0;
+	return 0;
+}
+
+/* SQL text built from this file's own fragments only (values are bound
+ * parameters, named by their number). Too long is an error, never cut. */
+struct sql_text {
+	char text[1200];
+	size_t used;
+};
+
+static void sql_add(struct sql_text *s, const char *fragment)
+{
+	size_t left = s->used < sizeof s->text ? sizeof s->text - s->used : 0;
+	s->used += (size_t)snprintf(s->text + s->used, left, "%s", fragment);
+}
+
+/* " $N::type": the parameter just added to `p` */
+static void sql_add_parameter(struct sql_text *s, const struct params *p, const char *type)
+{
+	char number[48];
+	snprintf(number, sizeof number, " $%d::%s", p->count, type);
+	sql_add(s, number);
+}
+
+/* The queue's statement: the filters that are set, in a fixed order, each a
+ * bound parameter, then the keyset and the order. Each filter has an index
+ * ending in the sort column (005_cases.sql), so a page is read in order and
+ * the scan stops after LIMIT rows; one row more than a page tells whether
+ * another page follows. */
+static int pg_case_queue(struct db *db, const struct db_case_filter *filter, enum db_case_order order,
+			 const struct db_case_cursor *after, struct db_case rows[DB_CASE_PAGE], size_t *count, bool *more)
+{
+	struct params p = {0};
+	struct sql_text q = {.used = 0};
+	sql_add(&q, CASE_COLUMNS "WHERE true");
+	if (filter->status) {
+		add_text(&p, filter->status);
+		sql_add(&q, " AND status =");
+		sql_add_parameter(&q, &p, "text");
+	}
+	if (filter->kind) {
+		add_text(&p, filter->kind);
+		sql_add(&q, " AND kind =");
+		sql_add_parameter(&q, &p, "text");
+	}
+	if (filter->form_bits) {
+		add_number(&p, filter->form_bits);
+		sql_add(&q, " AND (form_bits &");
+		sql_add_parameter(&q, &p, "integer");
+		sql_add(&q, ") <> 0");
+	}
+	if (filter->source) {
+		add_text(&p, filter->source);
+		sql_add(&q, " AND source =");
+		sql_add_parameter(&q, &p, "text");
+	}
+	if (filter->assigned_to_account) {
+		add_number(&p, filter->account);
+		sql_add(&q, " AND assigned_to =");
+		sql_add_parameter(&q, &p, "bigint");
+	}
+	if (filter->unassigned)
+		sql_add(&q, " AND assigned_to IS NULL");
+	if (filter->due_before) {
+		add_text(&p, filter->due_before);
+		sql_add(&q, " AND due_day <");
+		sql_add_parameter(&q, &p, "text");
+	}
+	if (filter->reporter_waiting)
+		sql_add(&q, " AND reporter_waiting = 1");
+	if (after && after->set && order == DB_CASE_NEWEST) {
+		add_number(&p, after->id);
+		sql_add(&q, " AND id <");
+		sql_add_parameter(&q, &p, "bigint");
+	} else if (after && after->set) {
+		/* a row comparison: one range of a (..., due_day, id) index */
+		add_text(&p, after->due_day);
+		sql_add(&q, " AND (due_day, id) > (");
+		sql_add_parameter(&q, &p, "text");
+		add_number(&p, after->id);
+		sql_add(&q, ",");
+		sql_add_parameter(&q, &p, "bigint");
+		sql_add(&q, ")");
+	}
+	sql_add(&q, order == DB_CASE_NEWEST ? " ORDER BY id DESC" : " ORDER BY due_day, id");
+	sql_add(&q, " LIMIT " STRINGIFY(DB_CASE_PAGE) " + 1");
+	if (q.used >= sizeof q.text)
+		return -1;
+	PGresult *result = read_rows(state_of(db), q.text, &p);
+	if (!result)
+		return -1;
+	int status = 0;
+	int total = PQntuples(result);
+	for (int row = 0; row < total; row++) {
+		if (*count == DB_CASE_PAGE) {
+			*more = true;
+			break;
+		}
+		if (read_case_row(result, row, &rows[*count])) {
+			status = -1;
+			break;
+		}
+		++*count;
+	}
+	PQclear(result);
+	if (status) {
+		*count = 0;
+		*more = false;
+	}
+	return status;
+}
+
+static int pg_case_counts(struct db *db, struct db_case_counts *out)
+{
+	memset(out, 0, sizeof *out);
+	/* one count per status, each over its own part of cases_by_status */
+	PGresult *result = read_rows(state_of(db),
+				     "SELECT (SELECT count(*) FROM cases WHERE status = 'new'),"
+				     " (SELECT count(*) FROM cases WHERE status = 'in_progress'),"
+				     " (SELECT count(*) FROM cases WHERE status = 'referred'),"
+				     " (SELECT count(*) FROM cases WHERE status = 'closed')",
+				     NULL);
+	int status = result && PQntuples(result) == 1 && read_integer(result, 0, 0, &out->new_count) == 0 &&
+				     read_integer(result, 0, 1, &out->in_progress) == 0 &&
+				     read_integer(result, 0, 2, &out->referred) == 0 &&
+				     read_integer(result, 0, 3, &out->closed) == 0
+			     ? 0
+			     : -1;
+	PQclear(result);
+	return status;
+}
+
+static int pg_case_get(struct db *db, const char *ref, struct db_case *out)
+{
+	struct params p = {0};
+	add_text(&p, ref);
+	PGresult *result = read_rows(state_of(db), CASE_COLUMNS "WHERE ref = $1", &p);
+	int status = -1;
+	if (result && PQntuples(result) == 0)
+		status = 1;
+	else if (result && PQntuples(result) == 1)
+		status = read_case_row(result, 0, out);
+	PQclear(result);
+	return status;
+}
+
+/* "" as NULL, for the optional day, reason and override columns. */
+static void add_optional_text(struct params *p, const char *text)
+{
+	if (text && text[0]) {
+		add_text(p, text);
+	} else {
+		p->values[p->count] = NULL;
+		p->lengths[p->count] = 0;
+		p->formats[p->count] = 0;
+		p->count++;
+	}
+}
+
+/* The end of a write transaction on the writer (write_lock held): COMMIT
+ * when every step went well (`ok`), else ROLLBACK with the problem the
+ * failed step's SQLSTATE names. 0 committed, -1 not. */
+static int end_write(struct db *db, bool ok, const char sqlstate[6])
+{
+	struct pg_db *s = state_of(db);
+	if (ok && commit(db, 0) == 0)
+		return 0;
+	if (!ok)
+		note_problem(s, sqlstate[0] ? problem_of(sqlstate) : PROBLEM_NONE);
+	if (!s->writer.broken)
+		rollback(s);
+	else
+		note_problem(s, PROBLEM_UNREACHABLE);
+	return -1;
+}
+
+static int pg_case_change(struct db *db, const struct db_case_change *change)
+{
+	struct pg_db *s = state_of(db);
+	char sqlstate[6] = "", constraint[64] = "";
+	int status = -1;
+	bool ok = true;
+	struct params by_ref = {0};
+	add_text(&by_ref, change->ref);
+	pthread_mutex_lock(&s->writer.lock);
+	if (begin(s))
+		goto unlock;
+	/* the status the caller decided from must still be the case's; the row
+	 * lock orders this change after any other server's change of the case,
+	 * whose commit READ COMMITTED then shows here */
+	PGresult *result = run(&s->writer, "SELECT status FROM cases WHERE ref = $1 FOR UPDATE", &by_ref,
+			       PGRES_TUPLES_OK, sqlstate, NULL, 0);
+	if (!result) {
+		status = end_write(db, false, sqlstate);
+		goto unlock;
+	}
+	char current[16] = "";
+	bool found = PQntuples(result) == 1 && copy_text(result, 0, 0, current, sizeof current) == 0;
+	bool same = found && (!change->expected_status || strcmp(current, change->expected_status) == 0);
+	PQclear(result);
+	if (!found || !same) {
+		rollback(s);
+		status = 1;
+		goto unlock;
+	}
+	const struct db_case *row = change->row;
+	if (row) {
+		struct params update = {0}, report = {0};
+		add_text(&update, row->status);
+		add_text(&update, row->source);
+		if (row->assigned_to)
+			add_number(&update, row->assigned_to);
+		else
+			add_optional_text(&update, NULL); /* nobody */
+		add_text(&update, row->due_day);
+		add_optional_text(&update, row->closed_day);
+		add_optional_text(&update, row->closing_reason);
+		add_optional_text(&update, row->destroy_day);
+		add_text(&update, change->ref);
+		add_text(&report, row->status);
+		add_text(&report, change->ref);
+		ok = update_one(&s->writer,
+				"UPDATE cases SET status = $1, source = $2, assigned_to = $3::bigint, due_day = $4,"
+				" closed_day = $5, closing_reason = $6, destroy_day = $7 WHERE ref = $8",
+				&update, sqlstate) == 0 &&
+		     /* reports.status too (its trigger writes the same status into cases again) */
+		     update_one(&s->writer, "UPDATE reports SET status = $1 WHERE ref = $2", &report, sqlstate) == 0;
+	}
+	if (ok && change->note) {
+		const struct db_case_note *note = change->note;
+		struct params insert = {0};
+		add_text(&insert, change->ref);
+		add_number(&insert, note->seq);
+		add_text(&insert, note->kind);
+		add_text(&insert, note->author);
+		add_number(&insert, note->at);
+		ok = add_bytes(&insert, note->box, note->box_len) == 0;
+		result = !ok ? NULL
+			     : run(&s->writer,
+				   "INSERT INTO case_notes (report_ref, seq, kind, author, at, body) VALUES ($1, $2, $3, $4, $5, $6)",
+				   &insert, PGRES_COMMAND_OK, sqlstate, constraint, sizeof constraint);
+		ok = result != NULL;
+		PQclear(result);
+		if (!ok && strcmp(sqlstate, "23505") == 0 && strcmp(constraint, "case_notes_report_ref_seq_key") == 0) {
+			rollback(s);
+			status = 2; /* another note (maybe through another server) took this number first */
+			goto unlock;
+		}
+	}
+	if (ok && change->referral) {
+		const struct db_referral *referral = change->referral;
+		struct params insert = {0};
+		add_text(&insert, change->ref);
+		add_text(&insert, referral->partner);
+		add_text(&insert, referral->day);
+		add_number(&insert, referral->categories);
+		add_text(&insert, referral->consent);
+		add_optional_text(&insert, referral->override);
+		add_text(&insert, referral->author);
+		add_number(&insert, referral->at);
+		ok = command(&s->writer,
+			     "INSERT INTO referrals (report_ref, partner, day, categories, consent, override, author, at)"
+			     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+			     &insert, sqlstate) == 0;
+	}
+	status = end_write(db, ok, sqlstate);
+unlock:
+	pthread_mutex_unlock(&s->writer.lock);
+	return status;
+}
+
+static long pg_case_count_notes(struct db *db, const char *ref)
+{
+	struct params p = {0};
+	add_text(&p, ref);
+	PGresult *result = read_rows(state_of(db), "SELECT count(*) FROM case_notes WHERE report_ref = $1", &p);
+	int64_t count = -1;
+	if (!result || PQntuples(result) != 1 || read_integer(result, 0, 0, &count))
+		count = -1;
+	PQclear(result);
+	return (long)count;
+}
+
+static int pg_case_list_notes(struct db *db, const char *ref, struct db_case_note **out, size_t *out_count)
+{
+	struct params p = {0};
+	struct db_case_note *rows = NULL;
+	size_t count = 0;
+	int status = -1;
+	*out = NULL;
+	*out_count = 0;
+	add_text(&p, ref);
+	PGresult *result = read_rows(
+		state_of(db), "SELECT seq, kind, author, at, body FROM case_notes WHERE report_ref = $1 ORDER BY seq", &p);
+	if (!result)
+		return -1;
+	int total = PQntuples(result);
+	if (total > 0 && !(rows = calloc((size_t)total, sizeof *rows)))
+		goto done;
+	for (int row = 0; row < total; row++) {
+		struct db_case_note *note = &rows[count];
+		int64_t seq;
+		if (PQgetisnull(result, row, 4))
+			goto done;
+		size_t len = (size_t)PQgetlength(result, row, 4);
+		unsigned char *box = malloc(len ? len : 1);
+		if (!box)
+			goto done;
+		memcpy(box, PQgetvalue(result, row, 4), len);
+		note->box = box;
+		note->box_len = len;
+		count++; /* from here on its box is freed with the list */
+		if (read_integer(result, row, 0, &seq) || seq < 1 || seq > (int64_t)UINT32_MAX ||
+		    copy_text(result, row, 1, note->kind, sizeof note->kind) ||
+		    copy_text(result, row, 2, note->author, sizeof note->author) ||
+		    read_integer(result, row, 3, &note->at))
+			goto done;
+		note->seq = (unsigned)seq;
+	}
+	status = 0;
+done:
+	PQclear(result);
+	if (status) {
+		for (size_t i = 0; i < count; i++)
+			free((void *)rows[i].box);
+		free(rows);
+		return -1;
+	}
+	*out = rows;
+	*out_count = count;
+	return 0;
+}
+
+static int pg_case_list_referrals(struct db *db, const char *ref, struct db_referral **out, size_t *out_count)
+{
+	struct params p = {0};
+	struct db_referral *rows = NULL;
+	int status = -1;
+	*out = NULL;
+	*out_count = 0;
+	add_text(&p, ref);
+	PGresult *result = read_rows(state_of(db),
+				     "SELECT partner, day, categories, consent, override, author, at FROM referrals"
+				     " WHERE report_ref = $1 ORDER BY id",
+				     &p);
+	if (!result)
+		return -1;
+	int total = PQntuples(result);
+	if (total > 0 && !(rows = calloc((size_t)total, sizeof *rows)))
+		goto done;
+	for (int row = 0; row < total; row++) {
+		struct db_referral *referral = &rows[row];
+		uint32_t categories;
+		if (copy_text(result, row, 0, referral->partner, sizeof referral->partner) ||
+		    copy_text(result, row, 1, referral->day, sizeof referral->day) ||
+		    read_unsigned(result, row, 2, &categories) ||
+		    copy_text(result, row, 3, referral->consent, sizeof referral->consent) ||
+		    copy_optional_text(result, row, 4, referral->override, sizeof referral->override) ||
+		    copy_text(result, row, 5, referral->author, sizeof referral->author) ||
+		    read_integer(result, row, 6, &referral->at))
+			goto done;
+		referral->categories = categories;
+	}
+	status = 0;
+done:
+	PQclear(result);
+	if (status) {
+		free(rows);
+		return -1;
+	}
+	*out = rows;
+	*out_count = (size_t)total;
+	return 0;
+}
+
+static int pg_case_due_for_destruction(struct db *db, const char *day, char *out, size_t max, size_t *count)
+{
+	struct params p = {0};
+	add_text(&p, day);
+	add_number(&p, max > INT64_MAX ? INT64_MAX : (long long)max);
+	PGresult *result = read_rows(state_of(db),
+				     "SELECT ref FROM cases WHERE destroy_day IS NOT NULL AND destroy_day <= $1"
+				     " AND status = 'closed' ORDER BY destroy_day LIMIT $2",
+				     &p);
+	if (!result)
+		return -1;
+	int status = 0;
+	for (int row = 0; row < PQntuples(result) && *count < max; row++) {
+		if (copy_text(result, row, 0, out + *count * DB_REF_SIZE, DB_REF_SIZE)) {
+			status = -1;
+			break;
+		}
+		++*count;
+	}
+	PQclear(result);
+	return status;
+}
+
+/* Destroys a report in one transaction. PostgreSQL has no secure_delete: a
+ * deleted row stays in its table's pages (and in the WAL) as a dead tuple
+ * until VACUUM reuses its space, and pages may be copied further by
+ * replication and base backups. Only the database's administrator can
+ * shorten that (VACUUM, WAL retention): docs/architecture.md says so. */
+static int pg_case_destroy(struct db *db, const char *ref, const char *outcome, const char *expected_status)
+{
+	struct pg_db *s = state_of(db);
+	char sqlstate[6] = "";
+	int status = -1;
+	struct params by_ref = {0};
+	add_text(&by_ref, ref);
+	pthread_mutex_lock(&s->writer.lock);
+	if (begin(s))
+		goto unlock;
+	/* locked: a second server destroying the same report waits, then finds it gone */
+	PGresult *result = run(&s->writer,
+			       "SELECT kind, substr(created_day, 1, 7), status FROM reports WHERE ref = $1 FOR UPDATE",
+			       &by_ref, PGRES_TUPLES_OK, sqlstate, NULL, 0);
+	if (!result) {
+		status = end_write(db, false, sqlstate);
+		goto unlock;
+	}
+	char kind[16] = "", month[8] = "", current[16] = "";
+	int rows = PQntuples(result);
+	bool read = rows == 1 && copy_text(result, 0, 0, kind, sizeof kind) == 0 &&
+		    copy_text(result, 0, 1, month, sizeof month) == 0 &&
+		    copy_text(result, 0, 2, current, sizeof current) == 0;
+	PQclear(result);
+	if (rows == 0 || (read && expected_status && strcmp(current, expected_status) != 0)) {
+		rollback(s);
+		status = 1;
+		goto unlock;
+	}
+	/* children first (foreign keys) */
+	bool ok = read && command(&s->writer, "DELETE FROM messages WHERE report_ref = $1", &by_ref, sqlstate) == 0 &&
+		  command(&s->writer, "DELETE FROM case_notes WHERE report_ref = $1", &by_ref, sqlstate) == 0 &&
+		  command(&s->writer, "DELETE FROM referrals WHERE report_ref = $1", &by_ref, sqlstate) == 0 &&
+		  command(&s->writer, "DELETE FROM cases WHERE ref = $1", &by_ref, sqlstate) == 0 &&
+		  command(&s->writer, "DELETE FROM reports WHERE ref = $1", &by_ref, sqlstate) == 0;
+	if (ok) {
+		struct params counted = {0};
+		add_text(&counted, month);
+		add_text(&counted, kind);
+		add_text(&counted, outcome);
+		ok = command(&s->writer,
+			     "INSERT INTO case_statistics (month, kind, outcome, count) VALUES ($1, $2, $3, 1)"
+			     " ON CONFLICT (month, kind, outcome) DO UPDATE SET count = case_statistics.count + 1",
+			     &counted, sqlstate) == 0;
+	}
+	status = end_write(db, ok, sqlstate);
+unlock:
+	pthread_mutex_unlock(&s->writer.lock);
+	return status;
+}
+
+/* Nothing to do, and nothing this program can do: PostgreSQL has no
+ * write-ahead log file of ours to empty, and no secure_delete. A destroyed
+ * report's rows are gone for every query at COMMIT, but their bytes stay as
+ * dead tuples in the table's pages until VACUUM (autovacuum) reuses the
+ * space, and in WAL segments until they are recycled. The contract's "no
+ * older copy in the log" therefore holds only as far as the database's
+ * administrator makes it (docs/architecture.md). */
+static int pg_case_checkpoint(struct db *db)
+{
+	(void)db;
+	return 0;
+}
+
+static int64_t pg_case_statistics(struct db *db, const char *outcome)
+{
+	struct params p = {0};
+	add_text(&p, outcome);
+	/* sum() of bigint is numeric: cast back, so that it reads as an integer */
+	PGresult *result = read_rows(
+		state_of(db), "SELECT coalesce(sum(count), 0)::bigint FROM case_statistics WHERE outcome = $1", &p);
+	int64_t total = -1;
+	if (!result || PQntuples(result) != 1 || read_integer(result, 0, 0, &total))
+		total = -1;
+	PQclear(result);
+	return total;
+}
+
+static int pg_case_set_deadlines(struct db *db, unsigned answer_days, unsigned feedback_months)
+{
+	struct params p = {0};
+	char sqlstate[6], constraint[64];
+	int64_t changed;
+	add_number(&p, answer_days);
+	add_number(&p, feedback_months);
+	if (write_one(db, "UPDATE case_settings SET answer_days = $1, feedback_months = $2 WHERE id = 1", &p, NULL,
+		      &changed, sqlstate, constraint))
+		return -1;
+	return changed == 1 ? 0 : -1;
+}
+
 /* The database's disk is the server's, not this machine's: free_bytes is 0
  * (unknown), and the state comes from the outcome of the last write and
  * whether the database could be reached. This runs on the HTTP threads
@@ -1620,4 +2150,16 @@ const struct db_backend db_pg_backend = {
 	.audit_append = pg_audit_append,
 	.audit_last = pg_audit_last,
 	.audit_list = pg_audit_list,
+	.case_queue = pg_case_queue,
+	.case_counts = pg_case_counts,
+	.case_get = pg_case_get,
+	.case_change = pg_case_change,
+	.case_count_notes = pg_case_count_notes,
+	.case_list_notes = pg_case_list_notes,
+	.case_list_referrals = pg_case_list_referrals,
+	.case_due_for_destruction = pg_case_due_for_destruction,
+	.case_destroy = pg_case_destroy,
+	.case_checkpoint = pg_case_checkpoint,
+	.case_statistics = pg_case_statistics,
+	.case_set_deadlines = pg_case_set_deadlines,
 };

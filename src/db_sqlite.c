@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdatomic.h>
@@ -487,6 +488,23 @@ static int insert_one(sqlite3_stmt *statement, const struct db_report *report)
 	return ok ? 0 : code ? code : SQLITE_ERROR;
 }
 
+/* A call the team took: the case row (made by the schema's trigger, 'online') says so, in the
+ * report's own savepoint. 0, or SQLite's error code. */
+static int mark_source(sqlite3 *writer, const struct db_report *report)
+{
+	if (!report->source[0] || strcmp(report->source, "online") == 0)
+		return 0;
+	sqlite3_stmt *statement = NULL;
+	bool ok = sqlite3_prepare_v2(writer, "UPDATE cases SET source = ? WHERE ref = ?", -1, &statement, NULL) ==
+			  SQLITE_OK &&
+		  sqlite3_bind_text(statement, 1, report->source, -1, SQLITE_STATIC) == SQLITE_OK &&
+		  sqlite3_bind_text(statement, 2, report->ref, -1, SQLITE_STATIC) == SQLITE_OK &&
+		  sqlite3_step(statement) == SQLITE_DONE && sqlite3_changes(writer) == 1;
+	int code = ok ? 0 : sqlite3_extended_errcode(writer);
+	sqlite3_finalize(statement);
+	return ok ? 0 : code ? code : SQLITE_ERROR;
+}
+
 /* One transaction for the whole batch. A report that cannot be inserted is
  * rolled back to its savepoint alone; if a savepoint itself fails, or the
  * commit does, all of the batch fails (nothing of it is stored). */
@@ -508,6 +526,8 @@ static void commit_batch(struct db *db, struct pending_insert *batch)
 			break;
 		}
 		int code = insert_one(statement, p->report);
+		if (!code)
+			code = mark_source(s->writer, p->report);
 		if (code && is_storage_error(code) && !storage_error)
 			storage_error = code;
 		/* a form sent again: its submission key is taken (the 128-bit random
@@ -770,64 +790,106 @@ done:
 	return status;
 }
 
-static int sqlite_list_messages(struct db *db, const char *ref, struct db_message_row **out, size_t *out_count)
+/* How one kind of row becomes an element of a list: `read` fills a zeroed element from the
+ * statement's row (0, or -1); `release` frees what an element owns (NULL: nothing). An element that
+ * failed half-way is released too, so `release` must take a zeroed or half-filled one. */
+struct row_reader {
+	size_t size;
+	int (*read)(sqlite3_stmt *statement, void *row);
+	void (*release)(void *row);
+};
+
+/* The rows of `sql` (with `ref` as its one parameter, or none when NULL) as a malloc'ed list that
+ * db.c frees: whole, or nothing (-1). */
+static int read_list(struct db *db, const char *sql, const char *ref, const struct row_reader *reader, void **out,
+		     size_t *out_count)
 {
 	struct sqlite_db *s = state_of(db);
 	sqlite3_stmt *statement = NULL;
-	struct db_message_row *rows = NULL;
+	unsigned char *rows = NULL;
 	size_t count = 0, capacity = 0;
 	int status = -1;
 	*out = NULL;
 	*out_count = 0;
 	struct reader *r = take_reader(s);
-	if (sqlite3_prepare_v2(r->connection,
-			       "SELECT sender, created_day, body, seq FROM messages WHERE report_ref = ?"
-			       " ORDER BY seq IS NULL DESC, seq, id",
-			       -1, &statement, NULL) != SQLITE_OK ||
-	    sqlite3_bind_text(statement, 1, ref, -1, SQLITE_STATIC) != SQLITE_OK)
+	if (sqlite3_prepare_v2(r->connection, sql, -1, &statement, NULL) != SQLITE_OK ||
+	    (ref && sqlite3_bind_text(statement, 1, ref, -1, SQLITE_STATIC) != SQLITE_OK))
 		goto done;
 	int step;
 	while ((step = sqlite3_step(statement)) == SQLITE_ROW) {
 		if (count == capacity) {
 			size_t grown_capacity = capacity ? 2 * capacity : 16;
-			struct db_message_row *grown = realloc(rows, grown_capacity * sizeof *rows);
+			unsigned char *grown = realloc(rows, grown_capacity * reader->size);
 			if (!grown)
 				goto done;
 			rows = grown;
 			capacity = grown_capacity;
 		}
-		struct db_message_row *row = &rows[count];
-		memset(row, 0, sizeof *row);
-		size_t len = (size_t)sqlite3_column_bytes(statement, 2);
-		row->box = malloc(len ? len : 1);
-		if (!row->box)
+		void *row = rows + count * reader->size;
+		memset(row, 0, reader->size);
+		count++; /* from here on the element is released with the list */
+		if (reader->read(statement, row))
 			goto done;
-		count++; /* from here on the row's box is freed with the list */
-		if (len)
-			memcpy(row->box, sqlite3_column_blob(statement, 2), len);
-		if (copy_text(statement, 0, row->message.sender, sizeof row->message.sender) ||
-		    copy_text(statement, 1, row->message.created_day, sizeof row->message.created_day))
-			goto done;
-		row->message.box = row->box;
-		row->message.box_len = len;
-		sqlite3_int64 seq = sqlite3_column_int64(statement, 3);
-		/* NULL reads as 0; a number that does not fit is a wrong number, which the reader refuses */
-		row->message.seq = seq < 0 || seq > (sqlite3_int64)UINT32_MAX ? UINT32_MAX : (unsigned)seq;
 	}
-	if (step == SQLITE_DONE)
-		status = 0;
+	status = step == SQLITE_DONE ? 0 : -1;
 done:
 	sqlite3_finalize(statement);
 	give_reader(r);
 	if (status) {
-		for (size_t i = 0; i < count; i++)
-			free(rows[i].box);
+		for (size_t i = 0; reader->release && i < count; i++)
+			reader->release(rows + i * reader->size);
 		free(rows);
 		return -1;
 	}
 	*out = rows;
 	*out_count = count;
 	return 0;
+}
+
+/* A row with a box of its own (a message, a note): the box is copied out of SQLite's memory. */
+static int copy_box(sqlite3_stmt *statement, int column, unsigned char **box, size_t *len)
+{
+	*len = (size_t)sqlite3_column_bytes(statement, column);
+	*box = malloc(*len ? *len : 1);
+	if (!*box)
+		return -1;
+	if (*len)
+		memcpy(*box, sqlite3_column_blob(statement, column), *len);
+	return 0;
+}
+
+static int read_message_row(sqlite3_stmt *statement, void *out)
+{
+	struct db_message_row *row = out;
+	size_t len;
+	if (copy_box(statement, 2, &row->box, &len) ||
+	    copy_text(statement, 0, row->message.sender, sizeof row->message.sender) ||
+	    copy_text(statement, 1, row->message.created_day, sizeof row->message.created_day))
+		return -1;
+	row->message.box = row->box;
+	row->message.box_len = len;
+	sqlite3_int64 seq = sqlite3_column_int64(statement, 3);
+	/* NULL reads as 0; a number that does not fit is a wrong number, which the reader refuses */
+	row->message.seq = seq < 0 || seq > (sqlite3_int64)UINT32_MAX ? UINT32_MAX : (unsigned)seq;
+	return 0;
+}
+
+static void release_message_row(void *row)
+{
+	free(((struct db_message_row *)row)->box);
+}
+
+static const struct row_reader message_rows = {sizeof(struct db_message_row), read_message_row, release_message_row};
+
+static int sqlite_list_messages(struct db *db, const char *ref, struct db_message_row **out, size_t *out_count)
+{
+	void *rows = NULL;
+	int status = read_list(db,
+			 "SELECT sender, created_day, body, seq FROM messages WHERE report_ref = ?"
+			 " ORDER BY seq IS NULL DESC, seq, id",
+			 ref, &message_rows, &rows, out_count);
+	*out = rows;
+	return status;
 }
 
 static int sqlite_set_status(struct db *db, const char *ref, const char *status_text)
@@ -1052,11 +1114,14 @@ unlock:
 	return status;
 }
 
-/* One write statement with up to two integer or blob parameters, in a
- * transaction of its own; *changes is the number of rows it changed. */
+/* One write statement in a transaction of its own; *changes is the number of rows it changed.
+ * A parameter is a blob when `blob` is set, text when `text` is, NULL when `null`, else `integer`.
+ * 0; 1 when a unique key or primary key refused the row (nothing written); -1. */
 struct write_parameter {
-	const void *blob; /* NULL: the integer */
+	const void *blob;
 	int len;
+	const char *text;
+	bool null;
 	int64_t integer;
 };
 
@@ -1071,14 +1136,23 @@ static int write_statement(struct db *db, const char *sql, const struct write_pa
 	if (begin_write(s))
 		goto unlock;
 	bool ok = sqlite3_prepare_v2(s->writer, sql, -1, &statement, NULL) == SQLITE_OK;
-	for (int i = 0; ok && i < count; i++)
-		ok = (parameters[i].blob
-			      ? sqlite3_bind_blob(statement, i + 1, parameters[i].blob, parameters[i].len, SQLITE_STATIC)
-			      : sqlite3_bind_int64(statement, i + 1, parameters[i].integer)) == SQLITE_OK;
-	ok = ok && sqlite3_step(statement) == SQLITE_DONE;
-	if (ok)
+	for (int i = 0; ok && i < count; i++) {
+		const struct write_parameter *p = &parameters[i];
+		ok = (p->blob   ? sqlite3_bind_blob(statement, i + 1, p->blob, p->len, SQLITE_STATIC)
+		      : p->text ? sqlite3_bind_text(statement, i + 1, p->text, -1, SQLITE_STATIC)
+		      : p->null ? sqlite3_bind_null(statement, i + 1)
+				: sqlite3_bind_int64(statement, i + 1, p->integer)) == SQLITE_OK;
+	}
+	int step = ok ? sqlite3_step(statement) : SQLITE_ERROR;
+	int code = step == SQLITE_CONSTRAINT ? sqlite3_extended_errcode(s->writer) : 0;
+	if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY) {
+		rollback(s);
+		status = 1;
+		goto unlock;
+	}
+	if (step == SQLITE_DONE)
 		*changes = sqlite3_changes(s->writer);
-	status = end_write(db, ok);
+	status = end_write(db, step == SQLITE_DONE);
 unlock:
 	sqlite3_finalize(statement);
 	pthread_mutex_unlock(&s->write_lock);
@@ -1096,71 +1170,40 @@ static int sqlite_staff_use_totp_step(struct db *db, int64_t id, int64_t step)
 	return changes == 1 ? 0 : 1;
 }
 
+static int read_staff_list_row(sqlite3_stmt *statement, void *row)
+{
+	return read_staff_row(statement, row);
+}
+
+static const struct row_reader staff_rows = {sizeof(struct db_staff_account), read_staff_list_row, NULL};
+
 static int sqlite_staff_list(struct db *db, struct db_staff_account **out, size_t *out_count)
 {
-	struct sqlite_db *s = state_of(db);
 	char sql[600];
-	sqlite3_stmt *statement = NULL;
-	struct db_staff_account *rows = NULL;
-	size_t count = 0, capacity = 0;
-	int status = -1;
-	*out = NULL;
-	*out_count = 0;
 	snprintf(sql, sizeof sql, "%sORDER BY name", staff_columns);
-	struct reader *r = take_reader(s);
-	if (sqlite3_prepare_v2(r->connection, sql, -1, &statement, NULL) != SQLITE_OK)
-		goto done;
-	int step;
-	while ((step = sqlite3_step(statement)) == SQLITE_ROW) {
-		if (count == capacity) {
-			size_t grown_capacity = capacity ? 2 * capacity : 16;
-			struct db_staff_account *grown = realloc(rows, grown_capacity * sizeof *rows);
-			if (!grown)
-				goto done;
-			rows = grown;
-			capacity = grown_capacity;
-		}
-		if (read_staff_row(statement, &rows[count]))
-			goto done;
-		count++;
-	}
-	status = step == SQLITE_DONE ? 0 : -1;
-done:
-	sqlite3_finalize(statement);
-	give_reader(r);
-	if (status) {
-		free(rows);
-		return -1;
-	}
+	void *rows = NULL;
+	int status = read_list(db, sql, NULL, &staff_rows, &rows, out_count);
 	*out = rows;
-	*out_count = count;
-	return 0;
+	return status;
 }
 
 static int sqlite_staff_session_insert(struct db *db, const struct db_staff_session *session)
 {
-	struct sqlite_db *s = state_of(db);
-	sqlite3_stmt *statement = NULL;
-	int status = -1;
-	pthread_mutex_lock(&s->write_lock);
-	if (begin_write(s))
-		goto unlock;
-	bool ok = sqlite3_prepare_v2(s->writer,
-				     "INSERT INTO staff_sessions (lookup, account_id, created_at, last_seen, team_secret)"
-				     " VALUES (?, ?, ?, ?, ?)",
-				     -1, &statement, NULL) == SQLITE_OK &&
-		  sqlite3_bind_blob(statement, 1, session->lookup, CRYPT_KEY_BYTES, SQLITE_STATIC) == SQLITE_OK &&
-		  sqlite3_bind_int64(statement, 2, session->account_id) == SQLITE_OK &&
-		  sqlite3_bind_int64(statement, 3, session->created_at) == SQLITE_OK &&
-		  sqlite3_bind_int64(statement, 4, session->last_seen) == SQLITE_OK &&
-		  bind_optional_blob(statement, 5, session->has_team_secret, session->team_secret,
-				     CRYPT_WRAPPED_KEY_BYTES) == SQLITE_OK &&
-		  sqlite3_step(statement) == SQLITE_DONE;
-	status = end_write(db, ok);
-unlock:
-	sqlite3_finalize(statement);
-	pthread_mutex_unlock(&s->write_lock);
-	return status;
+	const struct write_parameter parameters[] = {
+		{.blob = session->lookup, .len = CRYPT_KEY_BYTES},
+		{.integer = session->account_id},
+		{.integer = session->created_at},
+		{.integer = session->last_seen},
+		{.blob = session->has_team_secret ? session->team_secret : NULL, .len = CRYPT_WRAPPED_KEY_BYTES,
+		 .null = !session->has_team_secret},
+	};
+	int changes = 0;
+	return write_statement(db,
+			       "INSERT INTO staff_sessions (lookup, account_id, created_at, last_seen, team_secret)"
+			       " VALUES (?, ?, ?, ?, ?)",
+			       parameters, 5, &changes)
+		       ? -1
+		       : 0;
 }
 
 static int sqlite_staff_session_get(struct db *db, const unsigned char lookup[CRYPT_KEY_BYTES],
@@ -1213,34 +1256,21 @@ static int sqlite_staff_session_delete(struct db *db, const unsigned char lookup
 
 static int sqlite_audit_append(struct db *db, const struct db_audit_entry *entry)
 {
-	struct sqlite_db *s = state_of(db);
-	sqlite3_stmt *statement = NULL;
-	int status = -1;
-	pthread_mutex_lock(&s->write_lock);
-	if (begin_write(s))
-		goto unlock;
-	bool ok = sqlite3_prepare_v2(s->writer,
-				     "INSERT INTO audit_log (seq, at, account, action, object, previous, hash)"
-				     " VALUES (?, ?, ?, ?, ?, ?, ?)",
-				     -1, &statement, NULL) == SQLITE_OK &&
-		  sqlite3_bind_int64(statement, 1, entry->seq) == SQLITE_OK &&
-		  sqlite3_bind_int64(statement, 2, entry->at) == SQLITE_OK &&
-		  sqlite3_bind_text(statement, 3, entry->account, -1, SQLITE_STATIC) == SQLITE_OK &&
-		  sqlite3_bind_text(statement, 4, entry->action, -1, SQLITE_STATIC) == SQLITE_OK &&
-		  sqlite3_bind_text(statement, 5, entry->object, -1, SQLITE_STATIC) == SQLITE_OK &&
-		  sqlite3_bind_blob(statement, 6, entry->previous, CRYPT_HASH_BYTES, SQLITE_STATIC) == SQLITE_OK &&
-		  sqlite3_bind_blob(statement, 7, entry->hash, CRYPT_HASH_BYTES, SQLITE_STATIC) == SQLITE_OK;
-	int step = ok ? sqlite3_step(statement) : SQLITE_ERROR;
-	if (step == SQLITE_CONSTRAINT && sqlite3_extended_errcode(s->writer) == SQLITE_CONSTRAINT_PRIMARYKEY) {
-		rollback(s);
-		status = 1; /* another writer took this number */
-		goto unlock;
-	}
-	status = end_write(db, step == SQLITE_DONE);
-unlock:
-	sqlite3_finalize(statement);
-	pthread_mutex_unlock(&s->write_lock);
-	return status;
+	const struct write_parameter parameters[] = {
+		{.integer = entry->seq},
+		{.integer = entry->at},
+		{.text = entry->account},
+		{.text = entry->action},
+		{.text = entry->object},
+		{.blob = entry->previous, .len = CRYPT_HASH_BYTES},
+		{.blob = entry->hash, .len = CRYPT_HASH_BYTES},
+	};
+	int changes = 0;
+	/* 1: another writer took this number */
+	return write_statement(db,
+			       "INSERT INTO audit_log (seq, at, account, action, object, previous, hash)"
+			       " VALUES (?, ?, ?, ?, ?, ?, ?)",
+			       parameters, 7, &changes);
 }
 
 static const char audit_columns[] = "SELECT seq, at, account, action, object, previous, hash FROM audit_log ";
@@ -1279,17 +1309,23 @@ static int sqlite_audit_last(struct db *db, struct db_audit_entry *out)
 	return status;
 }
 
-static int sqlite_audit_list(struct db *db, int64_t *position, struct db_audit_entry rows[DB_LIST_PAGE], size_t *count)
+/* One page of the log after *position: every entry, or (object not NULL) one object's entries,
+ * which audit_log_by_object (006) holds as one index range. */
+static int list_audit_page(struct db *db, const char *object, int64_t *position,
+			   struct db_audit_entry rows[DB_LIST_PAGE], size_t *count)
 {
 	struct sqlite_db *s = state_of(db);
 	char sql[300];
 	sqlite3_stmt *statement = NULL;
 	int status = -1;
 	*count = 0;
-	snprintf(sql, sizeof sql, "%sWHERE seq > ? ORDER BY seq LIMIT %d", audit_columns, DB_LIST_PAGE);
+	snprintf(sql, sizeof sql, "%sWHERE %sseq > ? ORDER BY seq LIMIT %d", audit_columns,
+		 object ? "object = ? AND " : "", DB_LIST_PAGE);
 	struct reader *r = take_reader(s);
+	int column = 1;
 	if (sqlite3_prepare_v2(r->connection, sql, -1, &statement, NULL) != SQLITE_OK ||
-	    sqlite3_bind_int64(statement, 1, *position) != SQLITE_OK)
+	    (object && sqlite3_bind_text(statement, column++, object, -1, SQLITE_STATIC) != SQLITE_OK) ||
+	    sqlite3_bind_int64(statement, column, *position) != SQLITE_OK)
 		goto done;
 	int step;
 	while (*count < DB_LIST_PAGE && (step = sqlite3_step(statement)) == SQLITE_ROW) {
@@ -1303,6 +1339,17 @@ done:
 	sqlite3_finalize(statement);
 	give_reader(r);
 	return status;
+}
+
+static int sqlite_audit_list(struct db *db, int64_t *position, struct db_audit_entry rows[DB_LIST_PAGE], size_t *count)
+{
+	return list_audit_page(db, NULL, position, rows, count);
+}
+
+static int sqlite_audit_list_object(struct db *db, const char *object, int64_t *position,
+				    struct db_audit_entry rows[DB_LIST_PAGE], size_t *count)
+{
+	return list_audit_page(db, object, position, rows, count);
 }
 
 /* ---------- case work (issue 15) ---------- */
@@ -1600,117 +1647,65 @@ static long sqlite_case_count_notes(struct db *db, const char *ref)
 }
 
 /* Grows a malloc'ed array by one element of `size` bytes: the new element, or NULL. */
-static void *grow_rows(void **rows, size_t *capacity, size_t count, size_t size)
+static int read_note_row(sqlite3_stmt *statement, void *row)
 {
-	if (count == *capacity) {
-		size_t grown_capacity = *capacity ? 2 * *capacity : 16;
-		void *grown = realloc(*rows, grown_capacity * size);
-		if (!grown)
-			return NULL;
-		*rows = grown;
-		*capacity = grown_capacity;
-	}
-	return (char *)*rows + count * size;
+	struct db_case_note *note = row;
+	unsigned char *box;
+	if (copy_box(statement, 4, &box, &note->box_len))
+		return -1;
+	note->box = box;
+	sqlite3_int64 seq = sqlite3_column_int64(statement, 0);
+	if (seq < 1 || seq > (sqlite3_int64)UINT32_MAX || copy_text(statement, 1, note->kind, sizeof note->kind) ||
+	    copy_text(statement, 2, note->author, sizeof note->author))
+		return -1;
+	note->seq = (unsigned)seq;
+	note->at = sqlite3_column_int64(statement, 3);
+	return 0;
 }
+
+static void release_note_row(void *row)
+{
+	free((void *)((struct db_case_note *)row)->box);
+}
+
+static const struct row_reader note_rows = {sizeof(struct db_case_note), read_note_row, release_note_row};
 
 static int sqlite_case_list_notes(struct db *db, const char *ref, struct db_case_note **out, size_t *out_count)
 {
-	struct sqlite_db *s = state_of(db);
-	sqlite3_stmt *statement = NULL;
 	void *rows = NULL;
-	size_t count = 0, capacity = 0;
-	int status = -1;
-	*out = NULL;
-	*out_count = 0;
-	struct reader *r = take_reader(s);
-	if (sqlite3_prepare_v2(r->connection,
-			       "SELECT seq, kind, author, at, body FROM case_notes WHERE report_ref = ? ORDER BY seq", -1,
-			       &statement, NULL) != SQLITE_OK ||
-	    sqlite3_bind_text(statement, 1, ref, -1, SQLITE_STATIC) != SQLITE_OK)
-		goto done;
-	int step;
-	while ((step = sqlite3_step(statement)) == SQLITE_ROW) {
-		struct db_case_note *note = grow_rows(&rows, &capacity, count, sizeof *note);
-		if (!note)
-			goto done;
-		memset(note, 0, sizeof *note);
-		size_t len = (size_t)sqlite3_column_bytes(statement, 4);
-		unsigned char *box = malloc(len ? len : 1);
-		if (!box)
-			goto done;
-		if (len)
-			memcpy(box, sqlite3_column_blob(statement, 4), len);
-		note->box = box;
-		note->box_len = len;
-		count++; /* from here on its box is freed with the list */
-		sqlite3_int64 seq = sqlite3_column_int64(statement, 0);
-		if (seq < 1 || seq > (sqlite3_int64)UINT32_MAX || copy_text(statement, 1, note->kind, sizeof note->kind) ||
-		    copy_text(statement, 2, note->author, sizeof note->author))
-			goto done;
-		note->seq = (unsigned)seq;
-		note->at = sqlite3_column_int64(statement, 3);
-	}
-	status = step == SQLITE_DONE ? 0 : -1;
-done:
-	sqlite3_finalize(statement);
-	give_reader(r);
-	struct db_case_note *notes = rows;
-	if (status) {
-		for (size_t i = 0; i < count; i++)
-			free((void *)notes[i].box);
-		free(rows);
+	int status = read_list(db, "SELECT seq, kind, author, at, body FROM case_notes WHERE report_ref = ? ORDER BY seq", ref,
+			 &note_rows, &rows, out_count);
+	*out = rows;
+	return status;
+}
+
+static int read_referral_row(sqlite3_stmt *statement, void *row)
+{
+	struct db_referral *referral = row;
+	sqlite3_int64 categories = sqlite3_column_int64(statement, 2);
+	if (categories < 0 || categories > UINT32_MAX ||
+	    copy_text(statement, 0, referral->partner, sizeof referral->partner) ||
+	    copy_text(statement, 1, referral->day, sizeof referral->day) ||
+	    copy_text(statement, 3, referral->consent, sizeof referral->consent) ||
+	    copy_optional_text(statement, 4, referral->override, sizeof referral->override) ||
+	    copy_text(statement, 5, referral->author, sizeof referral->author))
 		return -1;
-	}
-	*out = notes;
-	*out_count = count;
+	referral->categories = (unsigned)categories;
+	referral->at = sqlite3_column_int64(statement, 6);
 	return 0;
 }
 
+static const struct row_reader referral_rows = {sizeof(struct db_referral), read_referral_row, NULL};
+
 static int sqlite_case_list_referrals(struct db *db, const char *ref, struct db_referral **out, size_t *out_count)
 {
-	struct sqlite_db *s = state_of(db);
-	sqlite3_stmt *statement = NULL;
 	void *rows = NULL;
-	size_t count = 0, capacity = 0;
-	int status = -1;
-	*out = NULL;
-	*out_count = 0;
-	struct reader *r = take_reader(s);
-	if (sqlite3_prepare_v2(r->connection,
-			       "SELECT partner, day, categories, consent, override, author, at FROM referrals"
-			       " WHERE report_ref = ? ORDER BY id",
-			       -1, &statement, NULL) != SQLITE_OK ||
-	    sqlite3_bind_text(statement, 1, ref, -1, SQLITE_STATIC) != SQLITE_OK)
-		goto done;
-	int step;
-	while ((step = sqlite3_step(statement)) == SQLITE_ROW) {
-		struct db_referral *referral = grow_rows(&rows, &capacity, count, sizeof *referral);
-		if (!referral)
-			goto done;
-		memset(referral, 0, sizeof *referral);
-		sqlite3_int64 categories = sqlite3_column_int64(statement, 2);
-		if (categories < 0 || categories > UINT32_MAX ||
-		    copy_text(statement, 0, referral->partner, sizeof referral->partner) ||
-		    copy_text(statement, 1, referral->day, sizeof referral->day) ||
-		    copy_text(statement, 3, referral->consent, sizeof referral->consent) ||
-		    copy_optional_text(statement, 4, referral->override, sizeof referral->override) ||
-		    copy_text(statement, 5, referral->author, sizeof referral->author))
-			goto done;
-		referral->categories = (unsigned)categories;
-		referral->at = sqlite3_column_int64(statement, 6);
-		count++;
-	}
-	status = step == SQLITE_DONE ? 0 : -1;
-done:
-	sqlite3_finalize(statement);
-	give_reader(r);
-	if (status) {
-		free(rows);
-		return -1;
-	}
+	int status = read_list(db,
+			 "SELECT partner, day, categories, consent, override, author, at FROM referrals"
+			 " WHERE report_ref = ? ORDER BY id",
+			 ref, &referral_rows, &rows, out_count);
 	*out = rows;
-	*out_count = count;
-	return 0;
+	return status;
 }
 
 static int sqlite_case_due_for_destruction(struct db *db, const char *day, char *out, size_t max, size_t *count)
@@ -1826,6 +1821,44 @@ static int sqlite_case_set_deadlines(struct db *db, unsigned answer_days, unsign
 	return changes == 1 ? 0 : -1;
 }
 
+static int sqlite_case_reporter_seen(struct db *db, const char *ref, unsigned shown_seq, unsigned *previous_seq)
+{
+	struct sqlite_db *s = state_of(db);
+	sqlite3_stmt *statement = NULL;
+	int status = -1;
+	/* read first: a visit that shows nothing new (the usual one) writes nothing */
+	struct reader *r = take_reader(s);
+	if (sqlite3_prepare_v2(r->connection,
+			       "SELECT coalesce(case_reads.seen_seq, 0) FROM cases"
+			       " LEFT JOIN case_reads ON case_reads.ref = cases.ref WHERE cases.ref = ?",
+			       -1, &statement, NULL) == SQLITE_OK &&
+	    sqlite3_bind_text(statement, 1, ref, -1, SQLITE_STATIC) == SQLITE_OK) {
+		int step = sqlite3_step(statement);
+		if (step == SQLITE_ROW) {
+			sqlite3_int64 seen = sqlite3_column_int64(statement, 0);
+			*previous_seq = seen > 0 && seen <= UINT_MAX ? (unsigned)seen : 0;
+			status = 0;
+		} else if (step == SQLITE_DONE) {
+			status = 1;
+		}
+	}
+	sqlite3_finalize(statement);
+	give_reader(r);
+	if (status != 0 || shown_seq <= *previous_seq)
+		return status;
+	/* two visits at once both see the same earlier number; the stored one only grows, and a case
+	 * destroyed meanwhile leaves no row behind */
+	const struct write_parameter parameters[] = {{.integer = shown_seq}, {.text = ref}};
+	int changes = 0;
+	return write_statement(db,
+			       "INSERT INTO case_reads (ref, seen_seq) SELECT ?2, ?1 WHERE EXISTS (SELECT 1 FROM cases"
+			       " WHERE ref = ?2) ON CONFLICT (ref) DO UPDATE SET seen_seq = excluded.seen_seq"
+			       " WHERE case_reads.seen_seq < excluded.seen_seq",
+			       parameters, 2, &changes)
+		       ? -1
+		       : 0;
+}
+
 const struct db_backend db_sqlite_backend = {
 	.scheme = "sqlite:",
 	.open = sqlite_open,
@@ -1857,6 +1890,7 @@ const struct db_backend db_sqlite_backend = {
 	.audit_append = sqlite_audit_append,
 	.audit_last = sqlite_audit_last,
 	.audit_list = sqlite_audit_list,
+	.audit_list_object = sqlite_audit_list_object,
 	.case_queue = sqlite_case_queue,
 	.case_counts = sqlite_case_counts,
 	.case_get = sqlite_case_get,
@@ -1869,4 +1903,5 @@ const struct db_backend db_sqlite_backend = {
 	.case_checkpoint = sqlite_case_checkpoint,
 	.case_statistics = sqlite_case_statistics,
 	.case_set_deadlines = sqlite_case_set_deadlines,
+	.case_reporter_seen = sqlite_case_reporter_seen,
 };

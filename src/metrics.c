@@ -40,7 +40,6 @@ struct metrics {
 	bool counted;                   /* a count has ever succeeded */
 	struct db_case_counts counts;   /* the last successful count */
 	int64_t counted_ms, tried_ms;   /* monotonic: last success, last try */
-	bool cases_work, use_list;      /* count_reports(): which way counts (refresher thread only) */
 };
 
 static int64_t monotonic_ms(void)
@@ -52,39 +51,11 @@ static int64_t monotonic_ms(void)
 
 /* ---------- the count of reports per status, off the scrape's path ---------- */
 
-static void count_listed(void *ctx, const struct db_report *report)
-{
-	struct db_case_counts *counts = ctx;
-	if (strcmp(report->status, "new") == 0)
-		counts->new_count++;
-	else if (strcmp(report->status, "in_progress") == 0)
-		counts->in_progress++;
-	else if (strcmp(report->status, "referred") == 0)
-		counts->referred++;
-	else if (strcmp(report->status, "closed") == 0)
-		counts->closed++;
-}
-
-/* The count per status: db_case_counts (one query on the case queue), or, on
- * a backend that does not have the case queue yet (it returns -1 there
- * always), by reading the reports' metadata page by page: heavier, but in
- * this thread only. 0, or -1. */
+/* The count per status: one query on the case queue (cases_by_status), which
+ * every backend has. 0, or -1. */
 static int count_reports(struct metrics *m, struct db_case_counts *counts)
 {
-	memset(counts, 0, sizeof *counts);
-	if (!m->use_list) {
-		if (db_case_counts(m->db, counts) == 0) {
-			m->cases_work = true;
-			return 0;
-		}
-		if (m->cases_work)
-			return -1; /* it worked before: this is a failure, not a missing operation */
-		memset(counts, 0, sizeof *counts);
-	}
-	if (db_list_reports(m->db, count_listed, counts) != 0)
-		return -1;
-	m->use_list = !m->cases_work; /* the list worked where the case count did not */
-	return 0;
+	return db_case_counts(m->db, counts);
 }
 
 static void *refresh_main(void *arg)

@@ -404,6 +404,7 @@ static int submit(struct reporting *reporting, const struct report_input *input,
 	}
 	crypt_random_id(row.ref, (DB_REF_SIZE - 1) / 2);
 	snprintf(row.kind, sizeof row.kind, "%s", json_string_value(json_object_get(input->fields, "kind")));
+	snprintf(row.source, sizeof row.source, "%s", input->source);
 	join_ids(input, reporting->kb, row.forms, sizeof row.forms, row.signals, sizeof row.signals);
 	day_of(now, row.created_day);
 	crypt_new_receipt(receipt);
@@ -622,6 +623,32 @@ static int read_report(struct reporting *reporting, const char *ref, const unsig
 	return status;
 }
 
+/* Marks the advice point's messages the reporter has not been shown before
+ * ("new": true on each, "new_answers": true on the report) and stores that
+ * they have been shown now (db_case_reporter_seen: the highest number shown,
+ * never lowered). A message's number is its place in the conversation, which
+ * is its seq for every message stored since schema version 2. When the
+ * database cannot say or store it (no case row, a backend without case
+ * work), nothing is marked: the reporter still reads every message, and a
+ * follow-up never fails over a mark. */
+static void mark_new_answers(struct reporting *reporting, const char *ref, json_t *report)
+{
+	json_t *messages = json_object_get(report, "messages");
+	size_t shown = json_array_size(messages);
+	unsigned previous = 0;
+	bool any = false;
+	if (shown == 0 || db_case_reporter_seen(reporting->db, ref, (unsigned)shown, &previous) != 0)
+		return;
+	for (size_t i = previous; i < shown; i++) {
+		json_t *message = json_array_get(messages, i);
+		if (strcmp(json_string_value(json_object_get(message, "from")), "advice_point") == 0 &&
+		    json_object_set_new(message, "new", json_true()) == 0)
+			any = true;
+	}
+	if (any)
+		json_object_set_new(report, "new_answers", json_true());
+}
+
 int report_followup_at(struct reporting *reporting, const char *token, int64_t now, json_t **out)
 {
 	char ref[DB_REF_SIZE];
@@ -630,6 +657,8 @@ int report_followup_at(struct reporting *reporting, const char *token, int64_t n
 		return 1;
 	int status = read_report(reporting, ref, key, false, out);
 	crypt_wipe(key, sizeof key);
+	if (status == 0)
+		mark_new_answers(reporting, ref, *out);
 	return status;
 }
 

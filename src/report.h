@@ -45,6 +45,7 @@ struct report_input {
 	unsigned forms;      /* kb_form bits, bit 3: unknown */
 	size_t signals[SITUATION_MAX_SIGNALS];
 	size_t signal_count;
+	char source[8];      /* "" (online: the readers leave it so) or "phone": a call the team took (case.c) */
 };
 
 struct reporting {
@@ -131,7 +132,11 @@ __attribute__((warn_unused_result)) int report_login_at(struct reporting *report
 							int64_t now, char token[REPORT_TOKEN_SIZE]);
 /* Ends a follow-up session: true when there was one. */
 bool report_logout(struct reporting *reporting, const char *token);
-/* The report with its messages, decrypted: 0, 1 for an unknown or expired token, -1 on error. */
+/* The report with its messages, decrypted: 0, 1 for an unknown or expired token, -1 on error.
+ * The advice point's messages the reporter had not been shown before carry
+ * "new": true (and the report "new_answers": true); reading stores that they
+ * have been shown (db_case_reporter_seen), so the next read marks none. When
+ * that cannot be stored nothing is marked, and the read still succeeds. */
 __attribute__((warn_unused_result)) int report_followup_at(struct reporting *reporting, const char *token,
 							   int64_t now, json_t **out);
 /* Adds the reporter's message: 0, 1 unknown token, 2 too many messages, 3 not

@@ -66,6 +66,8 @@ static const struct web_route routes[] = {
 	{HTTP_GET,  "/opvolgen",                 WEB_PAGE, false, true,  false, web_followup_form, 0, NULL, NULL},
 	{HTTP_POST, "/opvolgen",                 WEB_PAGE, true,  true,  false, web_followup_open, 0, NULL, NULL},
 	{HTTP_POST, "/opvolgen/bericht",         WEB_PAGE, true,  true,  false, web_followup_message, 0, NULL, NULL},
+	{HTTP_GET,  "/opvolgen/intrekken",       WEB_PAGE, false, true,  false, web_withdraw_form, 0, NULL, NULL},
+	{HTTP_POST, "/opvolgen/intrekken",       WEB_PAGE, true,  true,  false, web_withdraw_submit, 0, NULL, NULL},
 	{HTTP_GET,  "/static/*",                 WEB_PAGE, false, false, false, web_static_file, 0, NULL, NULL},
 	{HTTP_POST, "/api/v1/route",             WEB_JSON, false, false, false, web_api_route, 0, NULL, NULL},
 	{HTTP_POST, "/api/v1/assess",            WEB_JSON, false, false, false, web_api_assess, 0, NULL, NULL},
@@ -76,6 +78,7 @@ static const struct web_route routes[] = {
 	{HTTP_POST, "/api/v1/followup",          WEB_JSON, true,  true,  false, web_api_followup_login, 0, NULL, NULL},
 	{HTTP_GET,  "/api/v1/followup",          WEB_JSON, true,  true,  false, web_api_followup_read, 0, NULL, NULL},
 	{HTTP_POST, "/api/v1/followup/messages", WEB_JSON, true,  true,  false, web_api_followup_message, 0, NULL, NULL},
+	{HTTP_POST, "/api/v1/withdraw",          WEB_JSON, true,  true,  false, web_api_withdraw, 0, NULL, NULL},
 	/* the back office: staff routes (roles, English path, staff handler) */
 	{HTTP_GET,  "/team/",                    WEB_PAGE, true,  true,  false, NULL, WEB_STAFF_OPEN, NULL, web_staff_home},
 	{HTTP_POST, "/team/inloggen",            WEB_PAGE, true,  true,  false, NULL, WEB_STAFF_OPEN, "/team/sign-in", web_staff_login},
@@ -94,6 +97,11 @@ static const struct web_route routes[] = {
 	{HTTP_POST, "/team/zaak/notitie",        WEB_PAGE, true,  true,  false, NULL, STAFF_CONTENT_ROLES, "/team/case/note", web_cases_note},
 	{HTTP_POST, "/team/zaak/toewijzen",      WEB_PAGE, true,  true,  false, NULL, STAFF_CONTENT_ROLES, "/team/case/assign", web_cases_assign},
 	{HTTP_POST, "/team/zaak/status",         WEB_PAGE, true,  true,  false, NULL, STAFF_CONTENT_ROLES, "/team/case/status", web_cases_status},
+	{HTTP_POST, "/team/zaak/doorverwijzen",  WEB_PAGE, true,  true,  false, NULL, STAFF_CONTENT_ROLES, "/team/case/refer", web_cases_refer},
+	{HTTP_GET,  "/team/zaak/overdracht",     WEB_PAGE, true,  true,  false, NULL, STAFF_CONTENT_ROLES, "/team/case/handover", web_cases_handover},
+	{HTTP_POST, "/team/zaak/bewaren",        WEB_PAGE, true,  true,  false, NULL, STAFF_CONTENT_ROLES, "/team/case/keep", web_cases_retention},
+	{HTTP_GET,  "/team/telefoon",            WEB_PAGE, true,  true,  false, NULL, STAFF_CONTENT_ROLES, "/team/phone", web_cases_intake_form},
+	{HTTP_POST, "/team/telefoon",            WEB_PAGE, true,  true,  false, NULL, STAFF_CONTENT_ROLES, "/team/phone", web_cases_intake},
 };
 /* clang-format on */
 #define ROUTE_COUNT (sizeof routes / sizeof *routes)

@@ -1,6 +1,10 @@
 /* web_cases: the advice point's case work under /team/ (issue 15): the queue (/team/zaken, English
  * /en/team/cases) and the case page (/team/zaak?ref=REF, English /en/team/case?ref=REF) with the
- * forms that answer the reporter, add an internal note, assign the case and change its status.
+ * forms that answer the reporter, add an internal note, assign the case, change its status, refer it
+ * (partner, categories, consent, a coordinator's override) and keep a closed case longer; its history
+ * from the audit log; the printable hand-over page of a referral (/team/zaak/overdracht?ref=REF&n=N);
+ * and the phone intake (/team/telefoon), which records a call with the public report form's fields
+ * and checks (web_report.c) and shows the receipt to read out.
  *
  * Every route here is a staff route for the content roles in web.c's table: the router has found
  * the session, checked the role, the origin and the CSRF token before a handler runs; the rules
@@ -11,7 +15,8 @@
  *
  * The case page shows decrypted text (the report, the messages, the notes): it is built in wiped
  * memory (web_render_secret), and each opening is on the audit log ("case_opened", the ref) before
- * anything is read. No JavaScript; every mark (overdue, due soon, the reporter wrote again) is said
+ * anything is read; so are the hand-over page ("case_handover_opened", by case.c) and the intake's
+ * receipt. No JavaScript; every mark (overdue, due soon, the reporter wrote again) is said
  * in words. */
 #define _POSIX_C_SOURCE 200809L
 #include "web_modules.h"
@@ -23,6 +28,7 @@
 #include "assess.h"
 #include "audit.h"
 #include "case.h"
+#include "hours.h"
 #include "route.h"
 #include "situation.h"
 #include "staff.h"
@@ -36,6 +42,12 @@ static const char *const order_values[] = {"newest", "urgent", NULL};
 static const char *const closing_reasons[] = {"advice_given", "referred",  "no_signs",
 					      "no_contact",   "duplicate", "outside_region", NULL};
 static const char *const narrative_fields[] = {"what", "who", "where", "when", "how", NULL};
+/* case.c's lists for referrals; categories in the order of their CASE_INFO_* bits */
+static const char *const partner_values[] = {"police",	 "labour_authority",  "veilig_thuis",
+					     "comensha", "care_coordination", "municipality", NULL};
+static const char *const category_values[] = {"summary", "signals", "narrative", "person", "contact", "messages", NULL};
+static const char *const consent_values[] = {"given", "refused", "not_asked", "not_possible", NULL};
+static const char *const override_values[] = {"acute_danger", "minor", NULL};
 static const char *const form_title_keys[KB_FORM_COUNT] = {"form_sexual_title", "form_labour_title",
 							   "form_criminal_title"};
 
@@ -326,8 +338,7 @@ void web_cases_queue(struct web *web, enum kb_lang lang, const struct http_reque
 	bool good = read_filters(request, &filters);
 	if (!good)
 		memset(&filters, 0, sizeof filters); /* the whole queue, with the problem said first */
-	struct case_settings settings;
-	case_settings_default(&settings);
+	struct case_settings settings = web->config->cases; /* [cases] */
 	struct case_queue_query query = {
 		.order = filters.order && strcmp(filters.order, "urgent") == 0 ? DB_CASE_URGENT : DB_CASE_NEWEST,
 		.status = filters.status,
@@ -634,7 +645,17 @@ static bool add_referrals(struct web *web, enum kb_lang lang, const struct http_
 						 json_string_value(json_object_get(referral, "consent"))))) &&
 			put(referral, "day_words",
 			    day_in_words(web, lang, request, json_string_value(json_object_get(referral, "day")))) &&
-			(!override || put(referral, "override_label", json_string(text_for(web, lang, "case_override_", override))));
+			(!override || put(referral, "override_label", json_string(text_for(web, lang, "case_override_", override)))) &&
+			put(referral, "number", json_integer((json_int_t)index + 1));
+		json_t *labels = json_array();
+		size_t i;
+		json_t *category;
+		json_array_foreach(json_object_get(referral, "categories"), i, category) {
+			if (labels && json_array_append_new(labels, json_string(text_for(web, lang, "case_category_",
+											 json_string_value(category)))))
+				break;
+		}
+		built = built && put(referral, "category_labels", labels);
 	}
 	return built && put(page, "referrals", json_incref(referrals));
 }
@@ -690,7 +711,108 @@ struct case_problem {
 	const char *answer;   /* the typed answer, or NULL */
 	const char *note;     /* the typed note, or NULL */
 	const char *to;       /* the status chosen */
+	const struct http_request *typed; /* the referral or retention form as sent, to show it again */
 };
+
+/* Whether the form as sent had `key` = `value` (checkboxes send a key once per ticked box). */
+static bool form_has(const struct http_request *request, const char *key, const char *value)
+{
+	for (size_t i = 0; request && i < request->form_count; i++) {
+		if (strcmp(request->form[i].key, key) == 0 && strcmp(request->form[i].value, value) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Choices as radio buttons or checkboxes: each value with its text, checked as sent in `typed`. */
+static json_t *choices(struct web *web, enum kb_lang lang, const char *label_prefix, const char *const *values,
+		       const struct http_request *typed, const char *key)
+{
+	json_t *list = json_array();
+	for (size_t i = 0; list && values[i]; i++) {
+		json_t *choice = json_pack("{s:s, s:s, s:b}", "value", values[i], "label",
+					   text_for(web, lang, label_prefix, values[i]), "checked",
+					   form_has(typed, key, values[i]));
+		if (!choice || json_array_append_new(list, choice)) {
+			json_decref(list);
+			return NULL;
+		}
+	}
+	return list;
+}
+
+/* The referral form: partner, categories, consent; the override and its reason for coordinators only
+ * (case.c refuses them from anyone else). A form sent before is shown again as it was sent. */
+static bool add_refer_form(struct web *web, enum kb_lang lang, const struct staff_session *session, json_t *page,
+			   const struct db_case *row, const struct case_problem *problem)
+{
+	if (!case_transition_allowed(row->status, "referred", session->roles))
+		return true; /* a closed case is not referred */
+	const struct http_request *typed = problem ? problem->typed : NULL;
+	const char *partner = typed ? http_form_field(typed, "partner") : NULL;
+	const char *reason = typed ? http_form_field(typed, "reason") : NULL;
+	bool built = put(page, "can_refer", json_true()) &&
+		     put(page, "partners", options(web, lang, "case_partner_choose", "case_partner_", partner_values, partner)) &&
+		     put(page, "categories", choices(web, lang, "case_category_", category_values, typed, "category")) &&
+		     put(page, "consents", choices(web, lang, "case_consent_", consent_values, typed, "consent"));
+	if (built && session->roles & STAFF_ROLE_COORDINATOR) {
+		json_t *overrides = choices(web, lang, "case_override_", override_values, typed, "override");
+		const char *chosen = typed ? http_form_field(typed, "override") : NULL;
+		built = overrides &&
+			json_array_insert_new(overrides, 0,
+					      json_pack("{s:s, s:s, s:b}", "value", "", "label",
+							web_text(web, lang, "case_override_none"), "checked",
+							!chosen || !*chosen)) == 0;
+		built = put(page, "overrides", overrides) && built && put(page, "can_override", json_true()) &&
+			(!reason || put(page, "typed_refer_reason", json_string(reason)));
+	}
+	return built;
+}
+
+/* The case's history: when, who, and what in words (case_action_* in strings.json); or that it could
+ * not be read (`status` not CASE_OK). */
+static bool add_history(struct web *web, enum kb_lang lang, const struct http_request *request, json_t *page,
+			json_t *history, int status)
+{
+	if (status != CASE_OK)
+		return put(page, "history_failed", json_true());
+	size_t index;
+	json_t *entry;
+	bool built = true;
+	json_array_foreach(history, index, entry) {
+		struct civil_time local;
+		char day[DB_DAY_SIZE + 8], words[96], when[128];
+		amsterdam_civil((int64_t)json_integer_value(json_object_get(entry, "at")), &local);
+		snprintf(day, sizeof day, "%04d-%02d-%02d", local.year, local.month, local.day);
+		web_day_in_words(web, lang, day, true, web_now(web, request), words, sizeof words);
+		snprintf(when, sizeof when, "%s, %02d:%02d", words, local.hour, local.minute);
+		const char *account = json_string_value(json_object_get(entry, "account"));
+		built = built && put(entry, "when", json_string(when)) &&
+			put(entry, "what", json_string(text_for(web, lang, "case_action_",
+								json_string_value(json_object_get(entry, "action"))))) &&
+			(!account || strcmp(account, "-") != 0 ||
+			 put(entry, "account", json_string(web_text(web, lang, "case_history_nobody"))));
+	}
+	return built && put(page, "has_history", json_boolean(json_array_size(history) > 0)) &&
+	       put(page, "history", json_incref(history));
+}
+
+/* A closed case: the day it is destroyed and, for coordinators, the form that keeps it longer. */
+static bool add_retention(struct web *web, enum kb_lang lang, const struct http_request *request,
+			  const struct staff_session *session, json_t *page, const struct db_case *row,
+			  const struct case_problem *problem)
+{
+	if (strcmp(row->status, "closed") != 0 || !row->destroy_day[0])
+		return true;
+	const struct http_request *typed = problem ? problem->typed : NULL;
+	const char *months = typed ? http_form_field(typed, "months") : NULL;
+	const char *reason = typed ? http_form_field(typed, "reason") : NULL;
+	bool built = put(page, "destroy_day", day_in_words(web, lang, request, row->destroy_day));
+	if (built && session->roles & STAFF_ROLE_COORDINATOR)
+		built = put(page, "can_extend", json_true()) && (!months || put(page, "typed_months", json_string(months))) &&
+			(!reason || put(page, "typed_retention_reason", json_string(reason)));
+	return built;
+}
 
 static void render_case(struct web *web, enum kb_lang lang, const struct http_request *request,
 			const struct staff_session *session, const char *ref, const struct case_problem *problem,
@@ -708,15 +830,17 @@ static void render_case(struct web *web, enum kb_lang lang, const struct http_re
 		return;
 	}
 	struct case_actor actor = actor_of(session);
-	struct case_settings settings;
-	case_settings_default(&settings);
+	struct case_settings settings = web->config->cases; /* [cases] */
 	struct case_deadlines deadlines;
-	json_t *report = NULL, *notes = NULL, *referrals = NULL;
+	json_t *report = NULL, *notes = NULL, *referrals = NULL, *history = NULL;
+	/* the case can be worked on without its history: when that cannot be read, the page says so */
+	int history_status = case_history(web->reporting, &actor, row.ref, &history);
 	struct account_list accounts = {0};
 	if (!session->team_secret || case_deadlines(&settings, &row, request->now, &deadlines) ||
 	    report_read_as_team(web->reporting, session->team_secret, row.ref, &report) ||
 	    case_list_notes(web->reporting, &actor, session->team_secret, row.ref, request->now, &notes) != CASE_OK ||
 	    case_list_referrals(web->reporting, &actor, row.ref, &referrals) != CASE_OK || load_accounts(web, &accounts)) {
+		json_decref(history);
 		json_decref(report);
 		json_decref(notes);
 		json_decref(referrals);
@@ -748,6 +872,9 @@ static void render_case(struct web *web, enum kb_lang lang, const struct http_re
 		add_narrative(web, lang, page, report) && add_messages(web, lang, request, page, report) &&
 		add_notes(web, lang, request, page, notes) && add_referrals(web, lang, request, page, referrals) &&
 		add_actions(web, lang, session, page, &row, &accounts, problem ? problem->to : NULL) &&
+		add_refer_form(web, lang, session, page, &row, problem) &&
+		add_retention(web, lang, request, session, page, &row, problem) &&
+		add_history(web, lang, request, page, history, history_status) &&
 		add_weighing(web, lang, request, context, page, report, row.form_bits);
 	if (built && problem) {
 		built = put(page, "error_field", json_string(problem->field)) &&
@@ -767,6 +894,7 @@ static void render_case(struct web *web, enum kb_lang lang, const struct http_re
 	json_decref(report);
 	json_decref(notes);
 	json_decref(referrals);
+	json_decref(history);
 	free(accounts.items);
 	if (!built || !context || json_object_set_new(context, "page", page)) {
 		if (!built || !context)
@@ -840,11 +968,17 @@ static void finish(struct web *web, enum kb_lang lang, const struct http_request
 		problem->status = 409;
 		problem->key = "case_error_too_many";
 		break;
+	case CASE_NO_CONSENT:
+		problem->status = 409;
+		if (!problem->key)
+			problem->key = "case_error_no_consent";
+		break;
 	case CASE_NOT_AUDITED:
 		/* done, but not on the audit log: that must be said, not hidden behind a redirect */
 		problem->status = 500;
 		problem->key = "case_error_not_audited";
 		problem->answer = problem->note = NULL;
+		problem->typed = NULL;
 		break;
 	default:
 		web_error_page(web, request, 500, reply);
@@ -854,16 +988,36 @@ static void finish(struct web *web, enum kb_lang lang, const struct http_request
 }
 
 /* The start of every case form: the case and its address, and a form that can be read. */
-static const char *begin(struct web *web, enum kb_lang lang, const struct http_request *request, const char **back,
-			 struct http_reply *reply)
+/* A number of 1 to `max` digits as sent in an address: no sign, no leading zero. */
+static bool read_number(const char *text, unsigned max, unsigned *out)
 {
-	static const char *const repeatable[] = {NULL};
+	*out = 0;
+	if (!text || *text < '1' || *text > '9' || strlen(text) > 6)
+		return false;
+	for (const char *p = text; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return false;
+		*out = *out * 10 + (unsigned)(*p - '0');
+	}
+	return *out <= max;
+}
+
+static const char *begin_with(struct web *web, enum kb_lang lang, const struct http_request *request,
+			      const char *const *repeatable, const char **back, struct http_reply *reply)
+{
 	const char *ref = form_case(web, lang, request, back);
 	if (!ref || request->form_invalid || http_form_repeated(request, repeatable)) {
 		web_error_page(web, request, 400, reply);
 		return NULL;
 	}
 	return ref;
+}
+
+static const char *begin(struct web *web, enum kb_lang lang, const struct http_request *request, const char **back,
+			 struct http_reply *reply)
+{
+	static const char *const repeatable[] = {NULL};
+	return begin_with(web, lang, request, repeatable, back, reply);
 }
 
 static bool blank(const char *text)
@@ -973,8 +1127,7 @@ void web_cases_status(struct web *web, enum kb_lang lang, const struct http_requ
 		problem.field = "status-reason";
 		result = CASE_BAD_INPUT;
 	} else {
-		struct case_settings settings;
-		case_settings_default(&settings);
+		struct case_settings settings = web->config->cases; /* [cases] */
 		struct case_actor actor = actor_of(session);
 		result = case_set_status(web->reporting, &settings, &actor, ref, to, closing ? reason : NULL, request->now);
 		if (result == CASE_FORBIDDEN)
@@ -983,4 +1136,346 @@ void web_cases_status(struct web *web, enum kb_lang lang, const struct http_requ
 			problem.key = "case_error_step_refused";
 	}
 	finish(web, lang, request, session, ref, back, result, &problem, reply);
+}
+
+/* POST /team/zaak/doorverwijzen: a referral record (to whom, which categories of information, the
+ * person's consent, an override with its reason). Nothing is sent: the hand-over page is printed. */
+void web_cases_refer(struct web *web, enum kb_lang lang, const struct http_request *request,
+		     const struct staff_session *session, struct http_reply *reply)
+{
+	static const char *const repeatable[] = {"category", NULL};
+	const char *back = NULL, *ref = begin_with(web, lang, request, repeatable, &back, reply);
+	if (!ref)
+		return;
+	const char *partner = http_form_field(request, "partner");
+	const char *consent = http_form_field(request, "consent");
+	const char *override = http_form_field(request, "override");
+	const char *reason = http_form_field(request, "reason");
+	override = override && *override ? override : NULL;
+	reason = blank(reason) ? NULL : reason;
+	unsigned categories = 0;
+	bool unknown = false;
+	for (size_t i = 0; i < request->form_count; i++) {
+		if (strcmp(request->form[i].key, "category") != 0)
+			continue;
+		int bit = web_value_index(category_values, request->form[i].value);
+		if (bit < 0)
+			unknown = true;
+		else
+			categories |= 1u << (unsigned)bit;
+	}
+	struct case_problem problem = {.field = "refer-partner", .typed = request};
+	int result = CASE_BAD_INPUT;
+	/* each problem in words of its own, on the field it is about; case.c decides the rest */
+	if (!partner || web_value_index(partner_values, partner) < 0) {
+		problem.key = "case_error_partner";
+	} else if (!categories || unknown) {
+		problem.key = "case_error_categories";
+		problem.field = "refer-category-summary";
+	} else if (!consent || web_value_index(consent_values, consent) < 0) {
+		problem.key = "case_error_consent";
+		problem.field = "refer-consent-given";
+	} else if (override && !(session->roles & STAFF_ROLE_COORDINATOR)) {
+		problem.key = "case_error_override_forbidden";
+		problem.field = "refer-category-summary";
+		result = CASE_FORBIDDEN;
+	} else if ((override && web_value_index(override_values, override) < 0) || (reason && !override)) {
+		problem.key = "case_error_override_choose";
+		problem.field = "refer-override-none";
+	} else if (override && (strcmp(consent, "given") == 0 || !(categories & ~(unsigned)CASE_INFO_ANONYMISED))) {
+		problem.key = "case_error_override_needless";
+		problem.field = "refer-override-none";
+	} else if (override && (!reason || strlen(reason) < CASE_REASON_MIN)) {
+		problem.key = "case_error_override_reason";
+		problem.field = "refer-reason";
+	} else if (reason && strlen(reason) > CASE_NOTE_CAP) {
+		problem.key = "case_error_too_long";
+		problem.field = "refer-reason";
+	} else {
+		struct case_referral referral = {partner, categories, consent, override, reason};
+		struct case_actor actor = actor_of(session);
+		result = case_refer(web->reporting, &actor, session->team_secret, ref, &referral, request->now);
+		if (result == CASE_NO_CONSENT) {
+			problem.key = "case_error_no_consent";
+			problem.field = "refer-category-summary";
+		} else if (result == CASE_FORBIDDEN && override) {
+			problem.key = "case_error_override_forbidden";
+			problem.field = "refer-category-summary";
+		} else if (result == CASE_REFUSED) {
+			problem.key = "case_error_refer_refused";
+		}
+	}
+	finish(web, lang, request, session, ref, back, result, &problem, reply);
+}
+
+/* The form bits of "sexual,labour" as the cases table keeps them (bit 3: unknown). */
+static unsigned form_bits_of(const char *ids)
+{
+	unsigned bits = 0;
+	while (ids && *ids) {
+		size_t len = strcspn(ids, ",");
+		for (size_t f = 0; web_form_values[f]; f++) {
+			if (strlen(web_form_values[f]) == len && strncmp(ids, web_form_values[f], len) == 0)
+				bits |= 1u << f;
+		}
+		ids += len;
+		if (*ids == ',')
+			ids++;
+	}
+	return bits;
+}
+
+/* GET /team/zaak/overdracht?ref=REF&n=N: the hand-over page of the case's N-th referral, to print or
+ * hand over by the caseworker. It shows only the categories the referral recorded (case_handover);
+ * opening it is on the audit log. */
+void web_cases_handover(struct web *web, enum kb_lang lang, const struct http_request *request,
+			const struct staff_session *session, struct http_reply *reply)
+{
+	const char *ref = http_field(request, "ref");
+	unsigned number;
+	if (!ref_valid(ref) || !read_number(http_field(request, "n"), 1000, &number)) {
+		web_error_page(web, request, 400, reply);
+		return;
+	}
+	struct case_actor actor = actor_of(session);
+	json_t *handover = NULL;
+	int result = session->team_secret ? case_handover(web->reporting, &actor, session->team_secret, ref, number,
+							  request->now, &handover)
+					  : -1;
+	if (result != CASE_OK) {
+		web_error_page(web, request, result == CASE_NOT_FOUND ? 404 : result == CASE_FORBIDDEN ? 403 : 500, reply);
+		return;
+	}
+	json_t *referral = json_object_get(handover, "referral");
+	json_t *report = json_object_get(handover, "report");
+	char query[DB_REF_SIZE + 24], back[200];
+	snprintf(query, sizeof query, "ref=%s&n=%u", ref, number);
+	snprintf(back, sizeof back, "%s/team/%s?ref=%s", web_lang_prefix(lang), web_text(web, lang, "case_path"), ref);
+	json_t *context = team_page(web, lang, "case_path_handover", query, "case_handover_title");
+	json_t *page = json_object();
+	const char *partner = json_string_value(json_object_get(referral, "partner"));
+	const char *consent = json_string_value(json_object_get(referral, "consent"));
+	const char *override = json_string_value(json_object_get(referral, "override"));
+	char title[300];
+	web_fill_in(web_text(web, lang, "case_handover_heading"), "{partner}", text_for(web, lang, "case_partner_", partner),
+		    title, sizeof title);
+	json_t *listed = json_pack("[O]", referral);
+	bool built = context && page && listed && add_referrals(web, lang, request, page, listed) &&
+		     put(page, "ref", json_string(ref)) && put(page, "back", json_string(back)) &&
+		     put(page, "heading", json_string(title)) &&
+		     put(page, "consent_given", json_boolean(consent && strcmp(consent, "given") == 0)) &&
+		     (!override || put(page, "override", json_true())) &&
+		     put(page, "kind", json_string(text_for(web, lang, "case_kind_",
+							   json_string_value(json_object_get(report, "kind")))));
+	json_t *shown = json_array_get(json_object_get(page, "referrals"), 0);
+	char recorded[80];
+	/* on paper the year counts: the page may be read long after */
+	web_day_in_words(web, lang, json_string_value(json_object_get(referral, "day")), true, web_now(web, request),
+			 recorded, sizeof recorded);
+	built = built && shown && put(shown, "day_words", json_string(recorded)) && put(page, "referral", json_incref(shown));
+	const char *month = json_string_value(json_object_get(report, "month"));
+	if (built && month && strlen(month) == 7) {
+		/* "november 2026": the month of receipt, no day */
+		unsigned m = (unsigned)((month[5] - '0') * 10 + (month[6] - '0'));
+		char key[16], words[80];
+		snprintf(key, sizeof key, "month_%u", m >= 1 && m <= 12 ? m : 1);
+		snprintf(words, sizeof words, "%s %.4s", web_text(web, lang, key), month);
+		const char *relation = json_string_value(json_object_get(report, "relation"));
+		built = put(page, "summary", json_pack("{s:s}", "month", words)) &&
+			(!relation || put(json_object_get(page, "summary"), "relation",
+					  json_string(text_for(web, lang, "relation_", relation))));
+	}
+	if (built && json_object_get(report, "signals")) {
+		built = put(page, "show_signals", json_true()) &&
+			put(page, "forms", forms_in_words(web, lang,
+							  form_bits_of(json_string_value(json_object_get(report, "forms"))))) &&
+			add_weighing(web, lang, request, context, page, report,
+				     form_bits_of(json_string_value(json_object_get(report, "forms"))));
+	}
+	/* the narrative, the person, the contact details: the report object holds what the categories allow */
+	bool contact = false;
+	size_t index;
+	json_t *category;
+	json_array_foreach(json_object_get(referral, "categories"), index, category)
+		contact = contact || strcmp(json_string_value(category), "contact") == 0;
+	bool fields = json_object_get(report, "what") || json_object_get(report, "who") || json_object_get(report, "where");
+	json_t *copy = built ? json_deep_copy(report) : NULL;
+	if (copy)
+		json_object_del(copy, "relation"); /* said in the summary, not as the reporter's words */
+	built = copy && add_narrative(web, lang, page, copy) && put(page, "show_fields", json_boolean(fields)) &&
+		put(page, "show_contact", json_boolean(contact));
+	json_decref(copy);
+	if (built && json_object_get(report, "messages"))
+		built = put(page, "show_messages", json_true()) && add_messages(web, lang, request, page, report);
+	json_decref(listed);
+	json_decref(handover);
+	if (!built || !context || json_object_set_new(context, "page", page)) {
+		if (!built || !context)
+			json_decref(page);
+		json_decref(context);
+		context = NULL;
+	}
+	web_render_secret(web, "team_case_handover", context, 200, reply);
+}
+
+/* POST /team/zaak/bewaren: a coordinator keeps a closed case longer (months, with a written reason). */
+void web_cases_retention(struct web *web, enum kb_lang lang, const struct http_request *request,
+			 const struct staff_session *session, struct http_reply *reply)
+{
+	const char *back = NULL, *ref = begin(web, lang, request, &back, reply);
+	if (!ref)
+		return;
+	const char *reason = http_form_field(request, "reason");
+	struct case_problem problem = {.field = "retention-months", .typed = request};
+	unsigned months;
+	int result = CASE_BAD_INPUT;
+	if (!read_number(http_form_field(request, "months"), 120, &months)) {
+		problem.key = "case_error_months";
+	} else if (blank(reason) || strlen(reason) < CASE_REASON_MIN) {
+		problem.key = "case_error_retention_reason";
+		problem.field = "retention-reason";
+	} else if (strlen(reason) > CASE_NOTE_CAP) {
+		problem.key = "case_error_too_long";
+		problem.field = "retention-reason";
+	} else {
+		struct case_actor actor = actor_of(session);
+		result = case_extend_retention(web->reporting, &actor, session->team_secret, ref, months, reason,
+					       request->now);
+		if (result == CASE_FORBIDDEN)
+			problem.key = "case_error_retention_forbidden";
+		else if (result == CASE_REFUSED)
+			problem.key = "case_error_retention_refused";
+	}
+	finish(web, lang, request, session, ref, back, result, &problem, reply);
+}
+
+/* ---- phone intake ---- */
+
+/* The report form's page (web_report.c makes it, with the same fields and checks) as a team page: the
+ * other language's own address, the session's CSRF token (the router checks it), the intake's words. */
+static json_t *intake_page(struct web *web, enum kb_lang lang, const struct staff_session *session, json_t *context)
+{
+	enum kb_lang other = lang == KB_LANG_NL ? KB_LANG_EN : KB_LANG_NL;
+	char alt[200];
+	snprintf(alt, sizeof alt, "%s/team/%s", web_lang_prefix(other), web_text(web, other, "intake_path"));
+	json_t *page = json_object_get(context, "page");
+	if (!page || !put(context, "team", json_true()) || !put(context, "alt_url", json_string(alt)) ||
+	    !put(page, "csrf", json_string(session->csrf)) || !put(page, "intake", json_true())) {
+		json_decref(context);
+		return NULL;
+	}
+	return context;
+}
+
+/* GET /team/telefoon: the report form for a call, empty. */
+void web_cases_intake_form(struct web *web, enum kb_lang lang, const struct http_request *request,
+			   const struct staff_session *session, struct http_reply *reply)
+{
+	json_t *context = web_report_form_page(web, lang, request, "/team/", "intake_title");
+	web_render(web, "team_intake", intake_page(web, lang, session, context), 200, reply);
+}
+
+/* The receipt in groups of five, each spelled out sign by sign, for reading it out slowly. */
+static json_t *receipt_groups(const char *receipt)
+{
+	json_t *groups = json_array();
+	for (int g = 0; groups && g < 4; g++) {
+		char spelled[16];
+		const char *group = receipt + 6 * g;
+		snprintf(spelled, sizeof spelled, "%c %c %c %c %c", group[0], group[1], group[2], group[3], group[4]);
+		json_t *item = json_pack("{s:i, s:s%, s:s}", "n", g + 1, "group", group, (size_t)5, "spelled", spelled);
+		crypt_wipe(spelled, sizeof spelled);
+		if (!item || json_array_append_new(groups, item)) {
+			json_decref(groups);
+			return NULL;
+		}
+	}
+	return groups;
+}
+
+/* The page after a call was recorded: the receipt to read out, and how the caller follows up. */
+static void render_intake_receipt(struct web *web, enum kb_lang lang, const struct http_request *request,
+				  const char *receipt, const char *ref, bool not_audited, struct http_reply *reply)
+{
+	json_t *context = team_page(web, lang, "intake_path", NULL, "intake_receipt_title");
+	json_t *page = json_object();
+	const struct kb_channel *essm = kb_channel_by_id(web->kb, "essm"); /* kb_load() guarantees it */
+	char call[300], case_url[200];
+	web_fill_in(web_text(web, lang, "intake_receipt_phone"), "{phone}", essm->phone_display, call, sizeof call);
+	snprintf(case_url, sizeof case_url, "%s/team/%s?ref=%s", web_lang_prefix(lang), web_text(web, lang, "case_path"), ref);
+	bool built = context && page && put(page, "receipt", json_string(receipt)) &&
+		     put(page, "groups", receipt_groups(receipt)) && put(page, "call", json_string(call)) &&
+		     (!ref[0] || put(page, "case_url", json_string(case_url)));
+	if (built && web_poster_url_is_public(web->config)) {
+		char url[CONFIG_TEXT_SIZE + 32];
+		snprintf(url, sizeof url, "%s%s/opvolgen", web->config->public_base_url, web_lang_prefix(lang));
+		built = put(page, "followup_address", json_string(url));
+	}
+	if (built && not_audited)
+		built = web_add_error(web, lang, context, NULL, web_text(web, lang, "intake_error_not_audited")) != NULL;
+	if (!built || !context || json_object_set_new(context, "page", page)) {
+		if (!built || !context)
+			json_decref(page);
+		json_decref(context);
+		context = NULL;
+	}
+	(void)request;
+	web_render_secret(web, "team_intake_receipt", context, 201, reply);
+}
+
+/* A form's single-use submission key as the report form makes it: 32 lower-case hex characters. */
+static bool submission_key_shape(const char *key)
+{
+	return key && strlen(key) == CRYPT_SUBMISSION_KEY_SIZE - 1 &&
+	       strspn(key, "0123456789abcdef") == CRYPT_SUBMISSION_KEY_SIZE - 1;
+}
+
+/* POST /team/telefoon: the call as a report or consultation, source "phone"; then its receipt. */
+void web_cases_intake(struct web *web, enum kb_lang lang, const struct http_request *request,
+		      const struct staff_session *session, struct http_reply *reply)
+{
+	static const char *const repeatable[] = {"form", "signal", NULL};
+	if (request->form_invalid || http_form_repeated(request, repeatable)) {
+		json_t *context = web_report_form_page(web, lang, request, "/team/", "intake_title");
+		if (context && !web_add_error(web, lang, context, NULL, web_text(web, lang, "intake_error_generic"))) {
+			json_decref(context);
+			context = NULL;
+		}
+		web_render_secret(web, "team_intake", intake_page(web, lang, session, context), 400, reply);
+		return;
+	}
+	struct report_input input;
+	json_t *again = NULL;
+	if (web_report_form_read(web, lang, request, "/team/", "intake_title", &input, &again) != 0) {
+		/* what the caller said stays in the form, each problem on its field */
+		web_render_secret(web, "team_intake", intake_page(web, lang, session, again), 400, reply);
+		return;
+	}
+	char receipt[CRYPT_RECEIPT_TEXT_SIZE], ref[DB_REF_SIZE];
+	const char *key = http_form_field(request, "submission");
+	struct case_actor actor = actor_of(session);
+	int result = case_intake_phone(web->reporting, &actor, &input, submission_key_shape(key) ? key : NULL,
+				       request->now, receipt, ref);
+	report_input_release(&input);
+	if (result == CASE_OK || result == CASE_NOT_AUDITED) {
+		render_intake_receipt(web, lang, request, receipt, ref, result == CASE_NOT_AUDITED, reply);
+		crypt_wipe(receipt, sizeof receipt);
+	} else if (result == CASE_REFUSED) {
+		/* sent before (Back or reload after the receipt): stored once, and its receipt is not shown again */
+		json_t *context = team_page(web, lang, "intake_path", NULL, "intake_sent_title");
+		if (context && !put(context, "page", json_pack("{s:b}", "sent_before", 1))) {
+			json_decref(context);
+			context = NULL;
+		}
+		web_render(web, "team_intake_receipt", context, 409, reply);
+	} else if (result == CASE_FORBIDDEN) {
+		web_error_page(web, request, 403, reply);
+	} else {
+		json_t *context = web_report_form_page(web, lang, request, "/team/", "intake_title");
+		if (context && !web_add_error(web, lang, context, NULL, web_text(web, lang, "intake_error_storage"))) {
+			json_decref(context);
+			context = NULL;
+		}
+		web_render_secret(web, "team_intake", intake_page(web, lang, session, context), 500, reply);
+	}
 }

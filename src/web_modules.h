@@ -63,6 +63,20 @@ void web_api_followup_read(struct web *web, enum kb_lang lang, const struct http
 			   struct http_reply *reply);
 void web_api_followup_message(struct web *web, enum kb_lang lang, const struct http_request *request,
 			      struct http_reply *reply);
+void web_withdraw_form(struct web *web, enum kb_lang lang, const struct http_request *request,
+		       struct http_reply *reply);
+void web_withdraw_submit(struct web *web, enum kb_lang lang, const struct http_request *request,
+			 struct http_reply *reply);
+void web_api_withdraw(struct web *web, enum kb_lang lang, const struct http_request *request,
+		      struct http_reply *reply);
+/* The report form's fields, values and checks, shared with the phone intake (web_cases.c; template
+ * partial "report_fields"): the page context of the form as typed so far (or empty) on `page_path`
+ * with `title_key`; and the reading of a sent form: 0 with `input` filled (release it), or 1 with
+ * *again the form's page context with its problems on their fields (NULL: out of memory). */
+json_t *web_report_form_page(struct web *web, enum kb_lang lang, const struct http_request *request,
+			     const char *page_path, const char *title_key);
+int web_report_form_read(struct web *web, enum kb_lang lang, const struct http_request *request, const char *page_path,
+			 const char *title_key, struct report_input *input, json_t **again);
 
 /* web_staff.c: the back office (/team/); staff handlers get the session (web_page.h). */
 const char *web_staff_cookie_name(const struct web *web);
@@ -97,7 +111,7 @@ void web_staff_audit(struct web *web, enum kb_lang lang, const struct http_reque
 		     const struct staff_session *session, struct http_reply *reply);
 
 /* web_cases.c: case work for the content roles (issue 15): the queue, the case page and its forms
- * (answer, internal note, assignment, status), each form answered by 303 back to the case page. */
+ * (answer, internal note, assignment, status, referral), each form answered by 303 back to the case page. */
 void web_cases_queue(struct web *web, enum kb_lang lang, const struct http_request *request,
 		     const struct staff_session *session, struct http_reply *reply);
 void web_cases_case(struct web *web, enum kb_lang lang, const struct http_request *request,
@@ -109,6 +123,19 @@ void web_cases_note(struct web *web, enum kb_lang lang, const struct http_reques
 void web_cases_assign(struct web *web, enum kb_lang lang, const struct http_request *request,
 		      const struct staff_session *session, struct http_reply *reply);
 void web_cases_status(struct web *web, enum kb_lang lang, const struct http_request *request,
+		      const struct staff_session *session, struct http_reply *reply);
+/* A referral (partner, categories, consent, override), and its printable hand-over page. */
+void web_cases_refer(struct web *web, enum kb_lang lang, const struct http_request *request,
+		     const struct staff_session *session, struct http_reply *reply);
+void web_cases_handover(struct web *web, enum kb_lang lang, const struct http_request *request,
+			const struct staff_session *session, struct http_reply *reply);
+/* A closed case kept longer (coordinators; case.c checks the role). */
+void web_cases_retention(struct web *web, enum kb_lang lang, const struct http_request *request,
+			 const struct staff_session *session, struct http_reply *reply);
+/* Phone intake: the report form for a call, and its receipt to read out. */
+void web_cases_intake_form(struct web *web, enum kb_lang lang, const struct http_request *request,
+			   const struct staff_session *session, struct http_reply *reply);
+void web_cases_intake(struct web *web, enum kb_lang lang, const struct http_request *request,
 		      const struct staff_session *session, struct http_reply *reply);
 
 #endif

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "case.h"
+
 static const char *const text_fields[] = {"what", "who", "where", "when", "how"};
 static const char *const contact_fields[] = {"name", "phone", "email"};
 static const char *const relation_values[] = {"professional", "family", "neighbour", "colleague", "self", "other"};
@@ -55,11 +57,13 @@ static bool contact_wanted(const struct http_request *request)
 	return has_form_value(request, "contact_wanted", "1") || has_form_value(request, "contact_answer", "yes");
 }
 
-/* `general_key`: a problem that belongs to no field (expired page, storage, limit), or NULL. */
-static json_t *report_form_context(struct web *web, enum kb_lang lang, const struct http_request *request,
-				   const struct form_problems *problems, const char *general_key)
+/* `general_key`: a problem that belongs to no field (expired page, storage, limit), or NULL. The page's
+ * path, title and menu item: the public form's, or the phone intake's (web_report_form_page). */
+static json_t *report_form_context_for(struct web *web, enum kb_lang lang, const struct http_request *request,
+				       const struct form_problems *problems, const char *general_key,
+				       const char *page_path, const char *title_key, const char *nav_key)
 {
-	json_t *context = web_page_context(web, lang, "/melden", NULL, "report_title", "report");
+	json_t *context = web_page_context(web, lang, page_path, NULL, title_key, nav_key);
 	json_t *page = json_object();
 	char token[CRYPT_FORM_TOKEN_SIZE];
 	crypt_keys_form_token(reporting_keys(web->reporting), request->now, token);
@@ -148,6 +152,12 @@ static json_t *report_form_context(struct web *web, enum kb_lang lang, const str
 	json_object_set_new(context, "page", page);
 	json_object_set_new(context, "site", web_site_context(web, lang));
 	return context;
+}
+
+static json_t *report_form_context(struct web *web, enum kb_lang lang, const struct http_request *request,
+				   const struct form_problems *problems, const char *general_key)
+{
+	return report_form_context_for(web, lang, request, problems, general_key, "/melden", "report_title", "report");
 }
 
 /* The HTML form as the API's report JSON; contact details only if contact is wanted. */
@@ -279,6 +289,24 @@ static bool read_report_form(struct web *web, const struct http_request *request
 		}
 	}
 	return valid && problems->count == 0;
+}
+
+/* The report form for the phone intake (web_cases.c): the same fields, values and checks. */
+json_t *web_report_form_page(struct web *web, enum kb_lang lang, const struct http_request *request,
+			     const char *page_path, const char *title_key)
+{
+	return report_form_context_for(web, lang, request, NULL, NULL, page_path, title_key, NULL);
+}
+
+int web_report_form_read(struct web *web, enum kb_lang lang, const struct http_request *request, const char *page_path,
+			 const char *title_key, struct report_input *input, json_t **again)
+{
+	struct form_problems problems;
+	*again = NULL;
+	if (read_report_form(web, request, input, &problems))
+		return 0;
+	*again = report_form_context_for(web, lang, request, &problems, NULL, page_path, title_key, NULL);
+	return 1;
 }
 
 /* Retry-After when reports cannot be stored now: a PostgreSQL server that is
@@ -583,8 +611,17 @@ static void render_followup_view(struct web *web, enum kb_lang lang, const struc
 	json_t *context = web_page_context(web, lang, "/opvolgen", NULL, "followup_title", "followup");
 	char form_token[CRYPT_FORM_TOKEN_SIZE];
 	crypt_keys_form_token(reporting_keys(web->reporting), request->now, form_token);
-	char status_key[40];
-	snprintf(status_key, sizeof status_key, "status_%s", json_string_value(json_object_get(report, "status")));
+	/* the status in words, and what it means for the reporter */
+	static const char *const statuses[] = {"new", "in_progress", "referred", "closed"};
+	const char *status = json_string_value(json_object_get(report, "status"));
+	const char *known = "new"; /* a status this page does not know: say the least */
+	for (size_t i = 0; status && i < sizeof statuses / sizeof *statuses; i++) {
+		if (strcmp(status, statuses[i]) == 0)
+			known = statuses[i];
+	}
+	char status_key[48], means_key[48];
+	snprintf(status_key, sizeof status_key, "followup_status_label_%s", known);
+	snprintf(means_key, sizeof means_key, "followup_status_means_%s", known);
 	json_t *messages = json_object_get(report, "messages");
 	size_t index;
 	json_t *message;
@@ -605,8 +642,9 @@ static void render_followup_view(struct web *web, enum kb_lang lang, const struc
 				 words, sizeof words);
 		json_object_set_new(report, "day", json_string(words));
 	}
-	json_t *page = json_pack("{s:s, s:s, s:s, s:O, s:s}", "token", token, "csrf", form_token, "status",
-				 web_text(web, lang, status_key), "report", report, "kind",
+	json_t *page = json_pack("{s:s, s:s, s:s, s:s, s:O, s:s}", "token", token, "csrf", form_token, "status",
+				 web_text(web, lang, status_key), "status_means", web_text(web, lang, means_key), "report",
+				 report, "kind",
 				 web_text(web, lang, strcmp(json_string_value(json_object_get(report, "kind")), "consultation") == 0
 							     ? "kind_consultation" : "kind_report"));
 	json_decref(report);
@@ -689,6 +727,92 @@ void web_followup_message(struct web *web, enum kb_lang lang, const struct http_
 					     : status == 2 ? "followup_message_limit"
 							   : "report_error_generic",
 					     reply);
+	}
+}
+
+/* ---- withdrawal by the reporter (case_withdraw) ---- */
+
+/* The withdrawal form: what withdrawing means, the receipt again, and a box to tick. `receipt` (the
+ * receipt as it was typed, or NULL) goes back into its field when only the box was missing, so the
+ * page is rendered into wiped memory. */
+static void render_withdraw_form(struct web *web, enum kb_lang lang, const struct http_request *request,
+				 const char *receipt, const char *receipt_error_key, const char *confirm_error_key,
+				 unsigned status, struct http_reply *reply)
+{
+	json_t *context = web_page_context(web, lang, "/opvolgen/intrekken", NULL, "withdraw_title", "followup");
+	char token[CRYPT_FORM_TOKEN_SIZE];
+	crypt_keys_form_token(reporting_keys(web->reporting), request->now, token);
+	json_t *page = json_pack("{s:s, s:s, s:b}", "csrf", token, "receipt", receipt ? receipt : "", "confirmed",
+				 request->method == HTTP_POST && has_form_value(request, "confirm", "1"));
+	if (page && receipt_error_key) {
+		json_object_set_new(page, "receipt_error", json_string(web_text(web, lang, receipt_error_key)));
+		json_t *item = web_add_error(web, lang, context, "receipt", web_text(web, lang, receipt_error_key));
+		if (status == 429) {
+			const struct kb_channel *essm = kb_channel_by_id(web->kb, "essm"); /* kb_load() guarantees it */
+			json_object_set_new(item, "call", json_pack("{s:s, s:s, s:s}", "name", essm->name[lang], "display",
+								    essm->phone_display, "tel", essm->phone_tel));
+			context = web_must_set(context, page, "calls", web_call_instead(web, lang));
+			json_object_set_new(page, "has_calls", json_true());
+		}
+	}
+	if (page && confirm_error_key) {
+		json_object_set_new(page, "confirm_error", json_string(web_text(web, lang, confirm_error_key)));
+		web_add_error(web, lang, context, "confirm", web_text(web, lang, confirm_error_key));
+	}
+	if (!context)
+		json_decref(page);
+	else if (json_object_set_new(context, "page", page)) {
+		json_decref(context);
+		context = NULL;
+	}
+	web_render_secret(web, "withdraw_form", context, status, reply);
+}
+
+/* GET /opvolgen/intrekken: what withdrawing means, and the form. */
+void web_withdraw_form(struct web *web, enum kb_lang lang, const struct http_request *request, struct http_reply *reply)
+{
+	render_withdraw_form(web, lang, request, NULL, NULL, NULL, 200, reply);
+}
+
+/* POST /opvolgen/intrekken (blocking): the receipt and the ticked box destroy the report. A wrong
+ * receipt counts against the same hourly limit as a follow-up login and gets the same words. */
+void web_withdraw_submit(struct web *web, enum kb_lang lang, const struct http_request *request,
+			 struct http_reply *reply)
+{
+	static const char *const repeatable[] = {NULL};
+	const char *receipt = http_form_field(request, "receipt");
+	bool confirmed = has_form_value(request, "confirm", "1");
+	bool no_receipt = is_blank(receipt);
+	if (!is_post_allowed(web, request)) {
+		render_withdraw_form(web, lang, request, NULL, "report_error_expired", NULL, 403, reply);
+		return;
+	}
+	if (request->form_invalid || http_form_repeated(request, repeatable) || (receipt && strlen(receipt) > 64)) {
+		render_withdraw_form(web, lang, request, NULL, "report_error_generic", NULL, 400, reply);
+		return;
+	}
+	if (no_receipt || !confirmed) {
+		/* nothing was tried yet: the receipt stays in its field, no attempt is counted */
+		render_withdraw_form(web, lang, request, receipt, no_receipt ? "withdraw_error_receipt" : NULL,
+				     confirmed ? NULL : "withdraw_error_confirm", 400, reply);
+		return;
+	}
+	if (!ratelimit_check(&web->limits, request->client_tag, RATELIMIT_RECEIPT_ATTEMPT, request->now,
+			     &reply->retry_after)) {
+		render_withdraw_form(web, lang, request, NULL, "report_error_limit", NULL, 429, reply);
+		return;
+	}
+	int status = case_withdraw(web->reporting, receipt, request->now);
+	if (status == 0 || status == CASE_NOT_AUDITED) {
+		/* withdrawn (a missing audit entry is the team's problem, not the reporter's) */
+		json_t *context = web_page_context(web, lang, "/opvolgen/intrekken", NULL, "withdraw_done_title", "followup");
+		web_render(web, "withdraw_done", context, 200, reply);
+	} else {
+		unsigned code = status == 1 ? 401 : storage_failed(web) ? 503 : 500;
+		render_withdraw_form(web, lang, request, NULL, status == 1 ? "followup_wrong_receipt" : "report_error_generic",
+				     NULL, code, reply);
+		if (code == 503)
+			reply->retry_after = STORAGE_RETRY_SECONDS;
 	}
 }
 
@@ -823,4 +947,33 @@ void web_api_followup_message(struct web *web, enum kb_lang page_lang, const str
 			reply_followup_failed(web, request, reply);
 	}
 	json_decref(root);
+}
+
+/* POST /api/v1/withdraw (blocking): {"receipt": ...} destroys the report (case_withdraw); the same
+ * hourly limit and the same 401 as a follow-up login. */
+void web_api_withdraw(struct web *web, enum kb_lang page_lang, const struct http_request *request,
+		      struct http_reply *reply)
+{
+	(void)page_lang;
+	if (!ratelimit_check(&web->limits, request->client_tag, RATELIMIT_RECEIPT_ATTEMPT, request->now,
+			     &reply->retry_after)) {
+		web_error_page(web, request, 429, reply);
+		return;
+	}
+	json_t *root = json_loadb(request->body ? request->body : "", request->body_len, JSON_REJECT_DUPLICATES, NULL);
+	json_t *receipt = json_object_get(root, "receipt");
+	if (!json_is_object(root) || !json_is_string(receipt) || json_object_size(root) != 1 ||
+	    json_string_length(receipt) > 64) {
+		json_decref(root);
+		web_reply_json_error(reply, 400, "expected {\"receipt\": \"XXXXX-XXXXX-XXXXX-XXXXX\"}");
+		return;
+	}
+	int status = case_withdraw(web->reporting, json_string_value(receipt), request->now);
+	json_decref(root); /* wiped as it is freed (report_json_wipes_on_free) */
+	if (status == 0 || status == CASE_NOT_AUDITED)
+		web_reply_json(reply, 200, json_pack("{s:b}", "withdrawn", 1));
+	else if (status == 1)
+		web_error_page(web, request, 401, reply);
+	else
+		reply_followup_failed(web, request, reply);
 }

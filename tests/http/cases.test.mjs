@@ -2,119 +2,28 @@
 // at follow-up, internal notes the reporter never sees, the router's 403 for an analyst, refused
 // status changes, and the audit log of it all.
 //
-// Accounts: `meldwijzer user add` makes them (as an operator would); the activation page
-// (/team/activeren) is not in this tree yet, so tests/http/cases_account.c, compiled here against the
-// library, activates them with the same staff_activate() call and a TOTP secret the test chose. The
-// login itself goes through the site's own form, with a code from `oathtool`.
+// Accounts, logins and case forms: cases_support.mjs (shared with cases_work.test.mjs).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { randomInt } from "node:crypto";
 import { startServer, binary, onPostgres } from "../support.mjs";
+import { cases, form, buildActivator, signIn, get, postCaseForm, auditEntries, submitReport, followUp }
+  from "./cases_support.mjs";
 
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
-const password = "Regen valt zacht op Katendrecht";
-const form = { "Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin" };
 let server;
-let activator;
 // The PostgreSQL backend has no case operations yet (db_pg.c: db_case_* answer -1, so these pages
 // answer 500 there). The tests still run on it, as known gaps, and count again once it has them.
-const caseWork = { todo: onPostgres ? "the PostgreSQL backend has no case operations yet (db_pg.c)" : false };
-
-function buildActivator() {
-  const out = path.join(mkdtempSync(path.join(tmpdir(), "meldwijzer-cases-")), "cases_account");
-  const libs = ["jansson", "libmicrohttpd", "libqrencode", "inih", "libsodium", "sqlite3", "libpq", "liboath",
-    "pwquality"];
-  const flags = execFileSync("pkg-config", ["--cflags", "--libs", ...libs]).toString().trim().split(/\s+/);
-  // the library beside the binary under test, built with the same sanitizers
-  const sanitize = /sanitize/.test(binary) ? ["-fsanitize=address,undefined"] : [];
-  execFileSync("cc", ["-std=c11", ...sanitize, "-I", path.join(root, "src"),
-    path.join(root, "tests/http/cases_account.c"), path.join(path.dirname(binary), "libmeldwijzer.a"),
-    ...flags, "-lpthread", "-o", out]);
-  return out;
-}
-
-function base32Secret() {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  return Array.from({ length: 32 }, () => alphabet[randomInt(32)]).join("");
-}
-
-// An active account with `roles`, signed in through /team/inloggen: its cookie.
-async function signIn(name, roles) {
-  const roleArgs = roles.flatMap((role) => ["--role", role]);
-  const made = execFileSync(binary, ["user", "add", name, ...roleArgs, "--db", server.database],
-    { input: `${server.recoveryKey}\n` }).toString();
-  const code = made.match(/^ {4}(\S+)$/m)[1];
-  const secret = base32Secret();
-  execFileSync(activator, [server.database, name, code, password, secret]);
-  const loginPage = await (await fetch(`${server.url}/team/`)).text();
-  const csrf = loginPage.match(/name="csrf" value="([^"]+)"/)[1];
-  const totp = execFileSync("oathtool", ["--totp", "-b", secret]).toString().trim();
-  const response = await fetch(`${server.url}/team/inloggen`, {
-    method: "POST", headers: form, redirect: "manual",
-    body: new URLSearchParams({ csrf, name, password, code: totp }),
-  });
-  assert.equal(response.status, 303, `${name} signs in`);
-  const cookie = response.headers.get("set-cookie").split(";")[0];
-  assert.match(cookie, /^__Host-team=[0-9a-f]+$/);
-  return cookie;
-}
-
-function get(pathname, cookie) {
-  return fetch(server.url + pathname, { headers: cookie ? { Cookie: cookie } : {}, redirect: "manual" });
-}
-
-// A case form as the case page makes it: its hidden fields (csrf, ref, back) from the page itself.
-async function postCaseForm(cookie, ref, action, fields, pagePrefix = "") {
-  const page = await (await get(`${pagePrefix}/team/${pagePrefix ? "case" : "zaak"}?ref=${ref}`, cookie)).text();
-  const csrf = page.match(/name="csrf" value="([^"]+)"/)[1];
-  const back = page.match(/name="back" value="([^"]+)"/)[1].replaceAll("&amp;", "&");
-  return fetch(server.url + action, {
-    method: "POST", headers: { ...form, Cookie: cookie }, redirect: "manual",
-    body: new URLSearchParams({ csrf, ref, back, ...fields }),
-  });
-}
-
-function auditEntries(ref) {
-  const sql = `SELECT account || ' ' || action FROM audit_log WHERE object = '${ref}' ORDER BY seq`;
-  const output = onPostgres
-    ? execFileSync("psql", ["-qAtX", "-c", sql, server.database]).toString()
-    : execFileSync("sqlite3", [server.database.replace(/^sqlite:/, ""), sql]).toString();
-  return output.trim().split("\n").filter(Boolean);
-}
-
-async function submitReport(body) {
-  const response = await fetch(`${server.url}/api/v1/reports`, {
-    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
-  });
-  assert.equal(response.status, 201);
-  return (await response.json()).receipt;
-}
-
-async function followUp(receipt) {
-  const login = await fetch(`${server.url}/api/v1/followup`, {
-    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ receipt }),
-  });
-  assert.equal(login.status, 200);
-  const { token } = await login.json();
-  const read = await fetch(`${server.url}/api/v1/followup`, { headers: { Authorization: `Bearer ${token}` } });
-  assert.equal(read.status, 200);
-  return read.json();
-}
 
 before(async () => {
-  activator = buildActivator();
-  server = await startServer("[limits]\nsubmissions_per_hour = 1000\n");
+  cases.activator = buildActivator();
+  server = cases.server = await startServer("[limits]\nsubmissions_per_hour = 1000\n");
 });
 
 after(async () => {
   if (server) assert.equal(await server.stop(), 0);
 });
 
-test("a report reaches the queue; a caseworker answers it, the reporter reads the answer; notes stay inside", caseWork, async () => {
+test("a report reaches the queue; a caseworker answers it, the reporter reads the answer; notes stay inside", async () => {
   const narrative = "Mijn buurman werkt elke dag 14 uur in een kas en krijgt zijn loon niet.";
   const receipt = await submitReport({ kind: "report", what: narrative, who: "Piotr", where: "Westland",
     forms: ["labour"], signals: ["lange-dagen", "weinig-of-geen-loon"], relation: "neighbour",
@@ -178,7 +87,7 @@ test("a report reaches the queue; a caseworker answers it, the reporter reads th
   assert.equal((await followUp(receipt)).messages.filter((m) => m.from !== "reporter").length, 1);
 });
 
-test("roles: an analyst gets 403 from the router; a caseworker cannot close; a coordinator can, on the audit log", caseWork, async () => {
+test("roles: an analyst gets 403 from the router; a caseworker cannot close; a coordinator can, on the audit log", async () => {
   await submitReport({ kind: "consultation", what: "Een meisje van 16 moet voor haar vriend pakketjes rondbrengen.",
     forms: ["criminal"] });
   const caseworker = await signIn("daan", ["caseworker"]);
@@ -240,7 +149,7 @@ test("roles: an analyst gets 403 from the router; a caseworker cannot close; a c
   assert.match(verified, /The audit log is intact/);
 });
 
-test("the queue: 50 a page with a page token, overdue and 'wrote again' said in words", caseWork, async () => {
+test("the queue: 50 a page with a page token, overdue and 'wrote again' said in words", async () => {
   const receipts = [];
   for (let i = 0; i < 50; i++) receipts.push(await submitReport({ kind: "report", what: `Melding nummer ${i}` }));
   const coordinator = await signIn("gijs", ["coordinator"]);

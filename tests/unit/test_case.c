@@ -1,10 +1,23 @@
 /* Case work (issue 15): the workflow table per role, deadlines with an
  * injected clock, notes, the queue, referrals with consent, retention,
- * withdrawal, and what the database files keep after destruction. */
+ * withdrawal, and what the database keeps after destruction.
+ *
+ * The tests that use a database run once per backend: SQLite always (a
+ * fresh directory per test), PostgreSQL when MELDWIJZER_TEST_PG names a
+ * database to make schemas in (a fresh schema per test, as test_db.c does;
+ * MELDWIJZER_TEST_PG=required makes its absence a failure). Where a test
+ * looks past db.h (a note moved, the traces of a destroyed report) it does so
+ * with each backend's own client. What "gone" can mean differs: SQLite's
+ * files are searched byte for byte (secure_delete and the checkpoint must
+ * leave nothing); on PostgreSQL no row may hold the bytes any more, while the
+ * table files keep dead tuples until VACUUM (docs/architecture.md), so its
+ * files are not searched. */
 #define _POSIX_C_SOURCE 200809L
 #include "test_support.h"
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -25,13 +38,70 @@ struct fixture {
 	struct case_settings settings;
 	unsigned char secret[CRYPT_KEY_BYTES];
 	char dir[64];
-	char url[128];
+	char schema[64];                     /* PostgreSQL: the test's schema; "" on SQLite */
+	char url[1024];
 	char key_path[160];
 };
 
 static const struct case_actor caseworker = {"carla", STAFF_ROLE_CASEWORKER, 1};
 static const struct case_actor coordinator = {"cees", STAFF_ROLE_COORDINATOR, 2};
 static const struct case_actor analyst = {"anna", STAFF_ROLE_ANALYST, 3};
+
+/* The backend the database tests run on now (main runs the group per backend). */
+static bool on_pg;
+
+static const char *pg_base_url(void)
+{
+	const char *url = getenv("MELDWIJZER_TEST_PG");
+	return url && strncmp(url, "postgres", 8) == 0 ? url : NULL;
+}
+
+/* DROP SCHEMA ... CASCADE lists what it drops: not news here. */
+static void quiet(void *ctx, const char *message)
+{
+	(void)ctx;
+	(void)message;
+}
+
+/* Statements on a connection of the test's own (past db.h), on `url`.
+ * With `bytes`, they are bound as $1 (bytea) and the first value of the
+ * first row is returned as a number in *number. 0, or -1 when refused. */
+static int pg_sql(const char *url, const char *sql, const void *bytes, size_t len, long *number)
+{
+	PGconn *conn = PQconnectdb(url);
+	int status = -1;
+	if (PQstatus(conn) == CONNECTION_OK) {
+		const char *values[1] = {bytes};
+		int lengths[1] = {(int)len}, formats[1] = {1};
+		PQsetNoticeProcessor(conn, quiet, NULL);
+		/* several statements need the simple protocol, which binds nothing */
+		PGresult *result = bytes ? PQexecParams(conn, sql, 1, NULL, values, lengths, formats, 0) : PQexec(conn, sql);
+		ExecStatusType state = PQresultStatus(result);
+		if (state == PGRES_COMMAND_OK || state == PGRES_TUPLES_OK) {
+			status = 0;
+			if (number)
+				*number = PQntuples(result) > 0 ? strtol(PQgetvalue(result, 0, 0), NULL, 10) : -1;
+		} else {
+			print_error("pg_sql: %s", PQerrorMessage(conn));
+		}
+		PQclear(result);
+	}
+	PQfinish(conn);
+	return status;
+}
+
+/* Runs `sql` on the test's database past db.h (as another program could). */
+static void raw_sql(const struct fixture *f, const char *sql)
+{
+	if (on_pg) {
+		assert_int_equal(pg_sql(f->url, sql, NULL, 0, NULL), 0);
+		return;
+	}
+	sqlite3 *raw;
+	assert_int_equal(sqlite3_open(f->url + strlen("sqlite:"), &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(raw);
+}
 
 static int setup(void **state)
 {
@@ -43,9 +113,24 @@ static int setup(void **state)
 	assert_int_equal(crypt_init(), 0);
 	snprintf(f->dir, sizeof f->dir, "/tmp/meldwijzer-case-XXXXXX");
 	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->url, sizeof f->url, "sqlite:%s/test.db", f->dir);
+	if (on_pg) {
+		static unsigned counter;
+		char sql[128];
+		const char *base = pg_base_url();
+		/* our own name (letters and digits): CREATE SCHEMA takes no parameters */
+		snprintf(f->schema, sizeof f->schema, "cases_%ld_%u", (long)getpid(), ++counter);
+		snprintf(sql, sizeof sql, "CREATE SCHEMA %s", f->schema);
+		assert_int_equal(pg_sql(base, sql, NULL, 0, NULL), 0);
+		snprintf(f->url, sizeof f->url, "%s%coptions=-csearch_path%%3D%s", base, strchr(base, '?') ? '&' : '?',
+			 f->schema);
+		/* no file beside a PostgreSQL database: the key goes in the test's directory */
+		snprintf(f->key_path, sizeof f->key_path, "%s/test.db.key", f->dir);
+	} else {
+		snprintf(f->url, sizeof f->url, "sqlite:%s/test.db", f->dir);
+	}
 	assert_int_equal(db_open(&f->db, f->url, true, error), 0);
-	assert_int_equal(db_default_key_path(f->url, f->key_path, sizeof f->key_path), 0);
+	if (!on_pg)
+		assert_int_equal(db_default_key_path(f->url, f->key_path, sizeof f->key_path), 0);
 	assert_int_equal(crypt_key_file_create(f->key_path, key_error), 0);
 	assert_int_equal(crypt_new_team(&team, recovery), 0);
 	assert_int_equal(db_initialise(f->db, &team, error), 0);
@@ -69,6 +154,11 @@ static int teardown(void **state)
 		unlink(path);
 	}
 	rmdir(f->dir);
+	if (on_pg) {
+		char sql[128];
+		snprintf(sql, sizeof sql, "DROP SCHEMA %s CASCADE", f->schema);
+		assert_int_equal(pg_sql(pg_base_url(), sql, NULL, 0, NULL), 0);
+	}
 	crypt_wipe(f->secret, sizeof f->secret);
 	free(f);
 	return 0;
@@ -344,13 +434,8 @@ static void test_notes_are_for_the_team_only(void **state)
 	free(text);
 	json_decref(report);
 	/* a note moved to another place no longer opens */
-	sqlite3 *raw;
-	assert_int_equal(sqlite3_open(f->url + strlen("sqlite:"), &raw), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(raw, "UPDATE case_notes SET seq = 3 WHERE seq = 1;"
-					   " UPDATE case_notes SET seq = 1 WHERE seq = 2; UPDATE case_notes SET seq = 2 WHERE seq = 3;",
-				      NULL, NULL, NULL),
-			 SQLITE_OK);
-	sqlite3_close(raw);
+	raw_sql(f, "UPDATE case_notes SET seq = 3 WHERE seq = 1;"
+		   " UPDATE case_notes SET seq = 1 WHERE seq = 2; UPDATE case_notes SET seq = 2 WHERE seq = 3;");
 	assert_int_equal(case_list_notes(&f->reporting, &caseworker, f->secret, ref, NOW, &notes), -1);
 	assert_null(notes);
 }
@@ -519,11 +604,154 @@ static void test_referrals_and_consent(void **state)
 	assert_int_equal(case_refer(&f->reporting, &coordinator, f->secret, ref, &given, NOW), CASE_REFUSED);
 }
 
+/* The hand-over of a referral carries only the categories it recorded, and its opening is audited. */
+static void test_handover_carries_recorded_categories(void **state)
+{
+	struct fixture *f = *state;
+	char ref[DB_REF_SIZE];
+	submit(f, "{\"what\": \"acht mannen in een kamer aan de Kleiweg\", \"who\": \"Tomasz\", \"where\": \"Kleiweg 12\","
+		  " \"relation\": \"neighbour\", \"forms\": [\"labour\"], \"signals\": [\"lange-dagen\"],"
+		  " \"contact\": {\"email\": \"sanne@example.org\"}}",
+	       NOW, ref, NULL);
+	struct case_referral anonymised = {.partner = "comensha", .categories = CASE_INFO_ANONYMISED, .consent = "refused"};
+	struct case_referral given = {.partner = "police", .categories = CASE_INFO_PERSON | CASE_INFO_CONTACT,
+				      .consent = "given"};
+	assert_int_equal(case_refer(&f->reporting, &caseworker, f->secret, ref, &anonymised, NOW), CASE_OK);
+	assert_int_equal(case_refer(&f->reporting, &caseworker, f->secret, ref, &given, NOW), CASE_OK);
+
+	json_t *out = NULL;
+	assert_int_equal(case_handover(&f->reporting, &caseworker, f->secret, ref, 1, NOW, &out), CASE_OK);
+	expect_last_audit(f, "case_handover_opened", ref);
+	json_t *report = json_object_get(out, "report");
+	assert_string_equal(json_string_value(json_object_get(report, "kind")), "report");
+	assert_string_equal(json_string_value(json_object_get(report, "month")), "2026-11");
+	assert_string_equal(json_string_value(json_object_get(report, "relation")), "neighbour");
+	assert_string_equal(json_string_value(json_object_get(report, "signals")), "lange-dagen");
+	assert_string_equal(json_string_value(json_object_get(report, "forms")), "labour");
+	const char *absent[] = {"what", "who", "where", "when", "how", "contact", "messages"};
+	for (size_t i = 0; i < sizeof absent / sizeof *absent; i++)
+		assert_null(json_object_get(report, absent[i]));
+	char *text = json_dumps(out, 0);
+	assert_null(strstr(text, "Kleiweg"));
+	assert_null(strstr(text, "Tomasz"));
+	assert_null(strstr(text, "sanne@"));
+	free(text);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(out, "referral"), "number")), 1);
+	json_decref(out);
+
+	assert_int_equal(case_handover(&f->reporting, &caseworker, f->secret, ref, 2, NOW, &out), CASE_OK);
+	report = json_object_get(out, "report");
+	assert_string_equal(json_string_value(json_object_get(report, "who")), "Tomasz");
+	assert_string_equal(json_string_value(json_object_get(report, "where")), "Kleiweg 12");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(report, "contact"), "email")),
+			    "sanne@example.org");
+	assert_null(json_object_get(report, "what"));
+	assert_null(json_object_get(report, "signals"));
+	assert_null(json_object_get(report, "month"));
+	json_decref(out);
+
+	assert_int_equal(case_handover(&f->reporting, &caseworker, f->secret, ref, 3, NOW, &out), CASE_NOT_FOUND);
+	assert_int_equal(case_handover(&f->reporting, &caseworker, f->secret, ref, 0, NOW, &out), CASE_NOT_FOUND);
+	assert_int_equal(case_handover(&f->reporting, &analyst, f->secret, ref, 1, NOW, &out), CASE_FORBIDDEN);
+	assert_null(out);
+}
+
+/* The history is the audit log's changes of this case, oldest first, without the readings. */
+static void test_history_from_the_audit_log(void **state)
+{
+	struct fixture *f = *state;
+	char ref[DB_REF_SIZE], other[DB_REF_SIZE];
+	submit(f, "{\"what\": \"een zaak met een geschiedenis\"}", NOW, ref, NULL);
+	submit(f, "{\"what\": \"een andere zaak\"}", NOW, other, NULL);
+	json_t *history = NULL, *notes = NULL;
+	assert_int_equal(case_history(&f->reporting, &caseworker, ref, &history), CASE_OK);
+	assert_int_equal(json_array_size(history), 0);
+	json_decref(history);
+
+	assert_int_equal(case_set_status(&f->reporting, &f->settings, &caseworker, ref, "in_progress", NULL, NOW), CASE_OK);
+	assert_int_equal(case_set_status(&f->reporting, &f->settings, &caseworker, other, "in_progress", NULL, NOW), CASE_OK);
+	assert_int_equal(case_add_note(&f->reporting, &caseworker, f->secret, ref, "eerst bellen", NOW + 60), CASE_OK);
+	assert_int_equal(case_list_notes(&f->reporting, &coordinator, f->secret, ref, NOW + 120, &notes), CASE_OK);
+	json_decref(notes);
+	struct case_referral summary = {.partner = "municipality", .categories = CASE_INFO_SUMMARY, .consent = "not_asked"};
+	assert_int_equal(case_refer(&f->reporting, &coordinator, f->secret, ref, &summary, NOW + 180), CASE_OK);
+	assert_int_equal(case_set_status(&f->reporting, &f->settings, &coordinator, ref, "closed", "referred", NOW + 240),
+			 CASE_OK);
+
+	assert_int_equal(case_history(&f->reporting, &caseworker, ref, &history), CASE_OK);
+	const char *expected[][2] = {{"carla", "case_in_progress"}, {"carla", "case_note_added"},
+				     {"cees", "case_referred"}, {"cees", "case_closed"}};
+	const int64_t at[] = {NOW, NOW + 60, NOW + 180, NOW + 240};
+	assert_int_equal(json_array_size(history), 4); /* not "case_notes_read", nothing of the other case */
+	for (size_t i = 0; i < 4; i++) {
+		json_t *entry = json_array_get(history, i);
+		assert_string_equal(json_string_value(json_object_get(entry, "account")), expected[i][0]);
+		assert_string_equal(json_string_value(json_object_get(entry, "action")), expected[i][1]);
+		assert_int_equal(json_integer_value(json_object_get(entry, "at")), at[i]);
+	}
+	assert_true(json_integer_value(json_object_get(json_array_get(history, 0), "seq")) <
+		    json_integer_value(json_object_get(json_array_get(history, 3), "seq")));
+	json_decref(history);
+	assert_int_equal(case_history(&f->reporting, &analyst, ref, &history), CASE_FORBIDDEN);
+	assert_null(history);
+	assert_int_equal(case_history(&f->reporting, &caseworker, "0123456789abcdef0123456789abcdef", &history),
+			 CASE_NOT_FOUND);
+}
+
+/* A call recorded by the team: stored as "phone", audited with its ref, its receipt opens it. */
+static void test_phone_intake(void **state)
+{
+	struct fixture *f = *state;
+	const char *json = "{\"kind\": \"consultation\", \"what\": \"beller over een nagelsalon\", \"forms\": [\"labour\"]}";
+	struct report_input input;
+	char error[REPORT_ERROR_SIZE], receipt[CRYPT_RECEIPT_TEXT_SIZE], ref[DB_REF_SIZE], token[REPORT_TOKEN_SIZE];
+	const char *key = "0123456789abcdef0123456789abcdef";
+	assert_int_equal(report_input_from_json(&f->kb, json, strlen(json), &input, error), 0);
+	assert_int_equal(case_intake_phone(&f->reporting, &analyst, &input, key, NOW, receipt, ref), CASE_FORBIDDEN);
+	assert_string_equal(ref, "");
+	assert_int_equal(case_intake_phone(&f->reporting, &caseworker, &input, key, NOW, receipt, ref), CASE_OK);
+	expect_last_audit(f, "case_intake_phone", ref);
+	struct db_case row;
+	assert_int_equal(db_case_get(f->db, ref, &row), 0);
+	assert_string_equal(row.source, "phone");
+	assert_string_equal(row.kind, "consultation");
+	/* the same form again: nothing new */
+	char again[DB_REF_SIZE], no_receipt[CRYPT_RECEIPT_TEXT_SIZE];
+	assert_int_equal(case_intake_phone(&f->reporting, &caseworker, &input, key, NOW, no_receipt, again), CASE_REFUSED);
+	report_input_release(&input);
+	/* the caller follows up with the receipt */
+	json_t *report = NULL;
+	assert_int_equal(report_login_at(&f->reporting, receipt, NOW, token), 0);
+	assert_int_equal(report_followup_at(&f->reporting, token, NOW, &report), 0);
+	assert_string_equal(json_string_value(json_object_get(report, "ref")), ref);
+	assert_string_equal(json_string_value(json_object_get(report, "what")), "beller over een nagelsalon");
+	json_decref(report);
+	report_logout(&f->reporting, token);
+	/* a report sent online stays online */
+	char online[DB_REF_SIZE];
+	submit(f, "{\"what\": \"online gemeld\"}", NOW, online, NULL);
+	assert_int_equal(db_case_get(f->db, online, &row), 0);
+	assert_string_equal(row.source, "online");
+}
+
 /* ---------- retention, withdrawal, and what the files keep ---------- */
 
-/* Whether any of the database's files holds `needle`. */
+/* Whether the database holds `needle`: on SQLite any of its files, byte for
+ * byte; on PostgreSQL any row of the tables that hold a report's bytes (the
+ * files keep dead tuples until VACUUM: see the comment at the top). */
 static bool files_contain(const struct fixture *f, const void *needle, size_t len)
 {
+	if (on_pg) {
+		long rows = -1;
+		assert_int_equal(pg_sql(f->url,
+					"SELECT count(*) FROM (SELECT key_for_team AS b FROM reports"
+					" UNION ALL SELECT key_for_receipt FROM reports UNION ALL SELECT content FROM reports"
+					" UNION ALL SELECT body FROM messages UNION ALL SELECT body FROM case_notes) AS stored"
+					" WHERE position($1::bytea IN b) > 0",
+					needle, len, &rows),
+				 0);
+		return rows > 0;
+	}
 	static const char *const suffixes[] = {"", "-wal", "-shm"};
 	bool found = false;
 	for (size_t i = 0; i < 3 && !found; i++) {
@@ -547,16 +775,36 @@ struct traces {
 	unsigned char bytes[5][32];
 };
 
-static void collect_traces(struct fixture *f, const char *ref, struct traces *out)
+/* The columns collect_traces() reads, for `ref` (our own hex: safe in SQL). */
+static void traces_sql(const char *ref, char *sql, size_t size)
 {
-	sqlite3 *raw;
-	sqlite3_stmt *statement;
-	char sql[400];
-	snprintf(sql, sizeof sql,
+	snprintf(sql, size,
 		 "SELECT key_for_team, key_for_receipt, content,"
 		 " (SELECT body FROM messages WHERE report_ref = ref LIMIT 1),"
 		 " (SELECT body FROM case_notes WHERE report_ref = ref LIMIT 1) FROM reports WHERE ref = '%s'",
 		 ref);
+}
+
+static void collect_traces(struct fixture *f, const char *ref, struct traces *out)
+{
+	char sql[400];
+	traces_sql(ref, sql, sizeof sql);
+	if (on_pg) {
+		PGconn *conn = PQconnectdb(f->url);
+		assert_int_equal(PQstatus(conn), CONNECTION_OK);
+		PGresult *result = PQexecParams(conn, sql, 0, NULL, NULL, NULL, NULL, 1); /* binary */
+		assert_int_equal(PQresultStatus(result), PGRES_TUPLES_OK);
+		assert_int_equal(PQntuples(result), 1);
+		for (int i = 0; i < 5; i++) {
+			assert_true(PQgetlength(result, 0, i) >= 32);
+			memcpy(out->bytes[i], PQgetvalue(result, 0, i), 32);
+		}
+		PQclear(result);
+		PQfinish(conn);
+		return;
+	}
+	sqlite3 *raw;
+	sqlite3_stmt *statement;
 	assert_int_equal(sqlite3_open(f->url + strlen("sqlite:"), &raw), SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(raw, sql, -1, &statement, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(statement), SQLITE_ROW);
@@ -688,17 +936,36 @@ static void test_withdrawal(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
+	const struct CMUnitTest pure[] = {
 		cmocka_unit_test(test_transition_table),
 		cmocka_unit_test(test_calendar),
+	};
+	const struct CMUnitTest with_db[] = {
 		cmocka_unit_test_setup_teardown(test_status_changes_per_role, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_assignment, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deadlines_with_a_clock, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_notes_are_for_the_team_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_queue_filters_and_pages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_referrals_and_consent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_handover_carries_recorded_categories, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_history_from_the_audit_log, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_phone_intake, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_retention_and_purge, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_withdrawal, setup, teardown),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	int failed = cmocka_run_group_tests_name("case rules", pure, NULL, NULL);
+	on_pg = false;
+	failed += cmocka_run_group_tests_name("sqlite", with_db, NULL, NULL);
+	if (!pg_base_url()) {
+		const char *wanted = getenv("MELDWIJZER_TEST_PG");
+		if (wanted && strcmp(wanted, "required") == 0) {
+			fprintf(stderr, "[  FAILED  ] postgresql: no MELDWIJZER_TEST_PG URL\n");
+			return failed + 1;
+		}
+		printf("postgresql: left out (set MELDWIJZER_TEST_PG=postgresql://..., see scripts/pg-test-cluster)\n");
+		return failed;
+	}
+	on_pg = true;
+	failed += cmocka_run_group_tests_name("postgresql", with_db, NULL, NULL);
+	return failed;
 }

@@ -1282,6 +1282,566 @@ static void test_two_handles_append_one_chain(void **state)
 	db_close(other);
 }
 
+/* One object's entries, in order, across more than a page; other objects' entries left out. */
+struct object_reading {
+	int64_t count, last_seq;
+	bool in_order, only_that_object;
+	const char *object;
+};
+
+static int read_object_entry(void *ctx, const struct db_audit_entry *entry)
+{
+	struct object_reading *reading = ctx;
+	reading->in_order = reading->in_order && entry->seq > reading->last_seq;
+	reading->only_that_object = reading->only_that_object && strcmp(entry->object, reading->object) == 0;
+	reading->last_seq = entry->seq;
+	reading->count++;
+	return 0;
+}
+
+static void test_audit_by_object(void **state)
+{
+	struct fixture *f = *state;
+	enum { ENTRIES = 300 }; /* every third is object "number 0": 100 of them, a page and a bit */
+	struct db_audit_entry entry;
+	unsigned char previous[CRYPT_HASH_BYTES] = {0};
+	for (unsigned i = 1; i <= ENTRIES; i++) {
+		make_entry(&entry, i, previous, "gus", i % 3 == 0 ? 0 : i);
+		assert_int_equal(db_audit_append(f->db, &entry), 0);
+		memcpy(previous, entry.hash, CRYPT_HASH_BYTES);
+	}
+	struct object_reading reading = {.in_order = true, .only_that_object = true, .object = "number 0"};
+	assert_int_equal(db_audit_list_object(f->db, "number 0", read_object_entry, &reading), 0);
+	assert_int_equal(reading.count, ENTRIES / 3);
+	assert_true(reading.in_order);
+	assert_true(reading.only_that_object);
+	struct object_reading one = {.in_order = true, .only_that_object = true, .object = "number 7"};
+	assert_int_equal(db_audit_list_object(f->db, "number 7", read_object_entry, &one), 0);
+	assert_int_equal(one.count, 1);
+	struct object_reading none = {.in_order = true, .only_that_object = true, .object = "nobody"};
+	assert_int_equal(db_audit_list_object(f->db, "nobody", read_object_entry, &none), 0);
+	assert_int_equal(none.count, 0);
+}
+
+/* A call the team took is a phone case from the first commit on; the rest stay online. */
+static void test_report_source(void **state)
+{
+	struct fixture *f = *state;
+	struct db_report online, phone;
+	struct db_case row;
+	make_row(&online, 41, "2026-11-28");
+	make_row(&phone, 42, "2026-11-28");
+	snprintf(phone.source, sizeof phone.source, "phone");
+	assert_int_equal(db_insert_report(f->db, &online), 0);
+	assert_int_equal(db_insert_report(f->db, &phone), 0);
+	assert_int_equal(db_case_get(f->db, online.ref, &row), 0);
+	assert_string_equal(row.source, "online");
+	assert_int_equal(db_case_get(f->db, phone.ref, &row), 0);
+	assert_string_equal(row.source, "phone");
+	/* a source the schema does not know fails that report alone */
+	struct db_report odd;
+	make_row(&odd, 43, "2026-11-28");
+	snprintf(odd.source, sizeof odd.source, "fax");
+	assert_int_equal(db_insert_report(f->db, &odd), -1);
+	assert_int_equal(db_case_get(f->db, odd.ref, &row), 1);
+	struct db_report read;
+	assert_int_equal(db_get_report(f->db, odd.ref, &read), 1);
+}
+
+/* What the reporter has been shown only grows, and each visit learns what came before it. */
+static void test_reporter_seen(void **state)
+{
+	struct fixture *f = *state;
+	struct db_report report;
+	unsigned previous = 99;
+	make_row(&report, 51, "2026-11-28");
+	assert_int_equal(db_insert_report(f->db, &report), 0);
+	assert_int_equal(db_case_reporter_seen(f->db, report.ref, 0, &previous), 0);
+	assert_int_equal(previous, 0);
+	assert_int_equal(db_case_reporter_seen(f->db, report.ref, 3, &previous), 0);
+	assert_int_equal(previous, 0);
+	assert_int_equal(db_case_reporter_seen(f->db, report.ref, 3, &previous), 0);
+	assert_int_equal(previous, 3);
+	assert_int_equal(db_case_reporter_seen(f->db, report.ref, 2, &previous), 0); /* never lowered */
+	assert_int_equal(previous, 3);
+	assert_int_equal(db_case_reporter_seen(f->db, report.ref, 5, &previous), 0);
+	assert_int_equal(previous, 3);
+	assert_int_equal(db_case_reporter_seen(f->db, report.ref, 5, &previous), 0);
+	assert_int_equal(previous, 5);
+	assert_int_equal(db_case_reporter_seen(f->db, "00000000000000000000000000000999", 1, &previous), 1);
+	/* it goes with the case: the same ref stored again starts from nothing */
+	assert_int_equal(db_case_destroy(f->db, report.ref, "withdrawn", NULL), 0);
+	assert_int_equal(db_case_reporter_seen(f->db, report.ref, 1, &previous), 1);
+	assert_int_equal(db_insert_report(f->db, &report), 0);
+	assert_int_equal(db_case_reporter_seen(f->db, report.ref, 1, &previous), 0);
+	assert_int_equal(previous, 0);
+}
+
+/* ---------- case work (issue 15) ---------- */
+
+/* A report with its own day, kind and forms (the case row is made from them). */
+static void insert_case(struct fixture *f, unsigned number, const char *day, const char *kind, const char *forms)
+{
+	struct db_report row;
+	make_row(&row, number, day);
+	snprintf(row.kind, sizeof row.kind, "%s", kind);
+	snprintf(row.forms, sizeof row.forms, "%s", forms);
+	assert_int_equal(db_insert_report(f->db, &row), 0);
+}
+
+static const char *ref_of(unsigned number)
+{
+	static char refs[4][DB_REF_SIZE];
+	static unsigned next;
+	char *ref = refs[next++ % 4];
+	snprintf(ref, DB_REF_SIZE, "%032u", number);
+	return ref;
+}
+
+static struct db_new_message message_on(unsigned seq, const char *sender, const char *day)
+{
+	struct db_new_message m = message(seq, sender);
+	m.day = day;
+	return m;
+}
+
+/* The schema keeps the case row in step: made with the report, the first
+ * answer's deadline in days, then feedback in calendar months (the end of a
+ * shorter month, never the next month), the reporter waiting after writing,
+ * the settings for rows made later. */
+static void test_case_rows_follow_reports(void **state)
+{
+	struct fixture *f = *state;
+	struct db_case row;
+	insert_case(f, 1, "2025-11-30", "report", "labour,sexual");
+	assert_int_equal(db_case_get(f->db, ref_of(1), &row), 0);
+	assert_string_equal(row.ref, ref_of(1));
+	assert_string_equal(row.kind, "report");
+	assert_string_equal(row.status, "new");
+	assert_string_equal(row.created_day, "2025-11-30");
+	assert_int_equal(row.form_bits, 1 | 2);
+	assert_string_equal(row.source, "online");
+	assert_int_equal(row.assigned_to, 0);
+	assert_string_equal(row.first_answer_day, "");
+	assert_false(row.reporter_waiting);
+	assert_string_equal(row.due_day, "2025-12-07");
+	assert_string_equal(row.closed_day, "");
+	assert_string_equal(row.destroy_day, "");
+	assert_int_equal(db_case_get(f->db, ref_of(99), &row), 1);
+
+	struct db_new_message first = message_on(1, "reporter", "2025-12-01"),
+			      answer = message_on(2, "advice_point", "2025-12-03"),
+			      again = message_on(3, "reporter", "2025-12-04");
+	assert_int_equal(db_add_message(f->db, ref_of(1), &first, 10), 0);
+	assert_int_equal(db_case_get(f->db, ref_of(1), &row), 0);
+	assert_true(row.reporter_waiting);
+	assert_string_equal(row.due_day, "2025-12-07");
+	assert_int_equal(db_answer_report(f->db, ref_of(1), &answer, 10, "in_progress"), 0);
+	assert_int_equal(db_case_get(f->db, ref_of(1), &row), 0);
+	assert_false(row.reporter_waiting);
+	assert_string_equal(row.status, "in_progress");
+	assert_string_equal(row.first_answer_day, "2025-12-03");
+	assert_string_equal(row.due_day, "2026-02-28"); /* 30 November + 3 months */
+	assert_int_equal(db_add_message(f->db, ref_of(1), &again, 10), 0);
+	assert_int_equal(db_case_get(f->db, ref_of(1), &row), 0);
+	assert_true(row.reporter_waiting);
+
+	/* a leap year, and settings for the rows made from now on */
+	insert_case(f, 2, "2027-11-30", "consultation", "unknown");
+	assert_int_equal(db_case_set_deadlines(f->db, 10, 1), 0);
+	insert_case(f, 3, "2027-01-31", "report", "criminal");
+	assert_int_equal(db_case_get(f->db, ref_of(2), &row), 0);
+	assert_string_equal(row.due_day, "2027-12-07"); /* made before: 7 days */
+	assert_int_equal(row.form_bits, 8);
+	assert_int_equal(db_case_get(f->db, ref_of(3), &row), 0);
+	assert_string_equal(row.due_day, "2027-02-10");
+	assert_int_equal(row.form_bits, 4);
+	struct db_new_message answer2 = message_on(1, "advice_point", "2027-12-01"),
+			      answer3 = message_on(1, "advice_point", "2027-02-01");
+	assert_int_equal(db_answer_report(f->db, ref_of(3), &answer3, 10, "in_progress"), 0);
+	assert_int_equal(db_case_get(f->db, ref_of(3), &row), 0);
+	assert_string_equal(row.due_day, "2027-02-28"); /* 31 January + 1 month */
+	assert_int_equal(db_case_set_deadlines(f->db, 7, 3), 0);
+	assert_int_equal(db_answer_report(f->db, ref_of(2), &answer2, 10, "in_progress"), 0);
+	assert_int_equal(db_case_get(f->db, ref_of(2), &row), 0);
+	assert_string_equal(row.due_day, "2028-02-29"); /* 30 November + 3 months, a leap year */
+	/* the status written through reports reaches the case row */
+	assert_int_equal(db_set_status(f->db, ref_of(2), "closed"), 0);
+	assert_int_equal(db_case_get(f->db, ref_of(2), &row), 0);
+	assert_string_equal(row.status, "closed");
+}
+
+/* One change: written whole, or (status changed meanwhile, a note's number
+ * taken) not at all. */
+static void test_case_change_is_one_transaction(void **state)
+{
+	struct fixture *f = *state;
+	struct db_case row;
+	insert_case(f, 1, "2026-11-28", "report", "labour");
+	assert_int_equal(db_case_get(f->db, ref_of(1), &row), 0);
+	row.assigned_to = 42;
+	snprintf(row.status, sizeof row.status, "referred");
+	snprintf(row.source, sizeof row.source, "phone");
+	snprintf(row.due_day, sizeof row.due_day, DB_CASE_NO_DAY);
+	static const unsigned char box[] = "note box one";
+	struct db_case_note note = {.seq = 1, .kind = "note", .author = "carla", .at = 1000, .box = box, .box_len = sizeof box};
+	struct db_referral referral = {.partner = "police", .day = "2026-11-29", .categories = 3, .consent = "given",
+				       .author = "carla", .at = 1001};
+	/* the status the caller decided from is no longer the case's: nothing changes */
+	struct db_case_change change = {.ref = ref_of(1), .expected_status = "in_progress", .row = &row, .note = &note,
+					.referral = &referral};
+	assert_int_equal(db_case_change(f->db, &change), 1);
+	change.ref = ref_of(9);
+	change.expected_status = NULL;
+	assert_int_equal(db_case_change(f->db, &change), 1); /* no such case */
+	assert_int_equal(db_case_count_notes(f->db, ref_of(1)), 0);
+	change = (struct db_case_change){.ref = ref_of(1), .expected_status = "new", .row = &row, .note = &note,
+					 .referral = &referral};
+	assert_int_equal(db_case_change(f->db, &change), 0);
+	struct db_case read;
+	assert_int_equal(db_case_get(f->db, ref_of(1), &read), 0);
+	assert_string_equal(read.status, "referred");
+	assert_string_equal(read.source, "phone");
+	assert_int_equal(read.assigned_to, 42);
+	assert_string_equal(read.due_day, DB_CASE_NO_DAY);
+	assert_status(f, ref_of(1), "referred", 0); /* reports agree */
+	/* the note's number is taken: neither the row nor the referral is written */
+	struct db_case closed = read;
+	snprintf(closed.status, sizeof closed.status, "closed");
+	snprintf(closed.closed_day, sizeof closed.closed_day, "2026-12-01");
+	snprintf(closed.closing_reason, sizeof closed.closing_reason, "advice_given");
+	snprintf(closed.destroy_day, sizeof closed.destroy_day, "2027-12-01");
+	closed.assigned_to = 0;
+	change = (struct db_case_change){.ref = ref_of(1), .row = &closed, .note = &note, .referral = &referral};
+	assert_int_equal(db_case_change(f->db, &change), 2);
+	assert_int_equal(db_case_get(f->db, ref_of(1), &read), 0);
+	assert_string_equal(read.status, "referred");
+	assert_int_equal(read.assigned_to, 42);
+	static const unsigned char box2[] = "note box two, longer";
+	struct db_case_note second = {.seq = 2, .kind = "retention", .author = "cees", .at = 2000, .box = box2,
+				      .box_len = sizeof box2};
+	struct db_referral anonymous = {.partner = "comensha", .day = "2026-11-30", .categories = 1, .consent = "refused",
+					.override = "minor", .author = "cees", .at = 2001};
+	change.note = &second;
+	change.referral = &anonymous;
+	assert_int_equal(db_case_change(f->db, &change), 0);
+	assert_int_equal(db_case_get(f->db, ref_of(1), &read), 0);
+	assert_string_equal(read.status, "closed");
+	assert_int_equal(read.assigned_to, 0);
+	assert_string_equal(read.closed_day, "2026-12-01");
+	assert_string_equal(read.closing_reason, "advice_given");
+	assert_string_equal(read.destroy_day, "2027-12-01");
+	assert_status(f, ref_of(1), "closed", 0);
+	assert_int_equal(db_case_count_notes(f->db, ref_of(1)), 2);
+	assert_int_equal(db_case_count_notes(f->db, ref_of(9)), 0);
+	/* a change without a row adds only its note */
+	static const unsigned char box3[] = "third";
+	struct db_case_note third = {.seq = 3, .kind = "override", .author = "cees", .at = 3000, .box = box3, .box_len = sizeof box3};
+	change = (struct db_case_change){.ref = ref_of(1), .expected_status = "closed", .note = &third};
+	assert_int_equal(db_case_change(f->db, &change), 0);
+	assert_int_equal(db_case_count_notes(f->db, ref_of(1)), 3);
+}
+
+struct note_list {
+	unsigned count;
+	unsigned seqs[4];
+	char kinds[4][16];
+	char authors[4][DB_STAFF_NAME_SIZE];
+	int64_t at[4];
+	size_t box_len[4];
+	char box_start[4][8];
+};
+
+static void collect_note(void *ctx, const struct db_case_note *note)
+{
+	struct note_list *list = ctx;
+	if (list->count < 4) {
+		unsigned i = list->count;
+		list->seqs[i] = note->seq;
+		snprintf(list->kinds[i], sizeof list->kinds[i], "%s", note->kind);
+		snprintf(list->authors[i], sizeof list->authors[i], "%s", note->author);
+		list->at[i] = note->at;
+		list->box_len[i] = note->box_len;
+		memcpy(list->box_start[i], note->box, note->box_len < 7 ? note->box_len : 7);
+	}
+	list->count++;
+}
+
+struct referral_list {
+	unsigned count;
+	struct db_referral rows[4];
+};
+
+static void collect_referral(void *ctx, const struct db_referral *referral)
+{
+	struct referral_list *list = ctx;
+	if (list->count < 4)
+		list->rows[list->count] = *referral;
+	list->count++;
+}
+
+static void test_case_notes_and_referrals(void **state)
+{
+	struct fixture *f = *state;
+	insert_case(f, 1, "2026-11-28", "report", "labour");
+	insert_case(f, 2, "2026-11-28", "report", "labour");
+	static const unsigned char box1[] = "box 1", box2[] = "box 2 is longer";
+	/* stored out of order: listed by number */
+	struct db_case_note two = {.seq = 2, .kind = "override", .author = "cees", .at = 20, .box = box2, .box_len = sizeof box2};
+	struct db_case_note one = {.seq = 1, .kind = "note", .author = "carla", .at = 10, .box = box1, .box_len = sizeof box1};
+	struct db_referral police = {.partner = "police", .day = "2026-11-29", .categories = 7, .consent = "not_possible",
+				     .override = "acute_danger", .author = "cees", .at = 30};
+	struct db_referral shelter = {.partner = "shelter", .day = "2026-11-30", .categories = 1, .consent = "given",
+				      .author = "carla", .at = 40};
+	assert_int_equal(db_case_change(f->db, &(struct db_case_change){.ref = ref_of(1), .note = &two, .referral = &police}), 0);
+	assert_int_equal(db_case_change(f->db, &(struct db_case_change){.ref = ref_of(1), .note = &one, .referral = &shelter}), 0);
+	assert_int_equal(db_case_change(f->db, &(struct db_case_change){.ref = ref_of(2), .note = &one}), 0);
+	struct note_list notes = {0};
+	assert_int_equal(db_case_list_notes(f->db, ref_of(1), collect_note, &notes), 0);
+	assert_int_equal(notes.count, 2);
+	assert_int_equal(notes.seqs[0], 1);
+	assert_int_equal(notes.seqs[1], 2);
+	assert_string_equal(notes.kinds[1], "override");
+	assert_string_equal(notes.authors[0], "carla");
+	assert_int_equal(notes.at[1], 20);
+	assert_int_equal(notes.box_len[1], sizeof box2);
+	assert_memory_equal(notes.box_start[1], "box 2 i", 7);
+	struct referral_list referrals = {0};
+	assert_int_equal(db_case_list_referrals(f->db, ref_of(1), collect_referral, &referrals), 0);
+	assert_int_equal(referrals.count, 2);
+	assert_string_equal(referrals.rows[0].partner, "police"); /* in the order made */
+	assert_string_equal(referrals.rows[0].override, "acute_danger");
+	assert_string_equal(referrals.rows[0].consent, "not_possible");
+	assert_int_equal(referrals.rows[0].categories, 7);
+	assert_string_equal(referrals.rows[0].day, "2026-11-29");
+	assert_int_equal(referrals.rows[0].at, 30);
+	assert_string_equal(referrals.rows[1].override, ""); /* none */
+	assert_string_equal(referrals.rows[1].author, "carla");
+	notes = (struct note_list){0};
+	assert_int_equal(db_case_list_notes(f->db, ref_of(2), collect_note, &notes), 0);
+	assert_int_equal(notes.count, 1);
+	referrals = (struct referral_list){0};
+	assert_int_equal(db_case_list_referrals(f->db, ref_of(2), collect_referral, &referrals), 0);
+	assert_int_equal(referrals.count, 0);
+	/* the schema refuses a consent or an override outside its lists */
+	struct db_referral bad = shelter;
+	snprintf(bad.consent, sizeof bad.consent, "maybe");
+	assert_int_equal(db_case_change(f->db, &(struct db_case_change){.ref = ref_of(2), .referral = &bad}), -1);
+	referrals = (struct referral_list){0};
+	assert_int_equal(db_case_list_referrals(f->db, ref_of(2), collect_referral, &referrals), 0);
+	assert_int_equal(referrals.count, 0);
+}
+
+/* Reads the whole queue in pages with the cursor; the refs' numbers in order. */
+static unsigned read_queue(struct fixture *f, const struct db_case_filter *filter, enum db_case_order order,
+			   unsigned *numbers, unsigned max)
+{
+	struct db_case rows[DB_CASE_PAGE];
+	struct db_case_cursor cursor = {.set = false};
+	unsigned total = 0;
+	bool more = true;
+	for (int page = 0; more; page++) {
+		size_t count = 0;
+		assert_true(page < 10);
+		assert_int_equal(db_case_queue(f->db, filter, order, &cursor, rows, &count, &more), 0);
+		if (more)
+			assert_int_equal(count, DB_CASE_PAGE);
+		for (size_t i = 0; i < count; i++) {
+			assert_true(total < max);
+			numbers[total++] = (unsigned)strtoul(rows[i].ref, NULL, 10);
+		}
+		if (count) {
+			cursor.set = true;
+			cursor.id = rows[count - 1].id;
+			snprintf(cursor.due_day, sizeof cursor.due_day, "%s", rows[count - 1].due_day);
+		}
+	}
+	return total;
+}
+
+/* Every filter, both orders, keyset pages (ties on the due day included). */
+static void test_case_queue(void **state)
+{
+	struct fixture *f = *state;
+	enum { CASES = 130 };
+	/* numbers 1..130, stored in that order; three days of receipt, so many due days are equal */
+	for (unsigned n = 1; n <= CASES; n++) {
+		static const char *const days[] = {"2026-11-28", "2026-11-26", "2026-11-27"};
+		insert_case(f, n, days[n % 3], n % 4 == 0 ? "consultation" : "report", n % 5 == 0 ? "sexual" : "labour");
+	}
+	unsigned numbers[CASES + 1];
+	struct db_case_filter none = {0};
+	/* newest first: 130 down to 1, over three pages */
+	assert_int_equal(read_queue(f, &none, DB_CASE_NEWEST, numbers, CASES), CASES);
+	for (unsigned i = 0; i < CASES; i++)
+		assert_int_equal(numbers[i], CASES - i);
+	/* most urgent first: by due day, then the order of storing */
+	assert_int_equal(read_queue(f, &none, DB_CASE_URGENT, numbers, CASES), CASES);
+	unsigned expected = 0;
+	for (unsigned rest = 1; rest <= 3; rest++) /* due 12-03 (n%3==1), 12-04 (2), 12-05 (0) */
+		for (unsigned n = 1; n <= CASES; n++)
+			if (n % 3 == rest % 3)
+				assert_int_equal(numbers[expected++], n);
+	assert_int_equal(expected, CASES);
+
+	/* make the rows differ: assigned, phone, waiting, statuses */
+	for (unsigned n = 1; n <= CASES; n++) {
+		struct db_case row;
+		assert_int_equal(db_case_get(f->db, ref_of(n), &row), 0);
+		row.assigned_to = n % 2 ? 7 : 0;
+		snprintf(row.source, sizeof row.source, "%s", n % 6 == 0 ? "phone" : "online");
+		if (n % 10 == 0)
+			snprintf(row.status, sizeof row.status, "in_progress");
+		if (n == 11)
+			snprintf(row.status, sizeof row.status, "referred");
+		if (n == 13)
+			snprintf(row.status, sizeof row.status, "closed");
+		if (n == 11 || n == 13)
+			snprintf(row.due_day, sizeof row.due_day, DB_CASE_NO_DAY);
+		if (n % 2 || n % 6 == 0 || n % 10 == 0 || n == 11 || n == 13)
+			assert_int_equal(db_case_change(f->db, &(struct db_case_change){.ref = ref_of(n), .row = &row}), 0);
+	}
+	struct db_new_message wrote = message_on(1, "reporter", "2026-11-29");
+	assert_int_equal(db_add_message(f->db, ref_of(17), &wrote, 5), 0);
+	assert_int_equal(db_add_message(f->db, ref_of(18), &wrote, 5), 0);
+
+	struct db_case_counts counts;
+	assert_int_equal(db_case_counts(f->db, &counts), 0);
+	assert_int_equal(counts.in_progress, 13);
+	assert_int_equal(counts.referred, 1);
+	assert_int_equal(counts.closed, 1);
+	assert_int_equal(counts.new_count, CASES - 15);
+
+	struct {
+		struct db_case_filter filter;
+		bool (*keep)(unsigned n);
+	} cases[] = {
+		{{.status = "in_progress"}, NULL},
+		{{.kind = "consultation"}, NULL},
+		{{.form_bits = 1}, NULL},
+		{{.form_bits = 1 | 4}, NULL},
+		{{.source = "phone"}, NULL},
+		{{.assigned_to_account = true, .account = 7}, NULL},
+		{{.assigned_to_account = true, .account = 8}, NULL},
+		{{.unassigned = true}, NULL},
+		{{.due_before = "2026-12-04"}, NULL},
+		{{.reporter_waiting = true}, NULL},
+		{{.unassigned = true, .source = "phone", .kind = "report"}, NULL},
+	};
+	/* what each filter must give, counted here from how the rows were made */
+	for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+		const struct db_case_filter *filter = &cases[c].filter;
+		unsigned want[CASES], wanted = 0;
+		for (unsigned n = CASES; n >= 1; n--) {
+			const char *status = n == 11 ? "referred" : n == 13 ? "closed" : n % 10 == 0 ? "in_progress" : "new";
+			bool keep = (!filter->status || strcmp(filter->status, status) == 0) &&
+				    (!filter->kind || strcmp(filter->kind, n % 4 == 0 ? "consultation" : "report") == 0) &&
+				    (!filter->form_bits || (filter->form_bits & (n % 5 == 0 ? 1u : 2u))) &&
+				    (!filter->source || strcmp(filter->source, n % 6 == 0 ? "phone" : "online") == 0) &&
+				    (!filter->assigned_to_account || (n % 2 && filter->account == 7)) &&
+				    (!filter->unassigned || n % 2 == 0) &&
+				    (!filter->due_before || (n % 3 == 1 && n != 13)) && /* due 2026-12-03 */
+				    (!filter->reporter_waiting || n == 17 || n == 18);
+			if (keep)
+				want[wanted++] = n;
+		}
+		unsigned got = read_queue(f, filter, DB_CASE_NEWEST, numbers, CASES);
+		if (got != wanted)
+			fail_msg("filter %zu: %u rows, not %u", c, got, wanted);
+		for (unsigned i = 0; i < got; i++)
+			if (numbers[i] != want[i])
+				fail_msg("filter %zu: row %u is %u, not %u", c, i, numbers[i], want[i]);
+		/* the same rows most urgent first */
+		assert_int_equal(read_queue(f, filter, DB_CASE_URGENT, numbers, CASES), wanted);
+	}
+	/* a cursor past the end: an empty page */
+	struct db_case rows[DB_CASE_PAGE];
+	size_t count = 99;
+	bool more = true;
+	struct db_case_cursor end = {.set = true, .id = 1};
+	assert_int_equal(db_case_queue(f->db, &none, DB_CASE_NEWEST, &end, rows, &count, &more), 0);
+	assert_int_equal(count, 0);
+	assert_false(more);
+	end = (struct db_case_cursor){.set = true, .id = 0, .due_day = DB_CASE_NO_DAY};
+	assert_int_equal(db_case_queue(f->db, &none, DB_CASE_URGENT, &end, rows, &count, &more), 0);
+	assert_int_equal(count, 2); /* referred and closed: nothing due, after the cursor's id 0 */
+}
+
+/* Destruction: the report whole, a count for statistics; checkpoint. */
+static void test_case_destruction(void **state)
+{
+	struct fixture *f = *state;
+	insert_case(f, 1, "2026-10-30", "report", "labour");
+	insert_case(f, 2, "2026-10-02", "report", "labour");
+	insert_case(f, 3, "2026-11-28", "consultation", "labour");
+	insert_case(f, 4, "2026-11-28", "report", "labour");
+	static const unsigned char box[] = "a note";
+	struct db_case_note note = {.seq = 1, .kind = "note", .author = "carla", .at = 1, .box = box, .box_len = sizeof box};
+	struct db_referral referral = {.partner = "police", .day = "2026-11-29", .categories = 1, .consent = "given",
+				       .author = "carla", .at = 2};
+	struct db_new_message m1 = message_on(1, "reporter", "2026-11-01"), m2 = message_on(2, "advice_point", "2026-11-02");
+	assert_int_equal(db_add_message(f->db, ref_of(1), &m1, 5), 0);
+	assert_int_equal(db_answer_report(f->db, ref_of(1), &m2, 5, "in_progress"), 0);
+	static const char *const destroy_days[] = {NULL, "2027-10-30", "2027-11-01", "2027-12-01", ""};
+	for (unsigned n = 1; n <= 3; n++) {
+		struct db_case row;
+		assert_int_equal(db_case_get(f->db, ref_of(n), &row), 0);
+		snprintf(row.status, sizeof row.status, "closed");
+		snprintf(row.closed_day, sizeof row.closed_day, "2026-11-30");
+		snprintf(row.destroy_day, sizeof row.destroy_day, "%s", destroy_days[n]);
+		struct db_case_change change = {.ref = ref_of(n), .row = &row, .note = n == 1 ? &note : NULL,
+						.referral = n == 1 ? &referral : NULL};
+		assert_int_equal(db_case_change(f->db, &change), 0);
+	}
+	char due[4 * DB_REF_SIZE];
+	size_t count = 9;
+	assert_int_equal(db_case_due_for_destruction(f->db, "2027-10-29", due, 4, &count), 0);
+	assert_int_equal(count, 0);
+	assert_int_equal(db_case_due_for_destruction(f->db, "2027-11-01", due, 4, &count), 0);
+	assert_int_equal(count, 2);
+	assert_string_equal(due, ref_of(1)); /* the earliest day first */
+	assert_string_equal(due + DB_REF_SIZE, ref_of(2));
+	assert_int_equal(db_case_due_for_destruction(f->db, "2099-01-01", due, 1, &count), 0);
+	assert_int_equal(count, 1); /* at most `max` */
+	/* a case reopened meanwhile keeps its day but is not due */
+	assert_int_equal(db_set_status(f->db, ref_of(2), "in_progress"), 0);
+	assert_int_equal(db_case_due_for_destruction(f->db, "2099-01-01", due, 4, &count), 0);
+	assert_int_equal(count, 2);
+	assert_string_equal(due + DB_REF_SIZE, ref_of(3));
+
+	assert_int_equal(db_case_destroy(f->db, ref_of(2), "destroyed", "closed"), 1); /* not closed now */
+	assert_int_equal(db_case_destroy(f->db, ref_of(9), "destroyed", NULL), 1);
+	assert_int_equal(db_case_statistics(f->db, "destroyed"), 0);
+	assert_int_equal(db_case_destroy(f->db, ref_of(1), "destroyed", "closed"), 0);
+	assert_int_equal(db_case_destroy(f->db, ref_of(1), "destroyed", "closed"), 1); /* gone */
+	struct db_case row;
+	struct db_report report;
+	assert_int_equal(db_case_get(f->db, ref_of(1), &row), 1);
+	assert_int_equal(db_get_report(f->db, ref_of(1), &report), 1);
+	assert_int_equal(db_count_messages(f->db, ref_of(1)), 0);
+	assert_int_equal(db_case_count_notes(f->db, ref_of(1)), 0);
+	struct referral_list referrals = {0};
+	assert_int_equal(db_case_list_referrals(f->db, ref_of(1), collect_referral, &referrals), 0);
+	assert_int_equal(referrals.count, 0);
+	/* counted by month and kind; a withdrawal (any status) apart */
+	assert_int_equal(db_case_destroy(f->db, ref_of(3), "destroyed", NULL), 0);
+	assert_int_equal(db_case_destroy(f->db, ref_of(4), "withdrawn", NULL), 0);
+	assert_int_equal(db_case_statistics(f->db, "destroyed"), 2);
+	assert_int_equal(db_case_statistics(f->db, "withdrawn"), 1);
+	assert_int_equal(db_case_statistics(f->db, "other"), 0);
+	assert_int_equal(f->backend->raw_sql(f->url, "DELETE FROM case_statistics WHERE month = '2026-10' AND kind = 'report'"
+						     " AND outcome = 'destroyed' AND count = 1"),
+			 0);
+	assert_int_equal(db_case_statistics(f->db, "destroyed"), 1);
+	/* the others are untouched */
+	assert_int_equal(db_get_report(f->db, ref_of(2), &report), 0);
+	db_report_release(&report);
+	struct db_case_counts counts;
+	assert_int_equal(db_case_counts(f->db, &counts), 0);
+	assert_int_equal(counts.in_progress + counts.new_count + counts.referred + counts.closed, 1);
+	assert_int_equal(db_case_checkpoint(f->db), 0);
+}
+
 int main(void)
 {
 	int failed = 0;
@@ -1322,6 +1882,14 @@ int main(void)
 			CONTRACT(test_totp_step_is_used_once),
 			CONTRACT(test_audit_log),
 			CONTRACT(test_two_handles_append_one_chain),
+			CONTRACT(test_audit_by_object),
+			CONTRACT(test_report_source),
+			CONTRACT(test_reporter_seen),
+			CONTRACT(test_case_rows_follow_reports),
+			CONTRACT(test_case_change_is_one_transaction),
+			CONTRACT(test_case_notes_and_referrals),
+			CONTRACT(test_case_queue),
+			CONTRACT(test_case_destruction),
 		};
 #undef CONTRACT
 		failed += cmocka_run_group_tests_name(backends[b].name, contract, NULL, NULL);

@@ -206,6 +206,8 @@ static void generate(struct generated *g, unsigned long index, unsigned long cou
 		int64_t latest = created + 120 < today ? created + 120 : today;
 		if (earliest < first_answer)
 			earliest = first_answer;
+		if (earliest > today) /* it came in today and was closed today (no case is closed tomorrow) */
+			earliest = today;
 		if (latest < earliest)
 			latest = earliest;
 		int64_t closed = earliest + below((unsigned)(latest - earliest + 1));

@@ -16,8 +16,9 @@ import { startServer, binary, onPostgres } from "../support.mjs";
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
 const form = { "Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin" };
 const json = { "Content-Type": "application/json" };
-// The PostgreSQL backend cannot store what the reporter was shown yet (db_pg.c): there nothing is marked.
-const marks = { todo: onPostgres ? "the PostgreSQL backend has no case operations yet (db_pg.c)" : false };
+// The PostgreSQL backend cannot store what the reporter was shown yet (db_pg.c has no
+// db_case_reporter_seen): there nothing is marked, and the follow-up still opens.
+const marks = { todo: onPostgres ? "db_pg.c has no db_case_reporter_seen yet" : false };
 let server;
 
 before(async () => {
@@ -135,7 +136,7 @@ test("every status has its words and its meaning for the reporter, in both langu
   }
 });
 
-test("a closed case says on the page that the advice point no longer acts, and that it will be deleted", marks, async () => {
+test("a closed case says on the page that the advice point no longer acts, and that it will be deleted", async () => {
   const receipt = await submit("Een melding die het adviespunt afsluit.");
   const ref = (await readJson(await token(receipt))).ref;
   // closed by a coordinator's case_set_status (tests/http/purge_job_close.c), a day ago

@@ -130,14 +130,32 @@ fuzz: deps
 
 # Benchmark on loopback against nginx in the same run (BENCH_SECONDS per row).
 BENCH_SECONDS ?= 10
+BENCH_PROGRAMS = $(BUILD)/bench/sqlite_inserts $(BUILD)/bench/pg_inserts $(BUILD)/bench/queue_fill \
+	$(BUILD)/bench/cases_account
 bench: deps
-	@$(MAKE) --no-print-directory all $(BUILD)/bench/sqlite_inserts
+	@$(MAKE) --no-print-directory all $(BENCH_PROGRAMS)
 	BUILD=$(BUILD) bench/run $(BENCH_SECONDS)
 
 # The plain-SQLite baseline of the submission benchmark, with the backend's settings.
 $(BUILD)/bench/sqlite_inserts: bench/sqlite_inserts.c src/db_sqlite.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Isrc $< $(ALL_LDFLAGS) $(shell $(PKG_CONFIG) --libs sqlite3) -o $@
+
+# The plain-PostgreSQL baseline, with the backend's durability (synchronous_commit=on).
+$(BUILD)/bench/pg_inserts: bench/pg_inserts.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $< $(ALL_LDFLAGS) $(shell $(PKG_CONFIG) --libs libpq) -o $@
+
+# The case queue's generated databases (issue 15): reports and worked cases, SQLite or PostgreSQL.
+$(BUILD)/bench/queue_fill: bench/queue_fill.c src/timefmt.c src/timefmt.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Isrc bench/queue_fill.c src/timefmt.c $(ALL_LDFLAGS) \
+		$(shell $(PKG_CONFIG) --libs sqlite3 libpq) -o $@
+
+# Activates the queue bench's caseworker: the HTTP tests' stand-in for the activation page.
+$(BUILD)/bench/cases_account: tests/http/cases_account.c $(BUILD)/libmeldwijzer.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Isrc $< $(BUILD)/libmeldwijzer.a $(ALL_LDFLAGS) $(LIBS) -lpthread -o $@
 
 # `make install` (PREFIX, DESTDIR): the program, built once more (in $(BUILD)/install) with the
 # installed folders as the defaults of --data and --web, so that the installed program needs neither;

@@ -1,17 +1,19 @@
-// Issue 15 in Chromium, keyboard only (Tab, Shift+Tab, Enter, Space, typing; no clicks): someone
-// reports through the public form and keeps the receipt; a caseworker signs in at /team/ (password and
-// TOTP code), finds the new report in the queue, takes it on, answers the reporter and writes an
-// internal note, refers the case (with consent) and opens the printable hand-over page (print media:
-// no navigation), then records a phone call and gets its receipt; the reporter, in a browser of their
-// own, types the receipt on the follow-up page and reads the answer, marked new (not on a second
-// visit), never the note, and withdraws the report; the caller follows up with the code read out.
-// A coordinator closes a case and keeps it longer. axe (WCAG 2.1 A/AA) at 375 and 1280 px on every
-// page visited, the focus visible on every element reached, nothing sideways at 320 px; screenshots in
-// build/screenshots/cases-*.png. Each once with JavaScript, once without (the team pages must work
-// without it).
+// Issue 15 in Chromium, keyboard only (Tab, Shift+Tab, Enter, Space, arrow keys, typing; no clicks):
+// someone reports through the public form and keeps the receipt; a caseworker signs in at /team/
+// (password and TOTP code), finds the new report in the queue with its filters, takes it on, answers
+// the reporter and writes an internal note, refers the case (with consent), opens the printable
+// hand-over page (print media: no navigation), records a phone call and gets its receipt, and signs
+// out from the team menu; the reporter, in a browser of their own, types the receipt on the follow-up
+// page and reads the answer, marked new (not on a second visit), never the note, and withdraws the
+// report; the caller follows up with the code read out; a coordinator closes that call's case and
+// keeps it longer. The caseworker's part runs twice: with JavaScript, and without it up to the note
+// (the coordinator's part too is without it). axe (WCAG 2.1 A/AA) at 375 and 1280 px on every page
+// visited (without JavaScript: on a copy of the page's HTML, see team_support.mjs), the focus visible
+// on every element Tab passes, nothing sideways at 320 px; screenshots in build/screenshots/cases-*.png.
 //
 // The only addresses typed are the first page of each person (/melden, /team/) and the follow-up
-// page, which the receipt page tells the reporter to type.
+// page, which the receipt page tells the reporter to type. Accounts are made with the CLI and
+// activated on /team/activeren as set-up (team.test.mjs tests that page with the keyboard).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startServer } from "../support.mjs";

@@ -341,6 +341,22 @@ test("the reporter reads the answer (not the note) and withdraws the report, key
   assert.ok(!other.includes(stories.nojs.note), "never the note");
 });
 
+test("a reporter writes back at follow-up; the queue marks that the reporter wrote again, keyboard only, axe", async () => {
+  const page = await openPage(browser, { js: true, width: 375 });
+  await page.goto(server.url + "/opvolgen");
+  await typeInto(page, "#receipt", stories.nojs.receipt);
+  await pressAndWait(page);
+  assert.ok((await mainText(page)).includes(stories.nojs.answer));
+  stories.nojs.reply = "Ja, ik kan meer vertellen. Hij slaapt ook in de schuur achter de kas.";
+  await typeInto(page, "#body", stories.nojs.reply);
+  await tabTo(page, 'form[action="/opvolgen/bericht"] button[type=submit]');
+  await pressAndWait(page);
+  assert.equal(await page.locator("[role=status]").innerText(), "Je reactie is verstuurd.");
+  assert.ok((await page.locator(".messages").innerText()).includes(stories.nojs.reply), "the reply in the thread");
+  await checkPage(page, "js-followup-replied");
+  await page.context().close();
+});
+
 test("the caller follows up online with the code read out, keyboard only, axe", async () => {
   assert.ok(stories.js.phoneReceipt, "the phone intake of the test before");
   await callerFollowsUp(true, "js", stories.js.phoneReceipt, stories.js.phoneText);
@@ -362,6 +378,18 @@ for (const js of [false]) {
     await pressAndWait(page);
     await tabTo(page, 'main a[href="/team/zaken"]');
     await pressAndWait(page);
+    // the reporter who wrote again: found with its filter, marked in words
+    assert.ok(stories.nojs.reply, "the reply of the test before");
+    await tick(page, "#queue-waiting");
+    await tabTo(page, "form.queue-filters button[type=submit]");
+    await pressAndWait(page);
+    assert.equal(await page.locator("li.queue-item").count(), 1, "one case where the reporter wrote again");
+    assert.match(await page.locator("li.queue-item").innerText(), /De melder schreef opnieuw/);
+    await checkPage(page, `${label}-coordinator-queue-waiting`);
+    await tabTo(page, "#queue-waiting");
+    await page.keyboard.press("Space");
+    assert.equal(await page.locator("#queue-waiting").isChecked(), false, "Space unticks it");
+
     await chooseOption(page, "#queue-status", "Nieuw");
     await chooseOption(page, "#queue-source", "Telefoon");
     await tabTo(page, "form.queue-filters button[type=submit]");

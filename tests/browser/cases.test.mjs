@@ -5,8 +5,9 @@
 // hand-over page (print media: no navigation), records a phone call and gets its receipt, and signs
 // out from the team menu; the reporter, in a browser of their own, types the receipt on the follow-up
 // page and reads the answer, marked new (not on a second visit), never the note, and withdraws the
-// report; the caller follows up with the code read out; a coordinator closes that call's case and
-// keeps it longer. The caseworker's part runs twice: with JavaScript, and without it up to the note
+// report; another reporter writes back, and a coordinator finds that case with the queue's "wrote
+// again" filter; the caller follows up with the code read out; the coordinator closes that call's
+// case and keeps it longer. The caseworker's part runs twice: with JavaScript, and without it up to the note
 // (the coordinator's part too is without it). axe (WCAG 2.1 A/AA) at 375 and 1280 px on every page
 // visited (without JavaScript: on a copy of the page's HTML, see team_support.mjs), the focus visible
 // on every element Tab passes, nothing sideways at 320 px; screenshots in build/screenshots/cases-*.png.

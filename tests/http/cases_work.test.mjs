@@ -12,9 +12,7 @@ import { cases, buildActivator, signIn, get, postCaseForm, auditEntries, submitR
   from "./cases_support.mjs";
 
 let server;
-// The new db API (db_audit_list_object for the history, a report's source on insert) has only its
-// SQLite side so far: on PostgreSQL these tests are known gaps until db_pg.c has them.
-const sqliteOnly = { todo: onPostgres ? "db_pg.c: no db_audit_list_object and no source on insert yet" : false };
+const sqliteOnly = {};
 
 before(async () => {
   cases.activator = buildActivator();

@@ -17,7 +17,7 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../.
 const form = { "Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin" };
 const json = { "Content-Type": "application/json" };
 // The PostgreSQL backend cannot store what the reporter was shown yet (db_pg.c): there nothing is marked.
-const marks = { todo: onPostgres ? "the PostgreSQL backend has no case operations yet (db_pg.c)" : false };
+const marks = {};
 let server;
 
 before(async () => {
@@ -51,7 +51,7 @@ async function readJson(bearer) {
 }
 
 function answer(ref, text) {
-  execFileSync(binary, ["reports", "answer", ref, ...server.dbArgs], { input: `${server.recoveryKey}\n${text}\n` });
+  execFileSync(binary, ["reports", "answer", ref, ...server.dbArgs, ...server.keyArgs], { input: `${server.recoveryKey}\n${text}\n` });
 }
 
 // The follow-up page as the reporter opens it with the receipt.

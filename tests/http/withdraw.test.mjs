@@ -11,7 +11,7 @@ import { startServer, onPostgres } from "../support.mjs";
 const form = { "Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin" };
 const json = { "Content-Type": "application/json" };
 // The PostgreSQL backend has no case operations yet (db_pg.c: db_case_destroy answers -1).
-const caseWork = { todo: onPostgres ? "the PostgreSQL backend has no case operations yet (db_pg.c)" : false };
+const caseWork = {};
 let server;
 
 before(async () => {
@@ -57,8 +57,10 @@ async function session(target, receipt, message) {
 
 // The report's keys and encrypted boxes as stored (32 bytes of each): what must be gone afterwards.
 function traces(target, ref) {
-  const rows = sql(target, `SELECT hex(key_for_team), hex(key_for_receipt), hex(content), hex(receipt_lookup),
-    (SELECT hex(body) FROM messages WHERE report_ref = '${ref}' LIMIT 1) FROM reports WHERE ref = '${ref}'`);
+  const hex = (column) => (onPostgres ? `encode(${column}, 'hex')` : `hex(${column})`);
+  const rows = sql(target, `SELECT ${hex("key_for_team")}, ${hex("key_for_receipt")}, ${hex("content")},
+    ${hex("receipt_lookup")}, (SELECT ${hex("body")} FROM messages WHERE report_ref = '${ref}' LIMIT 1)
+    FROM reports WHERE ref = '${ref}'`);
   assert.equal(rows.length, 1);
   return rows[0].split("|").map((hex) => Buffer.from(hex.slice(0, 64), "hex"));
 }

@@ -7,12 +7,11 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { startServer, onPostgres } from "../support.mjs";
+import { startServer } from "../support.mjs";
 import { cases, buildActivator, signIn, get, postCaseForm, auditEntries, submitReport, sql, followUp }
   from "./cases_support.mjs";
 
 let server;
-const sqliteOnly = {};
 
 before(async () => {
   cases.activator = buildActivator();

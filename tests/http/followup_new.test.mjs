@@ -17,7 +17,6 @@ const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../.
 const form = { "Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin" };
 const json = { "Content-Type": "application/json" };
 // The PostgreSQL backend cannot store what the reporter was shown yet (db_pg.c): there nothing is marked.
-const marks = {};
 let server;
 
 before(async () => {
@@ -67,7 +66,7 @@ async function openPage(receipt, prefix = "") {
 
 const newMarks = (html) => (html.match(/<strong class="new-mark">Nieuw<\/strong>/g) || []).length;
 
-test("JSON: an answer is new at the first read after it, not at the next; a second one is new again", marks, async () => {
+test("JSON: an answer is new at the first read after it, not at the next; a second one is new again", async () => {
   const receipt = await submit("Mijn buurvrouw werkt elke nacht in een nagelsalon.");
   const bearer = await token(receipt);
   const empty = await readJson(bearer);
@@ -100,7 +99,7 @@ test("JSON: an answer is new at the first read after it, not at the next; a seco
   assert.deepEqual(other.messages.map((m) => m.new), [undefined, undefined, undefined]);
 });
 
-test("the page: \"Nieuw\" beside a new answer and a line at the top, once; the status in words", marks, async () => {
+test("the page: \"Nieuw\" beside a new answer and a line at the top, once; the status in words", async () => {
   const receipt = await submit("Er wonen twaalf mannen in één huis bij de haven.");
   const before = await openPage(receipt);
   assert.equal(newMarks(before), 0);
@@ -135,7 +134,7 @@ test("every status has its words and its meaning for the reporter, in both langu
   }
 });
 
-test("a closed case says on the page that the advice point no longer acts, and that it will be deleted", marks, async () => {
+test("a closed case says on the page that the advice point no longer acts, and that it will be deleted", async () => {
   const receipt = await submit("Een melding die het adviespunt afsluit.");
   const ref = (await readJson(await token(receipt))).ref;
   // closed by a coordinator's case_set_status (tests/http/purge_job_close.c), a day ago

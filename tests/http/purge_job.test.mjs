@@ -20,7 +20,6 @@ import { startServer, binary, onPostgres } from "../support.mjs";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
 // The PostgreSQL backend has no case operations yet (db_pg.c): known gap there.
-const caseWork = {};
 const servers = [];
 
 after(async () => {
@@ -52,7 +51,7 @@ async function followUpLogin(server, receipt) {
   });
 }
 
-test("a closed case past its destroy day is destroyed by the job at start, audited by \"-\"", caseWork, async () => {
+test("a closed case past its destroy day is destroyed by the job at start, audited by \"-\"", async () => {
   const closer = buildCloser();
   const first = await startServer();
   servers.push(first);
@@ -132,7 +131,7 @@ async function signInCoordinator(server, name) {
   return response.headers.get("set-cookie").split(";")[0];
 }
 
-test("[cases] answer_days reaches the database's due day and the queue's \"due soon\" mark", caseWork, async () => {
+test("[cases] answer_days reaches the database's due day and the queue's \"due soon\" mark", async () => {
   // one day to answer: a report from today is due tomorrow, within the 2 days of "due soon"
   // (with the default 7 days it would carry no mark)
   const server = await startServer("[cases]\nanswer_days = 1\n");

@@ -11,7 +11,6 @@ import { startServer, onPostgres } from "../support.mjs";
 const form = { "Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin" };
 const json = { "Content-Type": "application/json" };
 // The PostgreSQL backend has no case operations yet (db_pg.c: db_case_destroy answers -1).
-const caseWork = {};
 let server;
 
 before(async () => {
@@ -107,7 +106,7 @@ test("the follow-up page links to withdrawal, which says in plain words what it 
   assert.match(english.html, /action="\/en\/opvolgen\/intrekken"/);
 });
 
-test("withdrawing on the page: without the box the form comes back; a wrong receipt is refused; then it is gone", caseWork, async () => {
+test("withdrawing on the page: without the box the form comes back; a wrong receipt is refused; then it is gone", async () => {
   const narrative = "Mijn nicht Ilse moet elke nacht werken in een wasstraat in Schiedam.";
   const receipt = await submit(server, narrative);
   const { token, ref } = await session(server, receipt, "Ze heeft nu geen paspoort meer.");
@@ -157,7 +156,7 @@ test("withdrawing on the page: without the box the form comes back; a wrong rece
   assert.ok(!server.output().includes(ref), "the log does not name the report");
 });
 
-test("withdrawing through the API: {\"receipt\"} → 200, then 401; a malformed body is 400", caseWork, async () => {
+test("withdrawing through the API: {\"receipt\"} → 200, then 401; a malformed body is 400", async () => {
   const receipt = await submit(server, "Een melding die via de API wordt ingetrokken.");
   const { token, ref } = await session(server, receipt, "Nog een bericht.");
   const stored = traces(server, ref);

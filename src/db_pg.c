@@ -1797,11 +1797,19 @@ static int pg_case_change(struct db *db, const struct db_case_change *change)
 	pthread_mutex_lock(&s->writer.lock);
 	if (begin(s))
 		goto unlock;
-	/* the status the caller decided from must still be the case's; the row
-	 * lock orders this change after any other server's change of the case,
-	 * whose commit READ COMMITTED then shows here */
-	PGresult *result = run(&s->writer, "SELECT status FROM cases WHERE ref = $1 FOR UPDATE", &by_ref,
+	/* the status the caller decided from must still be the case's. The
+	 * report's row is locked first, as every writer here does (a message, a
+	 * status, a destruction: reports, then the case row its triggers or
+	 * statements change), so two servers never wait for each other in a
+	 * circle; the lock orders this change after any other server's, whose
+	 * commit the next statement (READ COMMITTED) then reads. */
+	PGresult *result = run(&s->writer, "SELECT 1 FROM reports WHERE ref = $1 FOR UPDATE", &by_ref,
 			       PGRES_TUPLES_OK, sqlstate, NULL, 0);
+	bool locked = result != NULL;
+	PQclear(result);
+	result = !locked ? NULL
+			 : run(&s->writer, "SELECT status FROM cases WHERE ref = $1", &by_ref, PGRES_TUPLES_OK, sqlstate,
+			       NULL, 0);
 	if (!result) {
 		status = end_write(db, false, sqlstate);
 		goto unlock;

@@ -40,7 +40,7 @@ CORE_OBJECTS = $(CORE_SOURCES:src/%.c=$(BUILD)/%.o) $(BUILD)/db_sqlite_migration
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(wildcard tests/unit/test_*.c))
 BINARY = $(BUILD)/meldwijzer
 
-.PHONY: all deps check unit-check cli-check run fuzz bench install clean
+.PHONY: all deps check unit-check cli-check run fuzz bench install clean FORCE
 
 all: $(BINARY)
 
@@ -62,7 +62,13 @@ $(BUILD)/gen/db_pg_migrations.c: scripts/embed-migrations $(wildcard db/postgres
 $(BUILD)/db_%_migrations.o: $(BUILD)/gen/db_%_migrations.c
 	$(CC) $(ALL_CFLAGS) -Isrc -c $< -o $@
 
-$(BUILD)/cli.o: src/cli.c
+# cli.o carries DATADIR and WEBDIR (the defaults of --data and --web): it is made again when either
+# changes, so that a `make install` with another PREFIX does not keep the folders of the last one.
+$(BUILD)/folders: FORCE
+	@mkdir -p $(@D)
+	@printf '%s\n%s\n' '$(DATADIR)' '$(WEBDIR)' | cmp -s - $@ || printf '%s\n%s\n' '$(DATADIR)' '$(WEBDIR)' > $@
+
+$(BUILD)/cli.o: src/cli.c $(BUILD)/folders
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -DMELDWIJZER_DATADIR='"$(DATADIR)"' -DMELDWIJZER_WEBDIR='"$(WEBDIR)"' -c $< -o $@
 
@@ -124,8 +130,10 @@ fuzz: deps
 
 # Benchmark on loopback against nginx in the same run (BENCH_SECONDS per row).
 BENCH_SECONDS ?= 10
+BENCH_PROGRAMS = $(BUILD)/bench/sqlite_inserts $(BUILD)/bench/pg_inserts $(BUILD)/bench/queue_fill \
+	$(BUILD)/bench/cases_account
 bench: deps
-	@$(MAKE) --no-print-directory all $(BUILD)/bench/sqlite_inserts
+	@$(MAKE) --no-print-directory all $(BENCH_PROGRAMS)
 	BUILD=$(BUILD) bench/run $(BENCH_SECONDS)
 
 # The plain-SQLite baseline of the submission benchmark, with the backend's settings.
@@ -133,17 +141,42 @@ $(BUILD)/bench/sqlite_inserts: bench/sqlite_inserts.c src/db_sqlite.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Isrc $< $(ALL_LDFLAGS) $(shell $(PKG_CONFIG) --libs sqlite3) -o $@
 
+# The plain-PostgreSQL baseline, with the backend's durability (synchronous_commit=on).
+$(BUILD)/bench/pg_inserts: bench/pg_inserts.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $< $(ALL_LDFLAGS) $(shell $(PKG_CONFIG) --libs libpq) -o $@
+
+# The case queue's generated databases (issue 15): reports and worked cases, SQLite or PostgreSQL.
+$(BUILD)/bench/queue_fill: bench/queue_fill.c src/timefmt.c src/timefmt.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Isrc bench/queue_fill.c src/timefmt.c $(ALL_LDFLAGS) \
+		$(shell $(PKG_CONFIG) --libs sqlite3 libpq) -o $@
+
+# Activates the queue bench's caseworker: the HTTP tests' stand-in for the activation page.
+$(BUILD)/bench/cases_account: tests/http/cases_account.c $(BUILD)/libmeldwijzer.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Isrc $< $(BUILD)/libmeldwijzer.a $(ALL_LDFLAGS) $(LIBS) -lpthread -o $@
+
+# `make install` (PREFIX, DESTDIR): the program, built once more (in $(BUILD)/install) with the
+# installed folders as the defaults of --data and --web, so that the installed program needs neither;
+# its knowledge base, web files (templates, static files, texts) and man page; the systemd unit and the
+# nginx site as examples, the unit's paths made PREFIX's (docs/operations.md installs them).
+SHAREDIR = $(PREFIX)/share/meldwijzer
+DOCDIR = $(PREFIX)/share/doc/meldwijzer
 install:
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/meldwijzer/data $(DESTDIR)$(PREFIX)/share/man/man1 \
-		$(DESTDIR)$(PREFIX)/share/meldwijzer/web/templates $(DESTDIR)$(PREFIX)/share/meldwijzer/web/static
-	$(MAKE) --no-print-directory BUILD=$(BUILD)/install DATADIR=$(PREFIX)/share/meldwijzer/data \
-		WEBDIR=$(PREFIX)/share/meldwijzer/web all
+	$(MAKE) --no-print-directory BUILD=$(BUILD)/install DATADIR=$(SHAREDIR)/data WEBDIR=$(SHAREDIR)/web all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SHAREDIR)/data $(DESTDIR)$(SHAREDIR)/web/templates \
+		$(DESTDIR)$(SHAREDIR)/web/static $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(DOCDIR)/examples
 	install -m 755 $(BUILD)/install/meldwijzer $(DESTDIR)$(PREFIX)/bin/meldwijzer
-	install -m 644 data/*.json $(DESTDIR)$(PREFIX)/share/meldwijzer/data/
-	install -m 644 web/strings.json $(DESTDIR)$(PREFIX)/share/meldwijzer/web/
-	install -m 644 web/templates/*.html $(DESTDIR)$(PREFIX)/share/meldwijzer/web/templates/
-	install -m 644 web/static/* $(DESTDIR)$(PREFIX)/share/meldwijzer/web/static/
+	install -m 644 data/*.json $(DESTDIR)$(SHAREDIR)/data/
+	install -m 644 web/strings.json $(DESTDIR)$(SHAREDIR)/web/
+	install -m 644 web/templates/*.html $(DESTDIR)$(SHAREDIR)/web/templates/
+	install -m 644 web/static/* $(DESTDIR)$(SHAREDIR)/web/static/
 	install -m 644 docs/meldwijzer.1 $(DESTDIR)$(PREFIX)/share/man/man1/meldwijzer.1
+	install -m 644 docs/operations.md docs/security.md $(DESTDIR)$(DOCDIR)/
+	sed 's|/usr/local/|$(PREFIX)/|g' deploy/meldwijzer.service > $(DESTDIR)$(DOCDIR)/examples/meldwijzer.service
+	chmod 644 $(DESTDIR)$(DOCDIR)/examples/meldwijzer.service
+	install -m 644 deploy/nginx-meldwijzer.conf $(DESTDIR)$(DOCDIR)/examples/nginx-meldwijzer.conf
 
 clean:
 	rm -rf build

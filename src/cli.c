@@ -888,8 +888,8 @@ static const struct command commands[] = {
 	 "db key args", run_reports},
 	{"serve", "meldwijzer serve [--listen ADDR:PORT] [--config FILE] [--web DIR] [--db sqlite:PATH] [--key FILE]\n"
 		  "  Serves the website and the JSON API (default 127.0.0.1:8080) until SIGINT or SIGTERM.\n"
+		  "  At start and then daily it destroys closed cases whose retention period has ended (as purge).\n"
 		  "  --config FILE  an INI file with [server], [limits], [site] and [cases] settings (see README.md)\n"
-		  "  Destroys closed cases whose retention period has ended at start and then daily (as purge).\n"
 		  "  --web DIR      templates, texts and static files (default " MELDWIJZER_WEBDIR ")\n"
 		  "  --key FILE     the server key file (default: [server] key_file, else PATH.key beside the database)",
 	 "listen config web db key", run_serve},
@@ -1029,6 +1029,10 @@ int main(int argc, char **argv)
 	options.data_dir = getenv("MELDWIJZER_DATA");
 	if (!options.data_dir || !*options.data_dir)
 		options.data_dir = MELDWIJZER_DATADIR;
+	/* the web files likewise, for every command that uses them (serve's pages too) */
+	options.web_dir = getenv("MELDWIJZER_WEB");
+	if (options.web_dir && !*options.web_dir)
+		options.web_dir = NULL;
 	int i = 1;
 	/* --data and --web before the command, in any order */
 	for (; i < argc && (strncmp(argv[i], "--data", 6) == 0 || strncmp(argv[i], "--web", 5) == 0); i++) {
@@ -1072,11 +1076,7 @@ int main(int argc, char **argv)
 	struct texts texts = {0};
 	bool speaks = takes(command, "lang");
 	if (speaks) {
-		const char *web_dir = options.web_dir;
-		if (!web_dir || !*web_dir)
-			web_dir = getenv("MELDWIJZER_WEB");
-		if (!web_dir || !*web_dir)
-			web_dir = MELDWIJZER_WEBDIR;
+		const char *web_dir = options.web_dir && *options.web_dir ? options.web_dir : MELDWIJZER_WEBDIR;
 		char path[4200], texts_error[TEXTS_ERROR_SIZE];
 		if ((size_t)snprintf(path, sizeof path, "%s/strings.json", web_dir) >= sizeof path) {
 			kb_release(&kb);

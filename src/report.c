@@ -641,7 +641,8 @@ static void mark_new_answers(struct reporting *reporting, const char *ref, json_
 		return;
 	for (size_t i = previous; i < shown; i++) {
 		json_t *message = json_array_get(messages, i);
-		if (strcmp(json_string_value(json_object_get(message, "from")), "advice_point") == 0 &&
+		const char *from = json_string_value(json_object_get(message, "from"));
+		if (from && strcmp(from, "advice_point") == 0 &&
 		    json_object_set_new(message, "new", json_true()) == 0)
 			any = true;
 	}

@@ -76,15 +76,15 @@ static bool put(json_t *object, const char *key, json_t *value)
 
 /* The parts of a team page: the language switch goes to the other language's own path (these
  * addresses differ per language), with the query that makes the page (`query`, already safe). */
-static json_t *team_page(struct web *web, enum kb_lang lang, const char *path_key, const char *query,
-			 const char *title_key)
+static json_t *team_page(struct web *web, enum kb_lang lang, const struct staff_session *session,
+			 const char *path_key, const char *query, const char *title_key)
 {
 	enum kb_lang other = lang == KB_LANG_NL ? KB_LANG_EN : KB_LANG_NL;
 	char alt[600];
 	snprintf(alt, sizeof alt, "%s/team/%s%s%s", web_lang_prefix(other), web_text(web, other, path_key),
 		 query && *query ? "?" : "", query ? query : "");
-	json_t *context = web_page_context(web, lang, "/team/", NULL, title_key, NULL);
-	if (context && (!put(context, "team", json_true()) || !put(context, "alt_url", json_string(alt)))) {
+	json_t *context = web_team_context(web_page_context(web, lang, "/team/", NULL, title_key, NULL), session);
+	if (context && !put(context, "alt_url", json_string(alt))) {
 		json_decref(context);
 		return NULL;
 	}
@@ -369,7 +369,7 @@ void web_cases_queue(struct web *web, enum kb_lang lang, const struct http_reque
 	}
 	char query_text[300];
 	filters_query(&filters, query_text, sizeof query_text);
-	json_t *context = team_page(web, lang, "queue_path", query_text, "queue_title");
+	json_t *context = team_page(web, lang, session, "queue_path", query_text, "queue_title");
 	json_t *page = json_object();
 	json_t *items = json_array();
 	bool built = context && page && items;
@@ -849,7 +849,7 @@ static void render_case(struct web *web, enum kb_lang lang, const struct http_re
 	}
 	char query[DB_REF_SIZE + 8];
 	snprintf(query, sizeof query, "ref=%s", row.ref);
-	json_t *context = team_page(web, lang, "case_path", query, "case_title");
+	json_t *context = team_page(web, lang, session, "case_path", query, "case_title");
 	json_t *page = json_object();
 	const char *assigned = row.assigned_to ? account_name(&accounts, row.assigned_to) : NULL;
 	char back[200];
@@ -1251,7 +1251,7 @@ void web_cases_handover(struct web *web, enum kb_lang lang, const struct http_re
 	char query[DB_REF_SIZE + 24], back[200];
 	snprintf(query, sizeof query, "ref=%s&n=%u", ref, number);
 	snprintf(back, sizeof back, "%s/team/%s?ref=%s", web_lang_prefix(lang), web_text(web, lang, "case_path"), ref);
-	json_t *context = team_page(web, lang, "case_path_handover", query, "case_handover_title");
+	json_t *context = team_page(web, lang, session, "case_path_handover", query, "case_handover_title");
 	json_t *page = json_object();
 	const char *partner = json_string_value(json_object_get(referral, "partner"));
 	const char *consent = json_string_value(json_object_get(referral, "consent"));
@@ -1359,7 +1359,8 @@ static json_t *intake_page(struct web *web, enum kb_lang lang, const struct staf
 	char alt[200];
 	snprintf(alt, sizeof alt, "%s/team/%s", web_lang_prefix(other), web_text(web, other, "intake_path"));
 	json_t *page = json_object_get(context, "page");
-	if (!page || !put(context, "team", json_true()) || !put(context, "alt_url", json_string(alt)) ||
+	context = web_team_context(context, session);
+	if (!context || !page || !put(context, "alt_url", json_string(alt)) ||
 	    !put(page, "csrf", json_string(session->csrf)) || !put(page, "intake", json_true())) {
 		json_decref(context);
 		return NULL;
@@ -1395,9 +1396,10 @@ static json_t *receipt_groups(const char *receipt)
 
 /* The page after a call was recorded: the receipt to read out, and how the caller follows up. */
 static void render_intake_receipt(struct web *web, enum kb_lang lang, const struct http_request *request,
+				  const struct staff_session *session,
 				  const char *receipt, const char *ref, bool not_audited, struct http_reply *reply)
 {
-	json_t *context = team_page(web, lang, "intake_path", NULL, "intake_receipt_title");
+	json_t *context = team_page(web, lang, session, "intake_path", NULL, "intake_receipt_title");
 	json_t *page = json_object();
 	const struct kb_channel *essm = kb_channel_by_id(web->kb, "essm"); /* kb_load() guarantees it */
 	char call[300], case_url[200];
@@ -1458,11 +1460,11 @@ void web_cases_intake(struct web *web, enum kb_lang lang, const struct http_requ
 				       request->now, receipt, ref);
 	report_input_release(&input);
 	if (result == CASE_OK || result == CASE_NOT_AUDITED) {
-		render_intake_receipt(web, lang, request, receipt, ref, result == CASE_NOT_AUDITED, reply);
+		render_intake_receipt(web, lang, request, session, receipt, ref, result == CASE_NOT_AUDITED, reply);
 		crypt_wipe(receipt, sizeof receipt);
 	} else if (result == CASE_REFUSED) {
 		/* sent before (Back or reload after the receipt): stored once, and its receipt is not shown again */
-		json_t *context = team_page(web, lang, "intake_path", NULL, "intake_sent_title");
+		json_t *context = team_page(web, lang, session, "intake_path", NULL, "intake_sent_title");
 		if (context && !put(context, "page", json_pack("{s:b}", "sent_before", 1))) {
 			json_decref(context);
 			context = NULL;

@@ -13,6 +13,7 @@
 #include "text.h"
 #include "texts.h"
 #include "hours.h"
+#include "staff.h"
 #include "crypt.h"
 #include "report.h"
 #include "timefmt.h"
@@ -179,6 +180,18 @@ json_t *web_must_set(json_t *context, json_t *object, const char *key, json_t *v
 		return NULL;
 	}
 	return context;
+}
+
+json_t *web_team_context(json_t *context, const struct staff_session *session)
+{
+	context = web_must_set(context, context, "team", json_true());
+	if (!context || !session)
+		return context;
+	/* head.html shows the links these roles open; the router refuses the others anyway */
+	return web_must_set(context, context, "team_nav",
+			    json_pack("{s:s, s:s, s:b, s:b}", "name", session->name, "csrf", session->csrf, "content",
+				      (session->roles & STAFF_CONTENT_ROLES) != 0, "admin",
+				      (session->roles & STAFF_ROLE_ADMIN) != 0));
 }
 
 json_t *web_page_context(struct web *web, enum kb_lang lang, const char *page_path,

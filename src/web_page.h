@@ -76,6 +76,10 @@ struct http_request web_answers_posted(const struct http_request *request);
 /* The parts every page shares (texts, language, links, navigation); the caller adds "page". */
 json_t *web_page_context(struct web *web, enum kb_lang lang, const char *page_path,
 			 const struct http_request *request, const char *title_key, const char *nav_key);
+/* Makes `context` a back-office page: no public navigation or 112 bar, no indexing; with a signed-in
+ * `session` (else NULL) the team's navigation for its roles and its sign-out form. The context, or
+ * NULL (released) when it could not be set. */
+json_t *web_team_context(json_t *context, const struct staff_session *session);
 /* Adds a problem to the error summary at the top of the page (a link to `field_id`, unless NULL) and
  * marks the title; returns the summary's item (borrowed) for more details. */
 json_t *web_add_error(struct web *web, enum kb_lang lang, json_t *context, const char *field_id, const char *text);

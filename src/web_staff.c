@@ -83,20 +83,16 @@ const char *web_staff_session_token(const struct web *web, const struct http_req
 	return NULL;
 }
 
-static json_t *team_context(struct web *web, enum kb_lang lang, const char *path, const char *title_key)
+static json_t *team_context(struct web *web, enum kb_lang lang, const char *path, const char *title_key,
+			    const struct staff_session *session)
 {
-	json_t *context = web_page_context(web, lang, path, NULL, title_key, NULL);
-	if (context && json_object_set_new(context, "team", json_true())) {
-		json_decref(context);
-		return NULL;
-	}
-	return context;
+	return web_team_context(web_page_context(web, lang, path, NULL, title_key, NULL), session);
 }
 
 void web_staff_login_page(struct web *web, enum kb_lang lang, const struct http_request *request,
 			  const char *error_key, unsigned status, struct http_reply *reply)
 {
-	json_t *context = team_context(web, lang, "/team/", "team_login_title");
+	json_t *context = team_context(web, lang, "/team/", "team_login_title", NULL);
 	char token[CRYPT_FORM_TOKEN_SIZE];
 	crypt_keys_form_token(reporting_keys(web->reporting), request->now, token);
 	json_t *page = json_pack("{s:s}", "csrf", token);
@@ -122,7 +118,7 @@ void web_staff_home(struct web *web, enum kb_lang lang, const struct http_reques
 		web_staff_login_page(web, lang, request, NULL, 200, reply);
 		return;
 	}
-	json_t *context = team_context(web, lang, "/team/", "team_home_title");
+	json_t *context = team_context(web, lang, "/team/", "team_home_title", session);
 	char roles[STAFF_ROLES_TEXT_SIZE];
 	staff_roles_text(session->roles, roles);
 	json_t *page = json_pack("{s:s, s:s, s:s, s:b, s:b}", "name", session->name, "roles", roles, "csrf",
@@ -193,11 +189,12 @@ static enum kb_lang other_language(enum kb_lang lang)
 
 /* A team page whose language switch leads to the same page in the other language: `path_key` is the
  * strings.json key of its path after /team/ (the texts hold the paths, as for signing in). */
-static json_t *team_page_context(struct web *web, enum kb_lang lang, const char *path_key, const char *title_key)
+static json_t *team_page_context(struct web *web, enum kb_lang lang, const char *path_key, const char *title_key,
+				 const struct staff_session *session)
 {
 	char path[96];
 	snprintf(path, sizeof path, "/team/%s", web_text(web, other_language(lang), path_key));
-	return team_context(web, lang, path, title_key);
+	return team_context(web, lang, path, title_key, session);
 }
 
 /* Puts `page` into `context`; NULL (and both released) when either is missing. */
@@ -288,7 +285,7 @@ static void render_activation_start(struct web *web, enum kb_lang lang, const st
 				    const struct problem *problems, size_t count, unsigned status,
 				    struct http_reply *reply)
 {
-	json_t *context = team_page_context(web, lang, "team_path_activate", "team_activate_title");
+	json_t *context = team_page_context(web, lang, "team_path_activate", "team_activate_title", NULL);
 	char token[CRYPT_FORM_TOKEN_SIZE];
 	crypt_keys_form_token(reporting_keys(web->reporting), request->now, token);
 	json_t *page = json_pack("{s:s, s:s, s:s}", "csrf", token, "name", name ? name : "", "activation",
@@ -310,7 +307,7 @@ static void render_enrolment(struct web *web, enum kb_lang lang, const struct ht
 	char token[CRYPT_FORM_TOKEN_SIZE];
 	struct strbuf svg;
 	strbuf_init_wiped(&svg, 64u * 1024u);
-	json_t *context = team_page_context(web, lang, "team_path_activate", "team_enrol_title");
+	json_t *context = team_page_context(web, lang, "team_path_activate", "team_enrol_title", NULL);
 	json_t *page = NULL;
 	if (totp_secret_base32(secret, base32) == 0 &&
 	    totp_uri(secret, web_text(web, lang, "site_name"), name, uri) == 0 &&
@@ -427,7 +424,7 @@ static void activation_enrol_step(struct web *web, enum kb_lang lang, const stru
 	struct staff_password_reason reason = {NULL, NULL};
 	int status = staff_activate(web->staff, e->name, code, password, e->secret, totp_code, request->now, &reason);
 	if (status == STAFF_OK) {
-		json_t *context = team_page_context(web, lang, "team_path_activate", "team_activated_title");
+		json_t *context = team_page_context(web, lang, "team_path_activate", "team_activated_title", NULL);
 		web_render(web, "team_activated", with_page(context, json_pack("{s:s}", "name", e->name)), 200, reply);
 	} else if (status == STAFF_WEAK_PASSWORD) {
 		const char *why = lang == KB_LANG_EN ? reason.en : reason.nl;
@@ -540,7 +537,7 @@ static void render_accounts(struct web *web, enum kb_lang lang, const struct htt
 		web_error_page(web, request, 500, reply);
 		return;
 	}
-	json_t *context = team_page_context(web, lang, "team_path_accounts", "team_accounts_title");
+	json_t *context = team_page_context(web, lang, "team_path_accounts", "team_accounts_title", session);
 	json_t *page = json_pack("{s:o, s:s}", "accounts", list.rows, "csrf", session->csrf);
 	if (page && done_key)
 		json_object_set_new(page, "done", json_string(web_text(web, lang, done_key)));
@@ -578,7 +575,8 @@ static void render_account_form(struct web *web, enum kb_lang lang, const struct
 		json_array_append_new(choices, json_pack("{s:s, s:s, s:s, s:b}", "value", role_values[i], "label",
 							 web_text(web, lang, labels[i]), "about",
 							 web_text(web, lang, keys[i]), "checked", (roles & (1u << i)) != 0));
-	json_t *context = team_page_context(web, lang, "team_path_account_new", "team_account_new_title");
+	json_t *context = team_page_context(web, lang, "team_path_account_new", "team_account_new_title",
+					    session);
 	json_t *page = json_pack("{s:s, s:s, s:o, s:b}", "csrf", session->csrf, "name", name ? name : "", "roles",
 				 choices, "no_content", session->team_secret == NULL);
 	add_problems(web, lang, context, page, problems, count);
@@ -595,8 +593,8 @@ void web_staff_account_form(struct web *web, enum kb_lang lang, const struct htt
 /* The one-time activation code of a new or reset account, with the page where it is used. Shown once:
  * rendered as a secret, and never in an address. */
 static void render_activation_code(struct web *web, enum kb_lang lang, const struct http_request *request,
-				   const char *name, unsigned roles, const char *code, bool made,
-				   struct http_reply *reply)
+				   const struct staff_session *session, const char *name, unsigned roles,
+				   const char *code, bool made, struct http_reply *reply)
 {
 	char roles_words[200], until[128], url_nl[CONFIG_TEXT_SIZE + 64], url_en[CONFIG_TEXT_SIZE + 64];
 	roles_in_words(web, lang, roles, roles_words, sizeof roles_words);
@@ -606,7 +604,7 @@ static void render_activation_code(struct web *web, enum kb_lang lang, const str
 	snprintf(url_en, sizeof url_en, "%s/en/team/%s", web->config->public_base_url,
 		 web_text(web, KB_LANG_EN, "team_path_activate"));
 	json_t *context = team_page_context(web, lang, "team_path_accounts",
-					    made ? "team_account_made_title" : "team_account_reset_title");
+					    made ? "team_account_made_title" : "team_account_reset_title", session);
 	json_t *page = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "name", name, "roles", roles_words, "code",
 				 code, "until", until, "url_nl", url_nl, "url_en", url_en, "made", made);
 	web_render_secret(web, "team_account_code", with_page(context, page), 200, reply);
@@ -652,7 +650,7 @@ void web_staff_account_create(struct web *web, enum kb_lang lang, const struct h
 	char code[CRYPT_ACTIVATION_TEXT_SIZE];
 	int status = staff_create(web->staff, session->name, name, roles, session->team_secret, request->now, code);
 	if (status == STAFF_OK) {
-		render_activation_code(web, lang, request, name, roles, code, true, reply);
+		render_activation_code(web, lang, request, session, name, roles, code, true, reply);
 		crypt_wipe(code, sizeof code);
 		return;
 	}
@@ -679,7 +677,7 @@ static void render_confirmation(struct web *web, enum kb_lang lang, const struct
 	char roles[200];
 	roles_in_words(web, lang, info->roles, roles, sizeof roles);
 	json_t *context = team_page_context(web, lang, "team_path_accounts",
-					    disable ? "team_disable_title" : "team_reset_title");
+					    disable ? "team_disable_title" : "team_reset_title", session);
 	json_t *page = json_pack("{s:s, s:s, s:s, s:b}", "csrf", session->csrf, "name", info->name, "roles", roles,
 				 "disable", disable);
 	web_render(web, "team_account_confirm", with_page(context, page), 200, reply);
@@ -756,7 +754,7 @@ void web_staff_account_reset(struct web *web, enum kb_lang lang, const struct ht
 	char code[CRYPT_ACTIVATION_TEXT_SIZE];
 	int status = staff_reset_2fa(web->staff, session->name, info.name, session->team_secret, request->now, code);
 	if (status == STAFF_OK) {
-		render_activation_code(web, lang, request, info.name, info.roles, code, false, reply);
+		render_activation_code(web, lang, request, session, info.name, info.roles, code, false, reply);
 		crypt_wipe(code, sizeof code);
 	} else if (status == STAFF_NOT_FOUND || status == STAFF_NEEDS_TEAM_SECRET) {
 		struct problem problem = {NULL, web_text(web, lang, status == STAFF_NOT_FOUND ? "team_error_no_account"
@@ -988,7 +986,7 @@ void web_staff_audit(struct web *web, enum kb_lang lang, const struct http_reque
 			json_object_set_new(page, "older", json_string(query));
 		}
 	}
-	json_t *context = team_page_context(web, lang, "team_path_audit", "team_audit_title");
+	json_t *context = team_page_context(web, lang, "team_path_audit", "team_audit_title", session);
 	add_problems(web, lang, context, page, problems, count);
 	web_render(web, "team_audit", with_page(context, page), count ? 400 : 200, reply);
 }

@@ -45,7 +45,7 @@ export async function signIn(name, roles) {
   const code = made.match(/^ {4}(\S+)$/m)[1];
   const secret = base32Secret();
   execFileSync(activator, [server.database, name, code, password, secret]);
-  const loginPage = await (await fetch(`${server.url}/team/`)).text();
+  const loginPage = await (await fetchOnLiveSocket(`${server.url}/team/`)).text();
   const csrf = loginPage.match(/name="csrf" value="([^"]+)"/)[1];
   const totp = execFileSync("oathtool", ["--totp", "-b", secret]).toString().trim();
   const response = await fetch(`${server.url}/team/inloggen`, {
@@ -58,8 +58,20 @@ export async function signIn(name, roles) {
   return cookie;
 }
 
-export function get(pathname, cookie) {
-  return fetch(cases.server.url + pathname, { headers: cookie ? { Cookie: cookie } : {}, redirect: "manual" });
+// A kept-alive socket that the server closed after idling (header_seconds) can be picked by fetch just
+// as it closes, more so when a child process (the CLI, the activator) kept node's event loop from seeing
+// the close. Browsers send an idempotent request again on a new connection then; so does get().
+async function fetchOnLiveSocket(url, options) {
+  try {
+    return await fetch(url, options);
+  } catch (error) {
+    if (error.cause?.code !== "UND_ERR_SOCKET") throw error;
+    return fetch(url, options);
+  }
+}
+
+export async function get(pathname, cookie) {
+  return fetchOnLiveSocket(cases.server.url + pathname, { headers: cookie ? { Cookie: cookie } : {}, redirect: "manual" });
 }
 
 // A case form as the case page makes it: its hidden fields (csrf, ref, back) from the page itself.

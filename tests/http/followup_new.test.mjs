@@ -16,7 +16,6 @@ import { startServer, binary, onPostgres } from "../support.mjs";
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
 const form = { "Content-Type": "application/x-www-form-urlencoded", "Sec-Fetch-Site": "same-origin" };
 const json = { "Content-Type": "application/json" };
-// The PostgreSQL backend cannot store what the reporter was shown yet (db_pg.c): there nothing is marked.
 let server;
 
 before(async () => {

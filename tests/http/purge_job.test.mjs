@@ -19,11 +19,10 @@ import path from "node:path";
 import { startServer, binary, onPostgres } from "../support.mjs";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
-// The PostgreSQL backend has no case operations yet (db_pg.c): known gap there.
 const servers = [];
 
 after(async () => {
-  for (const server of servers) await server.stop();
+  for (const server of servers) assert.equal(await server.stop(), 0, server.output().slice(-2000));
 });
 
 function buildCloser() {
@@ -83,7 +82,7 @@ test("a closed case past its destroy day is destroyed by the job at start, audit
   const second = await startServer("", first);
   servers.push(second);
   let destroyed = [];
-  for (let i = 0; i < 100 && destroyed.length === 0; i++) {
+  for (let i = 0; i < 600 && destroyed.length === 0; i++) { // up to a minute (valgrind is slow)
     destroyed = sql(second, `SELECT account FROM audit_log WHERE object = '${old.ref}' AND action = 'case_destroyed'`);
     if (destroyed.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -100,7 +99,9 @@ test("a closed case past its destroy day is destroyed by the job at start, audit
   // the next run is a day away: stopping does not wait for it
   const stopping = Date.now();
   assert.equal(await second.stop(), 0);
-  assert.ok(Date.now() - stopping < 5000, "the server stops without waiting for the job");
+  // (valgrind's leak check at exit takes its own time)
+  const allowed = process.env.MELDWIJZER_WRAPPER ? 60000 : 5000;
+  assert.ok(Date.now() - stopping < allowed, "the server stops without waiting for the job");
 });
 
 // A signed-in coordinator, as tests/http/cases.test.mjs makes one: `user add`, activation by
@@ -113,7 +114,7 @@ async function signInCoordinator(server, name) {
   const sanitize = /sanitize/.test(binary) ? ["-fsanitize=address,undefined"] : [];
   execFileSync("cc", ["-std=c11", ...sanitize, "-I", path.join(root, "src"), path.join(root, "tests/http/cases_account.c"),
     path.join(path.dirname(binary), "libmeldwijzer.a"), ...flags, "-lpthread", "-o", out]);
-  const made = execFileSync(binary, ["user", "add", name, "--role", "coordinator", ...server.dbArgs],
+  const made = execFileSync(binary, ["user", "add", name, "--role", "coordinator", "--db", server.database],
     { input: `${server.recoveryKey}\n` }).toString();
   const code = made.match(/^ {4}(\S+)$/m)[1];
   const secret = Array.from({ length: 32 }, () => "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"[randomInt(32)]).join("");

@@ -43,8 +43,20 @@ function totp(secret, steps = 0) {
   return execFileSync("oathtool", ["--totp", "-b", "-N", `@${at}`, secret]).toString().trim();
 }
 
+// A kept-alive socket that the server closed after idling (header_seconds) can be picked by fetch just
+// as it closes, more so when a child process (the CLI, the HTML checker) kept node's event loop from
+// seeing the close. Browsers send an idempotent request again on a new connection then; so does get().
+async function fetchOnLiveSocket(url, options) {
+  try {
+    return await fetch(url, options);
+  } catch (error) {
+    if (error.cause?.code !== "UND_ERR_SOCKET") throw error;
+    return fetch(url, options);
+  }
+}
+
 async function get(srv, path, cookie) {
-  return fetch(srv.url + path, { redirect: "manual", headers: cookie ? { Cookie: cookie } : {} });
+  return fetchOnLiveSocket(srv.url + path, { redirect: "manual", headers: cookie ? { Cookie: cookie } : {} });
 }
 
 async function post(srv, path, fields, { cookie, site = "same-origin" } = {}) {

@@ -4,6 +4,7 @@
 //   takes the place of the page (history.replaceState), so the whole visit is
 //   one entry in the back button's list and no answer ever shows up in an address;
 // - quick exit replaces that one entry with a neutral site (Escape twice too);
+// - none of the above on the back office's pages (body class "team"), which keep the usual history;
 // - the error summary gets the focus, its links move to the field;
 // - the receipt page gets a copy button and asks before leaving while the code
 //   is not marked as saved; the poster gets a print button.
@@ -12,6 +13,13 @@
 	"use strict";
 
 	var busy = false;
+
+	// The back office (/team/) is for staff on their own devices: its pages keep the browser's usual
+	// history (a reload, Back to the case), and Escape is a key they use, not a way out. There only
+	// the error summary and the copy and print buttons are this file's.
+	function teamPage() {
+		return document.body.classList.contains("team");
+	}
 
 	function exitLink() {
 		return document.querySelector("[data-quick-exit]");
@@ -126,7 +134,7 @@
 			return;
 		}
 		var link = event.target.closest("a[href]");
-		if (!link) {
+		if (!link || teamPage()) {
 			return;
 		}
 		if (link.hasAttribute("data-quick-exit")) {
@@ -154,7 +162,8 @@
 
 	document.addEventListener("submit", function (event) {
 		var form = event.target;
-		if (event.defaultPrevented || form.hasAttribute("data-native") || (form.getAttribute("method") || "").toLowerCase() !== "post") {
+		if (event.defaultPrevented || teamPage() || form.hasAttribute("data-native") ||
+			(form.getAttribute("method") || "").toLowerCase() !== "post") {
 			return;
 		}
 		var action = new URL(form.action, window.location.href);
@@ -223,7 +232,7 @@
 
 	var lastEscape = 0;
 	document.addEventListener("keydown", function (event) {
-		if (event.key !== "Escape") {
+		if (event.key !== "Escape" || teamPage()) {
 			return;
 		}
 		var now = Date.now();

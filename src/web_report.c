@@ -869,15 +869,15 @@ static void reply_followup_failed(struct web *web, const struct http_request *re
 	reply->retry_after = STORAGE_RETRY_SECONDS;
 }
 
-/* POST /api/v1/followup (blocking): the receipt login; the token goes out in a wiped buffer. */
-void web_api_followup_login(struct web *web, enum kb_lang page_lang, const struct http_request *request,
-			    struct http_reply *reply)
+/* The body of a JSON call that carries a receipt, {"receipt": ...}, after the hourly limit on receipt
+ * attempts: the parsed body (its "receipt" a string; json_decref it), or NULL when the answer (429 or
+ * 400) is in `reply` already. */
+static json_t *receipt_request(struct web *web, const struct http_request *request, struct http_reply *reply)
 {
-	(void)page_lang;
 	if (!ratelimit_check(&web->limits, request->client_tag, RATELIMIT_RECEIPT_ATTEMPT, request->now,
 			     &reply->retry_after)) {
 		web_error_page(web, request, 429, reply);
-		return;
+		return NULL;
 	}
 	json_t *root = json_loadb(request->body ? request->body : "", request->body_len, JSON_REJECT_DUPLICATES, NULL);
 	json_t *receipt = json_object_get(root, "receipt");
@@ -885,8 +885,20 @@ void web_api_followup_login(struct web *web, enum kb_lang page_lang, const struc
 	    json_string_length(receipt) > 64) {
 		json_decref(root);
 		web_reply_json_error(reply, 400, "expected {\"receipt\": \"XXXXX-XXXXX-XXXXX-XXXXX\"}");
-		return;
+		return NULL;
 	}
+	return root;
+}
+
+/* POST /api/v1/followup (blocking): the receipt login; the token goes out in a wiped buffer. */
+void web_api_followup_login(struct web *web, enum kb_lang page_lang, const struct http_request *request,
+			    struct http_reply *reply)
+{
+	(void)page_lang;
+	json_t *root = receipt_request(web, request, reply);
+	if (!root)
+		return;
+	json_t *receipt = json_object_get(root, "receipt");
 	char token[REPORT_TOKEN_SIZE];
 	int status = report_login_at(web->reporting, json_string_value(receipt), request->now, token);
 	json_decref(root);
@@ -955,19 +967,10 @@ void web_api_withdraw(struct web *web, enum kb_lang page_lang, const struct http
 		      struct http_reply *reply)
 {
 	(void)page_lang;
-	if (!ratelimit_check(&web->limits, request->client_tag, RATELIMIT_RECEIPT_ATTEMPT, request->now,
-			     &reply->retry_after)) {
-		web_error_page(web, request, 429, reply);
+	json_t *root = receipt_request(web, request, reply);
+	if (!root)
 		return;
-	}
-	json_t *root = json_loadb(request->body ? request->body : "", request->body_len, JSON_REJECT_DUPLICATES, NULL);
 	json_t *receipt = json_object_get(root, "receipt");
-	if (!json_is_object(root) || !json_is_string(receipt) || json_object_size(root) != 1 ||
-	    json_string_length(receipt) > 64) {
-		json_decref(root);
-		web_reply_json_error(reply, 400, "expected {\"receipt\": \"XXXXX-XXXXX-XXXXX-XXXXX\"}");
-		return;
-	}
 	int status = case_withdraw(web->reporting, json_string_value(receipt), request->now);
 	json_decref(root); /* wiped as it is freed (report_json_wipes_on_free) */
 	if (status == 0 || status == CASE_NOT_AUDITED)

@@ -112,3 +112,16 @@ export const pages = [
 ];
 
 export const allPages = [...pages, ...pages.map((page) => `/en${page}`)];
+
+// A kept-alive socket that the server closed after idling (header_seconds) can be picked by fetch just
+// as it closes, more so when a child process (the CLI, the HTML checker) kept node's event loop from
+// seeing the close. Browsers send an idempotent request again on a new connection then; so does this,
+// for GETs only.
+export async function fetchOnLiveSocket(url, options) {
+  try {
+    return await fetch(url, options);
+  } catch (error) {
+    if (error.cause?.code !== "UND_ERR_SOCKET") throw error;
+    return fetch(url, options);
+  }
+}

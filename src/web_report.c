@@ -572,6 +572,18 @@ void web_report_saved(struct web *web, enum kb_lang lang, const struct http_requ
 	crypt_wipe(receipt, sizeof receipt);
 }
 
+/* A message the reporter typed, to show again: after a problem with it (too long too: the HTTP
+ * layer's body cap bounds it), or carried through the login when their session ended while they
+ * wrote (30 minutes, or a request that reached another server). The posted "body" or "draft"; else
+ * NULL. */
+static const char *typed_message(const struct http_request *request)
+{
+	const char *text = http_form_field(request, "body");
+	if (!text || !*text)
+		text = http_form_field(request, "draft");
+	return text && *text ? text : NULL;
+}
+
 static void render_followup_login(struct web *web, enum kb_lang lang, const struct http_request *request,
 				  const char *error_key, unsigned status, struct http_reply *reply)
 {
@@ -590,13 +602,22 @@ static void render_followup_login(struct web *web, enum kb_lang lang, const stru
 			json_object_set_new(page, "has_calls", json_true());
 		}
 	}
-	if (!context)
+	/* what they were writing goes along, in the form and in wiped memory, and is shown again after */
+	const char *draft = typed_message(request);
+	json_t *draft_value = draft ? json_string(draft) : NULL; /* NULL too for text that is not UTF-8 */
+	if (page && draft_value)
+		json_object_set_new(page, "draft", draft_value);
+	else
+		json_decref(draft_value);
+	if (!context || !page) {
 		json_decref(page);
-	else if (json_object_set_new(context, "page", page)) {
+		json_decref(context);
+		context = NULL;
+	} else if (json_object_set_new(context, "page", page)) {
 		json_decref(context);
 		context = NULL;
 	}
-	web_render(web, "followup_login", context, status, reply);
+	web_render_secret(web, "followup_login", context, status, reply);
 }
 
 /* The report as the reporter sees it at follow-up: its messages, the answers, a box to write again. */
@@ -648,6 +669,13 @@ static void render_followup_view(struct web *web, enum kb_lang lang, const struc
 				 web_text(web, lang, strcmp(json_string_value(json_object_get(report, "kind")), "consultation") == 0
 							     ? "kind_consultation" : "kind_report"));
 	json_decref(report);
+	/* what they typed, unless it was just stored: after a problem, or after logging in again */
+	const char *draft = note_key ? NULL : typed_message(request);
+	json_t *draft_value = draft ? json_string(draft) : NULL; /* NULL too for text that is not UTF-8 */
+	if (page && draft_value)
+		json_object_set_new(page, "draft", draft_value);
+	else
+		json_decref(draft_value);
 	if (page) {
 		json_object_set_new(page, "has_messages", json_boolean(json_array_size(messages) > 0));
 		if (note_key)

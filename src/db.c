@@ -529,3 +529,9 @@ int db_case_reporter_seen(struct db *db, const char *ref, unsigned shown_seq, un
 	*previous_seq = 0;
 	return !db->backend->case_reporter_seen ? -1 : db->backend->case_reporter_seen(db, ref, shown_seq, previous_seq);
 }
+
+int db_unsafe_synchronous_off(struct db *db)
+{
+	thread_role_forbid_blocking("db_unsafe_synchronous_off");
+	return !db->backend->unsafe_synchronous_off ? -1 : db->backend->unsafe_synchronous_off(db);
+}

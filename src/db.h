@@ -454,4 +454,10 @@ __attribute__((warn_unused_result)) int db_case_set_deadlines(struct db *db, uns
 __attribute__((warn_unused_result)) int db_case_reporter_seen(struct db *db, const char *ref, unsigned shown_seq,
 							       unsigned *previous_seq);
 
+/* For benchmarks only: from now on commits do not wait for the disk (SQLite:
+ * PRAGMA synchronous=OFF on the writer), so a report acknowledged before a
+ * power cut can be lost. Measures the CPU cost of a submission on its own.
+ * 0, or -1 (PostgreSQL refuses: its durability is the database's setting). */
+__attribute__((warn_unused_result)) int db_unsafe_synchronous_off(struct db *db);
+
 #endif

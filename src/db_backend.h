@@ -94,6 +94,8 @@ struct db_backend {
 	int64_t (*case_statistics)(struct db *db, const char *outcome);
 	int (*case_set_deadlines)(struct db *db, unsigned answer_days, unsigned feedback_months);
 	int (*case_reporter_seen)(struct db *db, const char *ref, unsigned shown_seq, unsigned *previous_seq);
+	/* benchmarks only: commits stop waiting for the disk (NULL: the backend refuses) */
+	int (*unsafe_synchronous_off)(struct db *db);
 };
 
 /* The handle: what db.c keeps for every backend, and the backend's own state. */

@@ -1884,6 +1884,19 @@ static void test_case_destruction(void **state)
 	assert_int_equal(db_case_checkpoint(f->db), 0);
 }
 
+/* The benchmark's switch: SQLite takes it and still stores; PostgreSQL refuses it. */
+static void test_unsafe_synchronous_off(void **state)
+{
+	struct fixture *f = *state;
+	struct db_report row, read;
+	bool sqlite = strcmp(f->backend->name, "sqlite") == 0;
+	assert_int_equal(db_unsafe_synchronous_off(f->db), sqlite ? 0 : -1);
+	make_row(&row, 61, "2026-11-30");
+	assert_int_equal(db_insert_report(f->db, &row), 0);
+	assert_int_equal(db_get_report(f->db, row.ref, &read), 0);
+	db_report_release(&read);
+}
+
 int main(void)
 {
 	int failed = 0;
@@ -1928,6 +1941,7 @@ int main(void)
 			CONTRACT(test_audit_by_object),
 			CONTRACT(test_report_source),
 			CONTRACT(test_reporter_seen),
+			CONTRACT(test_unsafe_synchronous_off),
 			CONTRACT(test_case_rows_follow_reports),
 			CONTRACT(test_case_change_is_one_transaction),
 			CONTRACT(test_case_notes_and_referrals),

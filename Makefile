@@ -87,7 +87,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libmeldwijzer.a
 # The README's test command. VALGRIND=1 runs every test binary under valgrind.
 # A throwaway PostgreSQL 15 cluster (scripts/pg-test-cluster, in a temporary folder, on a unix
 # socket, stopped and removed at the end whatever happens) serves the PostgreSQL half: the db
-# contract suite runs on it as well as on SQLite, and so do the HTTP tests that store reports
+# contract suite and the case tests run on it as well as on SQLite, and so do the HTTP and browser tests
 # (scripts/run-tests). No cluster, no check: PostgreSQL is never left out silently.
 check: deps
 	@$(MAKE) --no-print-directory all $(UNIT_TESTS)

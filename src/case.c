@@ -585,11 +585,15 @@ int case_queue(struct reporting *reporting, const struct case_settings *settings
 	memset(out, 0, sizeof *out);
 	if (!has_content_role(actor))
 		return CASE_FORBIDDEN;
+	/* Late cases come most overdue first: "overdue" is then one range of cases_by_due however few of
+	 * them there are, where newest first would read the whole table to find 51 late ones among a
+	 * million (the bench: 205-265 ms with 685 late cases in 1,000,000). */
+	enum db_case_order order = query->overdue ? DB_CASE_URGENT : query->order;
 	if ((query->order != DB_CASE_NEWEST && query->order != DB_CASE_URGENT) ||
 	    (query->status && !case_status_valid(query->status)) || (query->kind && !IN_LIST(query->kind, kinds)) ||
 	    (query->source && !IN_LIST(query->source, sources)) || query->form_bits > 15 ||
 	    (query->mine && (query->unassigned || actor->account_id == 0)) ||
-	    (query->after && parse_token(query->after, query->order, &cursor)))
+	    (query->after && parse_token(query->after, order, &cursor)))
 		return CASE_BAD_INPUT;
 	case_day_of(now, today);
 	struct db_case_filter filter = {
@@ -607,7 +611,7 @@ int case_queue(struct reporting *reporting, const struct case_settings *settings
 	if (!rows)
 		return -1;
 	int status = -1;
-	if (db_case_queue(reporting->db, &filter, query->order, &cursor, rows, &out->count, &out->more) != 0 ||
+	if (db_case_queue(reporting->db, &filter, order, &cursor, rows, &out->count, &out->more) != 0 ||
 	    db_case_counts(reporting->db, &out->counts) != 0)
 		goto done;
 	for (size_t i = 0; i < out->count; i++) {
@@ -616,7 +620,7 @@ int case_queue(struct reporting *reporting, const struct case_settings *settings
 			goto done;
 	}
 	if (out->more && out->count > 0)
-		make_token(query->order, &rows[out->count - 1], out->next);
+		make_token(order, &rows[out->count - 1], out->next);
 	status = CASE_OK;
 done:
 	free(rows);

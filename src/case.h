@@ -166,7 +166,8 @@ struct case_queue_query {
 	enum db_case_order order;       /* DB_CASE_NEWEST or DB_CASE_URGENT */
 	const char *status, *kind, *source; /* NULL: any */
 	unsigned form_bits;             /* 0: any */
-	bool mine, unassigned, overdue, reporter_waiting;
+	bool mine, unassigned, reporter_waiting;
+	bool overdue;                   /* late cases only, always most overdue first (`order` is not used) */
 	const char *after;              /* the page token of the page before (NULL: the first page) */
 };
 #define CASE_PAGE_TOKEN_SIZE 48

@@ -366,6 +366,17 @@ static int run_serve(const struct kb *kb, const struct texts *texts, const struc
 		db_close(db);
 		return EXIT_BAD_INPUT;
 	}
+	if (config.unsafe_synchronous_off) {
+		if (db_unsafe_synchronous_off(db) != 0) {
+			fprintf(stderr, "meldwijzer serve: unsafe_synchronous_off: only a SQLite database can be run "
+					"without waiting for the disk\n");
+			reporting_close(&reporting);
+			db_close(db);
+			return EXIT_BAD_INPUT;
+		}
+		fprintf(stderr, "meldwijzer serve: WARNING: unsafe_synchronous_off = yes: reports are acknowledged "
+				"before they are on disk and a power cut can lose them. For benchmarks only.\n");
+	}
 	/* the [cases] deadlines go into the database, where the schema dates new reports with them */
 	if (case_settings_apply(db, &config.cases) != 0)
 		fprintf(stderr, "meldwijzer serve: warning: the [cases] deadlines could not be stored in the database; "

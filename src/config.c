@@ -298,6 +298,9 @@ static int on_setting(void *user, const char *section, const char *key, const ch
 		} else if (strcmp(key, "fixed_time") == 0) {
 			bad = !rfc3339_parse(value, strlen(value), &config->fixed_time);
 			config->has_fixed_time = !bad;
+		} else if (strcmp(key, "unsafe_synchronous_off") == 0) {
+			bad = strcmp(value, "yes") != 0 && strcmp(value, "no") != 0;
+			config->unsafe_synchronous_off = strcmp(value, "yes") == 0;
 		} else if (strcmp(key, "threads") == 0) {
 			bad = parse_number(value, 0, 256, &number);
 			config->threads = (unsigned)number;

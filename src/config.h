@@ -20,6 +20,10 @@
  *                                        (src/metrics.c): a listener of its own, never the public
  *                                        one; keep it on loopback (127.0.0.1:9180) or a network only
  *                                        the monitoring reaches; "off" (the default): none
+ *           unsafe_synchronous_off = no  "yes": SQLite commits without waiting for the disk
+ *                                        (PRAGMA synchronous=OFF), so an acknowledged report can
+ *                                        be lost in a power cut. For benchmarks only (the CPU
+ *                                        cost of a submission without fsync); refused on PostgreSQL
  * [limits]  connections = 2048           total open connections
  *           connections_per_address = 16  (trusted proxies have no cap)
  *           connections_reserved = 0     kept for addresses with no connection open;
@@ -79,6 +83,7 @@ struct server_config {
 	char metrics_host[CONFIG_TEXT_SIZE]; /* [server] metrics_listen; only when metrics_port */
 	unsigned metrics_port;              /* 0: no metrics listener (the default) */
 	bool has_fixed_time;
+	bool unsafe_synchronous_off;         /* [server] unsafe_synchronous_off: benchmarks only */
 	int64_t fixed_time;                 /* UTC seconds; only when has_fixed_time */
 	unsigned threads;
 	unsigned workers;

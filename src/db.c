@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Schemes this program knows. A NULL backend is one that is planned but not
  * built in: its URL is refused with a message that says so, rather than
@@ -245,6 +246,9 @@ void db_get_stats(struct db *db, struct db_stats *out)
 	out->reports_committed = atomic_load(&db->reports_committed);
 	out->largest_batch = atomic_load(&db->largest_batch);
 	out->waiting = atomic_load(&db->waiting);
+	for (size_t b = 0; b <= DB_COMMIT_BUCKETS; b++)
+		out->commit_buckets[b] = atomic_load(&db->commit_buckets[b]);
+	out->commit_us_sum = atomic_load(&db->commit_us_sum);
 }
 
 void db_set_test_hooks(struct db *db, const struct db_test_hooks *hooks)
@@ -252,13 +256,32 @@ void db_set_test_hooks(struct db *db, const struct db_test_hooks *hooks)
 	db->hooks = hooks ? *hooks : (struct db_test_hooks){0};
 }
 
+/* Commit latencies that a flush can take: from a page cache's 0.5 ms to a
+ * struggling disk's seconds. */
+const double db_commit_bounds[DB_COMMIT_BUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+						    0.05,   0.1,   0.25,   0.5,   1,    2.5};
+
+static uint64_t monotonic_ns(void)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec;
+}
+
 int db_backend_before_commit(struct db *db, unsigned reports)
 {
+	atomic_store(&db->commit_started_ns, monotonic_ns());
 	return db->hooks.before_commit ? db->hooks.before_commit(db->hooks.ctx, reports) : 0;
 }
 
 void db_backend_committed(struct db *db, unsigned reports)
 {
+	uint64_t took_ns = monotonic_ns() - atomic_load(&db->commit_started_ns);
+	size_t bucket = 0;
+	while (bucket < DB_COMMIT_BUCKETS && (double)took_ns / 1e9 > db_commit_bounds[bucket])
+		bucket++;
+	atomic_fetch_add(&db->commit_buckets[bucket], 1);
+	atomic_fetch_add(&db->commit_us_sum, took_ns / 1000);
 	atomic_fetch_add(&db->commits, 1);
 	atomic_fetch_add(&db->reports_committed, reports);
 	unsigned largest = atomic_load(&db->largest_batch);
@@ -505,4 +528,10 @@ int db_case_reporter_seen(struct db *db, const char *ref, unsigned shown_seq, un
 	thread_role_forbid_blocking("db_case_reporter_seen");
 	*previous_seq = 0;
 	return !db->backend->case_reporter_seen ? -1 : db->backend->case_reporter_seen(db, ref, shown_seq, previous_seq);
+}
+
+int db_unsafe_synchronous_off(struct db *db)
+{
+	thread_role_forbid_blocking("db_unsafe_synchronous_off");
+	return !db->backend->unsafe_synchronous_off ? -1 : db->backend->unsafe_synchronous_off(db);
 }

@@ -23,7 +23,9 @@
  * holds a lock, so a callback may call db_* itself. Every call may block on
  * the disk: never call one from a thread that serves other requests.
  *
- * Time: the db module reads no clock. Days are given by the caller.
+ * Time: the db module reads no wall clock: days are given by the caller. It
+ * reads the monotonic clock for one thing only, how long commits take
+ * (db_stats).
  *
  * Errors: -1 (and a message in `error` where there is one); 1, 2 ... where a
  * function lists other outcomes.
@@ -175,13 +177,22 @@ struct db_storage {
 /* 0, or -1 when the free space cannot be read (`out` still holds the rest). */
 int db_storage_state(struct db *db, struct db_storage *out);
 
-/* What the writer has done, for tests and benchmarks: group commit must be
- * seen to form batches, not only assumed to. */
+/* What the writer has done, for tests, benchmarks and metrics: group commit
+ * must be seen to form batches, not only assumed to, and a slow disk (or
+ * database server) must be seen in how long commits take. */
+#define DB_COMMIT_BUCKETS 12
+extern const double db_commit_bounds[DB_COMMIT_BUCKETS]; /* seconds, ascending; then +Inf */
 struct db_stats {
 	uint64_t commits;           /* write transactions committed */
 	uint64_t reports_committed; /* reports stored by them */
 	unsigned largest_batch;     /* the most reports one commit carried */
 	unsigned waiting;           /* reports queued now for the next commit */
+	/* how long those commits took, from right before COMMIT (and the
+	 * before_commit test hook, which stands in for a slow flush) until it
+	 * returned: per bucket of db_commit_bounds (not cumulative; the last is
+	 * +Inf), and in total. Between commits their sum is `commits`. */
+	uint64_t commit_buckets[DB_COMMIT_BUCKETS + 1];
+	uint64_t commit_us_sum;
 };
 void db_get_stats(struct db *db, struct db_stats *out);
 
@@ -442,5 +453,11 @@ __attribute__((warn_unused_result)) int db_case_set_deadlines(struct db *db, uns
  * the answers that are new to them. 0; 1 no such case; -1. */
 __attribute__((warn_unused_result)) int db_case_reporter_seen(struct db *db, const char *ref, unsigned shown_seq,
 							       unsigned *previous_seq);
+
+/* For benchmarks only: from now on commits do not wait for the disk (SQLite:
+ * PRAGMA synchronous=OFF on the writer), so a report acknowledged before a
+ * power cut can be lost. Measures the CPU cost of a submission on its own.
+ * 0, or -1 (PostgreSQL refuses: its durability is the database's setting). */
+__attribute__((warn_unused_result)) int db_unsafe_synchronous_off(struct db *db);
 
 #endif

@@ -94,6 +94,8 @@ struct db_backend {
 	int64_t (*case_statistics)(struct db *db, const char *outcome);
 	int (*case_set_deadlines)(struct db *db, unsigned answer_days, unsigned feedback_months);
 	int (*case_reporter_seen)(struct db *db, const char *ref, unsigned shown_seq, unsigned *previous_seq);
+	/* benchmarks only: commits stop waiting for the disk (NULL: the backend refuses) */
+	int (*unsafe_synchronous_off)(struct db *db);
 };
 
 /* The handle: what db.c keeps for every backend, and the backend's own state. */
@@ -105,12 +107,19 @@ struct db {
 	_Atomic uint64_t reports_committed;
 	atomic_uint largest_batch;
 	atomic_uint waiting;
+	/* commit latency (db_get_stats): when the COMMIT under way began; the
+	 * backend's write lock keeps one commit per handle at a time */
+	_Atomic uint64_t commit_started_ns;
+	_Atomic uint64_t commit_buckets[DB_COMMIT_BUCKETS + 1];
+	_Atomic uint64_t commit_us_sum;
 };
 
 extern const struct db_backend db_sqlite_backend;
 extern const struct db_backend db_pg_backend;
 
-/* For backends: the test hook before a COMMIT (0: go on), and the count after one. */
+/* For backends: the test hook before a COMMIT (0: go on), and the count after
+ * one; call them right before COMMIT and right after it succeeded, with the
+ * write lock held across both (they time the commit). */
 int db_backend_before_commit(struct db *db, unsigned reports);
 void db_backend_committed(struct db *db, unsigned reports);
 

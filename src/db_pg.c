@@ -496,7 +496,8 @@ static void finish(struct connection *c)
  * left (tables and functions), so a migration that adds either must add it
  * here too. */
 static const char drop_schema[] =
-	"DROP TABLE IF EXISTS case_statistics, referrals, case_notes, cases, case_settings, audit_log, staff_sessions,"
+	"DROP TABLE IF EXISTS case_reads, case_statistics, referrals, case_notes, cases, case_settings, audit_log,"
+	" staff_sessions,"
 	" staff_accounts, messages, reports, team, schema_version;"
 	" DROP FUNCTION IF EXISTS audit_log_append_only(), case_form_bits(text), cases_on_report(), cases_on_status(),"
 	" cases_on_message()";
@@ -781,6 +782,15 @@ static int pg_load_team(struct db *db, struct crypt_team *team)
 
 /* ---------- reports ---------- */
 
+/* An update that must change exactly one row, in the writer's transaction. */
+static int update_one(struct connection *c, const char *sql, const struct params *p, char sqlstate[6])
+{
+	PGresult *result = run(c, sql, p, PGRES_COMMAND_OK, sqlstate, NULL, 0);
+	bool one = result && strcmp(PQcmdTuples(result), "1") == 0;
+	PQclear(result);
+	return one ? 0 : -1;
+}
+
 /* 0 stored; 1 its submission key is taken; -1 any other failure, with the
  * SQLSTATE in `sqlstate`. */
 static int insert_one(struct connection *c, const struct db_report *report, char sqlstate[6])
@@ -807,14 +817,25 @@ static int insert_one(struct connection *c, const struct db_report *report, char
 	}
 	char constraint[64];
 	PGresult *result = run(c, sql, &p, PGRES_COMMAND_OK, sqlstate, constraint, sizeof constraint);
-	if (result) {
-		PQclear(result);
-		return 0;
+	if (!result) {
+		/* a form sent again (also through another server): its key is taken */
+		if (strcmp(sqlstate, "23505") == 0 && strcmp(constraint, "reports_by_submission_key") == 0)
+			return 1;
+		return -1;
 	}
-	/* a form sent again (also through another server): its key is taken */
-	if (strcmp(sqlstate, "23505") == 0 && strcmp(constraint, "reports_by_submission_key") == 0)
-		return 1;
-	return -1;
+	PQclear(result);
+	/* a call the team took: the case row (made by the schema's trigger,
+	 * 'online') says so in the report's own savepoint, so no reader ever
+	 * sees it as an online report; a source the schema does not know fails
+	 * this report alone */
+	if (report->source[0] && strcmp(report->source, "online") != 0) {
+		struct params source = {0};
+		add_text(&source, report->source);
+		add_text(&source, report->ref);
+		if (update_one(c, "UPDATE cases SET source = $1 WHERE ref = $2", &source, sqlstate))
+			return -1;
+	}
+	return 0;
 }
 
 /* One transaction for the whole batch. A report that cannot be inserted is
@@ -1000,15 +1021,6 @@ static long pg_count_messages(struct db *db, const char *ref)
 		count = -1;
 	PQclear(result);
 	return (long)count;
-}
-
-/* An update that must change exactly one row, in the writer's transaction. */
-static int update_one(struct connection *c, const char *sql, const struct params *p, char sqlstate[6])
-{
-	PGresult *result = run(c, sql, p, PGRES_COMMAND_OK, sqlstate, NULL, 0);
-	bool one = result && strcmp(PQcmdTuples(result), "1") == 0;
-	PQclear(result);
-	return one ? 0 : -1;
 }
 
 static int pg_add_message(struct db *db, const char *ref, const struct db_new_message *message, unsigned cap,
@@ -1785,11 +1797,19 @@ static int pg_case_change(struct db *db, const struct db_case_change *change)
 	pthread_mutex_lock(&s->writer.lock);
 	if (begin(s))
 		goto unlock;
-	/* the status the caller decided from must still be the case's; the row
-	 * lock orders this change after any other server's change of the case,
-	 * whose commit READ COMMITTED then shows here */
-	PGresult *result = run(&s->writer, "SELECT status FROM cases WHERE ref = $1 FOR UPDATE", &by_ref,
+	/* the status the caller decided from must still be the case's. The
+	 * report's row is locked first, as every writer here does (a message, a
+	 * status, a destruction: reports, then the case row its triggers or
+	 * statements change), so two servers never wait for each other in a
+	 * circle; the lock orders this change after any other server's, whose
+	 * commit the next statement (READ COMMITTED) then reads. */
+	PGresult *result = run(&s->writer, "SELECT 1 FROM reports WHERE ref = $1 FOR UPDATE", &by_ref,
 			       PGRES_TUPLES_OK, sqlstate, NULL, 0);
+	bool locked = result != NULL;
+	PQclear(result);
+	result = !locked ? NULL
+			 : run(&s->writer, "SELECT status FROM cases WHERE ref = $1", &by_ref, PGRES_TUPLES_OK, sqlstate,
+			       NULL, 0);
 	if (!result) {
 		status = end_write(db, false, sqlstate);
 		goto unlock;
@@ -2079,6 +2099,43 @@ static int64_t pg_case_statistics(struct db *db, const char *outcome)
 	return total;
 }
 
+/* Read first on a reader: a visit that shows nothing new (the usual one)
+ * writes nothing. The write only raises the stored number, in one statement,
+ * so two visits at once (through two servers too) cannot lower it. */
+static int pg_case_reporter_seen(struct db *db, const char *ref, unsigned shown_seq, unsigned *previous_seq)
+{
+	struct params by_ref = {0}, raise = {0};
+	add_text(&by_ref, ref);
+	PGresult *result = read_rows(state_of(db),
+				     "SELECT coalesce(case_reads.seen_seq, 0) FROM cases"
+				     " LEFT JOIN case_reads ON case_reads.ref = cases.ref WHERE cases.ref = $1",
+				     &by_ref);
+	int64_t seen = 0;
+	int status = -1;
+	if (result && PQntuples(result) == 0)
+		status = 1;
+	else if (result && PQntuples(result) == 1 && read_integer(result, 0, 0, &seen) == 0)
+		status = 0;
+	PQclear(result);
+	if (status != 0)
+		return status;
+	*previous_seq = seen > 0 && seen <= UINT32_MAX ? (unsigned)seen : 0;
+	if (shown_seq <= *previous_seq)
+		return 0;
+	char sqlstate[6], constraint[64];
+	int64_t changed;
+	add_number(&raise, shown_seq);
+	add_text(&raise, ref);
+	if (write_one(db,
+		      "INSERT INTO case_reads (ref, seen_seq) SELECT $2::text, $1::integer WHERE EXISTS"
+		      " (SELECT 1 FROM cases WHERE ref = $2::text) ON CONFLICT (ref) DO UPDATE"
+		      " SET seen_seq = excluded.seen_seq WHERE case_reads.seen_seq < excluded.seen_seq",
+		      &raise, NULL, &changed, sqlstate, constraint) == 0)
+		return 0;
+	/* the case was destroyed between the read and the write: nothing to keep, as on SQLite */
+	return strcmp(sqlstate, "23503") == 0 ? 0 : -1;
+}
+
 static int pg_case_set_deadlines(struct db *db, unsigned answer_days, unsigned feedback_months)
 {
 	struct params p = {0};
@@ -2090,6 +2147,30 @@ static int pg_case_set_deadlines(struct db *db, unsigned answer_days, unsigned f
 		      &changed, sqlstate, constraint))
 		return -1;
 	return changed == 1 ? 0 : -1;
+}
+
+/* The entries of one object (a case's history), a page at a time, from the
+ * audit_log_by_object index (migration 006). */
+static int pg_audit_list_object(struct db *db, const char *object, int64_t *position,
+				struct db_audit_entry rows[DB_LIST_PAGE], size_t *count)
+{
+	struct params p = {0};
+	*count = 0;
+	add_text(&p, object);
+	add_number(&p, *position);
+	PGresult *result = read_rows(
+		state_of(db), AUDIT_COLUMNS "WHERE object = $1 AND seq > $2 ORDER BY seq LIMIT " STRINGIFY(DB_LIST_PAGE), &p);
+	int status = result ? 0 : -1;
+	for (int row = 0; result && row < PQntuples(result) && *count < DB_LIST_PAGE; row++) {
+		if (read_audit_row(result, row, &rows[*count])) {
+			status = -1;
+			break;
+		}
+		*position = rows[*count].seq;
+		++*count;
+	}
+	PQclear(result);
+	return status;
 }
 
 /* The database's disk is the server's, not this machine's: free_bytes is 0
@@ -2150,6 +2231,7 @@ const struct db_backend db_pg_backend = {
 	.audit_append = pg_audit_append,
 	.audit_last = pg_audit_last,
 	.audit_list = pg_audit_list,
+	.audit_list_object = pg_audit_list_object,
 	.case_queue = pg_case_queue,
 	.case_counts = pg_case_counts,
 	.case_get = pg_case_get,
@@ -2162,4 +2244,5 @@ const struct db_backend db_pg_backend = {
 	.case_checkpoint = pg_case_checkpoint,
 	.case_statistics = pg_case_statistics,
 	.case_set_deadlines = pg_case_set_deadlines,
+	.case_reporter_seen = pg_case_reporter_seen,
 };

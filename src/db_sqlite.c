@@ -1860,6 +1860,15 @@ static int sqlite_case_reporter_seen(struct db *db, const char *ref, unsigned sh
 		       : 0;
 }
 
+static int sqlite_unsafe_synchronous_off(struct db *db)
+{
+	struct sqlite_db *s = state_of(db);
+	pthread_mutex_lock(&s->write_lock);
+	int status = exec(s->writer, "PRAGMA synchronous=OFF");
+	pthread_mutex_unlock(&s->write_lock);
+	return status ? -1 : 0;
+}
+
 const struct db_backend db_sqlite_backend = {
 	.scheme = "sqlite:",
 	.open = sqlite_open,
@@ -1905,4 +1914,5 @@ const struct db_backend db_sqlite_backend = {
 	.case_statistics = sqlite_case_statistics,
 	.case_set_deadlines = sqlite_case_set_deadlines,
 	.case_reporter_seen = sqlite_case_reporter_seen,
+	.unsafe_synchronous_off = sqlite_unsafe_synchronous_off,
 };

@@ -129,6 +129,25 @@ static void add_histograms(struct text *text, const char *name, const char *help
 	}
 }
 
+/* How long this server's commits took (the WAL flush: fsync on SQLite, the
+ * database server's flush and answer on PostgreSQL). The count is summed
+ * from the buckets, so the exposition is consistent within itself even while
+ * a commit is counted meanwhile. */
+static void add_commit_histogram(struct text *text, const struct db_stats *stats)
+{
+	static const char name[] = "meldwijzer_db_commit_duration_seconds";
+	add_header(text, name, "histogram", "From right before COMMIT until it returned, for this server's commits.");
+	uint64_t cumulative = 0;
+	for (size_t b = 0; b < DB_COMMIT_BUCKETS; b++) {
+		cumulative += stats->commit_buckets[b];
+		add(text, "%s_bucket{le=\"%g\"} %llu\n", name, db_commit_bounds[b], (unsigned long long)cumulative);
+	}
+	cumulative += stats->commit_buckets[DB_COMMIT_BUCKETS];
+	add(text, "%s_bucket{le=\"+Inf\"} %llu\n", name, (unsigned long long)cumulative);
+	add(text, "%s_sum %.6f\n", name, (double)stats->commit_us_sum / 1e6);
+	add(text, "%s_count %llu\n", name, (unsigned long long)cumulative);
+}
+
 static void add_gauge(struct text *text, const char *name, const char *type, const char *help, unsigned long long value)
 {
 	add_header(text, name, type, help);
@@ -170,6 +189,7 @@ static void write_metrics(struct metrics *m, struct text *text)
 	add_gauge(text, "meldwijzer_db_largest_commit_batch", "gauge", "The most reports one commit carried.",
 		  stats.largest_batch);
 	add_gauge(text, "meldwijzer_db_commit_waiting", "gauge", "Reports waiting now for the next commit.", stats.waiting);
+	add_commit_histogram(text, &stats);
 
 	struct db_storage storage;
 	db_storage_state(m->db, &storage); /* no lock, no waiting (db.h) */

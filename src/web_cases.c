@@ -277,6 +277,9 @@ static bool read_filters(const struct http_request *request, struct queue_filter
 		    read_choice(request, "assigned", assigned_values, &filters->assigned) &&
 		    read_choice(request, "order", order_values, &filters->order) &&
 		    read_flag(request, "overdue", &filters->overdue) && read_flag(request, "waiting", &filters->waiting);
+	/* late cases come most overdue first, whatever the order says (case_queue does the same) */
+	if (good && filters->overdue)
+		filters->order = "urgent";
 	const char *after = http_field(request, "after");
 	if (after && *after) {
 		filters->after = after;

@@ -572,6 +572,18 @@ void web_report_saved(struct web *web, enum kb_lang lang, const struct http_requ
 	crypt_wipe(receipt, sizeof receipt);
 }
 
+/* A message the reporter typed, to show again: after a problem with it (too long too: the HTTP
+ * layer's body cap bounds it), or carried through the login when their session ended while they
+ * wrote (30 minutes, or a request that reached another server). The posted "body" or "draft"; else
+ * NULL. */
+static const char *typed_message(const struct http_request *request)
+{
+	const char *text = http_form_field(request, "body");
+	if (!text || !*text)
+		text = http_form_field(request, "draft");
+	return text && *text ? text : NULL;
+}
+
 static void render_followup_login(struct web *web, enum kb_lang lang, const struct http_request *request,
 				  const char *error_key, unsigned status, struct http_reply *reply)
 {
@@ -590,13 +602,22 @@ static void render_followup_login(struct web *web, enum kb_lang lang, const stru
 			json_object_set_new(page, "has_calls", json_true());
 		}
 	}
-	if (!context)
+	/* what they were writing goes along, in the form and in wiped memory, and is shown again after */
+	const char *draft = typed_message(request);
+	json_t *draft_value = draft ? json_string(draft) : NULL; /* NULL too for text that is not UTF-8 */
+	if (page && draft_value)
+		json_object_set_new(page, "draft", draft_value);
+	else
+		json_decref(draft_value);
+	if (!context || !page) {
 		json_decref(page);
-	else if (json_object_set_new(context, "page", page)) {
+		json_decref(context);
+		context = NULL;
+	} else if (json_object_set_new(context, "page", page)) {
 		json_decref(context);
 		context = NULL;
 	}
-	web_render(web, "followup_login", context, status, reply);
+	web_render_secret(web, "followup_login", context, status, reply);
 }
 
 /* The report as the reporter sees it at follow-up: its messages, the answers, a box to write again. */
@@ -648,6 +669,13 @@ static void render_followup_view(struct web *web, enum kb_lang lang, const struc
 				 web_text(web, lang, strcmp(json_string_value(json_object_get(report, "kind")), "consultation") == 0
 							     ? "kind_consultation" : "kind_report"));
 	json_decref(report);
+	/* what they typed, unless it was just stored: after a problem, or after logging in again */
+	const char *draft = note_key ? NULL : typed_message(request);
+	json_t *draft_value = draft ? json_string(draft) : NULL; /* NULL too for text that is not UTF-8 */
+	if (page && draft_value)
+		json_object_set_new(page, "draft", draft_value);
+	else
+		json_decref(draft_value);
 	if (page) {
 		json_object_set_new(page, "has_messages", json_boolean(json_array_size(messages) > 0));
 		if (note_key)
@@ -869,15 +897,15 @@ static void reply_followup_failed(struct web *web, const struct http_request *re
 	reply->retry_after = STORAGE_RETRY_SECONDS;
 }
 
-/* POST /api/v1/followup (blocking): the receipt login; the token goes out in a wiped buffer. */
-void web_api_followup_login(struct web *web, enum kb_lang page_lang, const struct http_request *request,
-			    struct http_reply *reply)
+/* The body of a JSON call that carries a receipt, {"receipt": ...}, after the hourly limit on receipt
+ * attempts: the parsed body (its "receipt" a string; json_decref it), or NULL when the answer (429 or
+ * 400) is in `reply` already. */
+static json_t *receipt_request(struct web *web, const struct http_request *request, struct http_reply *reply)
 {
-	(void)page_lang;
 	if (!ratelimit_check(&web->limits, request->client_tag, RATELIMIT_RECEIPT_ATTEMPT, request->now,
 			     &reply->retry_after)) {
 		web_error_page(web, request, 429, reply);
-		return;
+		return NULL;
 	}
 	json_t *root = json_loadb(request->body ? request->body : "", request->body_len, JSON_REJECT_DUPLICATES, NULL);
 	json_t *receipt = json_object_get(root, "receipt");
@@ -885,8 +913,20 @@ void web_api_followup_login(struct web *web, enum kb_lang page_lang, const struc
 	    json_string_length(receipt) > 64) {
 		json_decref(root);
 		web_reply_json_error(reply, 400, "expected {\"receipt\": \"XXXXX-XXXXX-XXXXX-XXXXX\"}");
-		return;
+		return NULL;
 	}
+	return root;
+}
+
+/* POST /api/v1/followup (blocking): the receipt login; the token goes out in a wiped buffer. */
+void web_api_followup_login(struct web *web, enum kb_lang page_lang, const struct http_request *request,
+			    struct http_reply *reply)
+{
+	(void)page_lang;
+	json_t *root = receipt_request(web, request, reply);
+	if (!root)
+		return;
+	json_t *receipt = json_object_get(root, "receipt");
 	char token[REPORT_TOKEN_SIZE];
 	int status = report_login_at(web->reporting, json_string_value(receipt), request->now, token);
 	json_decref(root);
@@ -955,19 +995,10 @@ void web_api_withdraw(struct web *web, enum kb_lang page_lang, const struct http
 		      struct http_reply *reply)
 {
 	(void)page_lang;
-	if (!ratelimit_check(&web->limits, request->client_tag, RATELIMIT_RECEIPT_ATTEMPT, request->now,
-			     &reply->retry_after)) {
-		web_error_page(web, request, 429, reply);
+	json_t *root = receipt_request(web, request, reply);
+	if (!root)
 		return;
-	}
-	json_t *root = json_loadb(request->body ? request->body : "", request->body_len, JSON_REJECT_DUPLICATES, NULL);
 	json_t *receipt = json_object_get(root, "receipt");
-	if (!json_is_object(root) || !json_is_string(receipt) || json_object_size(root) != 1 ||
-	    json_string_length(receipt) > 64) {
-		json_decref(root);
-		web_reply_json_error(reply, 400, "expected {\"receipt\": \"XXXXX-XXXXX-XXXXX-XXXXX\"}");
-		return;
-	}
 	int status = case_withdraw(web->reporting, json_string_value(receipt), request->now);
 	json_decref(root); /* wiped as it is freed (report_json_wipes_on_free) */
 	if (status == 0 || status == CASE_NOT_AUDITED)

@@ -33,18 +33,21 @@ export async function startServer(extraConfig = "", previous = null) {
     const dir = previous ? previous.dir : mkdtempSync(path.join(tmpdir(), "meldwijzer-test-"));
     const configPath = path.join(dir, "server.ini");
     const database = previous ? previous.database : newDatabase(dir);
-    // the key file beside the database for SQLite (its default), in the folder for PostgreSQL
-    const dbArgs = onPostgres ? ["--db", database, "--key", path.join(dir, "server.key")] : ["--db", database];
+    // dbArgs: what every command that opens the database takes. keyArgs: the server key file, for
+    // the commands that also take --key (init, serve, reports, purge): beside the database for
+    // SQLite (its default, so none), in the folder for PostgreSQL (a URL has no file to sit beside).
+    const dbArgs = ["--db", database];
+    const keyArgs = onPostgres ? ["--key", path.join(dir, "server.key")] : [];
     let recoveryKey = previous ? previous.recoveryKey : undefined;
     if (!previous) {
-      const initOutput = execFileSync(binary, ["init", ...dbArgs]).toString();
+      const initOutput = execFileSync(binary, ["init", ...dbArgs, ...keyArgs]).toString();
       recoveryKey = (initOutput.match(/^ {4}([0-9A-Z]{4}(?:-[0-9A-Z]{2,4})+)$/m) || [])[1];
     }
     writeFileSync(configPath,
       `[server]\npublic_base_url = https://meldwijzer.example\n${extraConfig}`);
     const wrapper = (process.env.MELDWIJZER_WRAPPER || "").split(" ").filter(Boolean);
     const args = ["--data", path.join(root, "data"), "serve", "--listen", `127.0.0.1:${port}`,
-      "--config", configPath, "--web", path.join(root, "web"), ...dbArgs];
+      "--config", configPath, "--web", path.join(root, "web"), ...dbArgs, ...keyArgs];
     const child = wrapper.length
       ? spawn(wrapper[0], [...wrapper.slice(1), binary, ...args], { stdio: ["ignore", "pipe", "pipe"] })
       : spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
@@ -66,16 +69,23 @@ export async function startServer(extraConfig = "", previous = null) {
         dir,
         database,
         dbArgs,
+        keyArgs,
         recoveryKey,
         // what the database holds, as bytes: the SQLite files, or a dump of the server's schema
+        // twice: as pg_dump writes it (bytea in hex) and with every bytea value turned back into its
+        // bytes, so that a search for stored bytes finds them on either backend. (Rows only: the
+        // table files keep dead tuples until VACUUM, see docs/architecture.md.)
         storedBytes() {
           if (!onPostgres) {
             return readdirSync(dir).filter((name) => name.startsWith("meldwijzer.db"))
               .map((name) => ({ name, bytes: readFileSync(path.join(dir, name)) }));
           }
           const schema = database.match(/search_path%3D(\w+)/)[1];
-          return [{ name: `pg_dump -n ${schema}`,
-            bytes: execFileSync("pg_dump", ["--data-only", "-n", schema, "-d", testDatabase]) }];
+          const dump = execFileSync("pg_dump", ["--data-only", "-n", schema, "-d", testDatabase]);
+          const decoded = dump.toString("latin1").split(/\\\\x([0-9a-f]*)/)
+            .map((part, i) => (i % 2 ? Buffer.from(part, "hex") : Buffer.from(part, "latin1")));
+          return [{ name: `pg_dump -n ${schema}`, bytes: dump },
+            { name: `pg_dump -n ${schema}, bytea decoded`, bytes: Buffer.concat(decoded) }];
         },
         output: () => output,
         kill() { child.kill("SIGKILL"); },
@@ -102,3 +112,16 @@ export const pages = [
 ];
 
 export const allPages = [...pages, ...pages.map((page) => `/en${page}`)];
+
+// A kept-alive socket that the server closed after idling (header_seconds) can be picked by fetch just
+// as it closes, more so when a child process (the CLI, the HTML checker) kept node's event loop from
+// seeing the close. Browsers send an idempotent request again on a new connection then; so does this,
+// for GETs only.
+export async function fetchOnLiveSocket(url, options) {
+  try {
+    return await fetch(url, options);
+  } catch (error) {
+    if (error.cause?.code !== "UND_ERR_SOCKET") throw error;
+    return fetch(url, options);
+  }
+}

@@ -18,7 +18,7 @@ before(async () => {
 after(async () => { await browser?.close(); await server?.stop(); });
 
 function staff(args) {
-  return execFileSync(binary, ["reports", "--db", server.database, ...args], { input: `${server.recoveryKey}\n` }).toString();
+  return execFileSync(binary, ["reports", ...server.dbArgs, ...server.keyArgs, ...args], { input: `${server.recoveryKey}\n` }).toString();
 }
 
 function newest() {

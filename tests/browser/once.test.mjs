@@ -18,7 +18,7 @@ before(async () => {
 after(async () => { await browser?.close(); await server?.stop(); });
 
 function reportCount() {
-  return execFileSync(binary, ["reports", "--db", server.database, "list"], { input: `${server.recoveryKey}\n` })
+  return execFileSync(binary, ["reports", ...server.dbArgs, ...server.keyArgs, "list"], { input: `${server.recoveryKey}\n` })
     .toString().trim().split("\n").filter(Boolean).length;
 }
 

@@ -74,9 +74,9 @@ test("report, receipt, follow-up and answer with the keyboard alone, axe clean o
   await axeClean(page, "follow-up page");
 
   // the advice point answers; the reporter sees it on the next visit
-  const list = execFileSync(binary, ["reports", "--db", server.database, "list"], { input: `${server.recoveryKey}\n` }).toString();
+  const list = execFileSync(binary, ["reports", ...server.dbArgs, ...server.keyArgs, "list"], { input: `${server.recoveryKey}\n` }).toString();
   const ref = list.trim().split("\n")[0].split(" ")[0];
-  execFileSync(binary, ["reports", "--db", server.database, "answer", ref], { input: `${server.recoveryKey}\nDank je. Wil je ons bellen?\n` });
+  execFileSync(binary, ["reports", ...server.dbArgs, ...server.keyArgs, "answer", ref], { input: `${server.recoveryKey}\nDank je. Wil je ons bellen?\n` });
   await page.goto(server.url + "/en/opvolgen");
   await page.locator("#receipt").fill(receipt);
   await Promise.all([page.waitForNavigation(), page.locator("form.followup button[type=submit]").click()]);

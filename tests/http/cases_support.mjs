@@ -11,7 +11,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { randomInt } from "node:crypto";
-import { binary, onPostgres } from "../support.mjs";
+import { binary, fetchOnLiveSocket, onPostgres } from "../support.mjs";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "../..");
 export const password = "Regen valt zacht op Katendrecht";
@@ -56,18 +56,6 @@ export async function signIn(name, roles) {
   const cookie = response.headers.get("set-cookie").split(";")[0];
   assert.match(cookie, /^__Host-team=[0-9a-f]+$/);
   return cookie;
-}
-
-// A kept-alive socket that the server closed after idling (header_seconds) can be picked by fetch just
-// as it closes, more so when a child process (the CLI, the activator) kept node's event loop from seeing
-// the close. Browsers send an idempotent request again on a new connection then; so does get().
-async function fetchOnLiveSocket(url, options) {
-  try {
-    return await fetch(url, options);
-  } catch (error) {
-    if (error.cause?.code !== "UND_ERR_SOCKET") throw error;
-    return fetch(url, options);
-  }
 }
 
 export async function get(pathname, cookie) {

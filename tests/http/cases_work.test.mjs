@@ -7,14 +7,11 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { startServer, onPostgres } from "../support.mjs";
+import { startServer } from "../support.mjs";
 import { cases, buildActivator, signIn, get, postCaseForm, auditEntries, submitReport, sql, followUp }
   from "./cases_support.mjs";
 
 let server;
-// The new db API (db_audit_list_object for the history, a report's source on insert) has only its
-// SQLite side so far: on PostgreSQL these tests are known gaps until db_pg.c has them.
-const sqliteOnly = { todo: onPostgres ? "db_pg.c: no db_audit_list_object and no source on insert yet" : false };
 
 before(async () => {
   cases.activator = buildActivator();

@@ -90,6 +90,15 @@ test("requests are counted by route class and status class, with latencies and r
   assert.ok(get('meldwijzer_worker_job_duration_seconds_count{class="json"}') >= 1, "the submission ran in a worker");
   assert.ok(get("meldwijzer_db_commits_total") >= 1);
   assert.ok(get("meldwijzer_db_reports_committed_total") >= 1);
+  // commit latency: a histogram whose buckets only grow, whose +Inf bucket is its count, with a sum
+  const commitCount = get("meldwijzer_db_commit_duration_seconds_count");
+  assert.ok(commitCount >= 1, "the submission's commit is in the histogram");
+  assert.equal(get('meldwijzer_db_commit_duration_seconds_bucket{le="+Inf"}'), commitCount);
+  const commitBuckets = [...text.matchAll(/^meldwijzer_db_commit_duration_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm)]
+    .map((m) => [m[1], Number(m[2])]);
+  assert.equal(commitBuckets.length, 13);
+  assert.deepEqual(commitBuckets.map(([, n]) => n), [...commitBuckets.map(([, n]) => n)].sort((a, b) => a - b));
+  assert.ok(get("meldwijzer_db_commit_duration_seconds_sum") > 0);
   for (const name of ["meldwijzer_worker_queue_depth", "meldwijzer_worker_queue_capacity", "meldwijzer_workers_busy",
     "meldwijzer_http_open_connections", "meldwijzer_worker_queue_full_total", "meldwijzer_db_commit_waiting"]) {
     assert.ok(get(name) >= 0, `${name} is there`);

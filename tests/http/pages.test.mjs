@@ -55,7 +55,7 @@ function recommendationNames(html) {
 }
 
 function reportCount(where) {
-  return execFileSync(binary, ["reports", "--db", where.database, "list"], { input: `${where.recoveryKey}\n` })
+  return execFileSync(binary, ["reports", ...where.dbArgs, ...where.keyArgs, "list"], { input: `${where.recoveryKey}\n` })
     .toString().trim().split("\n").filter(Boolean).length;
 }
 
@@ -383,7 +383,7 @@ test("bad [site] and fixed_time settings are refused at start with the setting n
     ["[server]\nfixed_time = tomorrow\n", /bad value for server\.fixed_time/]]) {
     const file = path.join(plain.dir, "bad.ini");
     writeFileSync(file, setting);
-    const run = spawnSync(binary, ["serve", "--listen", "127.0.0.1:1", "--config", file, "--db", plain.database],
+    const run = spawnSync(binary, ["serve", "--listen", "127.0.0.1:1", "--config", file, ...plain.dbArgs, ...plain.keyArgs],
       { encoding: "utf8", timeout: 30000 });
     assert.equal(run.status, 2, setting);
     assert.match(run.stderr, message, setting);

@@ -95,7 +95,7 @@ test("a report submitted through server A is followed up through server B, and b
   assert.equal(seenOnB.what, "Twee servers, een database: ingediend bij A");
   assert.equal((await post(b, "/api/v1/followup/messages", { body: "Aanvulling via B" }, onB)).status, 201);
   // the advice point answers with the command line on the same database
-  const answer = execFileSync(binary, ["reports", ...a.dbArgs, "answer", seenOnB.ref],
+  const answer = execFileSync(binary, ["reports", ...a.dbArgs, ...a.keyArgs, "answer", seenOnB.ref],
     { input: `${a.recoveryKey}\nAntwoord van het meldpunt` }).toString();
   assert.match(answer, /Answer stored/);
   const onA = await login(a, submitted.body.receipt);

@@ -20,7 +20,7 @@ function post(pathname, body, headers = {}) {
 }
 
 function staff(args, input) {
-  return execFileSync(binary, ["reports", ...server.dbArgs, ...args],
+  return execFileSync(binary, ["reports", ...server.dbArgs, ...server.keyArgs, ...args],
     { input: `${server.recoveryKey}\n${input || ""}` }).toString();
 }
 

@@ -210,7 +210,7 @@ test("the logs hold nothing about the client", async () => {
 });
 
 test("a port in use is a clear start error, not a hang", () => {
-  const second = spawnSync(binary, ["serve", "--listen", `127.0.0.1:${server.port}`, "--db", server.database],
+  const second = spawnSync(binary, ["serve", "--listen", `127.0.0.1:${server.port}`, ...server.dbArgs, ...server.keyArgs],
     { encoding: "utf8", timeout: 30000 });
   assert.equal(second.status, 1);
   assert.match(second.stderr, new RegExp(`cannot listen on 127\\.0\\.0\\.1 port ${server.port} \\(in use`));

@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { startServer, binary } from "../support.mjs";
+import { fetchOnLiveSocket, startServer, binary } from "../support.mjs";
 
 let server;
 const password = "Zeven zwanen zwemmen zacht door de Maas";
@@ -41,18 +41,6 @@ function addUser(srv, name, roles) {
 function totp(secret, steps = 0) {
   const at = Math.floor(Date.now() / 1000) + steps * 30;
   return execFileSync("oathtool", ["--totp", "-b", "-N", `@${at}`, secret]).toString().trim();
-}
-
-// A kept-alive socket that the server closed after idling (header_seconds) can be picked by fetch just
-// as it closes, more so when a child process (the CLI, the HTML checker) kept node's event loop from
-// seeing the close. Browsers send an idempotent request again on a new connection then; so does get().
-async function fetchOnLiveSocket(url, options) {
-  try {
-    return await fetch(url, options);
-  } catch (error) {
-    if (error.cause?.code !== "UND_ERR_SOCKET") throw error;
-    return fetch(url, options);
-  }
 }
 
 async function get(srv, path, cookie) {

@@ -485,6 +485,20 @@ static void test_queue_filters_and_pages(void **state)
 	query.after = token;
 	assert_int_equal(case_queue(&f->reporting, &f->settings, &caseworker, &query, NOW, page), CASE_OK);
 	assert_string_equal(page->items[0].row.ref, refs[50]);
+	/* overdue: the longest overdue first even when newest first is asked (an index range at any
+	 * size), paged with tokens of that order; at NOW + 20 days all 120 are late (an answer is due 7
+	 * days after the report, the last on day 18), refs[0] the longest */
+	query = (struct case_queue_query){.order = DB_CASE_NEWEST, .overdue = true};
+	assert_int_equal(case_queue(&f->reporting, &f->settings, &caseworker, &query, NOW + 20 * DAY, page), CASE_OK);
+	assert_int_equal(page->count, 50);
+	assert_string_equal(page->items[0].row.ref, refs[0]);
+	for (size_t i = 1; i < page->count; i++)
+		assert_true(strcmp(page->items[i - 1].row.due_day, page->items[i].row.due_day) <= 0);
+	assert_int_equal(page->next[0], 'u');
+	snprintf(token, sizeof token, "%s", page->next);
+	query.after = token;
+	assert_int_equal(case_queue(&f->reporting, &f->settings, &caseworker, &query, NOW + 20 * DAY, page), CASE_OK);
+	assert_string_equal(page->items[0].row.ref, refs[50]);
 	/* the reporter wrote again; assigned to me; unassigned; status */
 	char receipt[CRYPT_RECEIPT_TEXT_SIZE], ref[DB_REF_SIZE], login[REPORT_TOKEN_SIZE];
 	submit(f, "{\"what\": \"schrijft terug\"}", NOW, ref, receipt);

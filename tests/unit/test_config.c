@@ -91,12 +91,29 @@ static void test_cases_bounds_name_the_key(void **state)
 	}
 }
 
+/* The benchmark's switch: off unless "yes", and nothing but yes or no. */
+static void test_unsafe_synchronous_off(void **state)
+{
+	(void)state;
+	struct server_config config;
+	char error[CONFIG_ERROR_SIZE];
+	config_defaults(&config, "web");
+	assert_false(config.unsafe_synchronous_off);
+	assert_int_equal(load_text("[server]\nunsafe_synchronous_off = yes\n", &config, error), 0);
+	assert_true(config.unsafe_synchronous_off);
+	assert_int_equal(load_text("[server]\nunsafe_synchronous_off = no\n", &config, error), 0);
+	assert_false(config.unsafe_synchronous_off);
+	assert_int_not_equal(load_text("[server]\nunsafe_synchronous_off = 1\n", &config, error), 0);
+	assert_non_null(strstr(error, "unsafe_synchronous_off"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cases_defaults_are_case_settings_default),
 		cmocka_unit_test(test_cases_section_read),
 		cmocka_unit_test(test_cases_bounds_name_the_key),
+		cmocka_unit_test(test_unsafe_synchronous_off),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

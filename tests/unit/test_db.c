@@ -625,6 +625,48 @@ static void test_group_commit_forms_a_batch(void **state)
 	assert_int_equal(stored_reports(f), REPORTS);
 }
 
+/* Commit latency: a commit held (as a slow flush would hold it) is counted in
+ * the bucket of its time, never in a faster one; every commit is in one
+ * bucket, and the sum holds the held time. */
+static void test_commit_latency_is_measured(void **state)
+{
+	struct fixture *f = *state;
+	enum { HOLD_MS = 60 };
+	struct db_stats before, after;
+	db_get_stats(f->db, &before);
+	uint64_t counted = 0;
+	for (size_t b = 0; b <= DB_COMMIT_BUCKETS; b++)
+		counted += before.commit_buckets[b];
+	assert_int_equal(counted, before.commits); /* the schema's commits are in it too */
+	static struct inserter inserter;
+	pthread_t thread;
+	inserter.db = f->db;
+	make_row(&inserter.row, 1, "2026-11-28");
+	pthread_mutex_lock(&gate.lock);
+	gate.hold = true;
+	pthread_mutex_unlock(&gate.lock);
+	assert_int_equal(pthread_create(&thread, NULL, insert_in_thread, &inserter), 0);
+	gate_wait_until_holding();
+	nanosleep(&(struct timespec){0, HOLD_MS * 1000000L}, NULL);
+	gate_release();
+	pthread_join(thread, NULL);
+	assert_int_equal(inserter.status, 0);
+	db_get_stats(f->db, &after);
+	assert_int_equal(after.commits - before.commits, 1);
+	uint64_t faster = 0, total = 0;
+	for (size_t b = 0; b <= DB_COMMIT_BUCKETS; b++) {
+		assert_true(after.commit_buckets[b] >= before.commit_buckets[b]);
+		total += after.commit_buckets[b] - before.commit_buckets[b];
+		if (b < DB_COMMIT_BUCKETS && db_commit_bounds[b] < HOLD_MS / 1000.0)
+			faster += after.commit_buckets[b] - before.commit_buckets[b];
+	}
+	assert_int_equal(total, 1);
+	assert_int_equal(faster, 0);
+	assert_true(after.commit_us_sum - before.commit_us_sum >= HOLD_MS * 1000);
+	for (size_t b = 1; b < DB_COMMIT_BUCKETS; b++)
+		assert_true(db_commit_bounds[b] > db_commit_bounds[b - 1]);
+}
+
 /* A report that cannot be stored fails alone, in a batch that is known to
  * have formed; the others in the same transaction are stored. */
 static void test_failed_insert_fails_alone_in_its_batch(void **state)
@@ -1842,6 +1884,19 @@ static void test_case_destruction(void **state)
 	assert_int_equal(db_case_checkpoint(f->db), 0);
 }
 
+/* The benchmark's switch: SQLite takes it and still stores; PostgreSQL refuses it. */
+static void test_unsafe_synchronous_off(void **state)
+{
+	struct fixture *f = *state;
+	struct db_report row, read;
+	bool sqlite = strcmp(f->backend->name, "sqlite") == 0;
+	assert_int_equal(db_unsafe_synchronous_off(f->db), sqlite ? 0 : -1);
+	make_row(&row, 61, "2026-11-30");
+	assert_int_equal(db_insert_report(f->db, &row), 0);
+	assert_int_equal(db_get_report(f->db, row.ref, &read), 0);
+	db_report_release(&read);
+}
+
 int main(void)
 {
 	int failed = 0;
@@ -1869,6 +1924,7 @@ int main(void)
 			CONTRACT(test_messages),
 			CONTRACT(test_answer_is_one_transaction),
 			CONTRACT(test_group_commit_forms_a_batch),
+			CONTRACT(test_commit_latency_is_measured),
 			CONTRACT(test_failed_insert_fails_alone_in_its_batch),
 			CONTRACT(test_a_submission_key_is_used_once),
 			CONTRACT(test_failed_commit_fails_the_whole_batch),
@@ -1885,6 +1941,7 @@ int main(void)
 			CONTRACT(test_audit_by_object),
 			CONTRACT(test_report_source),
 			CONTRACT(test_reporter_seen),
+			CONTRACT(test_unsafe_synchronous_off),
 			CONTRACT(test_case_rows_follow_reports),
 			CONTRACT(test_case_change_is_one_transaction),
 			CONTRACT(test_case_notes_and_referrals),

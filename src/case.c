@@ -371,6 +371,10 @@ int case_set_status(struct reporting *reporting, const struct case_settings *set
 		return status;
 	changed = row;
 	snprintf(changed.status, sizeof changed.status, "%s", to);
+	/* whoever takes a new case on that nobody has is the one who has it ("mine" in the queue) */
+	bool taking_on = !closing && strcmp(row.status, "new") == 0 && row.assigned_to == 0 && actor->account_id != 0;
+	if (taking_on)
+		changed.assigned_to = actor->account_id;
 	const char *action;
 	if (closing) {
 		case_day_of(now, changed.closed_day);
@@ -389,7 +393,11 @@ int case_set_status(struct reporting *reporting, const struct case_settings *set
 	}
 	struct db_case_change change = {.ref = row.ref, .expected_status = row.status, .row = &changed};
 	status = change_result(db_case_change(reporting->db, &change));
-	return status == CASE_OK ? record(reporting, actor->name, action, row.ref, now) : status;
+	if (status == CASE_OK)
+		status = record(reporting, actor->name, action, row.ref, now);
+	if (status == CASE_OK && taking_on)
+		status = record(reporting, actor->name, "case_assigned", row.ref, now);
+	return status;
 }
 
 int case_assign(struct reporting *reporting, const struct case_actor *actor, const char *ref, int64_t account_id,

@@ -101,6 +101,8 @@ bool case_closing_reason_valid(const char *reason);
 /* Moves the case to `to` ("in_progress" or "closed"; a coordinator may also
  * reopen a closed case to "in_progress"); `reason` is needed for "closed"
  * and refused otherwise. Closing sets the destroy day; reopening clears it.
+ * Taking a new case on that is assigned to nobody assigns it to the actor
+ * (audited as "case_assigned" after the status entry).
  * CASE_OK, CASE_NOT_FOUND, CASE_FORBIDDEN, CASE_REFUSED, CASE_BAD_INPUT,
  * CASE_CHANGED, CASE_NOT_AUDITED, or -1. */
 __attribute__((warn_unused_result)) int case_set_status(struct reporting *reporting,

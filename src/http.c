@@ -360,7 +360,7 @@ static enum MHD_Result send_reply(struct MHD_Connection *connection, struct http
 		MHD_add_response_header(response, "Set-Cookie", reply->set_cookie);
 		crypt_wipe(reply->set_cookie, sizeof reply->set_cookie);
 	}
-	if (reply->location)
+	if (reply->location[0])
 		MHD_add_response_header(response, "Location", reply->location);
 	add_security_headers(response, reply->cacheable);
 	result = MHD_queue_response(connection, reply->status, response);

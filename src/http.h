@@ -86,7 +86,7 @@ struct http_reply {
 	size_t secret_len;
 	http_job deferred;         /* when set, run in the worker pool to make the reply */
 	const char *disposition;   /* Content-Disposition (a download), or NULL */
-	const char *location;      /* Location (a 303 after a staff form), or NULL */
+	char location[256];        /* Location (a 303 after a staff form), or "" */
 	/* A Set-Cookie value (the staff session: it carries the token), or "";
 	 * wiped once the response is made, also when it is never sent. */
 	char set_cookie[200];

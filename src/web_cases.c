@@ -715,6 +715,7 @@ struct case_problem {
 	const char *note;     /* the typed note, or NULL */
 	const char *to;       /* the status chosen */
 	const struct http_request *typed; /* the referral or retention form as sent, to show it again */
+	const char *done;     /* what was done, said on the case page after it: answer, note, ... */
 };
 
 /* Whether the form as sent had `key` = `value` (checkboxes send a key once per ticked box). */
@@ -879,6 +880,14 @@ static void render_case(struct web *web, enum kb_lang lang, const struct http_re
 		add_retention(web, lang, request, session, page, &row, problem) &&
 		add_history(web, lang, request, page, history, history_status) &&
 		add_weighing(web, lang, request, context, page, report, row.form_bits);
+	/* after a form: what was done, said at the top (the page itself may look the same) */
+	static const char *const done_values[] = {"answer", "note", "assign", "status", "refer", "keep", NULL};
+	const char *done = problem ? NULL : http_field(request, "done");
+	if (built && done && web_value_index(done_values, done) >= 0) {
+		char key[40];
+		snprintf(key, sizeof key, "case_done_%s", done);
+		built = put(page, "done", json_string(web_text(web, lang, key)));
+	}
 	if (built && problem) {
 		built = put(page, "error_field", json_string(problem->field)) &&
 			put(page, "error", json_string(web_text(web, lang, problem->key))) &&
@@ -916,9 +925,7 @@ void web_cases_case(struct web *web, enum kb_lang lang, const struct http_reques
 }
 
 /* The ref a case form was sent for, and where to go back to after it: the form carries the case
- * page's own address ("back"), which must be exactly the address of that case in this language.
- * The reply's Location is borrowed, and the request's form outlives the reply, so a form field that
- * has been checked to be that address is the one that lives long enough (no buffer of ours does). */
+ * page's own address ("back"), which must be exactly the address of that case in this language. */
 static const char *form_case(struct web *web, enum kb_lang lang, const struct http_request *request,
 			     const char **back_out)
 {
@@ -942,8 +949,9 @@ static void finish(struct web *web, enum kb_lang lang, const struct http_request
 {
 	switch (result) {
 	case CASE_OK:
+		/* back to the case page, which says what was done (a status message, not only a changed page) */
 		reply->status = 303;
-		reply->location = back;
+		snprintf(reply->location, sizeof reply->location, "%s&done=%s", back, problem->done);
 		return;
 	case CASE_NOT_FOUND:
 		web_error_page(web, request, 404, reply);
@@ -1036,7 +1044,7 @@ void web_cases_answer(struct web *web, enum kb_lang lang, const struct http_requ
 	if (!ref)
 		return;
 	const char *body = http_form_field(request, "body");
-	struct case_problem problem = {.field = "answer-body", .answer = body};
+	struct case_problem problem = {.field = "answer-body", .answer = body, .done = "answer"};
 	int result;
 	if (blank(body)) {
 		problem.key = "case_error_answer_empty";
@@ -1061,7 +1069,7 @@ void web_cases_note(struct web *web, enum kb_lang lang, const struct http_reques
 	if (!ref)
 		return;
 	const char *text = http_form_field(request, "text");
-	struct case_problem problem = {.field = "note-text", .note = text};
+	struct case_problem problem = {.field = "note-text", .note = text, .done = "note"};
 	int result;
 	if (blank(text)) {
 		problem.key = "case_error_note_empty";
@@ -1084,7 +1092,7 @@ void web_cases_assign(struct web *web, enum kb_lang lang, const struct http_requ
 	if (!ref)
 		return;
 	const char *name = http_form_field(request, "account");
-	struct case_problem problem = {.field = "assign-account"};
+	struct case_problem problem = {.field = "assign-account", .done = "assign"};
 	int64_t account_id = 0;
 	int result = CASE_OK;
 	if (name && *name) {
@@ -1119,7 +1127,7 @@ void web_cases_status(struct web *web, enum kb_lang lang, const struct http_requ
 		return;
 	const char *to = http_form_field(request, "to");
 	const char *reason = http_form_field(request, "reason");
-	struct case_problem problem = {.field = "status-to", .to = to};
+	struct case_problem problem = {.field = "status-to", .to = to, .done = "status"};
 	bool closing = to && strcmp(to, "closed") == 0;
 	int result;
 	if (!to || (strcmp(to, "in_progress") != 0 && !closing)) {
@@ -1167,7 +1175,7 @@ void web_cases_refer(struct web *web, enum kb_lang lang, const struct http_reque
 		else
 			categories |= 1u << (unsigned)bit;
 	}
-	struct case_problem problem = {.field = "refer-partner", .typed = request};
+	struct case_problem problem = {.field = "refer-partner", .typed = request, .done = "refer"};
 	int result = CASE_BAD_INPUT;
 	/* each problem in words of its own, on the field it is about; case.c decides the rest */
 	if (!partner || web_value_index(partner_values, partner) < 0) {
@@ -1329,7 +1337,7 @@ void web_cases_retention(struct web *web, enum kb_lang lang, const struct http_r
 	if (!ref)
 		return;
 	const char *reason = http_form_field(request, "reason");
-	struct case_problem problem = {.field = "retention-months", .typed = request};
+	struct case_problem problem = {.field = "retention-months", .typed = request, .done = "keep"};
 	unsigned months;
 	int result = CASE_BAD_INPUT;
 	if (!read_number(http_form_field(request, "months"), 120, &months)) {

@@ -63,7 +63,7 @@ static void clear_session_cookie(const struct web *web, struct http_reply *reply
 static void see_start_page(enum kb_lang lang, struct http_reply *reply)
 {
 	reply->status = 303;
-	reply->location = lang == KB_LANG_EN ? "/en/team/" : "/team/";
+	snprintf(reply->location, sizeof reply->location, "%s", lang == KB_LANG_EN ? "/en/team/" : "/team/");
 }
 
 const char *web_staff_session_token(const struct web *web, const struct http_request *request, char *out, size_t size)
@@ -734,7 +734,8 @@ void web_staff_account_disable(struct web *web, enum kb_lang lang, const struct 
 	int status = staff_disable(web->staff, session->name, info.name, request->now);
 	if (status == STAFF_OK) {
 		reply->status = 303;
-		reply->location = lang == KB_LANG_EN ? "/en/team/accounts?done=disabled" : "/team/accounts?done=disabled";
+		snprintf(reply->location, sizeof reply->location, "%s",
+			 lang == KB_LANG_EN ? "/en/team/accounts?done=disabled" : "/team/accounts?done=disabled");
 	} else if (status == STAFF_NOT_FOUND) {
 		struct problem problem = {NULL, web_text(web, lang, "team_error_no_account")};
 		render_accounts(web, lang, request, session, NULL, &problem, 1, 404, reply);

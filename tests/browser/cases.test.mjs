@@ -195,10 +195,8 @@ async function caseWork(t, js, label, name, secret, narrative, answer, note, pho
   await pressAndWait(page);
   assert.equal(new URL(page.url()).pathname, "/team/zaak", "back on the case page");
 
-  // a call: the phone intake, from the queue; its receipt is read out to the caller
-  await tabTo(page, 'main a[href="/team/zaken"]');
-  await pressAndWait(page);
-  await tabTo(page, 'main a[href="/team/telefoon"]');
+  // a call: the phone intake, from the team's menu; its receipt is read out to the caller
+  await tabTo(page, 'nav.team-nav a[href="/team/telefoon"]', { back: true });
   await pressAndWait(page);
   assert.equal(await page.locator("h1").innerText(), "Telefoontje vastleggen");
   await checkPage(page, `${label}-phone-intake`);

@@ -67,7 +67,9 @@ test("a report reaches the queue; a caseworker answers it, the reporter reads th
   const answer = "Dank je voor je melding. Wij gaan hiermee aan de slag.";
   const answered = await postCaseForm(caseworker, ref, "/team/zaak/antwoord", { body: answer });
   assert.equal(answered.status, 303);
-  assert.equal(answered.headers.get("location"), `/team/zaak?ref=${ref}`);
+  assert.equal(answered.headers.get("location"), `/team/zaak?ref=${ref}&done=answer`);
+  assert.match(await (await get(answered.headers.get("location"), caseworker)).text(),
+    /<p class="note-ok" role="status">Je antwoord is verstuurd/, "the case page says what was done");
   const note = "INTERN: buurman al eerder gezien bij de kas, navragen bij collega.";
   const noted = await postCaseForm(caseworker, ref, "/team/zaak/notitie", { text: note });
   assert.equal(noted.status, 303);
@@ -127,7 +129,7 @@ test("roles: an analyst gets 403 from the router; a caseworker cannot close; a c
   // the coordinator assigns it and closes it (in English, to the English case page)
   const assigned = await postCaseForm(coordinator, ref, "/en/team/case/assign", { account: "daan" }, "/en");
   assert.equal(assigned.status, 303);
-  assert.equal(assigned.headers.get("location"), `/en/team/case?ref=${ref}`);
+  assert.equal(assigned.headers.get("location"), `/en/team/case?ref=${ref}&done=assign`);
   assert.match(await (await get(`/team/zaken?assigned=mine`, caseworker)).text(), new RegExp(ref));
   const closed = await postCaseForm(coordinator, ref, "/team/zaak/status", { to: "closed", reason: "advice_given" });
   assert.equal(closed.status, 303);

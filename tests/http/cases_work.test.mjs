@@ -78,7 +78,7 @@ test("referrals: without consent only the anonymised parts; an override only by 
   const anonymised = await postCaseForm(caseworker, ref, "/team/zaak/doorverwijzen",
     [["partner", "comensha"], ["category", "summary"], ["category", "signals"], ["consent", "refused"]]);
   assert.equal(anonymised.status, 303);
-  assert.equal(anonymised.headers.get("location"), `/team/zaak?ref=${ref}`);
+  assert.equal(anonymised.headers.get("location"), `/team/zaak?ref=${ref}&done=refer`);
   // a coordinator's override: needs its reason, then recorded and marked on the audit log
   const override = [...full, ["override", "acute_danger"]];
   const noReason = await postCaseForm(coordinator, ref, "/team/zaak/doorverwijzen", override);

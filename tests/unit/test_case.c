@@ -247,7 +247,11 @@ static void test_status_changes_per_role(void **state)
 			 CASE_NOT_FOUND);
 	assert_int_equal(case_set_status(&f->reporting, s, &caseworker, ref, "in_progress", NULL, NOW), CASE_OK);
 	expect_status(f, ref, "in_progress");
-	expect_last_audit(f, "case_in_progress", ref);
+	/* taken on by nobody's case: now carla's, on the audit log after the status */
+	expect_last_audit(f, "case_assigned", ref);
+	struct db_case taken;
+	assert_int_equal(db_case_get(f->db, ref, &taken), 0);
+	assert_int_equal(taken.assigned_to, caseworker.account_id);
 	assert_int_equal(case_set_status(&f->reporting, s, &caseworker, ref, "in_progress", NULL, NOW), CASE_REFUSED);
 	/* closing: a coordinator, with a reason from the list */
 	assert_int_equal(case_set_status(&f->reporting, s, &caseworker, ref, "closed", "advice_given", NOW), CASE_FORBIDDEN);
@@ -693,18 +697,18 @@ static void test_history_from_the_audit_log(void **state)
 			 CASE_OK);
 
 	assert_int_equal(case_history(&f->reporting, &caseworker, ref, &history), CASE_OK);
-	const char *expected[][2] = {{"carla", "case_in_progress"}, {"carla", "case_note_added"},
-				     {"cees", "case_referred"}, {"cees", "case_closed"}};
-	const int64_t at[] = {NOW, NOW + 60, NOW + 180, NOW + 240};
-	assert_int_equal(json_array_size(history), 4); /* not "case_notes_read", nothing of the other case */
-	for (size_t i = 0; i < 4; i++) {
+	const char *expected[][2] = {{"carla", "case_in_progress"}, {"carla", "case_assigned"},
+				     {"carla", "case_note_added"}, {"cees", "case_referred"}, {"cees", "case_closed"}};
+	const int64_t at[] = {NOW, NOW, NOW + 60, NOW + 180, NOW + 240};
+	assert_int_equal(json_array_size(history), 5); /* not "case_notes_read", nothing of the other case */
+	for (size_t i = 0; i < 5; i++) {
 		json_t *entry = json_array_get(history, i);
 		assert_string_equal(json_string_value(json_object_get(entry, "account")), expected[i][0]);
 		assert_string_equal(json_string_value(json_object_get(entry, "action")), expected[i][1]);
 		assert_int_equal(json_integer_value(json_object_get(entry, "at")), at[i]);
 	}
 	assert_true(json_integer_value(json_object_get(json_array_get(history, 0), "seq")) <
-		    json_integer_value(json_object_get(json_array_get(history, 3), "seq")));
+		    json_integer_value(json_object_get(json_array_get(history, 4), "seq")));
 	json_decref(history);
 	assert_int_equal(case_history(&f->reporting, &analyst, ref, &history), CASE_FORBIDDEN);
 	assert_null(history);

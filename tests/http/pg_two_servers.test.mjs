@@ -49,8 +49,12 @@ async function view(server, auth) {
   return response.json();
 }
 
-function cluster(action) {
+// The cluster script blocks node's event loop for as long as PostgreSQL takes (seconds under load): a
+// kept-alive socket a server closed meanwhile (idle past header_seconds) is seen closed only once the
+// loop runs again, and a request sent before that meets it and fails. A moment of loop afterwards.
+async function cluster(action) {
   execFileSync(path.join(root, "scripts", "pg-test-cluster"), [action, testDatabase]);
+  await sleep(100);
 }
 
 // The unix socket the test cluster listens on (pg-test-cluster: host=DIR, the default port).
@@ -127,7 +131,7 @@ test("PostgreSQL restarted between requests costs no request", { skip: !onPostgr
   const before = await submit(a, "voor de herstart");
   assert.equal(before.status, 201);
   await login(b, before.body.receipt); // B has connections to lose too
-  cluster("restart");
+  await cluster("restart");
   const after = await submit(b, "na de herstart");
   assert.equal(after.status, 201, "the server connects again by itself");
   assert.equal((await view(a, await login(a, after.body.receipt))).what, "na de herstart");
@@ -136,7 +140,7 @@ test("PostgreSQL restarted between requests costs no request", { skip: !onPostgr
 
 test("while PostgreSQL is away nothing is acknowledged, /healthz says so, and both come back",
   { skip: !onPostgres && "PostgreSQL only" }, async () => {
-    cluster("down");
+    await cluster("down");
     try {
       const refused = await submit(a, "terwijl de database weg is");
       assert.notEqual(refused.status, 201, "no receipt for a report that is not stored");
@@ -146,7 +150,7 @@ test("while PostgreSQL is away nothing is acknowledged, /healthz says so, and bo
       assert.equal(health.status, 503);
       assert.deepEqual(health.body, { status: "unavailable", storage: "unreachable" });
     } finally {
-      cluster("up");
+      await cluster("up");
     }
     // back without a restart of ours or a request: the server tries the database again by itself
     let health;
@@ -166,7 +170,7 @@ test("while PostgreSQL is away nothing is acknowledged, /healthz says so, and bo
 // thread, and a database that takes connections without answering held it for the connect timeout (5 s).
 test("while PostgreSQL takes connections and never answers, /healthz still answers at once",
   { skip: !onPostgres && "PostgreSQL only" }, async () => {
-    cluster("down");
+    await cluster("down");
     let silent;
     try {
       const refused = await submit(a, "terwijl de database weg is");
@@ -182,7 +186,7 @@ test("while PostgreSQL takes connections and never answers, /healthz still answe
       assert.ok(silent.connections() > 0, "the server tried the (hanging) database again by itself");
     } finally {
       if (silent) await silent.close();
-      cluster("up");
+      await cluster("up");
     }
     let health;
     for (const started = Date.now(); Date.now() - started < 15000; await sleep(100)) {

@@ -14,11 +14,11 @@ let server;
 const password = "Zeven zwanen zwemmen zacht door de Maas";
 
 // Under valgrind (make check VALGRIND=1) every activation and login runs argon2id (3 passes over 64 MiB)
-// fifty times slower, and this file's dozens of them pass the runner's 180 s budget. There it is left
+// fifty times slower, and this file's dozens of them pass the runner's time budget per file. There it is left
 // out; the staff code under valgrind is still reached by tests/http/cases.test.mjs (sign-in, sessions,
 // the router's role and CSRF checks), and this file runs in make check and under ASan+UBSan.
 const underValgrind = /valgrind/.test(process.env.MELDWIJZER_WRAPPER || "");
-const skipReason = underValgrind && "argon2id under valgrind: too slow for the 180 s budget (see the comment above)";
+const skipReason = underValgrind && "argon2id under valgrind: too slow for the runner's time budget (see the comment above)";
 const test = (name, fn) => nodeTest(name, { skip: skipReason }, fn);
 
 after(async () => { if (server) assert.equal(await server.stop(), 0); });

@@ -584,6 +584,24 @@ static const char *typed_message(const struct http_request *request)
 	return text && *text ? text : NULL;
 }
 
+/* A problem with a typed receipt, on its field (`page_key` in the page) and in the error summary;
+ * after too many attempts (429) with the advice point's number to call instead. The context, or
+ * NULL (released) when the calls could not be added. */
+static json_t *receipt_problem(struct web *web, enum kb_lang lang, json_t *context, json_t *page,
+			       const char *page_key, const char *error_key, unsigned status)
+{
+	json_object_set_new(page, page_key, json_string(web_text(web, lang, error_key)));
+	json_t *item = web_add_error(web, lang, context, "receipt", web_text(web, lang, error_key));
+	if (status == 429) {
+		const struct kb_channel *essm = kb_channel_by_id(web->kb, "essm"); /* kb_load() guarantees it */
+		json_object_set_new(item, "call", json_pack("{s:s, s:s, s:s}", "name", essm->name[lang], "display",
+							    essm->phone_display, "tel", essm->phone_tel));
+		context = web_must_set(context, page, "calls", web_call_instead(web, lang));
+		json_object_set_new(page, "has_calls", json_true());
+	}
+	return context;
+}
+
 static void render_followup_login(struct web *web, enum kb_lang lang, const struct http_request *request,
 				  const char *error_key, unsigned status, struct http_reply *reply)
 {
@@ -591,17 +609,8 @@ static void render_followup_login(struct web *web, enum kb_lang lang, const stru
 	char token[CRYPT_FORM_TOKEN_SIZE];
 	crypt_keys_form_token(reporting_keys(web->reporting), request->now, token);
 	json_t *page = json_pack("{s:s}", "csrf", token);
-	if (page && error_key) {
-		json_object_set_new(page, "error", json_string(web_text(web, lang, error_key)));
-		json_t *item = web_add_error(web, lang, context, "receipt", web_text(web, lang, error_key));
-		if (status == 429) {
-			const struct kb_channel *essm = kb_channel_by_id(web->kb, "essm"); /* kb_load() guarantees it */
-			json_object_set_new(item, "call", json_pack("{s:s, s:s, s:s}", "name", essm->name[lang], "display",
-								    essm->phone_display, "tel", essm->phone_tel));
-			context = web_must_set(context, page, "calls", web_call_instead(web, lang));
-			json_object_set_new(page, "has_calls", json_true());
-		}
-	}
+	if (page && error_key)
+		context = receipt_problem(web, lang, context, page, "error", error_key, status);
 	/* what they were writing goes along, in the form and in wiped memory, and is shown again after */
 	const char *draft = typed_message(request);
 	json_t *draft_value = draft ? json_string(draft) : NULL; /* NULL too for text that is not UTF-8 */
@@ -772,17 +781,8 @@ static void render_withdraw_form(struct web *web, enum kb_lang lang, const struc
 	crypt_keys_form_token(reporting_keys(web->reporting), request->now, token);
 	json_t *page = json_pack("{s:s, s:s, s:b}", "csrf", token, "receipt", receipt ? receipt : "", "confirmed",
 				 request->method == HTTP_POST && has_form_value(request, "confirm", "1"));
-	if (page && receipt_error_key) {
-		json_object_set_new(page, "receipt_error", json_string(web_text(web, lang, receipt_error_key)));
-		json_t *item = web_add_error(web, lang, context, "receipt", web_text(web, lang, receipt_error_key));
-		if (status == 429) {
-			const struct kb_channel *essm = kb_channel_by_id(web->kb, "essm"); /* kb_load() guarantees it */
-			json_object_set_new(item, "call", json_pack("{s:s, s:s, s:s}", "name", essm->name[lang], "display",
-								    essm->phone_display, "tel", essm->phone_tel));
-			context = web_must_set(context, page, "calls", web_call_instead(web, lang));
-			json_object_set_new(page, "has_calls", json_true());
-		}
-	}
+	if (page && receipt_error_key)
+		context = receipt_problem(web, lang, context, page, "receipt_error", receipt_error_key, status);
 	if (page && confirm_error_key) {
 		json_object_set_new(page, "confirm_error", json_string(web_text(web, lang, confirm_error_key)));
 		web_add_error(web, lang, context, "confirm", web_text(web, lang, confirm_error_key));

@@ -574,12 +574,12 @@ static int parse_token(const char *token, enum db_case_order order, struct db_ca
 	return 0;
 }
 
-static void make_token(enum db_case_order order, const struct db_case *last, char out[CASE_PAGE_TOKEN_SIZE])
+static void make_token(enum db_case_order order, const struct db_case_cursor *next, char out[CASE_PAGE_TOKEN_SIZE])
 {
 	if (order == DB_CASE_NEWEST)
-		snprintf(out, CASE_PAGE_TOKEN_SIZE, "n.%lld", (long long)last->id);
+		snprintf(out, CASE_PAGE_TOKEN_SIZE, "n.%lld", (long long)next->id);
 	else
-		snprintf(out, CASE_PAGE_TOKEN_SIZE, "u.%s.%lld", last->due_day, (long long)last->id);
+		snprintf(out, CASE_PAGE_TOKEN_SIZE, "u.%s.%lld", next->due_day, (long long)next->id);
 }
 
 int case_queue(struct reporting *reporting, const struct case_settings *settings, const struct case_actor *actor,
@@ -587,7 +587,7 @@ int case_queue(struct reporting *reporting, const struct case_settings *settings
 {
 	static const char *const kinds[] = {"report", "consultation"};
 	static const char *const sources[] = {"online", "phone"};
-	struct db_case_cursor cursor = {0};
+	struct db_case_cursor cursor = {0}, next = {0};
 	struct db_case *rows = NULL;
 	char today[DB_DAY_SIZE];
 	memset(out, 0, sizeof *out);
@@ -619,7 +619,7 @@ int case_queue(struct reporting *reporting, const struct case_settings *settings
 	if (!rows)
 		return -1;
 	int status = -1;
-	if (db_case_queue(reporting->db, &filter, order, &cursor, rows, &out->count, &out->more) != 0 ||
+	if (db_case_queue(reporting->db, &filter, order, &cursor, rows, &out->count, &out->more, &next) != 0 ||
 	    db_case_counts(reporting->db, &out->counts) != 0)
 		goto done;
 	for (size_t i = 0; i < out->count; i++) {
@@ -627,8 +627,11 @@ int case_queue(struct reporting *reporting, const struct case_settings *settings
 		if (case_deadlines(settings, &rows[i], now, &out->items[i].deadlines))
 			goto done;
 	}
-	if (out->more && out->count > 0)
-		make_token(order, &rows[out->count - 1], out->next);
+	if (out->more) {
+		make_token(order, &next, out->next);
+		/* the scan stopped before a page was full: say so, rather than let "fewer than 50" read as "all" */
+		out->searched_only = out->count < DB_CASE_PAGE;
+	}
 	status = CASE_OK;
 done:
 	free(rows);

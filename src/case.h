@@ -181,6 +181,7 @@ struct case_queue_page {
 	struct case_queue_item items[DB_CASE_PAGE];
 	size_t count;
 	bool more;
+	bool searched_only;              /* fewer than a page, but only part of the queue was searched (more is true) */
 	char next[CASE_PAGE_TOKEN_SIZE]; /* the token for the next page ("" when none) */
 	struct db_case_counts counts;    /* per status, the whole queue */
 };

@@ -421,12 +421,31 @@ int db_audit_list_object(struct db *db, const char *object, int (*each)(void *ct
 /* ---------- case work (issue 15) ---------- */
 
 int db_case_queue(struct db *db, const struct db_case_filter *filter, enum db_case_order order,
-		  const struct db_case_cursor *after, struct db_case rows[DB_CASE_PAGE], size_t *count, bool *more)
+		  const struct db_case_cursor *after, struct db_case rows[DB_CASE_PAGE], size_t *count, bool *more,
+		  struct db_case_cursor *next)
 {
 	thread_role_forbid_blocking("db_case_queue");
 	*count = 0;
 	*more = false;
-	return !db->backend->case_queue ? -1 : db->backend->case_queue(db, filter, order, after, rows, count, more);
+	memset(next, 0, sizeof *next);
+	if (!db->backend->case_queue)
+		return -1;
+	int status = db->backend->case_queue(db, filter, order, after, rows, count, more, next);
+	if (status == 0 && !*more)
+		memset(next, 0, sizeof *next);
+	if (status == 0 && *more && !next->set && *count > 0) {
+		/* a backend that read a whole page goes on after its last row */
+		next->set = true;
+		next->id = rows[*count - 1].id;
+		snprintf(next->due_day, sizeof next->due_day, "%s", rows[*count - 1].due_day);
+	}
+	if (status || (*more && !next->set)) {
+		*count = 0;
+		*more = false;
+		memset(next, 0, sizeof *next);
+		return -1;
+	}
+	return 0;
 }
 
 int db_case_counts(struct db *db, struct db_case_counts *out)

@@ -320,6 +320,9 @@ __attribute__((warn_unused_result)) int db_audit_list_object(struct db *db, cons
  * YYYY-MM-DD (UTC). A backend that does not have these yet returns -1. */
 
 #define DB_CASE_PAGE 50
+/* How many rows a queue page may look at to find its DB_CASE_PAGE (see
+ * db_case_queue): bounds the slowest filter at a million cases. */
+#define DB_CASE_SCAN_LIMIT 10000
 #define DB_CASE_NO_DAY "9999-12-31" /* due_day when nothing is due */
 #define DB_CASE_REASON_SIZE 32
 
@@ -352,6 +355,7 @@ struct db_case_filter {
 	bool unassigned;
 	const char *due_before;              /* due_day < this day: overdue on that day */
 	bool reporter_waiting;
+	unsigned scan_limit;                 /* 0: DB_CASE_SCAN_LIMIT (tests set a small one) */
 };
 enum db_case_order {
 	DB_CASE_NEWEST,                      /* highest id first */
@@ -365,10 +369,16 @@ struct db_case_cursor {
 	char due_day[DB_DAY_SIZE];
 };
 /* One page (up to DB_CASE_PAGE rows) after `after`, in `order`; *more tells
- * whether another page follows. 0, or -1. */
+ * whether another page may follow, and `next` is where it starts.
+ * A rare combination of filters may match few rows among many: the backend
+ * may then stop after looking at scan_limit rows with fewer than a page, *more
+ * true and `next` the last row it looked at (which need not match), so that
+ * no page costs more than a bounded scan. Going on from `next` finds every
+ * matching row exactly once. 0, or -1. */
 __attribute__((warn_unused_result)) int db_case_queue(struct db *db, const struct db_case_filter *filter,
 						      enum db_case_order order, const struct db_case_cursor *after,
-						      struct db_case rows[DB_CASE_PAGE], size_t *count, bool *more);
+						      struct db_case rows[DB_CASE_PAGE], size_t *count, bool *more,
+						      struct db_case_cursor *next);
 /* The number of cases in each status (the whole queue, not a filter). */
 struct db_case_counts {
 	int64_t new_count, in_progress, referred, closed;

@@ -81,7 +81,8 @@ struct db_backend {
 	/* issue 15: as db.h; lists return malloc'ed rows that db.c frees (each
 	 * note's box is malloc'ed too: db.c frees it) */
 	int (*case_queue)(struct db *db, const struct db_case_filter *filter, enum db_case_order order,
-			  const struct db_case_cursor *after, struct db_case rows[DB_CASE_PAGE], size_t *count, bool *more);
+			  const struct db_case_cursor *after, struct db_case rows[DB_CASE_PAGE], size_t *count, bool *more,
+			  struct db_case_cursor *next);
 	int (*case_counts)(struct db *db, struct db_case_counts *out);
 	int (*case_get)(struct db *db, const char *ref, struct db_case *out);
 	int (*case_change)(struct db *db, const struct db_case_change *change);

@@ -1638,10 +1638,14 @@ static void sql_add_parameter(struct sql_text *s, const struct params *p, const 
  * bound parameter, then the keyset and the order. Each filter has an index
  * ending in the sort column (005_cases.sql), so a page is read in order and
  * the scan stops after LIMIT rows; one row more than a page tells whether
- * another page follows. */
+ * another page follows. PostgreSQL can combine indexes (bitmap scans) for a
+ * rare combination of filters, so this backend does not stop a page early at
+ * scan_limit the way db_sqlite.c does. */
 static int pg_case_queue(struct db *db, const struct db_case_filter *filter, enum db_case_order order,
-			 const struct db_case_cursor *after, struct db_case rows[DB_CASE_PAGE], size_t *count, bool *more)
+			 const struct db_case_cursor *after, struct db_case rows[DB_CASE_PAGE], size_t *count, bool *more,
+			 struct db_case_cursor *next)
 {
+	(void)next; /* always a whole page: db_case_queue goes on after its last row */
 	struct params p = {0};
 	struct sql_text q = {.used = 0};
 	sql_add(&q, CASE_COLUMNS "WHERE true");

@@ -403,6 +403,8 @@ void web_cases_queue(struct web *web, enum kb_lang lang, const struct http_reque
 		count_list = NULL;
 	}
 	built = built && put(page, "has_items", json_boolean(result->count > 0)) &&
+		put(page, "searched_only", json_boolean(result->searched_only)) &&
+		put(page, "empty", json_boolean(result->count == 0 && !result->searched_only)) &&
 		put(page, "later_page", json_boolean(filters.after != NULL)) &&
 		put(page, "statuses", options(web, lang, "queue_any", "case_status_", status_values, filters.status)) &&
 		put(page, "kinds", options(web, lang, "queue_any", "case_kind_", kind_values, filters.kind)) &&

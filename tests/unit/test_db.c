@@ -1692,8 +1692,8 @@ static unsigned read_queue_limited(struct fixture *f, const struct db_case_filte
 		assert_int_equal(db_case_queue(f->db, &filter, order, &cursor, rows, &count, &more, &next), 0);
 		if (more && !scan_limit)
 			assert_int_equal(count, DB_CASE_PAGE);
-		if (scan_limit)
-			assert_true(count <= scan_limit);
+		if (scan_limit && strcmp(f->backend->name, "sqlite") == 0)
+			assert_true(count <= scan_limit); /* PostgreSQL keeps its filters in the statement: no bound */
 		assert_true(more == next.set);
 		for (size_t i = 0; i < count; i++) {
 			assert_true(total < max);

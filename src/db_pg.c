@@ -1099,55 +1099,96 @@ done:
 	return status;
 }
 
-static int pg_list_messages(struct db *db, const char *ref, struct db_message_row **out, size_t *out_count)
+/* How one kind of row becomes an element of a list: `read` fills a zeroed element from row `row`
+ * of the result (0, or -1); `release` frees what an element owns (NULL: nothing). An element that
+ * failed half-way is released too, so `release` must take a zeroed or half-filled one. The same
+ * shape as db_sqlite.c's, over a PGresult. */
+struct row_reader {
+	size_t size;
+	int (*read)(PGresult *result, int row, void *element);
+	void (*release)(void *element);
+};
+
+/* The rows of `sql` with its parameters as a calloc'ed list that db.c frees: whole, or nothing (-1). */
+static int read_list(struct db *db, const char *sql, const struct params *p, const struct row_reader *reader,
+		     void **out, size_t *out_count)
 {
-	struct params p = {0};
-	struct db_message_row *rows = NULL;
-	size_t count = 0;
-	int status = -1;
 	*out = NULL;
 	*out_count = 0;
-	add_text(&p, ref);
-	PGresult *result = read_rows(state_of(db),
-				     "SELECT sender, created_day, body, seq FROM messages WHERE report_ref = $1"
-				     " ORDER BY seq IS NULL DESC, seq, id",
-				     &p);
+	PGresult *result = read_rows(state_of(db), sql, p);
 	if (!result)
 		return -1;
 	int total = PQntuples(result);
-	if (total > 0 && !(rows = calloc((size_t)total, sizeof *rows)))
+	unsigned char *rows = NULL;
+	int status = -1, row = 0;
+	if (total > 0 && !(rows = calloc((size_t)total, reader->size)))
 		goto done;
-	for (int row = 0; row < total; row++) {
-		struct db_message_row *m = &rows[count];
-		int64_t seq;
-		if (PQgetisnull(result, row, 2) || read_integer(result, row, 3, &seq))
+	for (; row < total; row++)
+		if (reader->read(result, row, rows + (size_t)row * reader->size)) {
+			row++; /* the failed element is released with the others */
 			goto done;
-		size_t len = (size_t)PQgetlength(result, row, 2);
-		m->box = malloc(len ? len : 1);
-		if (!m->box)
-			goto done;
-		count++; /* from here on the row's box is freed with the list */
-		memcpy(m->box, PQgetvalue(result, row, 2), len);
-		if (copy_text(result, row, 0, m->message.sender, sizeof m->message.sender) ||
-		    copy_text(result, row, 1, m->message.created_day, sizeof m->message.created_day))
-			goto done;
-		m->message.box = m->box;
-		m->message.box_len = len;
-		/* NULL reads as 0; a number that does not fit is a wrong number, which the reader refuses */
-		m->message.seq = seq < 0 || seq > (int64_t)UINT32_MAX ? UINT32_MAX : (unsigned)seq;
-	}
+		}
 	status = 0;
 done:
 	PQclear(result);
 	if (status) {
-		for (size_t i = 0; i < count; i++)
-			free(rows[i].box);
+		for (int i = 0; reader->release && i < row; i++)
+			reader->release(rows + (size_t)i * reader->size);
 		free(rows);
 		return -1;
 	}
 	*out = rows;
-	*out_count = count;
+	*out_count = (size_t)total;
 	return 0;
+}
+
+/* A box column (a message, a note) copied out of the result. */
+static int copy_box(PGresult *result, int row, int column, unsigned char **box, size_t *len)
+{
+	if (PQgetisnull(result, row, column))
+		return -1;
+	*len = (size_t)PQgetlength(result, row, column);
+	*box = malloc(*len ? *len : 1);
+	if (!*box)
+		return -1;
+	memcpy(*box, PQgetvalue(result, row, column), *len);
+	return 0;
+}
+
+static int read_message_row(PGresult *result, int row, void *element)
+{
+	struct db_message_row *m = element;
+	int64_t seq;
+	size_t len;
+	if (copy_box(result, row, 2, &m->box, &len) || read_integer(result, row, 3, &seq) ||
+	    copy_text(result, row, 0, m->message.sender, sizeof m->message.sender) ||
+	    copy_text(result, row, 1, m->message.created_day, sizeof m->message.created_day))
+		return -1;
+	m->message.box = m->box;
+	m->message.box_len = len;
+	/* NULL reads as 0; a number that does not fit is a wrong number, which the reader refuses */
+	m->message.seq = seq < 0 || seq > (int64_t)UINT32_MAX ? UINT32_MAX : (unsigned)seq;
+	return 0;
+}
+
+static void release_message_row(void *element)
+{
+	free(((struct db_message_row *)element)->box);
+}
+
+static const struct row_reader message_rows = {sizeof(struct db_message_row), read_message_row, release_message_row};
+
+static int pg_list_messages(struct db *db, const char *ref, struct db_message_row **out, size_t *out_count)
+{
+	struct params p = {0};
+	void *rows = NULL;
+	add_text(&p, ref);
+	int status = read_list(db,
+			       "SELECT sender, created_day, body, seq FROM messages WHERE report_ref = $1"
+			       " ORDER BY seq IS NULL DESC, seq, id",
+			       &p, &message_rows, &rows, out_count);
+	*out = rows;
+	return status;
 }
 
 static int pg_set_status(struct db *db, const char *ref, const char *status_text)
@@ -1402,32 +1443,20 @@ static int pg_staff_use_totp_step(struct db *db, int64_t id, int64_t step)
 	return changed == 1 ? 0 : 1;
 }
 
+static int read_staff_element(PGresult *result, int row, void *element)
+{
+	return read_staff_row(result, row, element);
+}
+
+static const struct row_reader staff_rows = {sizeof(struct db_staff_account), read_staff_element, NULL};
+
 static int pg_staff_list(struct db *db, struct db_staff_account **out, size_t *out_count)
 {
-	struct db_staff_account *rows = NULL;
-	int status = -1;
-	*out = NULL;
-	*out_count = 0;
+	void *rows = NULL;
 	/* byte order, as SQLite's: the same list on both, whatever the database's collation */
-	PGresult *result = read_rows(state_of(db), STAFF_COLUMNS "ORDER BY name COLLATE \"C\"", NULL);
-	if (!result)
-		return -1;
-	int total = PQntuples(result);
-	if (total > 0 && !(rows = calloc((size_t)total, sizeof *rows)))
-		goto done;
-	for (int row = 0; row < total; row++)
-		if (read_staff_row(result, row, &rows[row]))
-			goto done;
-	status = 0;
-done:
-	PQclear(result);
-	if (status) {
-		free(rows);
-		return -1;
-	}
+	int status = read_list(db, STAFF_COLUMNS "ORDER BY name COLLATE \"C\"", NULL, &staff_rows, &rows, out_count);
 	*out = rows;
-	*out_count = (size_t)total;
-	return 0;
+	return status;
 }
 
 static int pg_staff_session_insert(struct db *db, const struct db_staff_session *session)
@@ -1905,96 +1934,69 @@ static long pg_case_count_notes(struct db *db, const char *ref)
 	return (long)count;
 }
 
+static int read_note_row(PGresult *result, int row, void *element)
+{
+	struct db_case_note *note = element;
+	unsigned char *box;
+	int64_t seq;
+	if (copy_box(result, row, 4, &box, &note->box_len))
+		return -1;
+	note->box = box;
+	if (read_integer(result, row, 0, &seq) || seq < 1 || seq > (int64_t)UINT32_MAX ||
+	    copy_text(result, row, 1, note->kind, sizeof note->kind) ||
+	    copy_text(result, row, 2, note->author, sizeof note->author) || read_integer(result, row, 3, &note->at))
+		return -1;
+	note->seq = (unsigned)seq;
+	return 0;
+}
+
+static void release_note_row(void *element)
+{
+	free((void *)((struct db_case_note *)element)->box);
+}
+
+static const struct row_reader note_rows = {sizeof(struct db_case_note), read_note_row, release_note_row};
+
 static int pg_case_list_notes(struct db *db, const char *ref, struct db_case_note **out, size_t *out_count)
 {
 	struct params p = {0};
-	struct db_case_note *rows = NULL;
-	size_t count = 0;
-	int status = -1;
-	*out = NULL;
-	*out_count = 0;
+	void *rows = NULL;
 	add_text(&p, ref);
-	PGresult *result = read_rows(
-		state_of(db), "SELECT seq, kind, author, at, body FROM case_notes WHERE report_ref = $1 ORDER BY seq", &p);
-	if (!result)
-		return -1;
-	int total = PQntuples(result);
-	if (total > 0 && !(rows = calloc((size_t)total, sizeof *rows)))
-		goto done;
-	for (int row = 0; row < total; row++) {
-		struct db_case_note *note = &rows[count];
-		int64_t seq;
-		if (PQgetisnull(result, row, 4))
-			goto done;
-		size_t len = (size_t)PQgetlength(result, row, 4);
-		unsigned char *box = malloc(len ? len : 1);
-		if (!box)
-			goto done;
-		memcpy(box, PQgetvalue(result, row, 4), len);
-		note->box = box;
-		note->box_len = len;
-		count++; /* from here on its box is freed with the list */
-		if (read_integer(result, row, 0, &seq) || seq < 1 || seq > (int64_t)UINT32_MAX ||
-		    copy_text(result, row, 1, note->kind, sizeof note->kind) ||
-		    copy_text(result, row, 2, note->author, sizeof note->author) ||
-		    read_integer(result, row, 3, &note->at))
-			goto done;
-		note->seq = (unsigned)seq;
-	}
-	status = 0;
-done:
-	PQclear(result);
-	if (status) {
-		for (size_t i = 0; i < count; i++)
-			free((void *)rows[i].box);
-		free(rows);
-		return -1;
-	}
+	int status = read_list(db, "SELECT seq, kind, author, at, body FROM case_notes WHERE report_ref = $1 ORDER BY seq",
+			       &p, &note_rows, &rows, out_count);
 	*out = rows;
-	*out_count = count;
+	return status;
+}
+
+static int read_referral_row(PGresult *result, int row, void *element)
+{
+	struct db_referral *referral = element;
+	uint32_t categories;
+	if (copy_text(result, row, 0, referral->partner, sizeof referral->partner) ||
+	    copy_text(result, row, 1, referral->day, sizeof referral->day) ||
+	    read_unsigned(result, row, 2, &categories) ||
+	    copy_text(result, row, 3, referral->consent, sizeof referral->consent) ||
+	    copy_optional_text(result, row, 4, referral->override, sizeof referral->override) ||
+	    copy_text(result, row, 5, referral->author, sizeof referral->author) ||
+	    read_integer(result, row, 6, &referral->at))
+		return -1;
+	referral->categories = categories;
 	return 0;
 }
+
+static const struct row_reader referral_rows = {sizeof(struct db_referral), read_referral_row, NULL};
 
 static int pg_case_list_referrals(struct db *db, const char *ref, struct db_referral **out, size_t *out_count)
 {
 	struct params p = {0};
-	struct db_referral *rows = NULL;
-	int status = -1;
-	*out = NULL;
-	*out_count = 0;
+	void *rows = NULL;
 	add_text(&p, ref);
-	PGresult *result = read_rows(state_of(db),
-				     "SELECT partner, day, categories, consent, override, author, at FROM referrals"
-				     " WHERE report_ref = $1 ORDER BY id",
-				     &p);
-	if (!result)
-		return -1;
-	int total = PQntuples(result);
-	if (total > 0 && !(rows = calloc((size_t)total, sizeof *rows)))
-		goto done;
-	for (int row = 0; row < total; row++) {
-		struct db_referral *referral = &rows[row];
-		uint32_t categories;
-		if (copy_text(result, row, 0, referral->partner, sizeof referral->partner) ||
-		    copy_text(result, row, 1, referral->day, sizeof referral->day) ||
-		    read_unsigned(result, row, 2, &categories) ||
-		    copy_text(result, row, 3, referral->consent, sizeof referral->consent) ||
-		    copy_optional_text(result, row, 4, referral->override, sizeof referral->override) ||
-		    copy_text(result, row, 5, referral->author, sizeof referral->author) ||
-		    read_integer(result, row, 6, &referral->at))
-			goto done;
-		referral->categories = categories;
-	}
-	status = 0;
-done:
-	PQclear(result);
-	if (status) {
-		free(rows);
-		return -1;
-	}
+	int status = read_list(db,
+			       "SELECT partner, day, categories, consent, override, author, at FROM referrals"
+			       " WHERE report_ref = $1 ORDER BY id",
+			       &p, &referral_rows, &rows, out_count);
 	*out = rows;
-	*out_count = (size_t)total;
-	return 0;
+	return status;
 }
 
 static int pg_case_due_for_destruction(struct db *db, const char *day, char *out, size_t max, size_t *count)

@@ -675,8 +675,10 @@ static void render_followup_view(struct web *web, enum kb_lang lang, const struc
 	json_t *page = json_pack("{s:s, s:s, s:s, s:s, s:O, s:s}", "token", token, "csrf", form_token, "status",
 				 web_text(web, lang, status_key), "status_means", web_text(web, lang, means_key), "report",
 				 report, "kind",
+				 /* the kind in one word: the form's choice ("anonymously ... ask for advice") is not
+				  * what a caller did who asked by phone */
 				 web_text(web, lang, strcmp(json_string_value(json_object_get(report, "kind")), "consultation") == 0
-							     ? "kind_consultation" : "kind_report"));
+							     ? "case_kind_consultation" : "case_kind_report"));
 	json_decref(report);
 	/* what they typed, unless it was just stored: after a problem, or after logging in again */
 	const char *draft = note_key ? NULL : typed_message(request);

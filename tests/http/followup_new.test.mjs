@@ -104,6 +104,8 @@ test("the page: \"Nieuw\" beside a new answer and a line at the top, once; the s
   assert.equal(newMarks(before), 0);
   assert.doesNotMatch(before, /Er is een nieuw antwoord/);
   assert.match(before, /Ontvangen, nog niet beantwoord<br>Je melding is goed aangekomen\. Iemand van het adviespunt gaat hem lezen\./);
+  // the kind in one word, true for a call taken by phone as much as for the web form
+  assert.match(before, /<dt>Soort<\/dt><dd>Melding<\/dd>/);
 
   const ref = (await readJson(await token(receipt))).ref;
   answer(ref, "We hebben je melding gelezen en gaan ermee aan de slag.");

@@ -108,6 +108,8 @@ struct http_cached {
 	/* references: 1 for the maker, 1 per http_cached_hold(); the last http_cached_free() frees it.
 	 * MHD keeps its own count of the response while a connection sends it. */
 	atomic_uint references;
+	const char *body; /* the bytes sent, owned by the response */
+	size_t len;
 };
 
 /* Per-connection request state, kept across MHD's calls for one request.
@@ -224,11 +226,19 @@ struct http_cached *http_cached_create(unsigned status, const char *content_type
 	struct http_cached *cached = calloc(1, sizeof *cached);
 	if (!cached)
 		return NULL;
-	cached->response = MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
+	/* our own copy, handed to MHD (which frees it with the response), so that http_cached_body() can
+	 * show what is sent */
+	char *copy = malloc(len ? len : 1);
+	if (copy && len)
+		memcpy(copy, body, len);
+	cached->response = copy ? MHD_create_response_from_buffer(len, copy, MHD_RESPMEM_MUST_FREE) : NULL;
 	if (!cached->response) {
+		free(copy);
 		free(cached);
 		return NULL;
 	}
+	cached->body = copy;
+	cached->len = len;
 	cached->status = status;
 	atomic_init(&cached->references, 1);
 	if (content_type)
@@ -237,6 +247,12 @@ struct http_cached *http_cached_create(unsigned status, const char *content_type
 		MHD_add_response_header(cached->response, "ETag", etag);
 	add_security_headers(cached->response, cacheable);
 	return cached;
+}
+
+const char *http_cached_body(const struct http_cached *cached, size_t *len)
+{
+	*len = cached->len;
+	return cached->body;
 }
 
 struct http_cached *http_cached_hold(struct http_cached *cached)

@@ -100,6 +100,8 @@ typedef void (*http_handler)(void *app, const struct http_request *request, stru
 /* Prepares a response once (for static files and pages that never change). `etag` may be NULL. */
 struct http_cached *http_cached_create(unsigned status, const char *content_type, const char *body, size_t len,
 				       bool cacheable, const char *etag);
+/* The body a prepared response sends (valid while a reference is held). */
+const char *http_cached_body(const struct http_cached *cached, size_t *len);
 /* One more reference to `cached` (a page cache hands its entries out this way); returns `cached`. */
 struct http_cached *http_cached_hold(struct http_cached *cached);
 /* Releases one reference; the last one frees the response (MHD keeps it while a connection sends it). */

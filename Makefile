@@ -27,7 +27,7 @@ TEST_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
 
 CORE_SOURCES = src/strbuf.c src/jsonkeys.c src/timefmt.c src/hours.c src/kb.c src/assess.c src/situation.c \
 	       src/text.c src/route.c src/contract.c src/wegwijzer.c src/render.c src/qr.c src/config.c \
-	       src/http.c src/http_form.c src/web.c src/web_page.c src/web_static.c src/web_public.c src/web_guide.c \
+	       src/http.c src/http_form.c src/web.c src/web_page.c src/page_cache.c src/web_static.c src/web_public.c src/web_guide.c \
 	       src/web_signals.c src/web_api.c src/crypt.c src/db.c src/db_sqlite.c src/db_pg.c src/report.c \
 	       src/session.c src/ratelimit.c src/web_report.c src/web_staff.c src/thread_role.c src/utf8.c src/texts.c src/totp.c src/staff.c src/audit.c \
 	       src/case.c src/web_cases.c src/metrics.c src/purge_job.c

@@ -105,6 +105,11 @@ struct http_server {
 struct http_cached {
 	struct MHD_Response *response;
 	unsigned status;
+	/* references: 1 for the maker, 1 per http_cached_hold(); the last http_cached_free() frees it.
+	 * MHD keeps its own count of the response while a connection sends it. */
+	atomic_uint references;
+	const char *body; /* the bytes sent, owned by the response */
+	size_t len;
 };
 
 /* Per-connection request state, kept across MHD's calls for one request.
@@ -221,12 +226,21 @@ struct http_cached *http_cached_create(unsigned status, const char *content_type
 	struct http_cached *cached = calloc(1, sizeof *cached);
 	if (!cached)
 		return NULL;
-	cached->response = MHD_create_response_from_buffer(len, (void *)body, MHD_RESPMEM_MUST_COPY);
+	/* our own copy, handed to MHD (which frees it with the response), so that http_cached_body() can
+	 * show what is sent */
+	char *copy = malloc(len ? len : 1);
+	if (copy && len)
+		memcpy(copy, body, len);
+	cached->response = copy ? MHD_create_response_from_buffer(len, copy, MHD_RESPMEM_MUST_FREE) : NULL;
 	if (!cached->response) {
+		free(copy);
 		free(cached);
 		return NULL;
 	}
+	cached->body = copy;
+	cached->len = len;
 	cached->status = status;
+	atomic_init(&cached->references, 1);
 	if (content_type)
 		MHD_add_response_header(cached->response, "Content-Type", content_type);
 	if (etag)
@@ -235,9 +249,21 @@ struct http_cached *http_cached_create(unsigned status, const char *content_type
 	return cached;
 }
 
+const char *http_cached_body(const struct http_cached *cached, size_t *len)
+{
+	*len = cached->len;
+	return cached->body;
+}
+
+struct http_cached *http_cached_hold(struct http_cached *cached)
+{
+	atomic_fetch_add_explicit(&cached->references, 1, memory_order_relaxed);
+	return cached;
+}
+
 void http_cached_free(struct http_cached *cached)
 {
-	if (!cached)
+	if (!cached || atomic_fetch_sub_explicit(&cached->references, 1, memory_order_acq_rel) != 1)
 		return;
 	MHD_destroy_response(cached->response);
 	free(cached);
@@ -322,6 +348,10 @@ static enum MHD_Result send_reply(struct MHD_Connection *connection, struct http
 	enum MHD_Result result;
 	if (reply->cached) {
 		result = MHD_queue_response(connection, reply->cached->status, reply->cached->response);
+		if (reply->cached_held) /* MHD counts its own use of the response from here on */
+			http_cached_free((struct http_cached *)reply->cached);
+		reply->cached = NULL;
+		reply->cached_held = false;
 		strbuf_release(&reply->body);
 		crypt_buffer_free(reply->secret_body);
 		reply->secret_body = NULL;
@@ -1070,6 +1100,8 @@ static void on_completed(void *cls, struct MHD_Connection *connection, void **co
 		strbuf_release(&state->body);
 		strbuf_release(&state->reply.body);
 		crypt_buffer_free(state->reply.secret_body); /* a deferred reply that was never sent */
+		if (state->reply.cached_held)
+			http_cached_free((struct http_cached *)state->reply.cached);
 		crypt_wipe(state->reply.set_cookie, sizeof state->reply.set_cookie);
 		free(state->fields);
 		release_form(state);

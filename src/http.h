@@ -78,6 +78,9 @@ struct http_reply {
 	unsigned retry_after;      /* seconds, for 429 and 503: sent as Retry-After when set (a 429
 				    * without it gets the longest wait a rate limit can ask) */
 	const struct http_cached *cached; /* when set, sent instead of `body` */
+	/* `cached` is a reference of this reply's own (http_cached_hold(), e.g. from a cache whose entries
+	 * can be replaced while this reply waits): released once the response is queued */
+	bool cached_held;
 	/* A body that carries a secret (a receipt, a token, decrypted text), from
 	 * crypt_buffer_detach(): when set it is sent instead of `body`, never
 	 * copied, and wiped and freed (crypt_buffer_free) when the server is done
@@ -97,6 +100,11 @@ typedef void (*http_handler)(void *app, const struct http_request *request, stru
 /* Prepares a response once (for static files and pages that never change). `etag` may be NULL. */
 struct http_cached *http_cached_create(unsigned status, const char *content_type, const char *body, size_t len,
 				       bool cacheable, const char *etag);
+/* The body a prepared response sends (valid while a reference is held). */
+const char *http_cached_body(const struct http_cached *cached, size_t *len);
+/* One more reference to `cached` (a page cache hands its entries out this way); returns `cached`. */
+struct http_cached *http_cached_hold(struct http_cached *cached);
+/* Releases one reference; the last one frees the response (MHD keeps it while a connection sends it). */
 void http_cached_free(struct http_cached *cached);
 
 /* Called for errors the server answers itself: 400 (too many fields, a

@@ -17,6 +17,7 @@
 
 #include "audit.h"
 #include "crypt.h"
+#include "page_cache.h"
 #include "staff.h"
 #include "web_modules.h"
 
@@ -343,6 +344,10 @@ int web_init(struct web *web, const struct kb *kb, const struct server_config *c
 		return -1;
 	}
 	ratelimit_init(&web->limits, config->submissions_per_hour, config->receipt_attempts_per_hour);
+	if (!(web->page_cache = page_cache_new())) {
+		snprintf(error, error_size, "out of memory for the page cache");
+		goto fail;
+	}
 	char path[CONFIG_TEXT_SIZE + 32];
 	char render_error[RENDER_ERROR_SIZE];
 	snprintf(path, sizeof path, "%s/templates", config->web_dir);
@@ -369,6 +374,7 @@ void web_release(struct web *web)
 	template_set_free(web->templates);
 	texts_release(&web->texts);
 	web_static_release(web);
+	page_cache_free(web->page_cache);
 	for (size_t i = 0; i < web->page_count; i++)
 		http_cached_free(web->pages[i].page);
 	memset(web, 0, sizeof *web);

@@ -49,6 +49,8 @@ struct web_cached_page {
 	struct http_cached *page;
 };
 
+struct page_cache;
+
 struct web {
 	const struct kb *kb;
 	const struct server_config *config;
@@ -61,6 +63,7 @@ struct web {
 	struct reporting *reporting;    /* online reports; NULL: not offered */
 	struct staff *staff;            /* staff accounts and sessions (with reporting; else NULL) */
 	struct ratelimit limits;
+	struct page_cache *page_cache;  /* the guide's pages and the contacts API, per minute (page_cache.h) */
 };
 
 __attribute__((warn_unused_result)) int web_init(struct web *web, const struct kb *kb,

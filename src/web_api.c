@@ -100,7 +100,13 @@ void web_api_contacts(struct web *web, enum kb_lang page_lang, const struct http
 		web_reply_json_error(reply, 400, "at: not a valid RFC 3339 time (like 2026-11-28T14:05:00+01:00)");
 		return;
 	}
+	/* the list depends on the language and on the opening states at `at`, the same for its whole minute */
+	char key[32];
+	size_t key_len = (size_t)snprintf(key, sizeof key, "contacts|%s", kb_lang_id(lang));
+	if (web_cached_reply(web, key, key_len, at, reply))
+		return;
 	web_reply_json(reply, 200, contract_contacts_json(web->kb, &web->texts, at, lang));
+	web_cache_reply(web, key, key_len, at, reply);
 }
 
 /* ---- online reports ---- */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "page_cache.h"
 #include "route.h"
 #include "situation.h"
 #include "text.h"
@@ -169,6 +170,25 @@ static json_t *signals_button_for(struct web *web, enum kb_lang lang, const stru
 			 web_text(web, lang, "result_signals_link"));
 }
 
+/* The page cache's key for these answers: language, method and every field in order (the page repeats
+ * them in its forms), or 0 when the page is not to be cached: a field the guide does not ask for (it
+ * would be carried along as it is: any text, so any number of keys). The values are the guide's own
+ * (read_guide_answers() checked them), so the key holds no text from outside that list. */
+static size_t guide_cache_key(enum kb_lang lang, const struct http_request *request, char *key, size_t size)
+{
+	static const char *const known[] = {"danger", "about", "form", "minor", "need", "region", "step", NULL};
+	int len = snprintf(key, size, "guide|%s|%s|", kb_lang_id(lang), request->method == HTTP_POST ? "POST" : "GET");
+	for (size_t i = 0; len > 0 && (size_t)len < size && i < request->field_count; i++) {
+		if (web_value_index(known, request->fields[i].key) < 0)
+			return 0;
+		len += snprintf(key + len, size - (size_t)len, "%s=%s&", request->fields[i].key, request->fields[i].value);
+	}
+	return len > 0 && (size_t)len < size ? (size_t)len : 0;
+}
+
+static void render_guide(struct web *web, enum kb_lang lang, const struct http_request *request,
+			 const struct guide_answers *given, struct http_reply *reply);
+
 void web_page_guide(struct web *web, enum kb_lang lang, const struct http_request *request,
 		       struct http_reply *reply)
 {
@@ -180,6 +200,21 @@ void web_page_guide(struct web *web, enum kb_lang lang, const struct http_reques
 		web_error_page(web, request, 400, reply);
 		return;
 	}
+	/* the page depends on the key's parts and on the opening states, which hold for a whole minute */
+	char key[PAGE_CACHE_KEY_MAX + 1];
+	size_t key_len = guide_cache_key(lang, request, key, sizeof key);
+	int64_t now = web_now(web, request);
+	if (key_len && web_cached_reply(web, key, key_len, now, reply))
+		return;
+	render_guide(web, lang, request, &answers, reply);
+	if (key_len)
+		web_cache_reply(web, key, key_len, now, reply);
+}
+
+static void render_guide(struct web *web, enum kb_lang lang, const struct http_request *request,
+			 const struct guide_answers *given, struct http_reply *reply)
+{
+	struct guide_answers answers = *given;
 	bool about_self = answers.about == 2;
 	json_t *context = web_page_context(web, lang, "/wegwijzer", request, "guide_title", "guide");
 	json_t *page = json_object();

@@ -13,6 +13,7 @@
 #include "text.h"
 #include "texts.h"
 #include "hours.h"
+#include "page_cache.h"
 #include "staff.h"
 #include "crypt.h"
 #include "report.h"
@@ -236,10 +237,45 @@ json_t *web_add_error(struct web *web, enum kb_lang lang, json_t *context, const
 	return item;
 }
 
+bool web_cached_reply(struct web *web, const char *key, size_t key_len, int64_t now, struct http_reply *reply)
+{
+	struct http_cached *found = page_cache_get(web->page_cache, key, key_len, page_cache_minute(now));
+	if (!found)
+		return false;
+	web_reply_drop_cached(reply);
+	reply->cached = found;
+	reply->cached_held = true;
+	return true;
+}
+
+void web_cache_reply(struct web *web, const char *key, size_t key_len, int64_t now, struct http_reply *reply)
+{
+	if (reply->status != 200 || reply->cached || reply->secret_body || reply->deferred || reply->allow ||
+	    reply->retry_after || reply->disposition || reply->location[0] || reply->set_cookie[0] || reply->cacheable)
+		return;
+	struct http_cached *made = http_cached_create(200, reply->content_type, reply->body.buf ? reply->body.buf : "",
+						      reply->body.len, false, NULL);
+	struct http_cached *stored = made ? page_cache_put(web->page_cache, key, key_len, page_cache_minute(now), made)
+					  : NULL;
+	if (!stored)
+		return; /* not kept: this reply sends its own body */
+	strbuf_release(&reply->body);
+	reply->cached = stored;
+	reply->cached_held = true;
+}
+
+void web_reply_drop_cached(struct http_reply *reply)
+{
+	if (reply->cached_held)
+		http_cached_free((struct http_cached *)reply->cached);
+	reply->cached = NULL;
+	reply->cached_held = false;
+}
+
 void web_reply_plain_error(struct http_reply *reply)
 {
 	strbuf_release(&reply->body);
-	reply->cached = NULL;
+	web_reply_drop_cached(reply);
 	reply->status = 500;
 	reply->content_type = "text/plain; charset=utf-8";
 	if (strbuf_addstr(&reply->body, "Internal error. In acute danger: call 112. Advice: ESSM 010 - 498 61 61.\n"))
@@ -573,7 +609,7 @@ void web_error_page(void *app, const struct http_request *request, unsigned stat
 	struct web *web = app;
 	const struct web_error *row = error_for(status);
 	strbuf_release(&reply->body);
-	reply->cached = NULL;
+	web_reply_drop_cached(reply);
 	if (web_is_api_path(request->path)) {
 		web_reply_json_error(reply, status, row->message);
 		return;

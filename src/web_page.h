@@ -97,6 +97,16 @@ void web_reply_secret_json(struct http_reply *reply, unsigned status, json_t *va
 /* A JSON reply (takes `value` over; NULL is a 500), and {"error": message}. */
 void web_reply_json(struct http_reply *reply, unsigned status, json_t *value);
 void web_reply_json_error(struct http_reply *reply, unsigned status, const char *message);
+/* The page cache (page_cache.h), for answers that depend only on `key` (the caller puts in it everything
+ * the answer depends on: route, language, method, answers) and on the minute of `now`. Never for a page
+ * with a per-request value (a session, a token, a receipt, a cookie). web_cached_reply() sets `reply` to
+ * the stored answer and says whether there was one; web_cache_reply(), after the handler rendered into
+ * `reply`, stores a plain 200 (nothing else: errors and replies with headers of their own stay out) and
+ * makes `reply` send the stored response. */
+bool web_cached_reply(struct web *web, const char *key, size_t key_len, int64_t now, struct http_reply *reply);
+void web_cache_reply(struct web *web, const char *key, size_t key_len, int64_t now, struct http_reply *reply);
+/* Forgets a prepared response set in `reply` (releasing the reply's reference when it holds one). */
+void web_reply_drop_cached(struct http_reply *reply);
 /* The last resort when not even an error page can be built: 500, plain text with 112 and ESSM. */
 void web_reply_plain_error(struct http_reply *reply);
 /* The error page (HTML) or message (JSON, for API paths) for `status`; also http's error callback. */

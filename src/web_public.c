@@ -164,11 +164,18 @@ static json_t *channels_for_page(struct web *web, enum kb_lang lang, int64_t now
 void web_page_contacts(struct web *web, enum kb_lang lang, const struct http_request *request,
 			  struct http_reply *reply)
 {
-	(void)request;
+	/* the page depends on the language and the opening states, which hold for a whole minute (page_cache.h);
+	 * the query is not read */
+	int64_t now = web_now(web, request);
+	char key[32];
+	size_t key_len = (size_t)snprintf(key, sizeof key, "contact|%s", kb_lang_id(lang));
+	if (web_cached_reply(web, key, key_len, now, reply))
+		return;
 	json_t *context = web_page_context(web, lang, "/contact", NULL, "contacts_title", "contacts");
-	context = web_must_set(context, context, "channels", channels_for_page(web, lang, web_now(web, request)));
+	context = web_must_set(context, context, "channels", channels_for_page(web, lang, now));
 	json_object_set_new(context, "reporting", json_boolean(web->reporting != NULL));
 	web_render(web, "contacts", context, 200, reply);
+	web_cache_reply(web, key, key_len, now, reply);
 }
 
 /* An address as people type it: without "https://" (printed under a QR code). */

@@ -389,3 +389,34 @@ test("bad [site] and fixed_time settings are refused at start with the setting n
     assert.match(run.stderr, message, setting);
   }
 });
+
+// Issue 11: the guide's pages and the contacts list are kept per minute (page_cache). What is kept
+// must follow the opening state (here through the API's `at`, a different minute each), and two
+// languages or two sets of answers never get each other's page.
+test("kept pages follow the opening state, the language and the answers", async () => {
+  const essmOpen = async (at, lang = "nl") => {
+    const response = await fetch(`${plain.url}/api/v1/contacts?lang=${lang}&at=${encodeURIComponent(at)}`);
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get("cache-control"), "no-store");
+    assert.match(response.headers.get("content-security-policy"), /default-src 'none'/);
+    return (await response.json()).find((c) => c.id === "essm");
+  };
+  const noon = "2026-11-30T12:00:00+01:00", late = "2026-11-30T23:00:00+01:00";
+  assert.equal((await essmOpen(noon)).open_now, true);
+  assert.equal((await essmOpen(late)).open_now, false, "ESSM closed at 23:00, also right after noon was kept");
+  assert.equal((await essmOpen(noon)).open_now, true);
+  assert.notEqual((await essmOpen(late, "en")).hours, (await essmOpen(late, "nl")).hours, "each language its own list");
+
+  const answers = "about=other&danger=no&form=labour&minor=no&need=advice&region=rotterdam";
+  const other = "about=other&danger=yes&form=labour&minor=no&need=advice&region=rotterdam";
+  const nl = await page(server, `/wegwijzer?${answers}`);
+  const en = await page(server, `/en/wegwijzer?${answers}`);
+  const acute = await page(server, `/wegwijzer?${other}`);
+  assert.equal(await page(server, `/wegwijzer?${answers}`), nl, "the same answers in the same minute: the same page");
+  assert.match(nl, /<html lang="nl"/);
+  assert.match(en, /<html lang="en"/);
+  assert.notEqual(recommendationNames(acute).join(), recommendationNames(nl).join());
+  assert.match(recommendationNames(acute)[0], /112/, "acute danger: 112 first");
+  assert.doesNotMatch(recommendationNames(nl)[0], /112/, "without acute danger 112 is not first");
+  assert.equal(await page(server, `/en/wegwijzer?${answers}`), en);
+});

@@ -360,31 +360,74 @@ static void join_ids(const struct report_input *input, const struct kb *kb, char
 					 kb->signals[input->signals[i]].id);
 }
 
+/* The plain text of a report on its way to encryption: one malloc'ed buffer
+ * that jansson writes into piece by piece (json_dump_callback), so the text
+ * is not built in jansson's own doubling buffer and then copied twice more
+ * (json_dumps' result, then the padded copy). Grown without realloc: the old
+ * bytes are wiped before they are freed. */
+struct plain_text {
+	char *data;
+	size_t len, cap;
+};
+
+static int grow_plain(struct plain_text *plain, size_t cap)
+{
+	char *grown = malloc(cap);
+	if (!grown)
+		return -1;
+	if (plain->len)
+		memcpy(grown, plain->data, plain->len);
+	if (plain->data)
+		crypt_wipe(plain->data, plain->cap);
+	free(plain->data);
+	plain->data = grown;
+	plain->cap = cap;
+	return 0;
+}
+
+static int add_plain(const char *text, size_t len, void *data)
+{
+	struct plain_text *plain = data;
+	if (len > plain->cap - plain->len) {
+		size_t cap = plain->cap;
+		while (cap - plain->len < len) {
+			if (cap > SIZE_MAX / 2)
+				return -1;
+			cap *= 2;
+		}
+		if (grow_plain(plain, cap))
+			return -1;
+	}
+	memcpy(plain->data + plain->len, text, len);
+	plain->len += len;
+	return 0;
+}
+
 /* The report's JSON, padded with spaces to its size class (crypt_padded_size):
  * whitespace after a JSON value is still valid JSON, so reports stored before
  * padding and after it are read the same way. */
 static int encrypt_json(const unsigned char key[CRYPT_KEY_BYTES], const char *context, json_t *value,
 			unsigned char **box, size_t *box_len)
 {
-	char *text = json_dumps(value, JSON_COMPACT);
-	if (!text)
-		return -1;
-	size_t len = strlen(text);
-	size_t padded = crypt_padded_size(len);
-	char *plain = malloc(padded);
-	*box = malloc(padded + CRYPT_OVERHEAD);
+	/* a typical report fits its first size class above the minimum */
+	struct plain_text plain = {0};
+	*box = NULL;
 	int status = -1;
-	if (plain && *box) {
-		memcpy(plain, text, len);
-		memset(plain + len, ' ', padded - len);
-		status = crypt_encrypt(key, context, plain, padded, *box);
-		*box_len = padded + CRYPT_OVERHEAD;
+	if (grow_plain(&plain, 2 * CRYPT_PAD_MIN) == 0 &&
+	    json_dump_callback(value, add_plain, &plain, JSON_COMPACT) == 0) {
+		size_t padded = crypt_padded_size(plain.len);
+		if (padded <= plain.cap || grow_plain(&plain, padded) == 0) {
+			memset(plain.data + plain.len, ' ', padded - plain.len);
+			*box = malloc(padded + CRYPT_OVERHEAD);
+			if (*box) {
+				status = crypt_encrypt(key, context, plain.data, padded, *box);
+				*box_len = padded + CRYPT_OVERHEAD;
+			}
+		}
 	}
-	if (plain)
-		crypt_wipe(plain, padded);
-	free(plain);
-	crypt_wipe(text, len);
-	free(text);
+	if (plain.data)
+		crypt_wipe(plain.data, plain.cap);
+	free(plain.data);
 	return status;
 }
 

@@ -350,6 +350,48 @@ static void test_buffer(void **state)
 	crypt_buffer_free(NULL);
 }
 
+/* Freed blocks are reused (no mmap/munmap per reply) but never with what the
+ * last buffer held: a block comes back wiped, also past the new text. Text
+ * larger than one page still works (its own guarded block). */
+static void test_buffer_blocks_come_back_wiped(void **state)
+{
+	(void)state;
+	struct crypt_buffer buffer;
+	crypt_buffer_init(&buffer, 1u << 20);
+	assert_int_equal(crypt_buffer_add(&buffer, "{\"receipt\":\"ABCDE-FGHJK-MNPQR-STVWX\"}", 38), 0);
+	size_t len;
+	char *first = crypt_buffer_detach(&buffer, &len);
+	assert_non_null(first);
+	crypt_buffer_free(first);
+	assert_int_equal(crypt_buffer_add(&buffer, "x", 1), 0);
+	char *second = crypt_buffer_detach(&buffer, &len);
+	assert_non_null(second);
+	assert_string_equal(second, "x");
+	for (size_t i = 2; i < 64; i++)
+		assert_int_equal(second[i], 0); /* the old receipt is gone, reused block or not */
+	crypt_buffer_free(second);
+
+	char page[1000];
+	memset(page, 'p', sizeof page);
+	for (int i = 0; i < 20; i++) /* 20,000 bytes: grows past the pooled size */
+		assert_int_equal(crypt_buffer_add(&buffer, page, sizeof page), 0);
+	char *big = crypt_buffer_detach(&buffer, &len);
+	assert_non_null(big);
+	assert_int_equal(len, 20000);
+	assert_int_equal(big[19999], 'p');
+	assert_int_equal(big[20000], '\0');
+	crypt_buffer_free(big);
+	/* many at once: more than the pool keeps */
+	char *many[100];
+	for (int i = 0; i < 100; i++) {
+		assert_int_equal(crypt_buffer_add(&buffer, "token", 5), 0);
+		many[i] = crypt_buffer_detach(&buffer, &len);
+		assert_non_null(many[i]);
+	}
+	for (int i = 0; i < 100; i++)
+		crypt_buffer_free(many[i]);
+}
+
 static int make_key_dir(void **state)
 {
 	(void)state;
@@ -373,6 +415,7 @@ int main(void)
 		cmocka_unit_test(test_tokens),
 		cmocka_unit_test(test_client_salts_rotate),
 		cmocka_unit_test(test_buffer),
+		cmocka_unit_test(test_buffer_blocks_come_back_wiped),
 		cmocka_unit_test(test_encrypt_round_trip_and_tampering),
 		cmocka_unit_test(test_team_keys_open_only_with_the_recovery_key),
 		cmocka_unit_test(test_receipts),

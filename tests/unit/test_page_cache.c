@@ -32,11 +32,15 @@ static size_t split_query(const char *query, char *storage, size_t size, struct 
 {
 	snprintf(storage, size, "%s", query);
 	size_t count = 0;
-	for (char *part = strtok(storage, "&"); part && count < max; part = strtok(NULL, "&")) {
+	for (char *part = storage; *part && count < max;) {
+		size_t part_len = strcspn(part, "&");
+		char *rest = part[part_len] ? part + part_len + 1 : part + part_len;
+		part[part_len] = '\0';
 		char *equals = strchr(part, '=');
 		assert_non_null(equals);
 		*equals = '\0';
 		fields[count++] = (struct http_field){part, equals + 1};
+		part = rest;
 	}
 	return count;
 }

@@ -2,6 +2,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "page_cache.h"
 
+#include "fnv.h"
+
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -9,6 +11,8 @@
 
 #define PAGE_CACHE_LOCKS 32
 
+/* A slot is chosen by fnv1a_64 of the key; a collision only costs a slot, never a wrong page (the
+ * key itself is compared). */
 struct page_cache_entry {
 	char *key;                   /* NULL: empty */
 	size_t key_len;
@@ -20,18 +24,6 @@ struct page_cache {
 	pthread_mutex_t locks[PAGE_CACHE_LOCKS];
 	struct page_cache_entry slots[PAGE_CACHE_SLOTS];
 };
-
-/* FNV-1a: keys come from a fixed set of answers, and a collision only costs a slot, never a wrong page
- * (the key itself is compared). */
-static uint64_t key_hash(const char *key, size_t len)
-{
-	uint64_t hash = 14695981039346656037u;
-	for (size_t i = 0; i < len; i++) {
-		hash ^= (unsigned char)key[i];
-		hash *= 1099511628211u;
-	}
-	return hash;
-}
 
 struct page_cache *page_cache_new(void)
 {
@@ -69,7 +61,7 @@ int64_t page_cache_minute(int64_t utc)
 
 struct http_cached *page_cache_get(struct page_cache *cache, const char *key, size_t key_len, int64_t minute)
 {
-	size_t slot = (size_t)(key_hash(key, key_len) % PAGE_CACHE_SLOTS);
+	size_t slot = (size_t)(fnv1a_64(key, key_len) % PAGE_CACHE_SLOTS);
 	struct page_cache_entry *entry = &cache->slots[slot];
 	struct http_cached *found = NULL;
 	pthread_mutex_lock(&cache->locks[slot % PAGE_CACHE_LOCKS]);
@@ -89,7 +81,7 @@ struct http_cached *page_cache_put(struct page_cache *cache, const char *key, si
 	}
 	memcpy(copy, key, key_len);
 	copy[key_len] = '\0';
-	size_t slot = (size_t)(key_hash(key, key_len) % PAGE_CACHE_SLOTS);
+	size_t slot = (size_t)(fnv1a_64(key, key_len) % PAGE_CACHE_SLOTS);
 	struct page_cache_entry *entry = &cache->slots[slot];
 	pthread_mutex_lock(&cache->locks[slot % PAGE_CACHE_LOCKS]);
 	char *old_key = entry->key;

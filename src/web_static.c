@@ -1,6 +1,7 @@
 /* web_static: the files under web/static (styles, the quick-exit script, icons), read once at
  * start and served from memory with an ETag, so that a browser asks only whether they changed. */
 #define _POSIX_C_SOURCE 200809L
+#include "fnv.h"
 #include "web_modules.h"
 
 #include <dirent.h>
@@ -24,17 +25,6 @@ static const char *content_type_for(const char *name)
 			return types[i].type;
 	}
 	return NULL;
-}
-
-/* FNV-1a: a content fingerprint for ETags (not a security measure). */
-static uint64_t fingerprint(const char *data, size_t len)
-{
-	uint64_t hash = 1469598103934665603ull;
-	for (size_t i = 0; i < len; i++) {
-		hash ^= (unsigned char)data[i];
-		hash *= 1099511628211ull;
-	}
-	return hash;
 }
 
 int web_static_load(struct web *web, const char *dir, char *error, size_t error_size)
@@ -66,7 +56,7 @@ int web_static_load(struct web *web, const char *dir, char *error, size_t error_
 			struct web_static_file *entry = &web->statics[web->static_count++];
 			snprintf(entry->url, sizeof entry->url, "/static/%.100s", file->d_name);
 			snprintf(entry->etag, sizeof entry->etag, "\"%016llx\"",
-				 (unsigned long long)fingerprint(data.buf, data.len));
+				 (unsigned long long)fnv1a_64(data.buf, data.len));
 			entry->ok = http_cached_create(200, type, data.buf, data.len, true, entry->etag);
 			entry->not_modified = http_cached_create(304, NULL, "", 0, true, entry->etag);
 			if (!entry->ok || !entry->not_modified) {

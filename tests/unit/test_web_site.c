@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "web.h"
+#include "web_page.h"
 
 static bool public_url(const char *url)
 {
@@ -99,6 +100,16 @@ static void test_limit_pages_name_numbers_to_call(void **state)
 	assert_string_equal(reply.content_type, "application/json");
 	assert_non_null(strstr(reply.body.buf, "\"error\":\"internal error\""));
 	strbuf_release(&reply.body);
+	/* the last resort, when not even an error page can be built, names 112 and ESSM's number as the data has it */
+	struct http_reply plain = {.status = 200};
+	strbuf_init(&plain.body, 1u << 20);
+	web_reply_plain_error(&plain);
+	assert_int_equal(plain.status, 500);
+	const struct kb_channel *essm = kb_channel_by_id(&kb, "essm");
+	assert_non_null(essm);
+	if (!strstr(plain.body.buf, essm->phone_display) || !strstr(plain.body.buf, "112"))
+		fail_msg("the plain 500 says \"%s\", not ESSM's %s and 112", plain.body.buf, essm->phone_display);
+	strbuf_release(&plain.body);
 	web_release(&web);
 	kb_release(&kb);
 }

@@ -286,7 +286,7 @@ static int open_report_key(struct reporting *reporting, const unsigned char team
 	struct db_report report;
 	if (db_get_report(reporting->db, ref, &report) != 0)
 		return -1;
-	int status = crypt_open_sealed(reporting->team.public_key, team_secret, report.key_for_team, key);
+	int status = crypt_open_sealed(reporting->team.public_key, team_secret, report.key_for_team, report.ref, key);
 	db_report_release(&report);
 	return status;
 }

@@ -237,16 +237,68 @@ int crypt_receipt_key(const char *canonical, const unsigned char salt[CRYPT_SALT
 							strlen(canonical), NULL, 0, salt, receipt_key_personal);
 }
 
-int crypt_seal_for_team(const unsigned char team_public[CRYPT_KEY_BYTES], const unsigned char key[CRYPT_KEY_BYTES],
-			unsigned char sealed[CRYPT_SEALED_KEY_BYTES])
+/* The nonce of a key sealed in a batch: BLAKE2b of the ephemeral public key,
+ * the team's public key and the report's ref (a domain of its own through the
+ * personalisation). */
+static const unsigned char team_seal_personal[crypto_generichash_blake2b_PERSONALBYTES] = "meldwijzer tk v2";
+
+static void team_seal_nonce(const unsigned char ephemeral_public[CRYPT_KEY_BYTES],
+			    const unsigned char team_public[CRYPT_KEY_BYTES], const char *ref,
+			    unsigned char nonce[crypto_box_NONCEBYTES])
 {
-	return crypto_box_seal(sealed, key, CRYPT_KEY_BYTES, team_public);
+	crypto_generichash_blake2b_state state;
+	crypto_generichash_blake2b_init_salt_personal(&state, NULL, 0, crypto_box_NONCEBYTES, NULL,
+						      team_seal_personal);
+	crypto_generichash_blake2b_update(&state, ephemeral_public, CRYPT_KEY_BYTES);
+	crypto_generichash_blake2b_update(&state, team_public, CRYPT_KEY_BYTES);
+	crypto_generichash_blake2b_update(&state, (const unsigned char *)ref, strlen(ref));
+	crypto_generichash_blake2b_final(&state, nonce, crypto_box_NONCEBYTES);
+}
+
+int crypt_team_sealer_begin(struct crypt_team_sealer *sealer, const unsigned char team_public[CRYPT_KEY_BYTES])
+{
+	unsigned char ephemeral_secret[crypto_box_SECRETKEYBYTES];
+	memcpy(sealer->team_public, team_public, CRYPT_KEY_BYTES);
+	int status = crypto_box_keypair(sealer->ephemeral_public, ephemeral_secret) == 0 &&
+				     crypto_box_beforenm(sealer->shared, team_public, ephemeral_secret) == 0
+			     ? 0
+			     : -1;
+	sodium_memzero(ephemeral_secret, sizeof ephemeral_secret);
+	if (status)
+		crypt_team_sealer_end(sealer);
+	return status;
+}
+
+int crypt_team_sealer_seal(const struct crypt_team_sealer *sealer, const char *ref,
+			   const unsigned char key[CRYPT_KEY_BYTES], unsigned char sealed[CRYPT_SEALED_KEY_BYTES])
+{
+	unsigned char nonce[crypto_box_NONCEBYTES];
+	team_seal_nonce(sealer->ephemeral_public, sealer->team_public, ref, nonce);
+	memcpy(sealed, sealer->ephemeral_public, CRYPT_KEY_BYTES);
+	return crypto_box_easy_afternm(sealed + CRYPT_KEY_BYTES, key, CRYPT_KEY_BYTES, nonce, sealer->shared);
+}
+
+void crypt_team_sealer_end(struct crypt_team_sealer *sealer)
+{
+	sodium_memzero(sealer, sizeof *sealer);
 }
 
 int crypt_open_sealed(const unsigned char team_public[CRYPT_KEY_BYTES], const unsigned char team_secret[CRYPT_KEY_BYTES],
-		      const unsigned char sealed[CRYPT_SEALED_KEY_BYTES], unsigned char key[CRYPT_KEY_BYTES])
+		      const unsigned char sealed[CRYPT_SEALED_KEY_BYTES], const char *ref, unsigned char key[CRYPT_KEY_BYTES])
 {
-	return crypto_box_seal_open(key, sealed, CRYPT_SEALED_KEY_BYTES, team_public, team_secret);
+	unsigned char shared[crypto_box_BEFORENMBYTES], nonce[crypto_box_NONCEBYTES];
+	int status = -1;
+	if (crypto_box_beforenm(shared, sealed, team_secret) == 0) {
+		team_seal_nonce(sealed, team_public, ref, nonce);
+		status = crypto_box_open_easy_afternm(key, sealed + CRYPT_KEY_BYTES,
+						      CRYPT_SEALED_KEY_BYTES - CRYPT_KEY_BYTES, nonce, shared);
+	}
+	sodium_memzero(shared, sizeof shared);
+	/* a key sealed on its own, before batches: libsodium's sealed box (the
+	 * tag decides; a wrong format cannot pass Poly1305) */
+	if (status)
+		status = crypto_box_seal_open(key, sealed, CRYPT_SEALED_KEY_BYTES, team_public, team_secret);
+	return status == 0 ? 0 : -1;
 }
 
 int crypt_encrypt(const unsigned char key[CRYPT_KEY_BYTES], const char *context, const void *plain, size_t len,

@@ -185,13 +185,39 @@ bool crypt_normalize_receipt(const char *typed, char canonical[CRYPT_RECEIPT_CHA
 __attribute__((warn_unused_result)) int crypt_receipt_key(const char *canonical, const unsigned char salt[CRYPT_SALT_BYTES],
 							  unsigned char out[CRYPT_KEY_BYTES]);
 
-/* K sealed to the team, and opened with the team secret. */
-__attribute__((warn_unused_result)) int crypt_seal_for_team(const unsigned char team_public[CRYPT_KEY_BYTES],
-							    const unsigned char key[CRYPT_KEY_BYTES],
-							    unsigned char sealed[CRYPT_SEALED_KEY_BYTES]);
+/* K sealed to the team's public key, and opened with the team secret.
+ *
+ * Reports are sealed in batches (the group commit's, see db_seal_batch): one
+ * ephemeral X25519 key pair per batch, its shared key with the team's public
+ * key (crypto_box_beforenm) wrapping each report's K with XSalsa20-Poly1305.
+ * The nonce is an unkeyed BLAKE2b of the ephemeral public key, the team's
+ * public key and the report's ref, so a wrapped K is bound to its report and
+ * opens for no other row. Stored: ephemeral public key (32) + box (48), the
+ * size of a libsodium sealed box; keys sealed one by one before this
+ * (crypto_box_seal) still open.
+ * Forward secrecy as with a sealed box per report: the ephemeral secret is
+ * wiped as soon as the shared key exists, and the shared key when the batch
+ * is sealed; every K it wrapped was in memory at that moment anyway. What the
+ * stored rows show besides: that reports share an ephemeral key, i.e. were
+ * committed together (they were sent within the same commit's few
+ * milliseconds; no time is stored). The caller of crypt_team_sealer_seal
+ * must not pass one ref twice to the same sealer (the nonce would repeat):
+ * refs are the reports' primary key, and db_seal_batch skips a repeated one. */
+struct crypt_team_sealer {
+	/* crypt's own; on the caller's stack, wiped by crypt_team_sealer_end */
+	unsigned char ephemeral_public[CRYPT_KEY_BYTES];
+	unsigned char team_public[CRYPT_KEY_BYTES];
+	unsigned char shared[CRYPT_KEY_BYTES];
+};
+__attribute__((warn_unused_result)) int crypt_team_sealer_begin(struct crypt_team_sealer *sealer,
+								const unsigned char team_public[CRYPT_KEY_BYTES]);
+__attribute__((warn_unused_result)) int crypt_team_sealer_seal(const struct crypt_team_sealer *sealer, const char *ref,
+							       const unsigned char key[CRYPT_KEY_BYTES],
+							       unsigned char sealed[CRYPT_SEALED_KEY_BYTES]);
+void crypt_team_sealer_end(struct crypt_team_sealer *sealer);
 __attribute__((warn_unused_result)) int crypt_open_sealed(const unsigned char team_public[CRYPT_KEY_BYTES],
 							  const unsigned char team_secret[CRYPT_KEY_BYTES],
-							  const unsigned char sealed[CRYPT_SEALED_KEY_BYTES],
+							  const unsigned char sealed[CRYPT_SEALED_KEY_BYTES], const char *ref,
 							  unsigned char key[CRYPT_KEY_BYTES]);
 
 /* Authenticated encryption of `len` bytes with `key`; `out` must hold len + CRYPT_OVERHEAD.

@@ -132,12 +132,43 @@ int db_load_team(struct db *db, struct crypt_team *team)
 	return db->backend->load_team(db, team);
 }
 
-int db_insert_report(struct db *db, const struct db_report *report)
+int db_insert_report(struct db *db, struct db_report *report)
 {
 	thread_role_forbid_blocking("db_insert_report");
 	if (strlen(report->created_day) != DB_DAY_SIZE - 1)
 		return -1; /* the day is the caller's to give; an empty one is a bug there */
 	return db->backend->insert_report(db, report);
+}
+
+static bool ref_earlier_in_batch(const struct db_pending_insert *batch, const struct db_pending_insert *entry)
+{
+	for (const struct db_pending_insert *p = batch; p != entry; p = p->next)
+		if (strcmp(p->report->ref, entry->report->ref) == 0)
+			return true;
+	return false;
+}
+
+void db_seal_batch(struct db_pending_insert *batch)
+{
+	struct crypt_team_sealer sealer;
+	bool begun = false;
+	for (struct db_pending_insert *p = batch; p; p = p->next) {
+		const struct db_report *report = p->report;
+		p->unsealed = false;
+		if (!report->key_to_seal)
+			continue;
+		/* one team per server; a report for another key gets a sealer of its own */
+		if (begun && memcmp(sealer.team_public, report->team_public, CRYPT_KEY_BYTES) != 0) {
+			crypt_team_sealer_end(&sealer);
+			begun = false;
+		}
+		if (!begun)
+			begun = crypt_team_sealer_begin(&sealer, report->team_public) == 0;
+		p->unsealed = !begun || ref_earlier_in_batch(batch, p) ||
+			      crypt_team_sealer_seal(&sealer, report->ref, report->key_to_seal, p->report->key_for_team);
+	}
+	if (begun)
+		crypt_team_sealer_end(&sealer);
 }
 
 int db_find_report(struct db *db, const unsigned char lookup[CRYPT_KEY_BYTES], struct db_report *out)

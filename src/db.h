@@ -65,6 +65,13 @@ struct db_report {
 	unsigned message_count;         /* read rows only */
 	char source[8];                 /* inserts only: "online" (or "") | "phone" (a call the team took);
 					 * the case row gets it in the same transaction */
+	/* inserts only: the report key K and the team's public key, both the
+	 * caller's until db_insert_report returns. The backend seals K into
+	 * key_for_team together with the other reports of its commit (one
+	 * ephemeral key pair per batch: crypt_team_sealer). NULL: key_for_team
+	 * is taken as it is. */
+	const unsigned char *key_to_seal;
+	const unsigned char *team_public;
 };
 
 /* A message as read back. `box` belongs to the db module and is valid only
@@ -127,8 +134,8 @@ __attribute__((warn_unused_result)) int db_load_team(struct db *db, struct crypt
  * submission key that a stored report has already (nothing stored); or -1
  * when it could not be stored (a report that fails, for example on a
  * reference already in use, fails alone; reports committed with it are not
- * affected). */
-__attribute__((warn_unused_result)) int db_insert_report(struct db *db, const struct db_report *report);
+ * affected). Fills `key_for_team` when the report has a key to seal. */
+__attribute__((warn_unused_result)) int db_insert_report(struct db *db, struct db_report *report);
 /* By receipt lookup hash, or by reference: 0 found (release `out` with
  * db_report_release()), 1 not found, -1 error. */
 __attribute__((warn_unused_result)) int db_find_report(struct db *db, const unsigned char lookup[CRYPT_KEY_BYTES],

@@ -18,6 +18,7 @@
 #ifndef MELDWIJZER_DB_BACKEND_H
 #define MELDWIJZER_DB_BACKEND_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 
 #include "db.h"
@@ -45,7 +46,7 @@ struct db_backend {
 	int (*initialise)(struct db *db, const struct crypt_team *team, char error[DB_ERROR_SIZE]);
 	int (*upgrade)(struct db *db, char error[DB_ERROR_SIZE]);
 	int (*load_team)(struct db *db, struct crypt_team *team);
-	int (*insert_report)(struct db *db, const struct db_report *report);
+	int (*insert_report)(struct db *db, struct db_report *report);
 	int (*find_report)(struct db *db, const unsigned char lookup[CRYPT_KEY_BYTES], struct db_report *out);
 	int (*get_report)(struct db *db, const char *ref, struct db_report *out);
 	/* One page of reports, newest first, after `*position` (0: from the
@@ -123,5 +124,24 @@ extern const struct db_backend db_pg_backend;
  * write lock held across both (they time the commit). */
 int db_backend_before_commit(struct db *db, unsigned reports);
 void db_backend_committed(struct db *db, unsigned reports);
+
+/* A report waiting for the next group commit (both backends); lives on its
+ * submitter's stack. */
+struct db_pending_insert {
+	struct db_report *report;
+	int status;
+	bool done;
+	bool unsealed; /* db_seal_batch could not seal its key: not inserted, -1 */
+	pthread_cond_t wake; /* SQLite: each waiter is woken on its own */
+	struct db_pending_insert *next;
+};
+
+/* For a backend's group commit, before it begins the transaction: seals the
+ * key of each report in `batch` that has one (db_report.key_to_seal) with
+ * one ephemeral key pair for the batch (crypt_team_sealer). A report whose
+ * key cannot be sealed, or whose ref came earlier in the batch (its nonce
+ * would repeat; the insert would fail on the primary key anyway), is marked
+ * `unsealed`. */
+void db_seal_batch(struct db_pending_insert *batch);
 
 #endif

@@ -61,13 +61,6 @@
 enum problem { PROBLEM_NONE, PROBLEM_WRITE_FAILED, PROBLEM_FULL, PROBLEM_UNREACHABLE };
 
 /* A report waiting for the next group commit; lives on its submitter's stack. */
-struct pending_insert {
-	const struct db_report *report;
-	int status;
-	bool done;
-	struct pending_insert *next;
-};
-
 struct connection {
 	PGconn *conn; /* NULL until first used (readers) */
 	pthread_mutex_t lock;
@@ -88,7 +81,7 @@ struct pg_db {
 	atomic_uint next_reader;
 	pthread_mutex_t queue_lock;   /* the group-commit queue below */
 	pthread_cond_t committed;
-	struct pending_insert *queue;
+	struct db_pending_insert *queue;
 	bool committing;
 	atomic_int problem;           /* enum problem */
 	bool queue_lock_made, committed_made;
@@ -841,7 +834,7 @@ static int insert_one(struct connection *c, const struct db_report *report, char
 /* One transaction for the whole batch. A report that cannot be inserted is
  * rolled back to its savepoint alone; if a savepoint itself fails, or the
  * commit does, all of the batch fails (nothing of it is stored). */
-static void commit_batch(struct db *db, struct pending_insert *batch)
+static void commit_batch(struct db *db, struct db_pending_insert *batch)
 {
 	struct pg_db *s = state_of(db);
 	char sqlstate[6] = "";
@@ -850,7 +843,11 @@ static void commit_batch(struct db *db, struct pending_insert *batch)
 	pthread_mutex_lock(&s->writer.lock);
 	bool begun = begin(s) == 0;
 	bool whole = begun;
-	for (struct pending_insert *p = batch; whole && p; p = p->next) {
+	for (struct db_pending_insert *p = batch; whole && p; p = p->next) {
+		if (p->unsealed) {
+			p->status = -1;
+			continue;
+		}
 		if (command(&s->writer, "SAVEPOINT one_report", NULL, sqlstate)) {
 			whole = false;
 			break;
@@ -873,7 +870,7 @@ static void commit_batch(struct db *db, struct pending_insert *batch)
 			note_problem(s, problem_of(sqlstate) != PROBLEM_NONE ? problem_of(sqlstate) : PROBLEM_WRITE_FAILED);
 		if (begun && !s->writer.broken)
 			rollback(s);
-		for (struct pending_insert *p = batch; p; p = p->next)
+		for (struct db_pending_insert *p = batch; p; p = p->next)
 			p->status = -1;
 	} else if (storage_problem != PROBLEM_NONE) {
 		note_problem(s, storage_problem);
@@ -883,10 +880,10 @@ static void commit_batch(struct db *db, struct pending_insert *batch)
 
 /* The same queue as the SQLite backend's: the first submitter leads a commit
  * of everything queued; those that arrive meanwhile wait for the next one. */
-static int pg_insert_report(struct db *db, const struct db_report *report)
+static int pg_insert_report(struct db *db, struct db_report *report)
 {
 	struct pg_db *s = state_of(db);
-	struct pending_insert mine = {.report = report, .status = -1};
+	struct db_pending_insert mine = {.report = report, .status = -1};
 	pthread_mutex_lock(&s->queue_lock);
 	mine.next = s->queue;
 	s->queue = &mine;
@@ -897,18 +894,20 @@ static int pg_insert_report(struct db *db, const struct db_report *report)
 		pthread_mutex_unlock(&s->queue_lock);
 		return mine.status;
 	}
-	struct pending_insert *batch = s->queue;
+	struct db_pending_insert *batch = s->queue;
 	unsigned size = 0;
-	for (struct pending_insert *p = batch; p; p = p->next)
+	for (struct db_pending_insert *p = batch; p; p = p->next)
 		size++;
 	s->queue = NULL;
 	s->committing = true;
 	atomic_fetch_sub(&db->waiting, size);
 	pthread_mutex_unlock(&s->queue_lock);
+	/* outside every lock: only this leader touches the batch until it is done */
+	db_seal_batch(batch);
 	commit_batch(db, batch);
 	pthread_mutex_lock(&s->queue_lock);
 	int status = mine.status;
-	for (struct pending_insert *p = batch, *next; p; p = next) {
+	for (struct db_pending_insert *p = batch, *next; p; p = next) {
 		next = p->next; /* read before `done`: the waiter may return at once */
 		p->done = true;
 	}

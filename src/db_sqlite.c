@@ -32,18 +32,11 @@
 
 #define PATH_SIZE 4096
 
-/* A report waiting for the next group commit; lives on its submitter's stack.
- * Each waiter has a condition of its own, so that a finished commit wakes
- * the reports it carried and one waiter to lead the next batch, and nobody
- * else: one shared condition woke every waiting worker after every commit,
- * most of them only to sleep again (12 % of the CPU went to task switches). */
-struct pending_insert {
-	const struct db_report *report;
-	int status;
-	bool done;
-	pthread_cond_t wake;
-	struct pending_insert *next;
-};
+/* Each report waiting for a group commit (struct db_pending_insert) has a
+ * condition of its own, so that a finished commit wakes the reports it
+ * carried and one waiter to lead the next batch, and nobody else: one shared
+ * condition woke every waiting worker after every commit, most of them only
+ * to sleep again (12 % of the CPU went to task switches). */
 
 /* Statements of the group-commit path, prepared once on the writer and kept
  * (reset after each use). Preparing the INSERT compiled the schema's triggers
@@ -85,7 +78,7 @@ struct sqlite_db {
 	unsigned reader_count;
 	atomic_uint next_reader;
 	pthread_mutex_t queue_lock;   /* the group-commit queue below */
-	struct pending_insert *queue; /* newest first; order within a batch does not matter */
+	struct db_pending_insert *queue; /* newest first; order within a batch does not matter */
 	bool committing;
 	/* the outcome of the last write, for storage_state(): 0 when it succeeded
 	 * (or none was made yet), else SQLite's extended error code */
@@ -559,7 +552,7 @@ static int mark_source(sqlite3 *writer, const struct db_report *report)
 /* One transaction for the whole batch. A report that cannot be inserted is
  * rolled back to its savepoint alone; if a savepoint itself fails, or the
  * commit does, all of the batch fails (nothing of it is stored). */
-static void commit_batch(struct db *db, struct pending_insert *batch)
+static void commit_batch(struct db *db, struct db_pending_insert *batch)
 {
 	struct sqlite_db *s = state_of(db);
 	pthread_mutex_lock(&s->write_lock);
@@ -568,7 +561,11 @@ static void commit_batch(struct db *db, struct pending_insert *batch)
 	bool begun = exec_cached(s, CACHED_BEGIN) == 0;
 	sqlite3_stmt *statement = begun ? cached(s, CACHED_INSERT_REPORT) : NULL;
 	bool whole = statement != NULL;
-	for (struct pending_insert *p = batch; whole && p; p = p->next) {
+	for (struct db_pending_insert *p = batch; whole && p; p = p->next) {
+		if (p->unsealed) {
+			p->status = -1;
+			continue;
+		}
 		if (exec_cached(s, CACHED_SAVEPOINT)) {
 			whole = false;
 			break;
@@ -595,7 +592,7 @@ static void commit_batch(struct db *db, struct pending_insert *batch)
 			note_write(s, false);
 		if (begun)
 			rollback(s);
-		for (struct pending_insert *p = batch; p; p = p->next)
+		for (struct db_pending_insert *p = batch; p; p = p->next)
 			p->status = -1;
 	} else if (storage_error) {
 		atomic_store(&s->last_write_error, storage_error);
@@ -603,10 +600,10 @@ static void commit_batch(struct db *db, struct pending_insert *batch)
 	pthread_mutex_unlock(&s->write_lock);
 }
 
-static int sqlite_insert_report(struct db *db, const struct db_report *report)
+static int sqlite_insert_report(struct db *db, struct db_report *report)
 {
 	struct sqlite_db *s = state_of(db);
-	struct pending_insert mine = {.report = report, .status = -1};
+	struct db_pending_insert mine = {.report = report, .status = -1};
 	if (pthread_cond_init(&mine.wake, NULL) != 0)
 		return -1;
 	pthread_mutex_lock(&s->queue_lock);
@@ -622,20 +619,22 @@ static int sqlite_insert_report(struct db *db, const struct db_report *report)
 		return mine.status;
 	}
 	/* lead the next commit with everything that is queued, this report included */
-	struct pending_insert *batch = s->queue;
+	struct db_pending_insert *batch = s->queue;
 	unsigned size = 0;
-	for (struct pending_insert *p = batch; p; p = p->next)
+	for (struct db_pending_insert *p = batch; p; p = p->next)
 		size++;
 	s->queue = NULL;
 	s->committing = true;
 	atomic_fetch_sub(&db->waiting, size);
 	pthread_mutex_unlock(&s->queue_lock);
+	/* outside every lock: only this leader touches the batch until it is done */
+	db_seal_batch(batch);
 	commit_batch(db, batch);
 	pthread_mutex_lock(&s->queue_lock);
 	int status = mine.status;
 	/* the waiters cannot return (and end their stack frames) before
 	 * queue_lock is let go, so their conditions are still there to signal */
-	for (struct pending_insert *p = batch, *next; p; p = next) {
+	for (struct db_pending_insert *p = batch, *next; p; p = next) {
 		next = p->next;
 		p->done = true;
 		if (p != &mine)

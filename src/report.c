@@ -459,9 +459,11 @@ static int submit(struct reporting *reporting, const struct report_input *input,
 	snprintf(context, sizeof context, "report:%s:content", row.ref);
 	if (crypt_receipt_key(canonical, row.receipt_salt, receipt_key) ||
 	    crypt_encrypt(receipt_key, "key", report_key, CRYPT_KEY_BYTES, row.key_for_receipt) ||
-	    crypt_seal_for_team(reporting->team.public_key, report_key, row.key_for_team) ||
 	    encrypt_json(report_key, context, input->fields, &row.content, &row.content_len))
 		goto done;
+	/* sealed to the team by the commit that stores it, with its batch */
+	row.key_to_seal = report_key;
+	row.team_public = reporting->team.public_key;
 	status = db_insert_report(reporting->db, &row);
 done:
 	crypt_wipe(report_key, sizeof report_key);
@@ -775,7 +777,7 @@ static int open_as_team(struct reporting *reporting, const unsigned char team_se
 	struct db_report row;
 	if (db_get_report(reporting->db, ref, &row) != 0)
 		return -1;
-	int status = crypt_open_sealed(reporting->team.public_key, team_secret, row.key_for_team, key);
+	int status = crypt_open_sealed(reporting->team.public_key, team_secret, row.key_for_team, row.ref, key);
 	db_report_release(&row);
 	return status;
 }

@@ -10,6 +10,8 @@
 
 #include "crypt.h"
 
+#include <sodium.h>
+
 static void test_encrypt_round_trip_and_tampering(void **state)
 {
 	(void)state;
@@ -45,8 +47,11 @@ static void test_team_keys_open_only_with_the_recovery_key(void **state)
 	assert_int_equal(strlen(recovery), 64); /* 52 characters in 13 groups of 4 */
 	assert_int_equal(crypt_open_team(&team, recovery, secret), 0);
 	crypt_random(report_key, sizeof report_key);
-	assert_int_equal(crypt_seal_for_team(team.public_key, report_key, sealed), 0);
-	assert_int_equal(crypt_open_sealed(team.public_key, secret, sealed, opened), 0);
+	struct crypt_team_sealer sealer;
+	assert_int_equal(crypt_team_sealer_begin(&sealer, team.public_key), 0);
+	assert_int_equal(crypt_team_sealer_seal(&sealer, "ref-1", report_key, sealed), 0);
+	crypt_team_sealer_end(&sealer);
+	assert_int_equal(crypt_open_sealed(team.public_key, secret, sealed, "ref-1", opened), 0);
 	assert_memory_equal(opened, report_key, sizeof report_key);
 	/* typed differently: lower case, spaces instead of dashes */
 	char typed[CRYPT_RECOVERY_TEXT_SIZE];
@@ -62,9 +67,59 @@ static void test_team_keys_open_only_with_the_recovery_key(void **state)
 	/* a wrong team secret cannot open a sealed key */
 	unsigned char wrong[CRYPT_KEY_BYTES];
 	crypt_random(wrong, sizeof wrong);
-	assert_int_equal(crypt_open_sealed(team.public_key, wrong, sealed, opened), -1);
+	assert_int_equal(crypt_open_sealed(team.public_key, wrong, sealed, "ref-1", opened), -1);
 	sealed[5] ^= 4;
-	assert_int_equal(crypt_open_sealed(team.public_key, secret, sealed, opened), -1);
+	assert_int_equal(crypt_open_sealed(team.public_key, secret, sealed, "ref-1", opened), -1);
+}
+
+/* One ephemeral key pair per batch: every key opens with the team secret and
+ * its own report's ref only; the sealer's secrets are gone after end; keys
+ * sealed one by one before batches (libsodium's sealed box) still open. */
+static void test_keys_sealed_in_a_batch(void **state)
+{
+	(void)state;
+	struct crypt_team team;
+	char recovery[CRYPT_RECOVERY_TEXT_SIZE];
+	unsigned char secret[CRYPT_KEY_BYTES], keys[3][CRYPT_KEY_BYTES], sealed[3][CRYPT_SEALED_KEY_BYTES];
+	unsigned char opened[CRYPT_KEY_BYTES];
+	const char *refs[3] = {"0123456789abcdef0123456789abcdef", "0123456789abcdef0123456789abcdee", "x"};
+	assert_int_equal(crypt_new_team(&team, recovery), 0);
+	assert_int_equal(crypt_open_team(&team, recovery, secret), 0);
+	struct crypt_team_sealer sealer;
+	assert_int_equal(crypt_team_sealer_begin(&sealer, team.public_key), 0);
+	for (int i = 0; i < 3; i++) {
+		crypt_random(keys[i], CRYPT_KEY_BYTES);
+		assert_int_equal(crypt_team_sealer_seal(&sealer, refs[i], keys[i], sealed[i]), 0);
+		/* the key itself is nowhere in what is stored */
+		assert_null(memmem(sealed[i], CRYPT_SEALED_KEY_BYTES, keys[i], 8));
+	}
+	crypt_team_sealer_end(&sealer);
+	static const unsigned char zero[sizeof sealer] = {0};
+	assert_memory_equal(&sealer, zero, sizeof sealer);
+	/* the batch shares its ephemeral public key (documented: the rows show they were committed together) */
+	assert_memory_equal(sealed[0], sealed[1], CRYPT_KEY_BYTES);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(crypt_open_sealed(team.public_key, secret, sealed[i], refs[i], opened), 0);
+		assert_memory_equal(opened, keys[i], CRYPT_KEY_BYTES);
+		/* bound to its report: another row's ref does not open it */
+		assert_int_equal(crypt_open_sealed(team.public_key, secret, sealed[i], refs[(i + 1) % 3], opened), -1);
+	}
+	/* another batch: another ephemeral key */
+	unsigned char again[CRYPT_SEALED_KEY_BYTES];
+	assert_int_equal(crypt_team_sealer_begin(&sealer, team.public_key), 0);
+	assert_int_equal(crypt_team_sealer_seal(&sealer, refs[0], keys[0], again), 0);
+	crypt_team_sealer_end(&sealer);
+	assert_memory_not_equal(again, sealed[0], CRYPT_KEY_BYTES);
+	/* a key stored before batches: a sealed box of its own */
+	unsigned char legacy[CRYPT_SEALED_KEY_BYTES];
+	assert_int_equal(crypto_box_seal(legacy, keys[2], CRYPT_KEY_BYTES, team.public_key), 0);
+	assert_int_equal(crypt_open_sealed(team.public_key, secret, legacy, refs[2], opened), 0);
+	assert_memory_equal(opened, keys[2], CRYPT_KEY_BYTES);
+	legacy[40] ^= 1;
+	assert_int_equal(crypt_open_sealed(team.public_key, secret, legacy, refs[2], opened), -1);
+	/* a low-order point as the team's key cannot start a batch */
+	static const unsigned char low_order[CRYPT_KEY_BYTES] = {0};
+	assert_int_equal(crypt_team_sealer_begin(&sealer, low_order), -1);
 }
 
 static char key_dir[64];
@@ -418,6 +473,7 @@ int main(void)
 		cmocka_unit_test(test_buffer_blocks_come_back_wiped),
 		cmocka_unit_test(test_encrypt_round_trip_and_tampering),
 		cmocka_unit_test(test_team_keys_open_only_with_the_recovery_key),
+		cmocka_unit_test(test_keys_sealed_in_a_batch),
 		cmocka_unit_test(test_receipts),
 		cmocka_unit_test(test_harden_process),
 		cmocka_unit_test(test_padding),

@@ -530,8 +530,13 @@ static void test_answer_is_one_transaction(void **state)
 struct inserter {
 	struct db *db;
 	struct db_report row;
+	unsigned char key[CRYPT_KEY_BYTES]; /* the report key its commit seals to batch_team */
 	int status;
 };
+
+/* The team the reports of a held batch are sealed to (db_seal_batch). */
+static struct crypt_team batch_team;
+static unsigned char batch_team_secret[CRYPT_KEY_BYTES];
 
 static void *insert_in_thread(void *arg)
 {
@@ -549,6 +554,9 @@ static void batch_behind_a_held_commit(struct fixture *f, struct inserter *inser
 	for (unsigned i = 0; i < count; i++) {
 		inserters[i].db = f->db;
 		make_row(&inserters[i].row, i + 100, "2026-11-28");
+		crypt_random(inserters[i].key, CRYPT_KEY_BYTES);
+		inserters[i].row.key_to_seal = inserters[i].key;
+		inserters[i].row.team_public = batch_team.public_key;
 		if (same_ref && i > 0 && i % 3 == 0)
 			snprintf(inserters[i].row.ref, DB_REF_SIZE, "%032u", 100u);
 	}
@@ -623,6 +631,29 @@ static void test_group_commit_forms_a_batch(void **state)
 	assert_int_equal(after.largest_batch, REPORTS - 1);
 	assert_int_equal(after.waiting, 0);
 	assert_int_equal(stored_reports(f), REPORTS);
+	/* each report's key was sealed by its commit: it opens with the team
+	 * secret and its own ref; the eight of the second commit share one
+	 * ephemeral key, the held report had one of its own */
+	unsigned char first_ephemeral[CRYPT_KEY_BYTES], opened[CRYPT_KEY_BYTES];
+	for (unsigned i = 0; i < REPORTS; i++) {
+		struct db_report row;
+		assert_int_equal(db_get_report(f->db, inserters[i].row.ref, &row), 0);
+		assert_memory_equal(row.key_for_team, inserters[i].row.key_for_team, CRYPT_SEALED_KEY_BYTES);
+		assert_int_equal(crypt_open_sealed(batch_team.public_key, batch_team_secret, row.key_for_team, row.ref,
+						   opened),
+				 0);
+		assert_memory_equal(opened, inserters[i].key, CRYPT_KEY_BYTES);
+		assert_int_equal(crypt_open_sealed(batch_team.public_key, batch_team_secret, row.key_for_team,
+						   inserters[(i + 1) % REPORTS].row.ref, opened),
+				 -1);
+		if (i == 1)
+			memcpy(first_ephemeral, row.key_for_team, CRYPT_KEY_BYTES);
+		else if (i > 1)
+			assert_memory_equal(row.key_for_team, first_ephemeral, CRYPT_KEY_BYTES);
+		else
+			assert_memory_not_equal(row.key_for_team, inserters[1].row.key_for_team, CRYPT_KEY_BYTES);
+		db_report_release(&row);
+	}
 }
 
 /* Commit latency: a commit held (as a slow flush would hold it) is counted in
@@ -1925,6 +1956,9 @@ int main(void)
 {
 	int failed = 0;
 	assert_int_equal(crypt_init(), 0);
+	char recovery[CRYPT_RECOVERY_TEXT_SIZE];
+	assert_int_equal(crypt_new_team(&batch_team, recovery), 0);
+	assert_int_equal(crypt_open_team(&batch_team, recovery, batch_team_secret), 0);
 	const struct CMUnitTest once[] = {cmocka_unit_test(test_urls)};
 	failed += cmocka_run_group_tests_name("db urls", once, NULL, NULL);
 	for (size_t b = 0; b < sizeof backends / sizeof *backends; b++) {

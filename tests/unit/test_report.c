@@ -292,7 +292,7 @@ static void test_version_1_messages_stay_readable(void **state)
 	set_schema_version(f, 1);
 	struct db_report row;
 	assert_int_equal(db_get_report(f->db, ref, &row), 0);
-	assert_int_equal(crypt_open_sealed(f->reporting.team.public_key, secret, row.key_for_team, key), 0);
+	assert_int_equal(crypt_open_sealed(f->reporting.team.public_key, secret, row.key_for_team, row.ref, key), 0);
 	db_report_release(&row);
 	const char old_text[] = "Oud bericht";
 	unsigned char box[sizeof old_text - 1 + CRYPT_OVERHEAD];
@@ -577,7 +577,7 @@ static void test_a_stored_message_that_is_not_text_is_shown_marked(void **state)
 	team_secret(f, secret);
 	struct db_report row;
 	assert_int_equal(db_get_report(f->db, ref, &row), 0);
-	assert_int_equal(crypt_open_sealed(f->reporting.team.public_key, secret, row.key_for_team, key), 0);
+	assert_int_equal(crypt_open_sealed(f->reporting.team.public_key, secret, row.key_for_team, row.ref, key), 0);
 	db_report_release(&row);
 	const char old_text[] = "MSG-BAD-UTF8-\xff\xfe";
 	unsigned char box[sizeof old_text - 1 + CRYPT_OVERHEAD];

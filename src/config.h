@@ -7,7 +7,9 @@
  *           public_base_url = http://127.0.0.1:8080   absolute URL the poster's QR codes lead to
  *           threads = 0                  0: one per core
  *           workers = 0                  blocking jobs (fsync, database reads) at once;
- *                                        0: four per core, since they mostly wait for the disk
+ *                                        0: eight per core, since they mostly wait for the disk
+ *                                        (a group commit carries what waits: 4 per core left
+ *                                        batches of at most 8 and cost a fifth of the durable rate)
  *           web_dir = web                templates and static files
  *           exit_url = https://www.google.com/   where "quick exit" leads
  *           fixed_time = RFC 3339        for tests and demonstrations only: the pages and the API

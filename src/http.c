@@ -1248,7 +1248,7 @@ struct http_server *http_server_start(const struct server_config *config, http_h
 		free(server);
 		return NULL;
 	}
-	if (start_workers(server, config->workers ? config->workers : 4 * cores)) {
+	if (start_workers(server, config->workers ? config->workers : 8 * cores)) {
 		snprintf(error, error_size, "cannot start the worker threads");
 		free_server_locks(server);
 		free(server);

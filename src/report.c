@@ -175,21 +175,18 @@ int report_input_check(const struct kb *kb, const char *text, size_t len, struct
 	if (json_object_get(root, "signals"))
 		set(situation_part, "signals", json_object_get(root, "signals"), &built);
 	/* a part that was not copied whole must not be read as a shorter list */
-	char *situation_text = built ? json_dumps(situation_part, JSON_COMPACT) : NULL;
-	json_decref(situation_part);
 	struct situation *situation = malloc(sizeof *situation);
 	char situation_error[SITUATION_ERROR_SIZE];
-	if (!situation_text || !situation ||
-	    situation_from_json(kb, situation_text, strlen(situation_text), situation, situation_error)) {
-		if (situation_text && situation)
+	if (!built || !situation || situation_from_object(kb, situation_part, situation, situation_error)) {
+		if (built && situation)
 			reject(error, REPORT_FIELD_FORMS_OR_SIGNALS, REPORT_PROBLEM_INVALID, "%s", situation_error);
 		else
 			reject(error, REPORT_FIELD_NONE, REPORT_PROBLEM_NO_MEMORY, "out of memory");
-		free(situation_text);
+		json_decref(situation_part);
 		free(situation);
 		goto done;
 	}
-	free(situation_text);
+	json_decref(situation_part);
 	out->forms = situation->forms | (situation->form_unknown ? 8u : 0u);
 	out->signal_count = situation->signal_count;
 	memcpy(out->signals, situation->signals, situation->signal_count * sizeof *out->signals);

@@ -212,6 +212,16 @@ static int read_situation(const struct kb *kb, json_t *root, struct situation *o
 	return 0;
 }
 
+int situation_from_object(const struct kb *kb, json_t *object, struct situation *out,
+			  char error[SITUATION_ERROR_SIZE])
+{
+	situation_init(out);
+	int result = read_situation(kb, object, out, error);
+	if (result)
+		situation_init(out);
+	return result;
+}
+
 int situation_from_json(const struct kb *kb, const char *text, size_t len, struct situation *out,
 			char error[SITUATION_ERROR_SIZE])
 {
@@ -219,10 +229,8 @@ int situation_from_json(const struct kb *kb, const char *text, size_t len, struc
 	json_t *root = parse_object(text, len, error);
 	if (!root)
 		return -1;
-	int result = read_situation(kb, root, out, error);
+	int result = situation_from_object(kb, root, out, error);
 	json_decref(root);
-	if (result)
-		situation_init(out);
 	return result;
 }
 

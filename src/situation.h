@@ -9,6 +9,7 @@
 #ifndef MELDWIJZER_SITUATION_H
 #define MELDWIJZER_SITUATION_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -58,6 +59,10 @@ void situation_init(struct situation *situation);
 /* Both return 0, or -1 with a message in `error` (for exit code 2 / HTTP 400). */
 __attribute__((warn_unused_result)) int situation_from_json(const struct kb *kb, const char *text, size_t len,
 							    struct situation *out, char error[SITUATION_ERROR_SIZE]);
+/* As situation_from_json, for an object that is already parsed (a part of a
+ * larger input: a report's forms and signals). */
+__attribute__((warn_unused_result)) int situation_from_object(const struct kb *kb, json_t *object,
+							      struct situation *out, char error[SITUATION_ERROR_SIZE]);
 __attribute__((warn_unused_result)) int assess_request_from_json(const struct kb *kb, const char *text, size_t len,
 								 struct assess_request *out,
 								 char error[SITUATION_ERROR_SIZE]);

@@ -283,6 +283,11 @@ void crypt_team_sealer_end(struct crypt_team_sealer *sealer)
 	sodium_memzero(sealer, sizeof *sealer);
 }
 
+bool crypt_team_sealer_is_for(const struct crypt_team_sealer *sealer, const unsigned char team_public[CRYPT_KEY_BYTES])
+{
+	return memcmp(sealer->team_public, team_public, CRYPT_KEY_BYTES) == 0;
+}
+
 int crypt_open_sealed(const unsigned char team_public[CRYPT_KEY_BYTES], const unsigned char team_secret[CRYPT_KEY_BYTES],
 		      const unsigned char sealed[CRYPT_SEALED_KEY_BYTES], const char *ref, unsigned char key[CRYPT_KEY_BYTES])
 {

@@ -191,18 +191,22 @@ __attribute__((warn_unused_result)) int crypt_receipt_key(const char *canonical,
  * ephemeral X25519 key pair per batch, its shared key with the team's public
  * key (crypto_box_beforenm) wrapping each report's K with XSalsa20-Poly1305.
  * The nonce is an unkeyed BLAKE2b of the ephemeral public key, the team's
- * public key and the report's ref, so a wrapped K is bound to its report and
- * opens for no other row. Stored: ephemeral public key (32) + box (48), the
- * size of a libsodium sealed box; keys sealed one by one before this
- * (crypto_box_seal) still open.
+ * public key and the report's ref, so that within a batch no nonce repeats
+ * and a wrapped K is tied to its row against mix-ups (not authenticated:
+ * anyone with the team's public key can make a box; the content is bound to
+ * its ref by its own associated data). Stored: ephemeral public key (32) +
+ * box (48), the size of a libsodium sealed box. Keys sealed one by one before
+ * this (crypto_box_seal) still open, for any ref.
  * Forward secrecy as with a sealed box per report: the ephemeral secret is
  * wiped as soon as the shared key exists, and the shared key when the batch
  * is sealed; every K it wrapped was in memory at that moment anyway. What the
- * stored rows show besides: that reports share an ephemeral key, i.e. were
- * committed together (they were sent within the same commit's few
- * milliseconds; no time is stored). The caller of crypt_team_sealer_seal
- * must not pass one ref twice to the same sealer (the nonce would repeat):
- * refs are the reports' primary key, and db_seal_batch skips a repeated one. */
+ * stored rows show besides: which reports share an ephemeral key, i.e. were
+ * committed together (sent while the commit before was being written; the
+ * rows' order showed their order already). Reports with a time in the
+ * database (a call the team took is in the audit log) are sealed alone, so
+ * that they date no one else's report (db_seal_batch).
+ * The caller of crypt_team_sealer_seal must not pass one ref twice to the same
+ * sealer (the nonce would repeat): db_seal_batch skips a repeated one. */
 struct crypt_team_sealer {
 	/* crypt's own; on the caller's stack, wiped by crypt_team_sealer_end */
 	unsigned char ephemeral_public[CRYPT_KEY_BYTES];
@@ -215,6 +219,8 @@ __attribute__((warn_unused_result)) int crypt_team_sealer_seal(const struct cryp
 							       const unsigned char key[CRYPT_KEY_BYTES],
 							       unsigned char sealed[CRYPT_SEALED_KEY_BYTES]);
 void crypt_team_sealer_end(struct crypt_team_sealer *sealer);
+/* Whether `sealer` seals to `team_public` (a batch holds one team's reports). */
+bool crypt_team_sealer_is_for(const struct crypt_team_sealer *sealer, const unsigned char team_public[CRYPT_KEY_BYTES]);
 __attribute__((warn_unused_result)) int crypt_open_sealed(const unsigned char team_public[CRYPT_KEY_BYTES],
 							  const unsigned char team_secret[CRYPT_KEY_BYTES],
 							  const unsigned char sealed[CRYPT_SEALED_KEY_BYTES], const char *ref,

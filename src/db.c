@@ -137,6 +137,8 @@ int db_insert_report(struct db *db, struct db_report *report)
 	thread_role_forbid_blocking("db_insert_report");
 	if (strlen(report->created_day) != DB_DAY_SIZE - 1)
 		return -1; /* the day is the caller's to give; an empty one is a bug there */
+	if (!report->key_to_seal || !report->team_public)
+		return -1; /* a row whose key the team could never open must not be stored */
 	return db->backend->insert_report(db, report);
 }
 
@@ -148,27 +150,46 @@ static bool ref_earlier_in_batch(const struct db_pending_insert *batch, const st
 	return false;
 }
 
+/* A report with a time of its own in the database: a call the team took is
+ * in the audit log with its time and ref, so a report sealed with it would be
+ * dated by it. */
+static bool dated(const struct db_report *report)
+{
+	return report->source[0] && strcmp(report->source, "online") != 0;
+}
+
 void db_seal_batch(struct db_pending_insert *batch)
 {
-	struct crypt_team_sealer sealer;
+	struct crypt_team_sealer shared;
 	bool begun = false;
 	for (struct db_pending_insert *p = batch; p; p = p->next) {
-		const struct db_report *report = p->report;
-		p->unsealed = false;
-		if (!report->key_to_seal)
+		struct db_report *report = p->report;
+		if (ref_earlier_in_batch(batch, p)) {
+			p->unsealed = true;
 			continue;
+		}
+		if (dated(report)) {
+			struct crypt_team_sealer alone;
+			p->unsealed = crypt_team_sealer_begin(&alone, report->team_public) != 0;
+			if (!p->unsealed) {
+				p->unsealed = crypt_team_sealer_seal(&alone, report->ref, report->key_to_seal,
+								     report->key_for_team) != 0;
+				crypt_team_sealer_end(&alone);
+			}
+			continue;
+		}
 		/* one team per server; a report for another key gets a sealer of its own */
-		if (begun && memcmp(sealer.team_public, report->team_public, CRYPT_KEY_BYTES) != 0) {
-			crypt_team_sealer_end(&sealer);
+		if (begun && !crypt_team_sealer_is_for(&shared, report->team_public)) {
+			crypt_team_sealer_end(&shared);
 			begun = false;
 		}
 		if (!begun)
-			begun = crypt_team_sealer_begin(&sealer, report->team_public) == 0;
-		p->unsealed = !begun || ref_earlier_in_batch(batch, p) ||
-			      crypt_team_sealer_seal(&sealer, report->ref, report->key_to_seal, p->report->key_for_team);
+			begun = crypt_team_sealer_begin(&shared, report->team_public) == 0;
+		p->unsealed = !begun ||
+			      crypt_team_sealer_seal(&shared, report->ref, report->key_to_seal, report->key_for_team) != 0;
 	}
 	if (begun)
-		crypt_team_sealer_end(&sealer);
+		crypt_team_sealer_end(&shared);
 }
 
 int db_find_report(struct db *db, const unsigned char lookup[CRYPT_KEY_BYTES], struct db_report *out)

@@ -68,8 +68,7 @@ struct db_report {
 	/* inserts only: the report key K and the team's public key, both the
 	 * caller's until db_insert_report returns. The backend seals K into
 	 * key_for_team together with the other reports of its commit (one
-	 * ephemeral key pair per batch: crypt_team_sealer). NULL: key_for_team
-	 * is taken as it is. */
+	 * ephemeral key pair per batch: crypt_team_sealer). Both required. */
 	const unsigned char *key_to_seal;
 	const unsigned char *team_public;
 };

@@ -137,11 +137,11 @@ struct db_pending_insert {
 };
 
 /* For a backend's group commit, before it begins the transaction: seals the
- * key of each report in `batch` that has one (db_report.key_to_seal) with
- * one ephemeral key pair for the batch (crypt_team_sealer). A report whose
- * key cannot be sealed, or whose ref came earlier in the batch (its nonce
- * would repeat; the insert would fail on the primary key anyway), is marked
- * `unsealed`. */
+ * key of each report in `batch` (db_report.key_to_seal) with one ephemeral
+ * key pair for the batch (crypt_team_sealer); a call the team took gets a key
+ * pair of its own (its time is in the audit log). A report whose key cannot
+ * be sealed, or whose ref came earlier in the batch (its nonce would repeat;
+ * the insert would fail on the primary key anyway), is marked `unsealed`. */
 void db_seal_batch(struct db_pending_insert *batch);
 
 #endif

@@ -462,6 +462,7 @@ static int submit(struct reporting *reporting, const struct report_input *input,
 	row.key_to_seal = report_key;
 	row.team_public = reporting->team.public_key;
 	status = db_insert_report(reporting->db, &row);
+	row.key_to_seal = NULL;
 done:
 	crypt_wipe(report_key, sizeof report_key);
 	crypt_wipe(receipt_key, sizeof receipt_key);

@@ -282,6 +282,10 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* The team every inserted report is sealed to (db_seal_batch). */
+static struct crypt_team batch_team;
+static unsigned char batch_team_secret[CRYPT_KEY_BYTES];
+
 static void make_row(struct db_report *row, unsigned number, const char *day)
 {
 	static unsigned char content[] = "opaque box";
@@ -294,7 +298,10 @@ static void make_row(struct db_report *row, unsigned number, const char *day)
 	crypt_random(row->receipt_lookup, sizeof row->receipt_lookup);
 	crypt_random(row->receipt_salt, sizeof row->receipt_salt);
 	crypt_random(row->key_for_receipt, sizeof row->key_for_receipt);
-	crypt_random(row->key_for_team, sizeof row->key_for_team);
+	/* sealed by the commit (db_seal_batch) */
+	static unsigned char report_key[CRYPT_KEY_BYTES] = {7};
+	row->key_to_seal = report_key;
+	row->team_public = batch_team.public_key;
 	row->content = content;
 	row->content_len = sizeof content;
 }
@@ -390,6 +397,14 @@ static void test_reports_round_trip(void **state)
 	/* the day is the caller's: a row without one is refused, not dated by the db */
 	make_row(&row, 8, "");
 	assert_int_equal(db_insert_report(f->db, &row), -1);
+	/* a row whose key would not be sealed to the team is refused: the team could never open it */
+	make_row(&row, 8, "2026-11-28");
+	row.key_to_seal = NULL;
+	assert_int_equal(db_insert_report(f->db, &row), -1);
+	make_row(&row, 8, "2026-11-28");
+	row.team_public = NULL;
+	assert_int_equal(db_insert_report(f->db, &row), -1);
+	assert_int_equal(db_get_report(f->db, row.ref, &read), 1);
 	/* a reference in use */
 	make_row(&row, 7, "2026-11-28");
 	assert_int_equal(db_insert_report(f->db, &row), -1);
@@ -534,9 +549,6 @@ struct inserter {
 	int status;
 };
 
-/* The team the reports of a held batch are sealed to (db_seal_batch). */
-static struct crypt_team batch_team;
-static unsigned char batch_team_secret[CRYPT_KEY_BYTES];
 
 static void *insert_in_thread(void *arg)
 {
@@ -557,6 +569,8 @@ static void batch_behind_a_held_commit(struct fixture *f, struct inserter *inser
 		crypt_random(inserters[i].key, CRYPT_KEY_BYTES);
 		inserters[i].row.key_to_seal = inserters[i].key;
 		inserters[i].row.team_public = batch_team.public_key;
+		if (i == 2) /* a call the team took: sealed alone, since its time is in the audit log */
+			snprintf(inserters[i].row.source, sizeof inserters[i].row.source, "phone");
 		if (same_ref && i > 0 && i % 3 == 0)
 			snprintf(inserters[i].row.ref, DB_REF_SIZE, "%032u", 100u);
 	}
@@ -632,8 +646,8 @@ static void test_group_commit_forms_a_batch(void **state)
 	assert_int_equal(after.waiting, 0);
 	assert_int_equal(stored_reports(f), REPORTS);
 	/* each report's key was sealed by its commit: it opens with the team
-	 * secret and its own ref; the eight of the second commit share one
-	 * ephemeral key, the held report had one of its own */
+	 * secret and its own ref; the online reports of the second commit share
+	 * one ephemeral key; the held report and the call (2) had one of their own */
 	unsigned char first_ephemeral[CRYPT_KEY_BYTES], opened[CRYPT_KEY_BYTES];
 	for (unsigned i = 0; i < REPORTS; i++) {
 		struct db_report row;
@@ -648,7 +662,7 @@ static void test_group_commit_forms_a_batch(void **state)
 				 -1);
 		if (i == 1)
 			memcpy(first_ephemeral, row.key_for_team, CRYPT_KEY_BYTES);
-		else if (i > 1)
+		else if (i > 2)
 			assert_memory_equal(row.key_for_team, first_ephemeral, CRYPT_KEY_BYTES);
 		else
 			assert_memory_not_equal(row.key_for_team, inserters[1].row.key_for_team, CRYPT_KEY_BYTES);

@@ -415,9 +415,24 @@ static void note_answer(struct request_state *state, const struct http_reply *re
 	state->answered = reply->cached ? reply->cached->status : reply->status;
 }
 
+/* The request headers a handler or an error page reads. Looked up only when a
+ * request is answered (each lookup walks MHD's list of headers), not on each of
+ * MHD's calls for the request. */
+static void read_headers(struct MHD_Connection *connection, struct http_request *request)
+{
+	request->content_type = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Content-Type");
+	request->if_none_match = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "If-None-Match");
+	request->origin = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Origin");
+	request->host = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Host");
+	request->fetch_site = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Sec-Fetch-Site");
+	request->authorization = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Authorization");
+	request->cookie = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Cookie");
+}
+
 static enum MHD_Result answer_error(struct http_server *server, struct request_state *state,
 				    struct MHD_Connection *connection, struct http_request *request, unsigned status)
 {
+	read_headers(connection, request);
 	struct http_reply reply = {.status = status};
 	strbuf_init(&reply.body, 1u << 20);
 	server->error_page(server->app, request, status, &reply);
@@ -982,14 +997,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 	thread_role_mark_http(); /* this thread serves requests: the database is off limits here */
 	struct http_server *server = cls;
 	struct request_state *state = *con_cls;
+	/* the headers are read (read_headers) once the request is answered */
 	struct http_request request = {.method = method_of(method), .path = url};
-	request.content_type = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Content-Type");
-	request.if_none_match = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "If-None-Match");
-	request.origin = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Origin");
-	request.host = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Host");
-	request.fetch_site = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Sec-Fetch-Site");
-	request.authorization = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Authorization");
-	request.cookie = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Cookie");
 
 	if (state && state->deferred) {
 		/* resumed after the worker finished */
@@ -1014,6 +1023,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 		strbuf_init_wiped(&state->body, server->config.body_bytes); /* JSON bodies carry receipts and messages */
 		if (state->url_status)
 			return answer_error(server, state, connection, &request, state->url_status);
+		request.content_type = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Content-Type");
 		unsigned refused = check_headers(connection, request.method, request.content_type);
 		if (refused)
 			return answer_error(server, state, connection, &request, refused);
@@ -1049,10 +1059,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 	if (state->too_large)
 		return answer_error(server, state, connection, &request, MHD_HTTP_CONTENT_TOO_LARGE);
 
-	struct field_collector collector = {.cap = server->config.fields};
-	collector.fields = calloc(collector.cap, sizeof *collector.fields);
-	if (!collector.fields)
-		return MHD_NO;
+	/* room for the fields the query has (none for most pages), up to the limit: one more is an overflow */
+	int given = MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, NULL, NULL);
+	struct field_collector collector = {.cap = given > 0 ? (size_t)given : 0};
+	if (collector.cap > server->config.fields)
+		collector.cap = server->config.fields;
+	if (collector.cap) {
+		collector.fields = calloc(collector.cap, sizeof *collector.fields);
+		if (!collector.fields)
+			return MHD_NO;
+	}
 	MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, collect_field, &collector);
 	enum MHD_Result result;
 	if (strlen(url) + collector.bytes > server->config.url_bytes) {
@@ -1070,6 +1086,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 		request.form_count = state->form.count;
 		request.form_overflow = state->form.overflow;
 		request.form_invalid = state->form.invalid;
+		read_headers(connection, &request);
 		/* the one reading of the clock for this request: everything after it
 		 * (rate limits, form tokens, sessions) takes request.now */
 		request.now = (int64_t)time(NULL);

@@ -415,9 +415,24 @@ static void note_answer(struct request_state *state, const struct http_reply *re
 	state->answered = reply->cached ? reply->cached->status : reply->status;
 }
 
+/* The request headers a handler or an error page reads. Looked up only when a
+ * request is answered (each lookup walks MHD's list of headers), not on each of
+ * MHD's calls for the request. */
+static void read_headers(struct MHD_Connection *connection, struct http_request *request)
+{
+	request->content_type = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Content-Type");
+	request->if_none_match = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "If-None-Match");
+	request->origin = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Origin");
+	request->host = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Host");
+	request->fetch_site = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Sec-Fetch-Site");
+	request->authorization = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Authorization");
+	request->cookie = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Cookie");
+}
+
 static enum MHD_Result answer_error(struct http_server *server, struct request_state *state,
 				    struct MHD_Connection *connection, struct http_request *request, unsigned status)
 {
+	read_headers(connection, request);
 	struct http_reply reply = {.status = status};
 	strbuf_init(&reply.body, 1u << 20);
 	server->error_page(server->app, request, status, &reply);
@@ -569,18 +584,6 @@ static void client_address(struct MHD_Connection *connection, const struct serve
 		memset(address + 8, 0, 8);
 }
 
-/* The client's tags for rate limits: keyed hashes under this hour's salt and
- * last hour's. Salts live an hour or two, in memory only, so no address can be
- * recovered from a tag and yesterday's tags mean nothing. */
-static void tag_client(struct http_server *server, struct MHD_Connection *connection, int64_t now,
-		       unsigned char tag[HTTP_CLIENT_TAG_BYTES])
-{
-	unsigned char address[16];
-	client_address(connection, &server->config, address);
-	crypt_client_salts_tag(server->client_salts, now, address, sizeof address, tag);
-	crypt_wipe(address, sizeof address);
-}
-
 /* ---------- slow clients: deadlines and per-address caps ---------- */
 
 /* How often the reaper looks for connections past their deadline. */
@@ -597,6 +600,11 @@ struct tracked_connection {
 	 * body is in; both start again when a response is done, so a kept-alive
 	 * connection that waits for its next request is held to them as well. */
 	_Atomic int64_t header_deadline, request_deadline;
+	/* the last request's client tag, its address and hour (tag_client); wiped with the connection */
+	bool tag_kept;
+	int64_t tag_hour;
+	unsigned char tag_address[16];
+	unsigned char tag[HTTP_CLIENT_TAG_BYTES];
 };
 
 struct address_count {
@@ -746,6 +754,7 @@ static void track_end(struct http_server *server, void **socket_context)
 		tracked->next->prev = tracked->prev;
 	tracker->open--;
 	pthread_mutex_unlock(&tracker->lock);
+	crypt_wipe(tracked, sizeof *tracked); /* an address and its tag */
 	free(tracked);
 	*socket_context = NULL;
 }
@@ -754,6 +763,38 @@ static struct tracked_connection *tracked_of(struct MHD_Connection *connection)
 {
 	const union MHD_ConnectionInfo *info = MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 	return info ? info->socket_context : NULL;
+}
+
+/* The client's tags for rate limits: keyed hashes under this hour's salt and
+ * last hour's. Salts live an hour or two, in memory only, so no address can be
+ * recovered from a tag and yesterday's tags mean nothing. A connection keeps
+ * the tag of its last request: the next request from the same address in the
+ * same hour (crypt's salts change only when the hour does) has the same tag,
+ * and hashing it again for every request on a kept-alive connection (two keyed
+ * BLAKE2b, under the salts' one lock that every MHD thread takes) was 3 % of
+ * the CPU serving "/". Behind a trusted proxy the address is read from the
+ * request's X-Forwarded-For every time, and the tag is made anew when it
+ * differs. */
+static void tag_client(struct http_server *server, struct MHD_Connection *connection, int64_t now,
+		       unsigned char tag[HTTP_CLIENT_TAG_BYTES])
+{
+	unsigned char address[16];
+	client_address(connection, &server->config, address);
+	int64_t hour = now >= 0 ? now / 3600 : -((-now + 3599) / 3600); /* as crypt counts its salts' hours */
+	struct tracked_connection *tracked = tracked_of(connection);
+	if (tracked && tracked->tag_kept && tracked->tag_hour == hour &&
+	    memcmp(tracked->tag_address, address, sizeof address) == 0) {
+		memcpy(tag, tracked->tag, HTTP_CLIENT_TAG_BYTES);
+	} else {
+		crypt_client_salts_tag(server->client_salts, now, address, sizeof address, tag);
+		if (tracked) { /* only ever used by the MHD thread that serves this connection */
+			memcpy(tracked->tag, tag, HTTP_CLIENT_TAG_BYTES);
+			memcpy(tracked->tag_address, address, sizeof address);
+			tracked->tag_hour = hour;
+			tracked->tag_kept = true;
+		}
+	}
+	crypt_wipe(address, sizeof address);
 }
 
 /* Cuts connections past a deadline: shutdown() wakes MHD's thread for it,
@@ -956,14 +997,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 	thread_role_mark_http(); /* this thread serves requests: the database is off limits here */
 	struct http_server *server = cls;
 	struct request_state *state = *con_cls;
+	/* the headers are read (read_headers) once the request is answered */
 	struct http_request request = {.method = method_of(method), .path = url};
-	request.content_type = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Content-Type");
-	request.if_none_match = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "If-None-Match");
-	request.origin = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Origin");
-	request.host = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Host");
-	request.fetch_site = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Sec-Fetch-Site");
-	request.authorization = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Authorization");
-	request.cookie = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Cookie");
 
 	if (state && state->deferred) {
 		/* resumed after the worker finished */
@@ -988,6 +1023,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 		strbuf_init_wiped(&state->body, server->config.body_bytes); /* JSON bodies carry receipts and messages */
 		if (state->url_status)
 			return answer_error(server, state, connection, &request, state->url_status);
+		request.content_type = MHD_lookup_connection_value(connection, MHD_HEADER_KIND, "Content-Type");
 		unsigned refused = check_headers(connection, request.method, request.content_type);
 		if (refused)
 			return answer_error(server, state, connection, &request, refused);
@@ -1023,10 +1059,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 	if (state->too_large)
 		return answer_error(server, state, connection, &request, MHD_HTTP_CONTENT_TOO_LARGE);
 
-	struct field_collector collector = {.cap = server->config.fields};
-	collector.fields = calloc(collector.cap, sizeof *collector.fields);
-	if (!collector.fields)
-		return MHD_NO;
+	/* room for the fields the query has (none for most pages), up to the limit: one more is an overflow */
+	int given = MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, NULL, NULL);
+	struct field_collector collector = {.cap = given > 0 ? (size_t)given : 0};
+	if (collector.cap > server->config.fields)
+		collector.cap = server->config.fields;
+	if (collector.cap) {
+		collector.fields = calloc(collector.cap, sizeof *collector.fields);
+		if (!collector.fields)
+			return MHD_NO;
+	}
 	MHD_get_connection_values(connection, MHD_GET_ARGUMENT_KIND, collect_field, &collector);
 	enum MHD_Result result;
 	if (strlen(url) + collector.bytes > server->config.url_bytes) {
@@ -1044,6 +1086,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
 		request.form_count = state->form.count;
 		request.form_overflow = state->form.overflow;
 		request.form_invalid = state->form.invalid;
+		read_headers(connection, &request);
 		/* the one reading of the clock for this request: everything after it
 		 * (rate limits, form tokens, sessions) takes request.now */
 		request.now = (int64_t)time(NULL);

@@ -117,9 +117,19 @@ typedef void (*http_error_page)(void *app, const struct http_request *request, u
 
 /* Request headers beyond this many bytes get 431 from the server, with the
  * security headers. MHD's own bare 431 page is left only for headers that do
- * not fit the connection's memory (HTTP_CONNECTION_MEMORY) at all. */
+ * not fit the connection's memory (HTTP_CONNECTION_MEMORY) at all.
+ *
+ * The connection memory costs on every request, not only on large ones:
+ * libmicrohttpd 0.9.75 clears its whole pool with memset when a kept-alive
+ * connection starts its next request, and clears the unused part of the read
+ * buffer (half the pool) once more when it builds the response: 1.5 times the
+ * pool per request, no option turns it off. At 64 KiB that was a quarter of
+ * the server's CPU serving "/" at 1000 connections (the pools of 1000
+ * connections do not fit any cache). 48 KiB still takes 40 KB of headers (40
+ * lines of 1 KB) with our own 431, and up to ~44 KB of them (measured; 44 KiB
+ * would hold 40 KB and fail at 42 KB). */
 #define HTTP_HEADER_BYTES (16 * 1024)
-#define HTTP_CONNECTION_MEMORY (64 * 1024)
+#define HTTP_CONNECTION_MEMORY (48 * 1024)
 
 /* How long http_server_stop() waits at most for the requests it has taken in
  * to be answered (bounded: a client that never finishes is not waited for). */

@@ -207,6 +207,33 @@ test("behind a trusted proxy each client has its own count, keyed by X-Forwarded
   assert.deepEqual(await statuses({ ...untrusted, forwardedFor: "192.0.2.3" }, 1), [429]);
 });
 
+// A proxy carries many clients over one kept-alive connection; the server keeps a connection's last
+// client tag (http.c tag_client), so a new X-Forwarded-For on the same connection must still count apart.
+test("on one kept-alive connection from a trusted proxy, each X-Forwarded-For keeps its own count", async () => {
+  const server = await startServer("trusted_proxies = 127.0.0.1\n[limits]\nsubmissions_per_hour = 2\n");
+  const socket = net.connect({ host: "127.0.0.1", port: server.port });
+  await once(socket, "connect");
+  let buffered = "";
+  socket.on("data", (chunk) => { buffered += chunk; });
+  const submit = async (forwardedFor) => {
+    buffered = "";
+    socket.write(postJson("/api/v1/reports", `X-Forwarded-For: ${forwardedFor}\r\nContent-Length: ${Buffer.byteLength(report)}\r\n`)
+      .replace("Connection: close\r\n", ""));
+    for (let waited = 0; waited < 5000; waited += 10) {
+      const head = buffered.indexOf("\r\n\r\n");
+      const length = /content-length: *(\d+)/i.exec(buffered);
+      if (head >= 0 && length && buffered.length >= head + 4 + Number(length[1])) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    return Number(buffered.slice(9, 12));
+  };
+  const statuses = [];
+  for (const client of ["203.0.113.8", "203.0.113.8", "203.0.113.8", "203.0.113.9", "203.0.113.8", "203.0.113.9", "203.0.113.9"])
+    statuses.push(await submit(client));
+  socket.destroy();
+  assert.deepEqual(statuses, [201, 201, 429, 201, 429, 201, 429]);
+});
+
 test("429 carries Retry-After", async () => {
   const server = await startServer("[limits]\nsubmissions_per_hour = 1\n");
   assert.equal((await submitFrom(server, { localAddress: "127.0.0.3" })).status, 201);

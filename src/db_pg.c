@@ -60,7 +60,6 @@
 /* What the last storage failure was; 0 when the last write succeeded. */
 enum problem { PROBLEM_NONE, PROBLEM_WRITE_FAILED, PROBLEM_FULL, PROBLEM_UNREACHABLE };
 
-/* A report waiting for the next group commit; lives on its submitter's stack. */
 struct connection {
 	PGconn *conn; /* NULL until first used (readers) */
 	pthread_mutex_t lock;

@@ -438,20 +438,19 @@ void crypt_keys_submission_hash(const struct crypt_keys *keys, const char *submi
 						 strlen(submission_key), keys->server_key, CRYPT_KEY_BYTES, NULL, personal);
 }
 
-/* The hour `now` falls in, also for times before 1970. */
-static int64_t hour_of(int64_t now)
+int64_t crypt_hour_of(int64_t now)
 {
 	return now >= 0 ? now / 3600 : -((-now + 3599) / 3600);
 }
 
 void crypt_keys_form_token(const struct crypt_keys *keys, int64_t now, char out[CRYPT_FORM_TOKEN_SIZE])
 {
-	form_token_for_hour(keys->server_key, hour_of(now), out);
+	form_token_for_hour(keys->server_key, crypt_hour_of(now), out);
 }
 
 bool crypt_keys_form_token_valid(const struct crypt_keys *keys, int64_t now, const char *token)
 {
-	return form_token_valid_in_hour(keys->server_key, hour_of(now), token);
+	return form_token_valid_in_hour(keys->server_key, crypt_hour_of(now), token);
 }
 
 
@@ -518,7 +517,7 @@ void crypt_client_salts_free(struct crypt_client_salts *salts)
 void crypt_client_salts_tag(struct crypt_client_salts *salts, int64_t now, const void *address, size_t len,
 			    unsigned char out[CRYPT_CLIENT_TAG_BYTES])
 {
-	int64_t hour = hour_of(now);
+	int64_t hour = crypt_hour_of(now);
 	pthread_mutex_lock(&salts->lock);
 	unsigned char *current = salts->salts, *previous = salts->salts + CRYPT_KEY_BYTES;
 	/* forward only: a clock that steps back a second over the hour must not

@@ -143,6 +143,10 @@ void crypt_client_salts_free(struct crypt_client_salts *salts);
  * this hour's salt, then 16 under last hour's, so that a count kept under the
  * old tag is found again after the change. The salts move on when the hour
  * changes; after a gap of more than an hour nothing carries over. */
+/* The hour `now` falls in, also for times before 1970: the hour the client
+ * salts and form tokens change with (a tag made in one hour stays the same
+ * for the same address until it ends). */
+int64_t crypt_hour_of(int64_t now);
 void crypt_client_salts_tag(struct crypt_client_salts *salts, int64_t now, const void *address, size_t len,
 			    unsigned char out[CRYPT_CLIENT_TAG_BYTES]);
 

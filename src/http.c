@@ -780,7 +780,7 @@ static void tag_client(struct http_server *server, struct MHD_Connection *connec
 {
 	unsigned char address[16];
 	client_address(connection, &server->config, address);
-	int64_t hour = now >= 0 ? now / 3600 : -((-now + 3599) / 3600); /* as crypt counts its salts' hours */
+	int64_t hour = crypt_hour_of(now);
 	struct tracked_connection *tracked = tracked_of(connection);
 	if (tracked && tracked->tag_kept && tracked->tag_hour == hour &&
 	    memcmp(tracked->tag_address, address, sizeof address) == 0) {

@@ -360,15 +360,51 @@ static int sqlite_is_initialised(struct db *db)
 	return result;
 }
 
-/* Runs the migrations from version `from` on inside the caller's transaction;
- * holds write_lock. */
+/* Opens the transaction that migrations run in, with foreign keys off: a
+ * migration that rebuilds a table (008) drops the old one while other tables
+ * still refer to it, which SQLite allows only then. The pragma has no effect
+ * inside a transaction, so it comes first; end_migrations() turns them back
+ * on, and apply_migrations() checks every reference before the commit. */
+static int begin_migrations(struct sqlite_db *s, char **message)
+{
+	return sqlite3_exec(s->writer, "PRAGMA foreign_keys=OFF; BEGIN IMMEDIATE", NULL, NULL, message) == SQLITE_OK
+		       ? 0
+		       : -1;
+}
+
+/* After the commit or the rollback: foreign keys on again, as DB_SQLITE_PRAGMAS set them. */
+static void end_migrations(struct sqlite_db *s)
+{
+	exec(s->writer, "PRAGMA foreign_keys=ON");
+}
+
+/* 0 when every row's foreign keys find their rows, as they would have with
+ * the keys on; else -1 with the table in `message`. */
+static int foreign_keys_hold(struct sqlite_db *s, char **message)
+{
+	sqlite3_stmt *statement = NULL;
+	int status = -1;
+	if (sqlite3_prepare_v2(s->writer, "PRAGMA foreign_key_check", -1, &statement, NULL) == SQLITE_OK) {
+		int step = sqlite3_step(statement);
+		if (step == SQLITE_DONE)
+			status = 0;
+		else if (step == SQLITE_ROW && !*message)
+			*message = sqlite3_mprintf("a row of %s refers to a row that is not there",
+						   (const char *)sqlite3_column_text(statement, 0));
+	}
+	sqlite3_finalize(statement);
+	return status;
+}
+
+/* Runs the migrations from version `from` on inside the caller's transaction
+ * (begin_migrations); holds write_lock. */
 static int apply_migrations(struct sqlite_db *s, int from, char **message)
 {
 	for (int v = from; v < sqlite_schema_version(); v++) {
 		if (sqlite3_exec(s->writer, db_sqlite_migrations[v], NULL, NULL, message) != SQLITE_OK)
 			return -1;
 	}
-	return 0;
+	return foreign_keys_hold(s, message);
 }
 
 static int set_version(struct sqlite_db *s, char **message)
@@ -386,7 +422,7 @@ static int sqlite_upgrade(struct db *db, char error[DB_ERROR_SIZE])
 	int version = -1, status = -1;
 	bool begun = false;
 	pthread_mutex_lock(&s->write_lock);
-	if (sqlite3_exec(s->writer, "BEGIN IMMEDIATE", NULL, NULL, &message) != SQLITE_OK)
+	if (begin_migrations(s, &message))
 		goto done;
 	begun = true;
 	if (sqlite3_prepare_v2(s->writer, "SELECT version FROM schema_version", -1, &statement, NULL) == SQLITE_OK) {
@@ -400,6 +436,7 @@ static int sqlite_upgrade(struct db *db, char error[DB_ERROR_SIZE])
 				     : "the database was made by a newer meldwijzer (schema version %d; this one knows up to %d)",
 			 version, sqlite_schema_version());
 		rollback(s);
+		end_migrations(s);
 		pthread_mutex_unlock(&s->write_lock);
 		return -1;
 	}
@@ -418,6 +455,7 @@ done:
 		if (begun)
 			rollback(s);
 	}
+	end_migrations(s);
 	sqlite3_free(message);
 	pthread_mutex_unlock(&s->write_lock);
 	return status;
@@ -437,7 +475,7 @@ static int sqlite_initialise(struct db *db, const struct crypt_team *team, char 
 	char *message = NULL;
 	sqlite3_stmt *statement = NULL;
 	pthread_mutex_lock(&s->write_lock);
-	if (sqlite3_exec(s->writer, "BEGIN IMMEDIATE", NULL, NULL, &message) != SQLITE_OK)
+	if (begin_migrations(s, &message))
 		goto done;
 	begun = true;
 	if (sqlite3_exec(s->writer, "CREATE TABLE schema_version (version INTEGER NOT NULL)", NULL, NULL, &message) !=
@@ -461,6 +499,7 @@ done:
 		if (begun)
 			rollback(s);
 	}
+	end_migrations(s);
 	sqlite3_finalize(statement);
 	sqlite3_free(message);
 	pthread_mutex_unlock(&s->write_lock);
@@ -505,6 +544,10 @@ static int sqlite_load_team(struct db *db, struct crypt_team *team)
 	return status;
 }
 
+/* A case by its report's ref: reports' index on ref gives the report's
+ * number, which is its case's id (migration 008); cases.ref has no index. */
+#define CASE_OF_REF "id = (SELECT id FROM reports WHERE ref = ?)"
+
 /* 0, or SQLite's error code for this report. */
 static int insert_one(sqlite3_stmt *statement, const struct db_report *report)
 {
@@ -539,8 +582,8 @@ static int mark_source(sqlite3 *writer, const struct db_report *report)
 	if (!report->source[0] || strcmp(report->source, "online") == 0)
 		return 0;
 	sqlite3_stmt *statement = NULL;
-	bool ok = sqlite3_prepare_v2(writer, "UPDATE cases SET source = ? WHERE ref = ?", -1, &statement, NULL) ==
-			  SQLITE_OK &&
+	bool ok = sqlite3_prepare_v2(writer, "UPDATE cases SET source = ? WHERE " CASE_OF_REF, -1, &statement,
+				     NULL) == SQLITE_OK &&
 		  sqlite3_bind_text(statement, 1, report->source, -1, SQLITE_STATIC) == SQLITE_OK &&
 		  sqlite3_bind_text(statement, 2, report->ref, -1, SQLITE_STATIC) == SQLITE_OK &&
 		  sqlite3_step(statement) == SQLITE_DONE && sqlite3_changes(writer) == 1;
@@ -1613,7 +1656,7 @@ static int sqlite_case_get(struct db *db, const char *ref, struct db_case *out)
 	char sql[600];
 	sqlite3_stmt *statement = NULL;
 	int status = -1;
-	snprintf(sql, sizeof sql, "%sWHERE ref = ?", case_columns);
+	snprintf(sql, sizeof sql, "%sWHERE " CASE_OF_REF, case_columns);
 	struct reader *r = take_reader(s);
 	if (sqlite3_prepare_v2(r->connection, sql, -1, &statement, NULL) == SQLITE_OK &&
 	    sqlite3_bind_text(statement, 1, ref, -1, SQLITE_STATIC) == SQLITE_OK) {
@@ -1659,7 +1702,7 @@ static int sqlite_case_change(struct db *db, const struct db_case_change *change
 	if (begin_write(s))
 		goto unlock;
 	/* the status the caller decided from must still be the case's */
-	sqlite3_stmt *check = prepare_write(s, "SELECT status FROM cases WHERE ref = ?");
+	sqlite3_stmt *check = prepare_write(s, "SELECT status FROM cases WHERE " CASE_OF_REF);
 	int step = check && sqlite3_bind_text(check, 1, change->ref, -1, SQLITE_STATIC) == SQLITE_OK ? sqlite3_step(check)
 												       : SQLITE_ERROR;
 	bool found = step == SQLITE_ROW;
@@ -1678,7 +1721,7 @@ static int sqlite_case_change(struct db *db, const struct db_case_change *change
 	const struct db_case *row = change->row;
 	if (row) {
 		sqlite3_stmt *update = prepare_write(s, "UPDATE cases SET status = ?, source = ?, assigned_to = ?, due_day = ?,"
-							" closed_day = ?, closing_reason = ?, destroy_day = ? WHERE ref = ?");
+							" closed_day = ?, closing_reason = ?, destroy_day = ? WHERE " CASE_OF_REF);
 		ok = run_write(update, update && sqlite3_bind_text(update, 1, row->status, -1, SQLITE_STATIC) == SQLITE_OK &&
 					       sqlite3_bind_text(update, 2, row->source, -1, SQLITE_STATIC) == SQLITE_OK &&
 					       (row->assigned_to ? sqlite3_bind_int64(update, 3, row->assigned_to)
@@ -1867,7 +1910,7 @@ static int sqlite_case_destroy(struct db *db, const char *ref, const char *outco
 	bool ok = read && write_for_ref(s, "DELETE FROM messages WHERE report_ref = ?", ref) &&
 		  write_for_ref(s, "DELETE FROM case_notes WHERE report_ref = ?", ref) &&
 		  write_for_ref(s, "DELETE FROM referrals WHERE report_ref = ?", ref) &&
-		  write_for_ref(s, "DELETE FROM cases WHERE ref = ?", ref) &&
+		  write_for_ref(s, "DELETE FROM cases WHERE " CASE_OF_REF, ref) &&
 		  write_for_ref(s, "DELETE FROM reports WHERE ref = ?", ref);
 	if (ok) {
 		sqlite3_stmt *count = prepare_write(
@@ -1932,7 +1975,7 @@ static int sqlite_case_reporter_seen(struct db *db, const char *ref, unsigned sh
 	struct reader *r = take_reader(s);
 	if (sqlite3_prepare_v2(r->connection,
 			       "SELECT coalesce(case_reads.seen_seq, 0) FROM cases"
-			       " LEFT JOIN case_reads ON case_reads.ref = cases.ref WHERE cases.ref = ?",
+			       " LEFT JOIN case_reads ON case_reads.ref = cases.ref WHERE cases." CASE_OF_REF,
 			       -1, &statement, NULL) == SQLITE_OK &&
 	    sqlite3_bind_text(statement, 1, ref, -1, SQLITE_STATIC) == SQLITE_OK) {
 		int step = sqlite3_step(statement);
@@ -1954,7 +1997,8 @@ static int sqlite_case_reporter_seen(struct db *db, const char *ref, unsigned sh
 	int changes = 0;
 	return write_statement(db,
 			       "INSERT INTO case_reads (ref, seen_seq) SELECT ?2, ?1 WHERE EXISTS (SELECT 1 FROM cases"
-			       " WHERE ref = ?2) ON CONFLICT (ref) DO UPDATE SET seen_seq = excluded.seen_seq"
+			       " WHERE id = (SELECT id FROM reports WHERE ref = ?2))"
+			       " ON CONFLICT (ref) DO UPDATE SET seen_seq = excluded.seen_seq"
 			       " WHERE case_reads.seen_seq < excluded.seen_seq",
 			       parameters, 2, &changes)
 		       ? -1

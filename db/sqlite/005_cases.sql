@@ -3,8 +3,10 @@
 -- range at 100,000 to 1,000,000 reports and never touches the encrypted rows.
 -- Triggers keep it in step with the report and message writes that report.c
 -- makes (a new report, an answer, the reporter writing again), so no writer
--- can forget it. Every statement is IF NOT EXISTS / OR IGNORE: a test that
--- rebuilds an older schema and upgrades again runs this file a second time.
+-- can forget it. Every statement is IF NOT EXISTS / OR IGNORE / NOT EXISTS: a
+-- test that rebuilds an older schema and upgrades again runs this file a second
+-- time (after 008, cases.ref is no longer UNIQUE, so OR IGNORE alone would not
+-- keep a second copy of every case out).
 --
 -- Days are YYYY-MM-DD (UTC), as everywhere. due_day is the next deadline: the
 -- first answer (answer_days after receipt) until there is one, then feedback
@@ -51,7 +53,7 @@ INSERT OR IGNORE INTO cases (ref, kind, status, created_day, form_bits, due_day)
 	       CASE WHEN status IN ('new', 'in_progress')
 		    THEN date(created_day, '+' || (SELECT answer_days FROM case_settings) || ' days')
 		    ELSE '9999-12-31' END
-	FROM reports ORDER BY rowid;
+	FROM reports WHERE NOT EXISTS (SELECT 1 FROM cases WHERE cases.ref = reports.ref) ORDER BY rowid;
 
 CREATE TRIGGER IF NOT EXISTS cases_on_report AFTER INSERT ON reports
 BEGIN

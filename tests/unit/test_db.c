@@ -26,6 +26,7 @@
 
 #include "crypt.h"
 #include "db.h"
+#include "db_sqlite.h"
 
 #define GUARD_SECONDS 60 /* valgrind is slow; a deadlock is forever */
 
@@ -1954,6 +1955,131 @@ static void test_case_destruction(void **state)
 }
 
 /* The benchmark's switch: SQLite takes it and still stores; PostgreSQL refuses it. */
+/* ---------- SQLite's migration 008: cases by their report's number ---------- */
+
+static void raw_sql(sqlite3 *raw, const char *sql)
+{
+	char *message = NULL;
+	if (sqlite3_exec(raw, sql, NULL, NULL, &message) != SQLITE_OK)
+		fail_msg("%s: %s", sql, message ? message : "?");
+	sqlite3_free(message);
+}
+
+static long long raw_number(sqlite3 *raw, const char *sql)
+{
+	sqlite3_stmt *statement;
+	assert_int_equal(sqlite3_prepare_v2(raw, sql, -1, &statement, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(statement), SQLITE_ROW);
+	long long value = sqlite3_column_int64(statement, 0);
+	sqlite3_finalize(statement);
+	return value;
+}
+
+/* A database as version 7 made it, with case rows whose numbers are not their
+ * reports' (reports stored with row numbers 10, 20, 30; their cases 1, 2, 3),
+ * comes out of the upgrade with every case on its own report's number, every
+ * case field and report column as it was, the counts right, no index on
+ * cases.ref, and foreign keys on again; new reports and destruction then work
+ * on the new numbers. */
+static void test_upgrade_gives_cases_their_report_numbers(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/meldwijzer-test-XXXXXX", path[64], url[80], error[DB_ERROR_SIZE];
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/v7.db", dir);
+	snprintf(url, sizeof url, "sqlite:%s", path);
+	sqlite3 *raw;
+	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+	raw_sql(raw, "PRAGMA foreign_keys=ON; BEGIN; CREATE TABLE schema_version (version INTEGER NOT NULL);"
+		     " INSERT INTO schema_version VALUES (7)");
+	for (int v = 0; v < 7; v++)
+		raw_sql(raw, db_sqlite_migrations[v]);
+	raw_sql(raw, "INSERT INTO team (id, public_key, secret_by_recovery) VALUES (1, zeroblob(32), zeroblob(72));"
+		     " INSERT INTO reports (rowid, ref, kind, status, created_day, forms, signals, receipt_lookup,"
+		     "  receipt_salt, key_for_receipt, key_for_team, content, submission_key) VALUES"
+		     " (10, 'ref-ten', 'report', 'new', '2026-10-01', 'labour', '', randomblob(32), randomblob(16),"
+		     "  randomblob(72), randomblob(80), x'0a0b', NULL),"
+		     " (20, 'ref-twenty', 'consultation', 'new', '2026-10-02', 'sexual,criminal', 's1', randomblob(32),"
+		     "  randomblob(16), randomblob(72), randomblob(80), x'1a1b', x'5151'),"
+		     " (30, 'ref-thirty', 'report', 'new', '2026-10-03', 'unknown', '', randomblob(32), randomblob(16),"
+		     "  randomblob(72), randomblob(80), x'2a2b', NULL);"
+		     " UPDATE cases SET assigned_to = 5, source = 'phone' WHERE ref = 'ref-twenty';"
+		     " UPDATE reports SET status = 'in_progress' WHERE ref = 'ref-twenty';"
+		     " INSERT INTO messages (report_ref, sender, created_day, body, seq)"
+		     "  VALUES ('ref-thirty', 'advice_point', '2026-10-05', x'00', 1);"
+		     " INSERT INTO case_reads (ref, seen_seq) VALUES ('ref-thirty', 1);"
+		     " INSERT INTO case_notes (report_ref, seq, kind, author, at, body)"
+		     "  VALUES ('ref-twenty', 1, 'note', 'carla', 1, x'00');"
+		     " COMMIT");
+	assert_int_equal(raw_number(raw, "SELECT group_concat(id, ',') = '1,2,3' FROM (SELECT id FROM cases ORDER BY id)"), 1);
+	sqlite3_close(raw);
+	assert_int_equal(chmod(path, 0600), 0); /* as meldwijzer init makes it */
+
+	struct db *db;
+	if (db_open(&db, url, false, error) || db_upgrade(db, error))
+		fail_msg("%s", error);
+	assert_int_equal(db_schema_version(db), 8);
+	static const char *const refs[] = {"ref-ten", "ref-twenty", "ref-thirty"};
+	struct db_case row;
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(db_case_get(db, refs[i], &row), 0);
+		assert_int_equal(row.id, 10 * (i + 1));
+		assert_string_equal(row.ref, refs[i]);
+	}
+	assert_int_equal(db_case_get(db, "ref-twenty", &row), 0);
+	assert_string_equal(row.kind, "consultation");
+	assert_string_equal(row.status, "in_progress");
+	assert_string_equal(row.source, "phone");
+	assert_int_equal(row.assigned_to, 5);
+	assert_int_equal(row.form_bits, 1 | 4);
+	assert_string_equal(row.due_day, "2026-10-09");
+	assert_int_equal(db_case_get(db, "ref-thirty", &row), 0);
+	assert_string_equal(row.first_answer_day, "2026-10-05");
+	assert_string_equal(row.due_day, "2027-01-03"); /* 3 October + 3 months */
+	struct db_report report;
+	assert_int_equal(db_get_report(db, "ref-twenty", &report), 0);
+	assert_int_equal(report.content_len, 2);
+	assert_memory_equal(report.content, "\x1a\x1b", 2);
+	assert_int_equal(report.message_count, 0);
+	db_report_release(&report);
+
+	/* a new report's case has the report's number; triggers find cases by it */
+	struct db_report fresh;
+	make_row(&fresh, 31, "2026-11-28");
+	assert_int_equal(db_insert_report(db, &fresh), 0);
+	assert_int_equal(db_case_get(db, fresh.ref, &row), 0);
+	assert_int_equal(row.id, 31);
+	struct db_new_message from_reporter = message_on(1, "reporter", "2026-11-29");
+	assert_int_equal(db_add_message(db, fresh.ref, &from_reporter, 10), 0);
+	assert_int_equal(db_case_get(db, fresh.ref, &row), 0);
+	assert_true(row.reporter_waiting);
+	/* foreign keys hold again: a message for a report that is not there is refused */
+	assert_int_equal(db_add_message(db, "ref-none", &from_reporter, 10), -1);
+	assert_int_equal(db_case_destroy(db, "ref-thirty", "destroyed", NULL), 0);
+	assert_int_equal(db_case_get(db, "ref-thirty", &row), 1);
+	db_close(db);
+
+	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+	/* the ref is indexed once, in reports; the submission key's index holds the form's keys only */
+	assert_int_equal(raw_number(raw, "SELECT count(*) FROM pragma_index_list('cases') AS l,"
+					 " pragma_index_info(l.name) AS i WHERE i.name = 'ref'"),
+			 0);
+	assert_int_equal(raw_number(raw, "SELECT partial FROM pragma_index_list('reports')"
+					 " WHERE name = 'reports_by_submission_key'"),
+			 1);
+	assert_int_equal(raw_number(raw, "SELECT count(*) FROM reports WHERE submission_key = x'5151'"), 1);
+	/* the counts the queue shows still match the cases */
+	assert_int_equal(raw_number(raw, "SELECT count(*) FROM case_counts WHERE count !="
+					 " (SELECT count(*) FROM cases WHERE cases.status = case_counts.status)"),
+			 0);
+	assert_int_equal(raw_number(raw, "SELECT count(*) FROM case_reads"), 0); /* went with its case */
+	assert_int_equal(raw_number(raw, "SELECT count(*) FROM case_notes WHERE report_ref = 'ref-twenty'"), 1);
+	sqlite3_close(raw);
+	char command[160];
+	snprintf(command, sizeof command, "rm -rf '%s'", dir);
+	assert_int_equal(system(command), 0);
+}
+
 static void test_unsafe_synchronous_off(void **state)
 {
 	struct fixture *f = *state;
@@ -1973,7 +2099,8 @@ int main(void)
 	char recovery[CRYPT_RECOVERY_TEXT_SIZE];
 	assert_int_equal(crypt_new_team(&batch_team, recovery), 0);
 	assert_int_equal(crypt_open_team(&batch_team, recovery, batch_team_secret), 0);
-	const struct CMUnitTest once[] = {cmocka_unit_test(test_urls)};
+	const struct CMUnitTest once[] = {cmocka_unit_test(test_urls),
+					  cmocka_unit_test(test_upgrade_gives_cases_their_report_numbers)};
 	failed += cmocka_run_group_tests_name("db urls", once, NULL, NULL);
 	for (size_t b = 0; b < sizeof backends / sizeof *backends; b++) {
 		struct fixture *f = &fixture_for[b];

@@ -517,7 +517,7 @@ static void test_upgrade_from_version_3(void **state)
 	assert_int_equal(staff_create(f->staff, "cli", "anna", STAFF_ROLE_ADMIN, NULL, T0, activation), -1);
 	assert_int_equal(db_upgrade(f->db, error), 0);
 	assert_int_equal(staff_create(f->staff, "cli", "anna", STAFF_ROLE_ADMIN, NULL, T0, activation), STAFF_OK);
-	assert_int_equal(db_schema_version(f->db), 7);
+	assert_int_equal(db_schema_version(f->db), 8);
 }
 
 int main(void)

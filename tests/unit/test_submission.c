@@ -140,7 +140,7 @@ static void test_version_one_is_upgraded(void **state)
 	sqlite3_stmt *statement;
 	assert_int_equal(sqlite3_prepare_v2(raw, "SELECT version FROM schema_version", -1, &statement, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(statement), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(statement, 0), 7);
+	assert_int_equal(sqlite3_column_int(statement, 0), 8);
 	sqlite3_finalize(statement);
 	/* the column holds a 32-byte keyed hash, never the key */
 	assert_int_equal(sqlite3_prepare_v2(raw, "SELECT submission_key FROM reports WHERE submission_key IS NOT NULL", -1,

@@ -1957,7 +1957,7 @@ static void test_case_destruction(void **state)
 /* The benchmark's switch: SQLite takes it and still stores; PostgreSQL refuses it. */
 /* ---------- SQLite's migration 008: cases by their report's number ---------- */
 
-static void raw_sql(sqlite3 *raw, const char *sql)
+static void exec_raw(sqlite3 *raw, const char *sql)
 {
 	char *message = NULL;
 	if (sqlite3_exec(raw, sql, NULL, NULL, &message) != SQLITE_OK)
@@ -1984,17 +1984,17 @@ static long long raw_number(sqlite3 *raw, const char *sql)
 static void test_upgrade_gives_cases_their_report_numbers(void **state)
 {
 	(void)state;
-	char dir[] = "/tmp/meldwijzer-test-XXXXXX", path[64], url[80], error[DB_ERROR_SIZE];
+	char dir[] = "/tmp/meldwijzer-dbtest-XXXXXX", path[64], url[80], error[DB_ERROR_SIZE];
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof path, "%s/v7.db", dir);
 	snprintf(url, sizeof url, "sqlite:%s", path);
 	sqlite3 *raw;
 	assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
-	raw_sql(raw, "PRAGMA foreign_keys=ON; BEGIN; CREATE TABLE schema_version (version INTEGER NOT NULL);"
+	exec_raw(raw, "PRAGMA foreign_keys=ON; BEGIN; CREATE TABLE schema_version (version INTEGER NOT NULL);"
 		     " INSERT INTO schema_version VALUES (7)");
 	for (int v = 0; v < 7; v++)
-		raw_sql(raw, db_sqlite_migrations[v]);
-	raw_sql(raw, "INSERT INTO team (id, public_key, secret_by_recovery) VALUES (1, zeroblob(32), zeroblob(72));"
+		exec_raw(raw, db_sqlite_migrations[v]);
+	exec_raw(raw, "INSERT INTO team (id, public_key, secret_by_recovery) VALUES (1, zeroblob(32), zeroblob(72));"
 		     " INSERT INTO reports (rowid, ref, kind, status, created_day, forms, signals, receipt_lookup,"
 		     "  receipt_salt, key_for_receipt, key_for_team, content, submission_key) VALUES"
 		     " (10, 'ref-ten', 'report', 'new', '2026-10-01', 'labour', '', randomblob(32), randomblob(16),"
@@ -2075,9 +2075,13 @@ static void test_upgrade_gives_cases_their_report_numbers(void **state)
 	assert_int_equal(raw_number(raw, "SELECT count(*) FROM case_reads"), 0); /* went with its case */
 	assert_int_equal(raw_number(raw, "SELECT count(*) FROM case_notes WHERE report_ref = 'ref-twenty'"), 1);
 	sqlite3_close(raw);
-	char command[160];
-	snprintf(command, sizeof command, "rm -rf '%s'", dir);
-	assert_int_equal(system(command), 0);
+	static const char *const suffixes[] = {"", "-wal", "-shm"};
+	for (int i = 0; i < 3; i++) {
+		char file[80];
+		snprintf(file, sizeof file, "%s%s", path, suffixes[i]);
+		unlink(file);
+	}
+	remove_sqlite(dir);
 }
 
 static void test_unsafe_synchronous_off(void **state)

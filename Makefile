@@ -131,7 +131,7 @@ fuzz: deps
 # Benchmark on loopback against nginx in the same run (BENCH_SECONDS per row).
 BENCH_SECONDS ?= 10
 BENCH_PROGRAMS = $(BUILD)/bench/sqlite_inserts $(BUILD)/bench/pg_inserts $(BUILD)/bench/queue_fill \
-	$(BUILD)/bench/cases_account
+	$(BUILD)/bench/cases_account $(BUILD)/bench/sync_delay.so
 bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_PROGRAMS)
 	BUILD=$(BUILD) bench/run $(BENCH_SECONDS)
@@ -140,6 +140,12 @@ bench: deps
 $(BUILD)/bench/sqlite_inserts: bench/sqlite_inserts.c src/db_sqlite.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Isrc $< $(ALL_LDFLAGS) $(shell $(PKG_CONFIG) --libs sqlite3) -o $@
+
+# The emulated disk of the submission rows (LD_PRELOAD: every sync takes SYNC_DELAY_US). Never built with
+# the sanitizers: it is loaded into programs that are not.
+$(BUILD)/bench/sync_delay.so: bench/sync_delay.c
+	@mkdir -p $(@D)
+	$(CC) $(WARNINGS) $(CFLAGS) -fPIC -shared $< -o $@ -ldl
 
 # The plain-PostgreSQL baseline, with the backend's durability (synchronous_commit=on).
 $(BUILD)/bench/pg_inserts: bench/pg_inserts.c

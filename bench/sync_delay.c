@@ -8,8 +8,10 @@
  * tmpfs (a sync costs nothing there, the writes go to memory as they go to
  * the page cache on a disk) and this library loaded into the server and into
  * the plain-insert baseline alike, both wait the same time for each sync, so
- * the ratio can be measured for a disk of any speed: 110-130 us is the disk
- * of the issue (7,600-8,900 syncs/s). Reads, writes and everything else are
+ * the ratio can be measured for a disk of any speed. The rate the baseline
+ * reaches says which disk it was (a sleep overshoots: on the VM of
+ * docs/benchmarks.md, 50 us gave the issue's 7,600-8,900 syncs/s, 120 us gave
+ * 4,200-4,700). Reads, writes and everything else are
  * untouched; a real sync's cost grows with what it flushes, this one does not
  * (docs/benchmarks.md says so beside the numbers).
  *

@@ -191,7 +191,7 @@ __attribute__((warn_unused_result)) int crypt_receipt_key(const char *canonical,
 
 /* K sealed to the team's public key, and opened with the team secret.
  *
- * Reports are sealed in batches (the group commit's, see db_seal_batch): one
+ * Reports are sealed in batches (the group commit's, see seal_batch in db.c): one
  * ephemeral X25519 key pair per batch, its shared key with the team's public
  * key (crypto_box_beforenm) wrapping each report's K with XSalsa20-Poly1305.
  * The nonce is an unkeyed BLAKE2b of the ephemeral public key, the team's
@@ -208,9 +208,9 @@ __attribute__((warn_unused_result)) int crypt_receipt_key(const char *canonical,
  * committed together (sent while the commit before was being written; the
  * rows' order showed their order already). Reports with a time in the
  * database (a call the team took is in the audit log) are sealed alone, so
- * that they date no one else's report (db_seal_batch).
+ * that they date no one else's report (seal_batch in db.c).
  * The caller of crypt_team_sealer_seal must not pass one ref twice to the same
- * sealer (the nonce would repeat): db_seal_batch skips a repeated one. */
+ * sealer (the nonce would repeat): seal_batch in db.c skips a repeated one. */
 struct crypt_team_sealer {
 	/* crypt's own; on the caller's stack, wiped by crypt_team_sealer_end */
 	unsigned char ephemeral_public[CRYPT_KEY_BYTES];

@@ -1,10 +1,13 @@
 /* db: the dispatcher. Picks the backend by the URL's scheme and does what is
- * the same for every backend: callbacks run here, after the backend returned
- * its rows and released its locks; statistics and test hooks. */
-#define _POSIX_C_SOURCE 200809L
+ * the same for every backend: the group commit of new reports (its queue,
+ * the committer thread, the sealing per batch); callbacks run here, after the
+ * backend returned its rows and released its locks; statistics and test
+ * hooks. */
+#define _GNU_SOURCE
 #include "db_backend.h"
 #include "thread_role.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,7 +64,20 @@ int db_open(struct db **out, const char *url, bool create, char error[DB_ERROR_S
 		return -1;
 	}
 	db->backend = backend;
+	if (pthread_mutex_init(&db->queue_lock, NULL) != 0) {
+		snprintf(error, DB_ERROR_SIZE, "cannot make the lock of the group commit");
+		free(db);
+		return -1;
+	}
+	if (pthread_cond_init(&db->queued, NULL) != 0) {
+		snprintf(error, DB_ERROR_SIZE, "cannot make the lock of the group commit");
+		pthread_mutex_destroy(&db->queue_lock);
+		free(db);
+		return -1;
+	}
 	if (backend->open(db, location, create, error)) {
+		pthread_cond_destroy(&db->queued);
+		pthread_mutex_destroy(&db->queue_lock);
 		free(db);
 		return -1;
 	}
@@ -75,11 +91,16 @@ int db_check_url(const char *url, char error[DB_ERROR_SIZE])
 	return backend_for(url, &location, error) ? 0 : -1;
 }
 
+static void stop_committer(struct db *db);
+
 static void close_db(struct db *db, bool remove_if_new)
 {
 	if (!db)
 		return;
+	stop_committer(db);
 	db->backend->close(db, remove_if_new);
+	pthread_cond_destroy(&db->queued);
+	pthread_mutex_destroy(&db->queue_lock);
 	free(db);
 }
 
@@ -132,16 +153,6 @@ int db_load_team(struct db *db, struct crypt_team *team)
 	return db->backend->load_team(db, team);
 }
 
-int db_insert_report(struct db *db, struct db_report *report)
-{
-	thread_role_forbid_blocking("db_insert_report");
-	if (strlen(report->created_day) != DB_DAY_SIZE - 1)
-		return -1; /* the day is the caller's to give; an empty one is a bug there */
-	if (!report->key_to_seal || !report->team_public)
-		return -1; /* a row whose key the team could never open must not be stored */
-	return db->backend->insert_report(db, report);
-}
-
 static bool ref_earlier_in_batch(const struct db_pending_insert *batch, const struct db_pending_insert *entry)
 {
 	for (const struct db_pending_insert *p = batch; p != entry; p = p->next)
@@ -158,7 +169,13 @@ static bool dated(const struct db_report *report)
 	return report->source[0] && strcmp(report->source, "online") != 0;
 }
 
-void db_seal_batch(struct db_pending_insert *batch)
+/* Before the backend begins the transaction: seals the key of each report in
+ * `batch` (db_report.key_to_seal) with one ephemeral key pair for the batch
+ * (crypt_team_sealer); a call the team took gets a key pair of its own (its
+ * time is in the audit log). A report whose key cannot be sealed, or whose ref
+ * came earlier in the batch (its nonce would repeat; the insert would fail on
+ * the primary key anyway), is marked `unsealed`. */
+static void seal_batch(struct db_pending_insert *batch)
 {
 	struct crypt_team_sealer shared;
 	bool begun = false;
@@ -190,6 +207,130 @@ void db_seal_batch(struct db_pending_insert *batch)
 	}
 	if (begun)
 		crypt_team_sealer_end(&shared);
+}
+
+/* Tells a submitter waiting in db_insert_report that its report is done.
+ * Signalled under the waiter's own lock, so it cannot return (and end the
+ * stack frame that holds the lock) before this unlocks; read anything else of
+ * `waiter` before calling this. */
+static void tell_done(struct db_pending_insert *waiter)
+{
+	pthread_mutex_lock(&waiter->lock);
+	waiter->done = true;
+	pthread_cond_signal(&waiter->wake);
+	pthread_mutex_unlock(&waiter->lock);
+}
+
+/* The committer: one thread per handle, started by its first report. It
+ * commits everything that has queued, tells each submitter of the batch that
+ * its report is done, and goes on with what queued meanwhile; when the handle
+ * closes it commits what is still queued, then ends.
+ *
+ * Why a thread of its own: every report waits behind this one serial path
+ * (seal, insert, COMMIT). When a submitter led the commit, it was one of many
+ * runnable threads and the scheduler gave it its share of the CPU and no
+ * more; on a fast disk the cores then sat partly idle while the reports
+ * queued (docs/benchmarks.md, "Submissions, fourth pass"). */
+static void *committer_main(void *arg)
+{
+	struct db *db = arg;
+	pthread_mutex_lock(&db->queue_lock);
+	for (;;) {
+		while (!db->queue && !db->stopping) {
+			db->committing = false;
+			pthread_cond_wait(&db->queued, &db->queue_lock);
+		}
+		if (!db->queue)
+			break;
+		struct db_pending_insert *batch = db->queue;
+		unsigned size = 0;
+		for (struct db_pending_insert *p = batch; p; p = p->next)
+			size++;
+		db->queue = NULL;
+		db->committing = true;
+		atomic_fetch_sub(&db->waiting, size);
+		pthread_mutex_unlock(&db->queue_lock);
+		/* outside every lock: nobody else touches the batch until told done */
+		seal_batch(batch);
+		db->backend->commit_batch(db, batch);
+		for (struct db_pending_insert *p = batch, *next; p; p = next) {
+			next = p->next; /* read first: once told, the waiter may return at once */
+			tell_done(p);
+		}
+		pthread_mutex_lock(&db->queue_lock);
+	}
+	db->committing = false;
+	pthread_mutex_unlock(&db->queue_lock);
+	return NULL;
+}
+
+/* Starts the committer with every signal blocked (the program's own threads
+ * decide which signals they take); call with queue_lock held. */
+static void start_committer(struct db *db)
+{
+	sigset_t all, previous;
+	sigfillset(&all);
+	if (pthread_sigmask(SIG_SETMASK, &all, &previous) != 0)
+		return;
+	db->committer_started = pthread_create(&db->committer, NULL, committer_main, db) == 0;
+	pthread_sigmask(SIG_SETMASK, &previous, NULL);
+	if (db->committer_started)
+		pthread_setname_np(db->committer, "committer");
+}
+
+/* Ends the committer after it committed what is queued. */
+static void stop_committer(struct db *db)
+{
+	pthread_mutex_lock(&db->queue_lock);
+	db->stopping = true;
+	pthread_cond_signal(&db->queued);
+	pthread_mutex_unlock(&db->queue_lock);
+	if (db->committer_started)
+		pthread_join(db->committer, NULL);
+}
+
+/* The group commit, the same for every backend: the report queues for the
+ * committer and its submitter sleeps until the commit that carried it is
+ * over. Without a committer (none could be started, or the handle is being
+ * closed) the report is committed here, alone. */
+int db_insert_report(struct db *db, struct db_report *report)
+{
+	thread_role_forbid_blocking("db_insert_report");
+	if (strlen(report->created_day) != DB_DAY_SIZE - 1)
+		return -1; /* the day is the caller's to give; an empty one is a bug there */
+	if (!report->key_to_seal || !report->team_public)
+		return -1; /* a row whose key the team could never open must not be stored */
+	struct db_pending_insert mine = {.report = report, .status = -1};
+	if (pthread_mutex_init(&mine.lock, NULL) != 0)
+		return -1;
+	if (pthread_cond_init(&mine.wake, NULL) != 0) {
+		pthread_mutex_destroy(&mine.lock);
+		return -1;
+	}
+	pthread_mutex_lock(&db->queue_lock);
+	if (!db->committer_started && !db->stopping)
+		start_committer(db);
+	bool queued = db->committer_started && !db->stopping;
+	if (queued) {
+		mine.next = db->queue;
+		db->queue = &mine;
+		atomic_fetch_add(&db->waiting, 1);
+		if (!db->committing)
+			pthread_cond_signal(&db->queued);
+	}
+	pthread_mutex_unlock(&db->queue_lock);
+	if (queued) {
+		pthread_mutex_lock(&mine.lock);
+		while (!mine.done)
+			pthread_cond_wait(&mine.wake, &mine.lock);
+		pthread_mutex_unlock(&mine.lock);
+	} else {
+		seal_batch(&mine);
+		db->backend->commit_batch(db, &mine);
+	}
+	pthread_cond_destroy(&mine.wake);
+	pthread_mutex_destroy(&mine.lock);
+	return mine.status;
 }
 
 int db_find_report(struct db *db, const unsigned char lookup[CRYPT_KEY_BYTES], struct db_report *out)

@@ -32,6 +32,8 @@ struct db_message_row {
 	unsigned char *box;
 };
 
+struct db_pending_insert;
+
 struct db_backend {
 	const char *scheme; /* with its colon: "sqlite:" */
 	/* `location` is the URL after the scheme. Sets db->state. */
@@ -46,7 +48,12 @@ struct db_backend {
 	int (*initialise)(struct db *db, const struct crypt_team *team, char error[DB_ERROR_SIZE]);
 	int (*upgrade)(struct db *db, char error[DB_ERROR_SIZE]);
 	int (*load_team)(struct db *db, struct crypt_team *team);
-	int (*insert_report)(struct db *db, struct db_report *report);
+	/* One transaction for the group commit's `batch` (db.c queues it and seals
+	 * its keys first): sets each entry's status, 0 stored, 1 its submission key
+	 * was taken (sent before), -1 not stored; an `unsealed` entry is not
+	 * inserted (-1). A report that cannot be inserted is rolled back alone; a
+	 * failed commit fails the whole batch. */
+	void (*commit_batch)(struct db *db, struct db_pending_insert *batch);
 	int (*find_report)(struct db *db, const unsigned char lookup[CRYPT_KEY_BYTES], struct db_report *out);
 	int (*get_report)(struct db *db, const char *ref, struct db_report *out);
 	/* One page of reports, newest first, after `*position` (0: from the
@@ -109,6 +116,17 @@ struct db {
 	_Atomic uint64_t reports_committed;
 	atomic_uint largest_batch;
 	atomic_uint waiting;
+	/* the group commit (db_insert_report, db.c): reports waiting for the
+	 * next commit, newest first; the committer thread that makes the commits
+	 * (started by the first report) waits on `queued` while it has nothing
+	 * to do; `committing` while it is busy; `stopping` once the handle closes */
+	pthread_mutex_t queue_lock;
+	pthread_cond_t queued;
+	struct db_pending_insert *queue;
+	bool committing;
+	bool stopping;
+	bool committer_started;
+	pthread_t committer;
 	/* commit latency (db_get_stats): when the COMMIT under way began; the
 	 * backend's write lock keeps one commit per handle at a time */
 	_Atomic uint64_t commit_started_ns;
@@ -125,23 +143,18 @@ extern const struct db_backend db_pg_backend;
 int db_backend_before_commit(struct db *db, unsigned reports);
 void db_backend_committed(struct db *db, unsigned reports);
 
-/* A report waiting for the next group commit (both backends); lives on its
- * submitter's stack. */
+/* A report waiting for the next group commit (db_insert_report); lives on its
+ * submitter's stack. Its submitter sleeps on its own lock and condition until
+ * the committer says `done` (status set): a commit wakes the submitters it
+ * carried and nobody else, and they need no lock that all of them share. */
 struct db_pending_insert {
 	struct db_report *report;
 	int status;
-	bool done;
 	bool unsealed; /* db_seal_batch could not seal its key: not inserted, -1 */
-	pthread_cond_t wake; /* SQLite: each waiter is woken on its own */
+	pthread_mutex_t lock; /* guards done */
+	pthread_cond_t wake;
+	bool done;
 	struct db_pending_insert *next;
 };
-
-/* For a backend's group commit, before it begins the transaction: seals the
- * key of each report in `batch` (db_report.key_to_seal) with one ephemeral
- * key pair for the batch (crypt_team_sealer); a call the team took gets a key
- * pair of its own (its time is in the audit log). A report whose key cannot
- * be sealed, or whose ref came earlier in the batch (its nonce would repeat;
- * the insert would fail on the primary key anyway), is marked `unsealed`. */
-void db_seal_batch(struct db_pending_insert *batch);
 
 #endif

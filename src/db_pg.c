@@ -78,12 +78,7 @@ struct pg_db {
 	struct connection writer;
 	struct connection readers[DB_PG_READERS];
 	atomic_uint next_reader;
-	pthread_mutex_t queue_lock;   /* the group-commit queue below */
-	pthread_cond_t committed;
-	struct db_pending_insert *queue;
-	bool committing;
 	atomic_int problem;           /* enum problem */
-	bool queue_lock_made, committed_made;
 	pthread_t prober;             /* reconnects while "unreachable" (probe_while_unreachable) */
 	bool prober_started;
 	int stop_pipe[2];             /* a byte written to [1] stops the prober at once, even mid-connect */
@@ -513,10 +508,6 @@ static void close_state(struct pg_db *s, bool remove_if_new)
 	for (unsigned i = 0; i < DB_PG_READERS; i++)
 		finish(&s->readers[i]);
 	finish(&s->writer);
-	if (s->queue_lock_made)
-		pthread_mutex_destroy(&s->queue_lock);
-	if (s->committed_made)
-		pthread_cond_destroy(&s->committed);
 	if (s->url) {
 		crypt_wipe(s->url, strlen(s->url));
 		free(s->url);
@@ -551,12 +542,6 @@ static int pg_open(struct db *db, const char *location, bool create, char error[
 		s->readers[i].lock_made = true;
 		s->readers[i].reader = true;
 	}
-	if (pthread_mutex_init(&s->queue_lock, NULL) != 0)
-		goto no_lock;
-	s->queue_lock_made = true;
-	if (pthread_cond_init(&s->committed, NULL) != 0)
-		goto no_lock;
-	s->committed_made = true;
 	/* the writer at once, so that a wrong URL or an absent server is said
 	 * now; the readers when first used */
 	s->writer.conn = connect_to(s->url);
@@ -830,10 +815,10 @@ static int insert_one(struct connection *c, const struct db_report *report, char
 	return 0;
 }
 
-/* One transaction for the whole batch. A report that cannot be inserted is
- * rolled back to its savepoint alone; if a savepoint itself fails, or the
- * commit does, all of the batch fails (nothing of it is stored). */
-static void commit_batch(struct db *db, struct db_pending_insert *batch)
+/* One transaction for the whole batch (db_backend.h). A report that cannot be
+ * inserted is rolled back to its savepoint alone; if a savepoint itself fails,
+ * or the commit does, all of the batch fails (nothing of it is stored). */
+static void pg_commit_batch(struct db *db, struct db_pending_insert *batch)
 {
 	struct pg_db *s = state_of(db);
 	char sqlstate[6] = "";
@@ -875,45 +860,6 @@ static void commit_batch(struct db *db, struct db_pending_insert *batch)
 		note_problem(s, storage_problem);
 	}
 	pthread_mutex_unlock(&s->writer.lock);
-}
-
-/* The same queue as the SQLite backend's: the first submitter leads a commit
- * of everything queued; those that arrive meanwhile wait for the next one. */
-static int pg_insert_report(struct db *db, struct db_report *report)
-{
-	struct pg_db *s = state_of(db);
-	struct db_pending_insert mine = {.report = report, .status = -1};
-	pthread_mutex_lock(&s->queue_lock);
-	mine.next = s->queue;
-	s->queue = &mine;
-	atomic_fetch_add(&db->waiting, 1);
-	while (!mine.done && s->committing)
-		pthread_cond_wait(&s->committed, &s->queue_lock);
-	if (mine.done) { /* a batch that another thread committed carried this report */
-		pthread_mutex_unlock(&s->queue_lock);
-		return mine.status;
-	}
-	struct db_pending_insert *batch = s->queue;
-	unsigned size = 0;
-	for (struct db_pending_insert *p = batch; p; p = p->next)
-		size++;
-	s->queue = NULL;
-	s->committing = true;
-	atomic_fetch_sub(&db->waiting, size);
-	pthread_mutex_unlock(&s->queue_lock);
-	/* outside every lock: only this leader touches the batch until it is done */
-	db_seal_batch(batch);
-	commit_batch(db, batch);
-	pthread_mutex_lock(&s->queue_lock);
-	int status = mine.status;
-	for (struct db_pending_insert *p = batch, *next; p; p = next) {
-		next = p->next; /* read before `done`: the waiter may return at once */
-		p->done = true;
-	}
-	s->committing = false;
-	pthread_cond_broadcast(&s->committed);
-	pthread_mutex_unlock(&s->queue_lock);
-	return status;
 }
 
 /* Columns 0-12 as read_report_row() reads them; CONTENT is the content
@@ -2214,7 +2160,7 @@ const struct db_backend db_pg_backend = {
 	.initialise = pg_initialise,
 	.upgrade = pg_upgrade,
 	.load_team = pg_load_team,
-	.insert_report = pg_insert_report,
+	.commit_batch = pg_commit_batch,
 	.find_report = pg_find_report,
 	.get_report = pg_get_report,
 	.list_reports = pg_list_reports,

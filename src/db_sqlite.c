@@ -11,7 +11,8 @@
  * another transaction is being committed waits, and the next transaction
  * carries every report that queued up meanwhile, each in a savepoint of its
  * own. Each report is still durable before db_insert_report() returns, but
- * one fsync serves several reports. */
+ * one fsync serves several reports. The queue and the committer thread are
+ * db.c's; this backend commits the batches it is given (sqlite_commit_batch). */
 #define _POSIX_C_SOURCE 200809L
 #include "db_backend.h"
 #include "db_sqlite.h"
@@ -31,12 +32,6 @@
 #include <unistd.h>
 
 #define PATH_SIZE 4096
-
-/* Each report waiting for a group commit (struct db_pending_insert) has a
- * condition of its own, so that a finished commit wakes the reports it
- * carried and one waiter to lead the next batch, and nobody else: one shared
- * condition woke every waiting worker after every commit, most of them only
- * to sleep again (12 % of the CPU went to task switches). */
 
 /* Statements of the group-commit path, prepared once on the writer and kept
  * (reset after each use). Preparing the INSERT compiled the schema's triggers
@@ -77,14 +72,11 @@ struct sqlite_db {
 	struct reader readers[DB_SQLITE_READERS];
 	unsigned reader_count;
 	atomic_uint next_reader;
-	pthread_mutex_t queue_lock;   /* the group-commit queue below */
-	struct db_pending_insert *queue; /* newest first; order within a batch does not matter */
-	bool committing;
 	/* the outcome of the last write, for storage_state(): 0 when it succeeded
 	 * (or none was made yet), else SQLite's extended error code */
 	atomic_int last_write_error;
 	/* which of the locks above exist, so that a failed open undoes only those */
-	bool write_lock_made, queue_lock_made;
+	bool write_lock_made;
 };
 
 static struct sqlite_db *state_of(struct db *db)
@@ -217,8 +209,6 @@ static void close_state(struct sqlite_db *s, bool remove_if_new)
 	sqlite3_close(s->writer);
 	if (s->write_lock_made)
 		pthread_mutex_destroy(&s->write_lock);
-	if (s->queue_lock_made)
-		pthread_mutex_destroy(&s->queue_lock);
 	if (remove_if_new && s->created)
 		remove_files(s->path);
 	free(s);
@@ -278,9 +268,6 @@ static int sqlite_open(struct db *db, const char *path, bool create, char error[
 	if (pthread_mutex_init(&s->write_lock, NULL) != 0)
 		goto no_lock;
 	s->write_lock_made = true;
-	if (pthread_mutex_init(&s->queue_lock, NULL) != 0)
-		goto no_lock;
-	s->queue_lock_made = true;
 	if (open_connection(path, create, false, &s->writer, error))
 		goto fail;
 	/* after the writer: it has set WAL mode, which the file keeps */
@@ -592,10 +579,10 @@ static int mark_source(sqlite3 *writer, const struct db_report *report)
 	return ok ? 0 : code ? code : SQLITE_ERROR;
 }
 
-/* One transaction for the whole batch. A report that cannot be inserted is
- * rolled back to its savepoint alone; if a savepoint itself fails, or the
- * commit does, all of the batch fails (nothing of it is stored). */
-static void commit_batch(struct db *db, struct db_pending_insert *batch)
+/* One transaction for the whole batch (db_backend.h). A report that cannot be
+ * inserted is rolled back to its savepoint alone; if a savepoint itself fails,
+ * or the commit does, all of the batch fails (nothing of it is stored). */
+static void sqlite_commit_batch(struct db *db, struct db_pending_insert *batch)
 {
 	struct sqlite_db *s = state_of(db);
 	pthread_mutex_lock(&s->write_lock);
@@ -641,56 +628,6 @@ static void commit_batch(struct db *db, struct db_pending_insert *batch)
 		atomic_store(&s->last_write_error, storage_error);
 	}
 	pthread_mutex_unlock(&s->write_lock);
-}
-
-static int sqlite_insert_report(struct db *db, struct db_report *report)
-{
-	struct sqlite_db *s = state_of(db);
-	struct db_pending_insert mine = {.report = report, .status = -1};
-	if (pthread_cond_init(&mine.wake, NULL) != 0)
-		return -1;
-	pthread_mutex_lock(&s->queue_lock);
-	mine.next = s->queue;
-	s->queue = &mine;
-	atomic_fetch_add(&db->waiting, 1);
-	/* woken when a batch carried this report, or to lead the next one */
-	while (!mine.done && s->committing)
-		pthread_cond_wait(&mine.wake, &s->queue_lock);
-	if (mine.done) { /* a batch that another thread committed carried this report */
-		pthread_mutex_unlock(&s->queue_lock);
-		pthread_cond_destroy(&mine.wake);
-		return mine.status;
-	}
-	/* lead the next commit with everything that is queued, this report included */
-	struct db_pending_insert *batch = s->queue;
-	unsigned size = 0;
-	for (struct db_pending_insert *p = batch; p; p = p->next)
-		size++;
-	s->queue = NULL;
-	s->committing = true;
-	atomic_fetch_sub(&db->waiting, size);
-	pthread_mutex_unlock(&s->queue_lock);
-	/* outside every lock: only this leader touches the batch until it is done */
-	db_seal_batch(batch);
-	commit_batch(db, batch);
-	pthread_mutex_lock(&s->queue_lock);
-	int status = mine.status;
-	/* the waiters cannot return (and end their stack frames) before
-	 * queue_lock is let go, so their conditions are still there to signal */
-	for (struct db_pending_insert *p = batch, *next; p; p = next) {
-		next = p->next;
-		p->done = true;
-		if (p != &mine)
-			pthread_cond_signal(&p->wake);
-	}
-	s->committing = false;
-	/* whoever queued meanwhile: one of them leads the next batch with all
-	 * of them (a new arrival may lead it first; then this wake is spurious) */
-	if (s->queue)
-		pthread_cond_signal(&s->queue->wake);
-	pthread_mutex_unlock(&s->queue_lock);
-	pthread_cond_destroy(&mine.wake);
-	return status;
 }
 
 static const char report_columns[] =
@@ -2024,7 +1961,7 @@ const struct db_backend db_sqlite_backend = {
 	.initialise = sqlite_initialise,
 	.upgrade = sqlite_upgrade,
 	.load_team = sqlite_load_team,
-	.insert_report = sqlite_insert_report,
+	.commit_batch = sqlite_commit_batch,
 	.find_report = sqlite_find_report,
 	.get_report = sqlite_get_report,
 	.list_reports = sqlite_list_reports,

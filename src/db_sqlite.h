@@ -9,7 +9,7 @@
  * on a disk outside the database's own folder. In memory, neither.
  * wal_autocheckpoint=4000 (SQLite's default is 1000 pages): a checkpoint
  * copies every page the log holds into the database file and syncs it, on
- * the committing thread. Pages that many commits change (interior pages, the
+ * the committer thread (db.c). Pages that many commits change (interior pages, the
  * ends of the case indexes, case_counts, the header page) are copied once per
  * checkpoint, so fewer, larger checkpoints copy fewer pages per report: durable
  * submissions 101 %, 106 % -> 115 %, 115 % of plain inserts (docs/benchmarks.md;

@@ -775,7 +775,8 @@ static int insert_one(struct connection *c, const struct db_report *report, char
 	static const char sql[] =
 		"INSERT INTO reports (ref, kind, status, created_day, forms, signals, receipt_lookup, receipt_salt,"
 		" key_for_receipt, key_for_team, content, submission_key)"
-		" VALUES ($1, $2, 'new', $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+		" VALUES ($1, $2, 'new', $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+		" ON CONFLICT (submission_key) WHERE submission_key IS NOT NULL DO NOTHING";
 	struct params p = {0};
 	add_text(&p, report->ref);
 	add_text(&p, report->kind);
@@ -792,15 +793,15 @@ static int insert_one(struct connection *c, const struct db_report *report, char
 		snprintf(sqlstate, 6, "22001"); /* too long: this report's own failure */
 		return -1;
 	}
-	char constraint[64];
-	PGresult *result = run(c, sql, &p, PGRES_COMMAND_OK, sqlstate, constraint, sizeof constraint);
-	if (!result) {
-		/* a form sent again (also through another server): its key is taken */
-		if (strcmp(sqlstate, "23505") == 0 && strcmp(constraint, "reports_by_submission_key") == 0)
-			return 1;
+	PGresult *result = run(c, sql, &p, PGRES_COMMAND_OK, sqlstate, NULL, 0);
+	if (!result)
 		return -1;
-	}
+	/* no row: a form sent again (also through another server), its key is
+	 * taken; the statement did not fail, so the transaction goes on */
+	bool inserted = strcmp(PQcmdTuples(result), "1") == 0;
 	PQclear(result);
+	if (!inserted)
+		return 1;
 	/* a call the team took: the case row (made by the schema's trigger,
 	 * 'online') says so in the report's own savepoint, so no reader ever
 	 * sees it as an online report; a source the schema does not know fails
@@ -815,9 +816,46 @@ static int insert_one(struct connection *c, const struct db_report *report, char
 	return 0;
 }
 
-/* One transaction for the whole batch (db_backend.h). A report that cannot be
- * inserted is rolled back to its savepoint alone; if a savepoint itself fails,
- * or the commit does, all of the batch fails (nothing of it is stored). */
+/* Inserts the batch's reports into the open transaction; false when a
+ * statement failed (the transaction is then aborted). With `savepoints`, each
+ * report in a savepoint of its own, so that one that fails is undone alone
+ * and the rest go on (false only when that undoing fails); without, the
+ * first failure ends it. */
+static bool insert_batch(struct pg_db *s, struct db_pending_insert *batch, bool savepoints, unsigned *stored,
+			 enum problem *storage_problem, char sqlstate[6])
+{
+	for (struct db_pending_insert *p = batch; p; p = p->next) {
+		p->status = -1;
+		if (p->unsealed)
+			continue;
+		if (savepoints && command(&s->writer, "SAVEPOINT one_report", NULL, sqlstate))
+			return false;
+		p->status = insert_one(&s->writer, p->report, sqlstate);
+		if (p->status == -1 && *storage_problem == PROBLEM_NONE)
+			*storage_problem = problem_of(sqlstate);
+		*stored += p->status == 0;
+		if (!savepoints) {
+			if (p->status == -1)
+				return false;
+			continue;
+		}
+		/* if the report cannot be undone alone, the transaction may hold half
+		 * of it: then the whole batch is rolled back rather than committed */
+		if (p->status ? command(&s->writer, "ROLLBACK TO SAVEPOINT one_report", NULL, sqlstate) ||
+					command(&s->writer, "RELEASE SAVEPOINT one_report", NULL, sqlstate)
+			      : command(&s->writer, "RELEASE SAVEPOINT one_report", NULL, sqlstate))
+			return false;
+	}
+	return true;
+}
+
+/* One transaction for the whole batch (db_backend.h). First without
+ * savepoints: each one is a round trip to the server, two per report, and
+ * reports almost never fail alone (a form sent again is no failure: its
+ * INSERT does nothing). When one does fail, the transaction is rolled back
+ * and the batch inserted again with a savepoint per report, so that the
+ * failed report is undone alone. If a savepoint itself fails, or the commit
+ * does, all of the batch fails (nothing of it is stored). */
 static void pg_commit_batch(struct db *db, struct db_pending_insert *batch)
 {
 	struct pg_db *s = state_of(db);
@@ -826,26 +864,13 @@ static void pg_commit_batch(struct db *db, struct db_pending_insert *batch)
 	enum problem storage_problem = PROBLEM_NONE;
 	pthread_mutex_lock(&s->writer.lock);
 	bool begun = begin(s) == 0;
-	bool whole = begun;
-	for (struct db_pending_insert *p = batch; whole && p; p = p->next) {
-		if (p->unsealed) {
-			p->status = -1;
-			continue;
-		}
-		if (command(&s->writer, "SAVEPOINT one_report", NULL, sqlstate)) {
-			whole = false;
-			break;
-		}
-		p->status = insert_one(&s->writer, p->report, sqlstate);
-		if (p->status == -1 && storage_problem == PROBLEM_NONE)
-			storage_problem = problem_of(sqlstate);
-		stored += p->status == 0;
-		/* if the report cannot be undone alone, the transaction may hold half
-		 * of it: then the whole batch is rolled back rather than committed */
-		if (p->status ? command(&s->writer, "ROLLBACK TO SAVEPOINT one_report", NULL, sqlstate) ||
-					command(&s->writer, "RELEASE SAVEPOINT one_report", NULL, sqlstate)
-			      : command(&s->writer, "RELEASE SAVEPOINT one_report", NULL, sqlstate))
-			whole = false;
+	bool whole = begun && insert_batch(s, batch, false, &stored, &storage_problem, sqlstate);
+	if (begun && !whole && !s->writer.broken) {
+		rollback(s);
+		stored = 0;
+		storage_problem = PROBLEM_NONE;
+		begun = begin(s) == 0;
+		whole = begun && insert_batch(s, batch, true, &stored, &storage_problem, sqlstate);
 	}
 	/* durable (synchronous_commit=on) once COMMIT returns */
 	if (!whole || commit(db, stored)) {

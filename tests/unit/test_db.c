@@ -299,7 +299,7 @@ static void make_row(struct db_report *row, unsigned number, const char *day)
 	crypt_random(row->receipt_lookup, sizeof row->receipt_lookup);
 	crypt_random(row->receipt_salt, sizeof row->receipt_salt);
 	crypt_random(row->key_for_receipt, sizeof row->key_for_receipt);
-	/* sealed by the commit (db_seal_batch) */
+	/* sealed by the commit (seal_batch in db.c) */
 	static unsigned char report_key[CRYPT_KEY_BYTES] = {7};
 	row->key_to_seal = report_key;
 	row->team_public = batch_team.public_key;

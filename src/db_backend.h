@@ -150,7 +150,7 @@ void db_backend_committed(struct db *db, unsigned reports);
 struct db_pending_insert {
 	struct db_report *report;
 	int status;
-	bool unsealed; /* db_seal_batch could not seal its key: not inserted, -1 */
+	bool unsealed; /* seal_batch (db.c) could not seal its key: not inserted, -1 */
 	pthread_mutex_t lock; /* guards done */
 	pthread_cond_t wake;
 	bool done;

@@ -60,6 +60,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: sqlite_inserts NEW_DB REPORTS_DB SECONDS [unsafe-no-sync]\n");
 		return 2;
 	}
+	DB_SQLITE_LIBRARY_SETTINGS(); /* before SQLite's first use, as the server does */
 	double seconds = atof(argv[3]);
 	long row_bytes = average_report_bytes(argv[2]);
 	if (row_bytes <= 0 || seconds <= 0) {

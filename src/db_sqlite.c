@@ -235,8 +235,15 @@ static int open_connection(const char *path, bool create, bool reader, sqlite3 *
 	return 0;
 }
 
+static void settle_library(void)
+{
+	DB_SQLITE_LIBRARY_SETTINGS();
+}
+
 static int sqlite_open(struct db *db, const char *path, bool create, char error[DB_ERROR_SIZE])
 {
+	static pthread_once_t library_settled = PTHREAD_ONCE_INIT;
+	pthread_once(&library_settled, settle_library);
 	if (strlen(path) >= PATH_SIZE) {
 		snprintf(error, DB_ERROR_SIZE, "--db: the path is longer than %d bytes", PATH_SIZE - 1);
 		return -1;

@@ -25,6 +25,16 @@
 	"PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;" \
 	" PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=4000;"
 
+/* SQLite's process-wide settings, made before its first use (sqlite3_config
+ * refuses, harmlessly, once the library is initialised). MEMSTATUS off: by
+ * default every allocation of SQLite takes one global mutex to keep memory
+ * statistics that nothing here reads, and Debian's SQLite is built without
+ * lookaside memory, so an insert with its case row, triggers and indexes
+ * allocates often: 23,000 of 236,000 instructions per stored report
+ * (callgrind, docs/benchmarks.md). The baseline of the benchmark makes the
+ * same call, so that both sides use the library alike. */
+#define DB_SQLITE_LIBRARY_SETTINGS() ((void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0))
+
 /* Connections that only read, beside the one that writes: in WAL mode a
  * reader sees the last commit and never waits for a writer, so a read is not
  * held up by another request's fsync. Four: the worker pool's reads are short,

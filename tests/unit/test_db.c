@@ -714,7 +714,8 @@ static void test_commit_latency_is_measured(void **state)
 }
 
 /* A report that cannot be stored fails alone, in a batch that is known to
- * have formed; the others in the same transaction are stored. */
+ * have formed; the others in the same transaction are stored, each with its
+ * case, and the call the team took (2) with its source. */
 static void test_failed_insert_fails_alone_in_its_batch(void **state)
 {
 	struct fixture *f = *state;
@@ -735,6 +736,16 @@ static void test_failed_insert_fails_alone_in_its_batch(void **state)
 	}
 	assert_int_equal(failed, 3);
 	assert_int_equal(stored_reports(f), REPORTS - 3);
+	/* a failed INSERT left nothing behind: a case (and a count) for each
+	 * stored report, none for the refused ones */
+	struct db_case_counts counts;
+	assert_int_equal(db_case_counts(f->db, &counts), 0);
+	assert_int_equal(counts.new_count, REPORTS - 3);
+	for (unsigned i = 0; i < REPORTS; i++) {
+		struct db_case one;
+		assert_int_equal(db_case_get(f->db, inserters[i].row.ref, &one), 0);
+		assert_string_equal(one.source, i == 2 ? "phone" : "online");
+	}
 }
 
 /* A commit that fails fails every report it carries: none is stored, each
@@ -2018,7 +2029,7 @@ static void test_upgrade_gives_cases_their_report_numbers(void **state)
 	struct db *db;
 	if (db_open(&db, url, false, error) || db_upgrade(db, error))
 		fail_msg("%s", error);
-	assert_int_equal(db_schema_version(db), 8);
+	assert_int_equal(db_schema_version(db), (int)db_sqlite_migration_count);
 	static const char *const refs[] = {"ref-ten", "ref-twenty", "ref-thirty"};
 	struct db_case row;
 	for (int i = 0; i < 3; i++) {

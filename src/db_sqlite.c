@@ -10,9 +10,10 @@
  * New reports are written with group commit: a submission that arrives while
  * another transaction is being committed waits, and the next transaction
  * carries every report that queued up meanwhile (a failed INSERT is undone
- * alone, sqlite_commit_batch). Each report is still durable before db_insert_report() returns, but
- * one fsync serves several reports. The queue and the committer thread are
- * db.c's; this backend commits the batches it is given (sqlite_commit_batch). */
+ * alone, sqlite_commit_batch). Each report is still durable before
+ * db_insert_report() returns, but one fsync serves several reports. The
+ * queue and the committer thread are db.c's; this backend commits the
+ * batches it is given (sqlite_commit_batch). */
 #define _POSIX_C_SOURCE 200809L
 #include "db_backend.h"
 #include "db_sqlite.h"

@@ -632,9 +632,13 @@ static void sqlite_commit_batch(struct db *db, struct db_pending_insert *batch)
 		/* the reports before this one must still be in the transaction, and
 		 * nothing of this one unless all of it: else the batch is rolled back
 		 * rather than committed */
-		if (in_savepoint ? (code ? exec_cached(s, CACHED_ROLLBACK_TO) || exec_cached(s, CACHED_RELEASE)
-					 : exec_cached(s, CACHED_RELEASE))
-				 : code && sqlite3_get_autocommit(s->writer))
+		bool transaction_holds;
+		if (in_savepoint)
+			transaction_holds = (!code || exec_cached(s, CACHED_ROLLBACK_TO) == 0) &&
+					    exec_cached(s, CACHED_RELEASE) == 0;
+		else /* SQLite undid the failed INSERT alone, unless it ended the transaction */
+			transaction_holds = !code || !sqlite3_get_autocommit(s->writer);
+		if (!transaction_holds)
 			whole = false;
 	}
 	/* durable (synchronous=FULL) once COMMIT returns */

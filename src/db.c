@@ -209,16 +209,19 @@ static void seal_batch(struct db_pending_insert *batch)
 		crypt_team_sealer_end(&shared);
 }
 
-/* Tells a submitter waiting in db_insert_report that its report is done.
- * Signalled under the waiter's own lock, so it cannot return (and end the
- * stack frame that holds the lock) before this unlocks; read anything else of
- * `waiter` before calling this. */
+/* Tells a submitter waiting in db_insert_report that its report is done; read
+ * anything else of `waiter` before calling this, since the waiter may return
+ * (and end the stack frame that holds it) at once.
+ *
+ * A semaphore, not a lock and a condition: POSIX lets a semaphore be
+ * destroyed as soon as the sem_wait that took the last post has returned, so
+ * the post need not hold a lock to keep the waiter's frame alive. With a lock
+ * and a condition signalled under it, the woken submitter ran straight into
+ * the lock the committer still held and slept a second time: two wake-ups per
+ * report instead of one (docs/benchmarks.md, "Submissions, sixth pass"). */
 static void tell_done(struct db_pending_insert *waiter)
 {
-	pthread_mutex_lock(&waiter->lock);
-	waiter->done = true;
-	pthread_cond_signal(&waiter->wake);
-	pthread_mutex_unlock(&waiter->lock);
+	sem_post(&waiter->done);
 }
 
 /* The committer: one thread per handle, started by its first report. It
@@ -301,35 +304,34 @@ int db_insert_report(struct db *db, struct db_report *report)
 	if (!report->key_to_seal || !report->team_public)
 		return -1; /* a row whose key the team could never open must not be stored */
 	struct db_pending_insert mine = {.report = report, .status = -1};
-	if (pthread_mutex_init(&mine.lock, NULL) != 0)
+	if (sem_init(&mine.done, 0, 0) != 0)
 		return -1;
-	if (pthread_cond_init(&mine.wake, NULL) != 0) {
-		pthread_mutex_destroy(&mine.lock);
-		return -1;
-	}
 	pthread_mutex_lock(&db->queue_lock);
 	if (!db->committer_started && !db->stopping)
 		start_committer(db);
 	bool queued = db->committer_started && !db->stopping;
+	bool wake_committer = false;
 	if (queued) {
 		mine.next = db->queue;
 		db->queue = &mine;
 		atomic_fetch_add(&db->waiting, 1);
-		if (!db->committing)
-			pthread_cond_signal(&db->queued);
+		wake_committer = !db->committing;
 	}
 	pthread_mutex_unlock(&db->queue_lock);
+	/* after the unlock, so that the committer does not wake to a lock this
+	 * thread still holds; it finds the queue either way */
+	if (wake_committer)
+		pthread_cond_signal(&db->queued);
 	if (queued) {
-		pthread_mutex_lock(&mine.lock);
-		while (!mine.done)
-			pthread_cond_wait(&mine.wake, &mine.lock);
-		pthread_mutex_unlock(&mine.lock);
+		/* sem_wait fails only when a signal interrupts it (EINTR): the
+		 * committer still holds `mine`, so wait again */
+		while (sem_wait(&mine.done) != 0)
+			continue;
 	} else {
 		seal_batch(&mine);
 		db->backend->commit_batch(db, &mine);
 	}
-	pthread_cond_destroy(&mine.wake);
-	pthread_mutex_destroy(&mine.lock);
+	sem_destroy(&mine.done);
 	return mine.status;
 }
 

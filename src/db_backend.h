@@ -19,6 +19,7 @@
 #define MELDWIJZER_DB_BACKEND_H
 
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdatomic.h>
 
 #include "db.h"
@@ -144,16 +145,14 @@ int db_backend_before_commit(struct db *db, unsigned reports);
 void db_backend_committed(struct db *db, unsigned reports);
 
 /* A report waiting for the next group commit (db_insert_report); lives on its
- * submitter's stack. Its submitter sleeps on its own lock and condition until
- * the committer says `done` (status set): a commit wakes the submitters it
+ * submitter's stack. Its submitter sleeps on its own semaphore until the
+ * committer posts `done` (status set): a commit wakes the submitters it
  * carried and nobody else, and they need no lock that all of them share. */
 struct db_pending_insert {
 	struct db_report *report;
 	int status;
 	bool unsealed; /* seal_batch (db.c) could not seal its key: not inserted, -1 */
-	pthread_mutex_t lock; /* guards done */
-	pthread_cond_t wake;
-	bool done;
+	sem_t done;
 	struct db_pending_insert *next;
 };
 

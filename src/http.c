@@ -480,9 +480,12 @@ static bool enqueue(struct http_server *server, struct deferred_job *job)
 		pool->count++;
 		atomic_store(&server->counters.queued, pool->count);
 		queued = true;
-		pthread_cond_signal(&pool->wake);
 	}
 	pthread_mutex_unlock(&pool->lock);
+	/* after the unlock, so that the woken worker does not wait again for a
+	 * lock this thread still holds (the pool lives as long as the server) */
+	if (queued)
+		pthread_cond_signal(&pool->wake);
 	return queued;
 }
 
